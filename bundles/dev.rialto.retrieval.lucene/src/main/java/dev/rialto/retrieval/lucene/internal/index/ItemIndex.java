@@ -1,0 +1,527 @@
+package dev.rialto.retrieval.lucene.internal.index;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoublePoint;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntPoint;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.PrefixQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.catalog.ItemChangeListener;
+import dev.rialto.api.catalog.ItemRepository;
+import dev.rialto.api.common.RialtoException;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.common.Settings;
+
+/**
+ * The item index: one IndexWriter, near-real-time searchers, fed by the store's change feed. Every component of
+ * this bundle shares the one configuration PID described by {@link Config}.
+ */
+@Component(service = {ItemIndex.class, ItemChangeListener.class}, configurationPid = ItemIndex.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = ItemIndex.Config.class)
+public final class ItemIndex implements ItemChangeListener {
+
+    public static final String PID = "dev.rialto.retrieval.lucene";
+
+    public static final String F_ID = "id";
+    public static final String F_TITLE = "title";
+    public static final String F_DESCRIPTION = "description";
+    /** Analysed category path, for text search. */
+    public static final String F_CATEGORY = "category";
+    /** The category path verbatim, stored; prefix filters run on it. */
+    public static final String F_CATEGORY_KEY = "category_key";
+    /** The top-level category verbatim. */
+    public static final String F_TOP_CATEGORY = "category_top";
+    public static final String F_AVAILABLE = "available";
+    public static final String F_PRICE = "price";
+
+    private static final Set<String> STORED = Set.of(F_ID, F_TITLE, F_CATEGORY_KEY, F_AVAILABLE, F_PRICE);
+    private static final Logger LOG = LoggerFactory.getLogger(ItemIndex.class);
+
+    @ObjectClassDefinition(name = "Rialto Lucene retrieval",
+            description = "Item index, candidate sources (text, popular, popular-in-category) and the recommender.")
+    public @interface Config {
+        @AttributeDefinition(name = "Index directory", required = false,
+                description = "Where the Lucene index lives. Empty: ${karaf.data}/rialto/index.")
+        String index_dir() default "";
+
+        @AttributeDefinition(name = "Refresh interval (ms)", description = "How often searchers are refreshed.")
+        int refresh_interval_ms() default 1000;
+
+        @AttributeDefinition(name = "Commit interval (s)", description = "How often pending changes are committed.")
+        int commit_interval_s() default 30;
+
+        @AttributeDefinition(name = "RAM buffer (MB)", description = "IndexWriter RAM buffer.")
+        int ram_buffer_mb() default 32;
+
+        @AttributeDefinition(name = "Rebuild batch size",
+                description = "Items per batch when the empty index is rebuilt from the store.")
+        int rebuild_batch_size() default 1000;
+
+        @AttributeDefinition(name = "Text field boosts",
+                description = "Fields searched for query text, with their boosts.")
+        String text_boosts() default "title=2.0,category=1.5,description=1.0";
+
+        @AttributeDefinition(name = "History size", description = "Recent events of a user read for history "
+                + "queries and top categories.")
+        int history_size() default 50;
+
+        @AttributeDefinition(name = "History weights", description = "Weight of each event type in the history query.")
+        String history_weights() default "view=1,click=1,add_to_cart=3,purchase=5,rating=2";
+
+        @AttributeDefinition(name = "History half-life (days)",
+                description = "Recency decay of history events, relative to the user's newest event.")
+        double history_half_life_days() default 14;
+
+        @AttributeDefinition(name = "History terms", description = "Most terms in a history query.")
+        int history_max_terms() default 32;
+
+        @AttributeDefinition(name = "Exclude seen items from history query",
+                description = "The text source proposes items like the history, not the history itself.")
+        boolean history_exclude_seen() default true;
+
+        @AttributeDefinition(name = "Purchase lookback",
+                description = "Recent events read to find the purchases that excludePurchased leaves out.")
+        int purchases_lookback() default 1000;
+
+        @AttributeDefinition(name = "Popularity weights", description = "Weight of each event type in popularity.")
+        String popular_weights() default "view=1,add_to_cart=3,purchase=5";
+
+        @AttributeDefinition(name = "Popularity half-life (days)")
+        double popular_half_life_days() default 7;
+
+        @AttributeDefinition(name = "Popularity window (days)",
+                description = "Events older than this before the newest event are not loaded at start.")
+        int popular_window_days() default 90;
+
+        @AttributeDefinition(name = "Popularity ranking refresh (ms)",
+                description = "The sorted popularity list is rebuilt at most this often.")
+        int popular_refresh_ms() default 1000;
+
+        @AttributeDefinition(name = "Top categories",
+                description = "How many of the user's top categories popular-in-category uses.")
+        int popular_category_top() default 3;
+
+        @AttributeDefinition(name = "Candidates per source")
+        int candidates_per_source() default 200;
+
+        @AttributeDefinition(name = "Source weights",
+                description = "RRF weight per source name; unlisted sources weigh 1.0.")
+        String source_weights() default "text=1.0,popular=0.5,popular-in-category=0.7";
+
+        @AttributeDefinition(name = "RRF k", description = "The k of reciprocal rank fusion: weight / (k + rank).")
+        int rrf_k() default 60;
+
+        @AttributeDefinition(name = "Rerank depth", description = "How many fused candidates the scorer sees.")
+        int rerank_depth() default 300;
+
+        @AttributeDefinition(name = "Scorer filter", description = "Which InterestScorer service to use (LDAP filter).")
+        String scorer_target() default "(rialto.provider=*)";
+    }
+
+    private final ItemRepository repository;
+    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicLong indexed = new AtomicLong();
+
+    private Directory directory;
+    private IndexWriter writer;
+    private volatile SearcherManager searchers;
+    private ScheduledExecutorService timer;
+    private Thread rebuilder;
+    private int batchSize;
+
+    @Activate
+    public ItemIndex(@Reference ItemRepository repository) {
+        this.repository = repository;
+    }
+
+    @Activate
+    public void activate(Config config) {
+        Path dir = Settings.dataDir(config.index_dir(), "rialto/index", "index.dir");
+        int refreshMs = Settings.positive(config.refresh_interval_ms(), "refresh.interval.ms");
+        int commitS = Settings.positive(config.commit_interval_s(), "commit.interval.s");
+        int ramMb = Settings.positive(config.ram_buffer_mb(), "ram.buffer.mb");
+        batchSize = Settings.positive(config.rebuild_batch_size(), "rebuild.batch.size");
+        closing.set(false);
+        withBundleLoader(() -> {
+            open(dir, ramMb);
+            return null;
+        });
+        int docs = size();
+        LOG.info("Item index opened at {} with {} items, codec={}", dir, docs, writer.getConfig().getCodec().getName());
+
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rialto-index-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::refreshQuietly, refreshMs, refreshMs, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::commitQuietly, commitS, commitS, TimeUnit.SECONDS);
+
+        if (docs == 0) {
+            // count() and the rebuild hit the database: keep both off the activation thread.
+            rebuilder = new Thread(this::rebuildIfStoreHasItems, "rialto-index-rebuild");
+            rebuilder.setDaemon(true);
+            rebuilder.start();
+        }
+    }
+
+    @Deactivate
+    public void deactivate() {
+        closing.set(true);
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (rebuilder != null) {
+            try {
+                rebuilder.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            if (searchers != null) {
+                searchers.close();
+            }
+            if (writer != null) {
+                writer.commit();
+                writer.close();
+            }
+            if (directory != null) {
+                directory.close();
+            }
+            LOG.info("Item index closed");
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Closing the item index failed", e);
+        }
+    }
+
+    private void open(Path dir, int ramMb) {
+        try {
+            Files.createDirectories(dir);
+            directory = FSDirectory.open(dir);
+            IndexWriterConfig iwc = new IndexWriterConfig(analyzer)
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setSimilarity(new BM25Similarity())
+                    .setRAMBufferSizeMB(ramMb);
+            writer = new IndexWriter(directory, iwc);
+            searchers = new SearcherManager(writer, true, false, null);
+        } catch (IOException e) {
+            throw new RialtoException("Cannot open the item index at " + dir + " (index.dir)", e);
+        }
+    }
+
+    /**
+     * Lucene finds codecs and postings formats through ServiceLoader; inside OSGi the thread context class loader
+     * may be a framework loader that cannot see the embedded jars, so open with the bundle's own loader.
+     */
+    static <T> T withBundleLoader(Supplier<T> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ItemIndex.class.getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private void rebuildIfStoreHasItems() {
+        try {
+            long inStore = repository.count();
+            if (inStore > 0 && size() == 0) {
+                rebuild();
+            }
+        } catch (RuntimeException e) {
+            if (!closing.get()) {
+                LOG.error("Rebuilding the item index from the store failed", e);
+            }
+        }
+    }
+
+    /** Re-indexes every item of the store, in batches. Items already indexed are replaced. */
+    public void rebuild() {
+        long start = System.nanoTime();
+        LOG.info("Rebuilding the item index from the store");
+        List<Item> batch = new ArrayList<>(batchSize);
+        long[] total = {0};
+        repository.forEach(item -> {
+            if (closing.get()) {
+                throw new RebuildCancelled();
+            }
+            batch.add(item);
+            if (batch.size() >= batchSize) {
+                write(batch);
+                total[0] += batch.size();
+                batch.clear();
+                refreshQuietly();
+            }
+        });
+        write(batch);
+        total[0] += batch.size();
+        refreshBlocking();
+        LOG.info("Rebuilt the item index: {} items in {} ms", total[0], (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static final class RebuildCancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RebuildCancelled() {
+            super("item index rebuild cancelled: the index is closing", null, false, false);
+        }
+    }
+
+    /** Waits for a running rebuild; true when none runs any more. */
+    public boolean awaitRebuild(long millis) throws InterruptedException {
+        Thread t = rebuilder;
+        if (t != null) {
+            t.join(millis);
+            return !t.isAlive();
+        }
+        return true;
+    }
+
+    @Override
+    public void itemsStored(List<Item> items) {
+        if (items == null || items.isEmpty() || closing.get()) {
+            return;
+        }
+        try {
+            write(items);
+            refreshBlocking();
+        } catch (RuntimeException e) {
+            // The store's commit stands; the next rebuild or update repairs the index.
+            LOG.error("Indexing {} stored items failed", items.size(), e);
+        }
+    }
+
+    /** Adds or replaces the items (by id) without refreshing searchers. */
+    public void write(Collection<Item> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        try {
+            for (Item item : items) {
+                writer.updateDocument(new Term(F_ID, item.id()), toDocument(item));
+            }
+            indexed.addAndGet(items.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Indexing items failed", e);
+        }
+    }
+
+    static Document toDocument(Item item) {
+        Document doc = new Document();
+        doc.add(new StringField(F_ID, item.id(), Field.Store.YES));
+        doc.add(new TextField(F_TITLE, item.title(), Field.Store.YES));
+        doc.add(new TextField(F_DESCRIPTION, item.description(), Field.Store.NO));
+        doc.add(new TextField(F_CATEGORY, item.category(), Field.Store.NO));
+        doc.add(new StringField(F_CATEGORY_KEY, item.category(), Field.Store.YES));
+        doc.add(new StringField(F_TOP_CATEGORY, item.topCategory(), Field.Store.NO));
+        int available = item.available() ? 1 : 0;
+        doc.add(new IntPoint(F_AVAILABLE, available));
+        doc.add(new StoredField(F_AVAILABLE, available));
+        if (item.price() != null) {
+            double price = item.price().doubleValue();
+            doc.add(new DoublePoint(F_PRICE, price));
+            doc.add(new StoredField(F_PRICE, price));
+        }
+        return doc;
+    }
+
+    private void refreshQuietly() {
+        try {
+            SearcherManager sm = searchers;
+            if (sm != null && !closing.get()) {
+                sm.maybeRefresh();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Refreshing the item index searcher failed", e);
+        }
+    }
+
+    private void refreshBlocking() {
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Refreshing the item index searcher failed", e);
+        }
+    }
+
+    private void commitQuietly() {
+        try {
+            if (writer.hasUncommittedChanges() && !closing.get()) {
+                writer.commit();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Committing the item index failed", e);
+        }
+    }
+
+    /** The analyzer of the text fields (English, with stemming and stop words). */
+    public Analyzer analyzer() {
+        return analyzer;
+    }
+
+    /** Number of items a search sees now. */
+    public int size() {
+        return withSearcher(s -> s.getIndexReader().numDocs());
+    }
+
+    /** The best {@code n} items for the query, best first. */
+    public List<Hit> search(Query query, int n) {
+        return withSearcher(s -> {
+            TopDocs top = s.search(query, n);
+            StoredFields stored = s.storedFields();
+            List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
+            for (ScoreDoc sd : top.scoreDocs) {
+                Document d = stored.document(sd.doc, Set.of(F_ID));
+                hits.add(new Hit(d.get(F_ID), sd.score));
+            }
+            return hits;
+        });
+    }
+
+    /** The stored fields of the given items that are indexed, by id, in the order asked. */
+    public Map<String, IndexedItem> lookup(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> unique = new LinkedHashSet<>(ids);
+        List<BytesRef> terms = new ArrayList<>(unique.size());
+        for (String id : unique) {
+            terms.add(new BytesRef(id));
+        }
+        Map<String, IndexedItem> found = withSearcher(s -> {
+            TopDocs top = s.search(new TermInSetQuery(F_ID, terms), unique.size());
+            StoredFields stored = s.storedFields();
+            Map<String, IndexedItem> byId = new HashMap<>(top.scoreDocs.length * 2);
+            for (ScoreDoc sd : top.scoreDocs) {
+                IndexedItem item = toItem(stored.document(sd.doc, STORED));
+                byId.put(item.id(), item);
+            }
+            return byId;
+        });
+        Map<String, IndexedItem> ordered = new java.util.LinkedHashMap<>(found.size() * 2);
+        for (String id : unique) {
+            IndexedItem item = found.get(id);
+            if (item != null) {
+                ordered.put(id, item);
+            }
+        }
+        return ordered;
+    }
+
+    private static IndexedItem toItem(Document d) {
+        IndexableField available = d.getField(F_AVAILABLE);
+        IndexableField price = d.getField(F_PRICE);
+        String category = d.get(F_CATEGORY_KEY);
+        return new IndexedItem(d.get(F_ID), d.get(F_TITLE), category == null ? "" : category,
+                available != null && available.numericValue().intValue() == 1,
+                price == null ? null : price.numericValue().doubleValue());
+    }
+
+    /**
+     * The query restricted by the filter (category prefix, availability, exclusions) and by the extra
+     * exclusions. {@code main} null means every item.
+     */
+    public static Query filtered(Query main, ItemFilter filter, Collection<String> extraExcluded) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        b.add(main == null ? new MatchAllDocsQuery() : main, Occur.MUST);
+        if (filter.categoryPrefix() != null) {
+            b.add(new PrefixQuery(new Term(F_CATEGORY_KEY, filter.categoryPrefix())), Occur.FILTER);
+        }
+        if (filter.availableOnly()) {
+            b.add(IntPoint.newExactQuery(F_AVAILABLE, 1), Occur.FILTER);
+        }
+        Set<String> excluded = new LinkedHashSet<>(filter.excludeItemIds());
+        excluded.addAll(extraExcluded);
+        if (!excluded.isEmpty()) {
+            List<BytesRef> terms = new ArrayList<>(excluded.size());
+            for (String id : excluded) {
+                terms.add(new BytesRef(id));
+            }
+            b.add(new TermInSetQuery(F_ID, terms), Occur.MUST_NOT);
+        }
+        return b.build();
+    }
+
+    private interface SearchAction<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    private <T> T withSearcher(SearchAction<T> action) {
+        SearcherManager sm = searchers;
+        if (sm == null) {
+            throw new RialtoException("The item index is not open");
+        }
+        IndexSearcher searcher = null;
+        try {
+            searcher = sm.acquire();
+            return action.apply(searcher);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Searching the item index failed", e);
+        } finally {
+            if (searcher != null) {
+                try {
+                    sm.release(searcher);
+                } catch (IOException e) {
+                    LOG.warn("Releasing an item index searcher failed", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.rialto.retrieval.lucene.internal.sources;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.queryparser.simple.SimpleQueryParser;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.rialto.api.common.ServiceProperties;
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
+import dev.rialto.api.retrieval.Candidate;
+import dev.rialto.api.retrieval.CandidateQuery;
+import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.retrieval.lucene.internal.common.Settings;
+import dev.rialto.retrieval.lucene.internal.index.Hit;
+import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
+import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
+
+/**
+ * BM25 over title, category and description. With query text it searches that text; without text but with a
+ * user, it searches the terms of the titles and categories the user engaged with ("more like these").
+ */
+@Component(service = CandidateSource.class, configurationPid = ItemIndex.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = ServiceProperties.PROVIDER + "=" + TextCandidateSource.NAME)
+public final class TextCandidateSource implements CandidateSource {
+
+    public static final String NAME = "text";
+
+    private final ItemIndex index;
+    private final EventRepository events;
+
+    private volatile Tuning settings;
+
+    /** Immutable view of the configuration, swapped atomically on @Modified. */
+    private record Tuning(Map<String, Float> boosts, int historySize, Map<EventType, Double> historyWeights,
+            double halfLifeDays, int maxTerms, boolean excludeSeen, int purchasesLookback) {
+    }
+
+    @Activate
+    public TextCandidateSource(@Reference ItemIndex index, @Reference EventRepository events) {
+        this.index = index;
+        this.events = events;
+    }
+
+    @Activate
+    @Modified
+    public void activate(ItemIndex.Config config) {
+        Map<String, Float> boosts = new HashMap<>();
+        Settings.weights(config.text_boosts(), "text.boosts").forEach((field, w) -> {
+            if (!Set.of(ItemIndex.F_TITLE, ItemIndex.F_CATEGORY, ItemIndex.F_DESCRIPTION).contains(field)) {
+                throw new IllegalArgumentException("text.boosts: unknown field '" + field
+                        + "', expected title, category or description");
+            }
+            boosts.put(field, w.floatValue());
+        });
+        if (boosts.isEmpty()) {
+            throw new IllegalArgumentException("text.boosts must name at least one field");
+        }
+        settings = new Tuning(Map.copyOf(boosts), Settings.positive(config.history_size(), "history.size"),
+                Settings.eventWeights(config.history_weights(), "history.weights"),
+                Settings.positive(config.history_half_life_days(), "history.half.life.days"),
+                Settings.positive(config.history_max_terms(), "history.max.terms"), config.history_exclude_seen(),
+                Settings.positive(config.purchases_lookback(), "purchases.lookback"));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Candidate> candidates(CandidateQuery query) {
+        Tuning s = settings;
+        Set<String> excluded = new HashSet<>();
+        if (query.filter().excludePurchased()) {
+            excluded.addAll(UserHistory.purchased(events, query.userId(), s.purchasesLookback()));
+        }
+        Query main;
+        if (query.text() != null) {
+            SimpleQueryParser parser = new SimpleQueryParser(index.analyzer(), s.boosts());
+            main = parser.parse(query.text());
+        } else if (query.userId() != null) {
+            main = historyQuery(query.userId(), s, excluded);
+        } else {
+            return List.of();
+        }
+        if (main == null || main instanceof MatchNoDocsQuery) {
+            return List.of();
+        }
+        List<Hit> hits = index.search(ItemIndex.filtered(main, query.filter(), excluded), query.n());
+        List<Candidate> out = new ArrayList<>(hits.size());
+        for (Hit h : hits) {
+            out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
+        }
+        return out;
+    }
+
+    /** Weighted terms of the user's recent items; adds the seen items to {@code excluded} when configured. */
+    private Query historyQuery(String userId, Tuning s, Set<String> excluded) {
+        List<Event> recent = events.recentForUser(userId, s.historySize());
+        Map<String, Double> itemWeights = UserHistory.itemWeights(recent, s.historyWeights(), s.halfLifeDays());
+        if (itemWeights.isEmpty()) {
+            return null;
+        }
+        Map<String, IndexedItem> items = index.lookup(itemWeights.keySet());
+        Map<Term, Double> terms = new HashMap<>();
+        float titleBoost = s.boosts().getOrDefault(ItemIndex.F_TITLE, 1f);
+        float categoryBoost = s.boosts().getOrDefault(ItemIndex.F_CATEGORY, 1f);
+        for (Map.Entry<String, Double> e : itemWeights.entrySet()) {
+            IndexedItem item = items.get(e.getKey());
+            if (item == null) {
+                continue;
+            }
+            addTerms(terms, ItemIndex.F_TITLE, item.title(), e.getValue() * titleBoost);
+            addTerms(terms, ItemIndex.F_CATEGORY, item.category(), e.getValue() * categoryBoost);
+        }
+        if (terms.isEmpty()) {
+            return null;
+        }
+        if (s.excludeSeen()) {
+            excluded.addAll(itemWeights.keySet());
+        }
+        List<Map.Entry<Term, Double>> top = terms.entrySet().stream()
+                .sorted(Map.Entry.<Term, Double>comparingByValue().reversed()
+                        .thenComparing(en -> en.getKey().toString()))
+                .limit(s.maxTerms()).toList();
+        double max = top.get(0).getValue();
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        for (Map.Entry<Term, Double> t : top) {
+            b.add(new BoostQuery(new TermQuery(t.getKey()), (float) (t.getValue() / max)), Occur.SHOULD);
+        }
+        return b.build();
+    }
+
+    private void addTerms(Map<Term, Double> terms, String field, String text, double weight) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        Analyzer analyzer = index.analyzer();
+        // Each distinct term counts once per item: a title that repeats a word is not more relevant.
+        Set<String> seen = new HashSet<>();
+        try (TokenStream ts = analyzer.tokenStream(field, text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                String t = term.toString();
+                if (seen.add(t)) {
+                    terms.merge(new Term(field, t), weight, Double::sum);
+                }
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Analysing history text failed", e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.rialto.scoring.onnx.internal.features;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The engineered features of a (user, item) pair. Names are the contract with model cards: never rename one;
+ * add new ones instead. Every value is finite and roughly in [0, 1] (user_item_affinity is a small log count).
+ */
+public enum Feature {
+    /** Weighted share of the user's item events whose item is in the candidate's top category. */
+    USER_CATEGORY_AFFINITY("user_category_affinity"),
+    /** The same on the full category path. */
+    USER_SUBCATEGORY_AFFINITY("user_subcategory_affinity"),
+    /** log1p of the weighted count of the user's events on this item ("buy again"). */
+    USER_ITEM_AFFINITY("user_item_affinity"),
+    /** log1p of the item's weighted events divided by log1p of the catalogue's maximum. */
+    ITEM_POPULARITY("item_popularity"),
+    /** The same over the 7 days before the snapshot's asOf. */
+    ITEM_RECENT_POPULARITY("item_recent_popularity"),
+    /** Share of all weighted events that fall in the item's top category. */
+    CATEGORY_POPULARITY("category_popularity"),
+    /** log1p(number of the user's events) / 10, capped at 1. */
+    USER_ACTIVITY("user_activity"),
+    /** log1p(price) / 10, 0 when unknown. */
+    ITEM_PRICE_LOG("item_price_log"),
+    /** 1 / (1 + |ln price - mean ln price of the user's items|), 0.5 when unknown. */
+    USER_PRICE_FIT("user_price_fit"),
+    /** Category affinity restricted to the user's 10 most recent item events. */
+    USER_RECENCY_CATEGORY("user_recency_category"),
+    /** 1 when the user bought this item before, else 0. */
+    USER_ITEM_PURCHASED("user_item_purchased"),
+    /** 1 / (1 + days since the user's last event on this item), 0 when none. */
+    USER_ITEM_RECENCY("user_item_recency"),
+    /** 1 when the item is known and available, else 0. */
+    ITEM_AVAILABLE("item_available"),
+    /** 1 when the item is in the snapshot's catalogue, else 0. */
+    ITEM_KNOWN("item_known");
+
+    private static final Map<String, Feature> BY_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(Feature::featureName, Function.identity()));
+
+    /** Every name, in declaration order. */
+    public static final List<String> NAMES = Arrays.stream(values()).map(Feature::featureName).toList();
+
+    private final String featureName;
+
+    Feature(String featureName) {
+        this.featureName = featureName;
+    }
+
+    public String featureName() {
+        return featureName;
+    }
+
+    /** The feature with this name, or null. */
+    public static Feature byName(String name) {
+        return name == null ? null : BY_NAME.get(name);
+    }
+}
