@@ -1,0 +1,260 @@
+package dev.rialto.store.jdbc.internal;
+
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventListener;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Events in the {@code events} table. */
+@Component(name = StoreConfig.PID + ".events", configurationPid = StoreConfig.PID)
+public final class JdbcEventRepository implements EventRepository {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcEventRepository.class);
+
+    private static final String COLUMNS = "id, type, user_id, item_id, quantity, ts, query";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM events";
+    private static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    private final DataSource dataSource;
+    private final Map<EventListener, Boolean> listeners = new ConcurrentHashMap<>();
+    private volatile Jdbc jdbc;
+
+    @Activate
+    public JdbcEventRepository(@Reference(name = "dataSource", target = "(dataSourceName=rialto)") DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Activate
+    public void activate(StoreConfig config) {
+        jdbc = Jdbc.activate(dataSource, config, "Event repository");
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeListener")
+    public void addListener(EventListener listener) {
+        listeners.put(listener, Boolean.TRUE);
+    }
+
+    public void removeListener(EventListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public int append(Collection<Event> events) {
+        if (events == null || events.isEmpty()) {
+            return 0;
+        }
+        Map<String, Event> byId = new LinkedHashMap<>();
+        for (Event e : events) {
+            byId.putIfAbsent(e.id(), e); // a repeated id in one call: the first one is the event
+        }
+        List<Event> distinct = List.copyOf(byId.values());
+        String what = "Appending " + distinct.size() + " events";
+        List<Event> stored;
+        try {
+            stored = jdbc.inTransaction(what, c -> insertNew(c, distinct));
+        } catch (StoreException e) {
+            if (!(e.getCause() instanceof SQLException s) || !Jdbc.isUniqueViolation(s)) {
+                throw e;
+            }
+            // A concurrent append committed one of our ids between our look-up and our insert: once more,
+            // now that its rows are visible.
+            LOG.debug("Concurrent append of the same event ids; retrying once");
+            stored = jdbc.inTransaction(what, c -> insertNew(c, distinct));
+        }
+        if (!stored.isEmpty()) {
+            List<Event> copy = List.copyOf(stored);
+            Jdbc.notifyAll(listeners.keySet(), l -> l.eventsStored(copy), "Event");
+        }
+        return stored.size();
+    }
+
+    /**
+     * Per chunk: one look-up of the ids that are already stored, then a plain batch insert of the rest. Far
+     * faster on H2 than a per-row INSERT ... WHERE NOT EXISTS, and it names exactly the new events.
+     */
+    private List<Event> insertNew(Connection c, List<Event> events) throws SQLException {
+        List<Event> stored = new ArrayList<>();
+        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+            for (List<Event> chunk : Jdbc.chunks(events, jdbc.batchSize)) {
+                Set<String> known = knownIds(c, chunk);
+                int added = 0;
+                for (Event e : chunk) {
+                    if (known.contains(e.id())) {
+                        continue;
+                    }
+                    insert.setString(1, e.id());
+                    insert.setString(2, e.type().wireName());
+                    insert.setString(3, e.userId());
+                    if (e.itemId() == null) {
+                        insert.setNull(4, Types.VARCHAR);
+                    } else {
+                        insert.setString(4, e.itemId());
+                    }
+                    insert.setInt(5, e.quantity());
+                    insert.setObject(6, Jdbc.toDb(e.timestamp()));
+                    if (e.query() == null) {
+                        insert.setNull(7, Types.VARCHAR);
+                    } else {
+                        insert.setString(7, e.query());
+                    }
+                    insert.addBatch();
+                    stored.add(e);
+                    added++;
+                }
+                if (added > 0) {
+                    insert.executeBatch();
+                }
+            }
+        }
+        return stored;
+    }
+
+    private static Set<String> knownIds(Connection c, List<Event> chunk) throws SQLException {
+        Set<String> known = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM events WHERE id IN (" + Jdbc.placeholders(chunk.size()) + ")")) {
+            for (int i = 0; i < chunk.size(); i++) {
+                ps.setString(i + 1, chunk.get(i).id());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    known.add(rs.getString(1));
+                }
+            }
+        }
+        return known;
+    }
+
+    @Override
+    public long count() {
+        return jdbc.read("Counting events", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM events");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public List<Event> recentForUser(String userId, int limit) {
+        if (userId == null || limit <= 0) {
+            return List.of();
+        }
+        return jdbc.read("Reading recent events of a user", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    SELECT + " WHERE user_id = ? ORDER BY ts DESC, id DESC FETCH FIRST ? ROWS ONLY")) {
+                ps.setString(1, userId);
+                ps.setInt(2, limit);
+                List<Event> out = new ArrayList<>(Math.min(limit, 256));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(map(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public void forEach(Instant from, Instant to, Consumer<Event> consumer) {
+        StringBuilder sql = new StringBuilder(SELECT);
+        List<Object> params = new ArrayList<>(2);
+        if (from != null) {
+            sql.append(" WHERE ts >= ?");
+            params.add(Jdbc.toDb(from));
+        }
+        if (to != null) {
+            sql.append(from == null ? " WHERE" : " AND").append(" ts < ?");
+            params.add(Jdbc.toDb(to));
+        }
+        sql.append(" ORDER BY ts, id");
+        jdbc.stream("Streaming events", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setFetchSize(jdbc.fetchSize);
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(map(rs));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Null or empty {@code types} counts every type. */
+    @Override
+    public Map<String, Long> countByItem(Set<EventType> types, Instant since) {
+        StringBuilder sql = new StringBuilder("SELECT item_id, COUNT(*) FROM events WHERE item_id IS NOT NULL");
+        List<Object> params = new ArrayList<>();
+        if (types != null && !types.isEmpty()) {
+            sql.append(" AND type IN (").append(Jdbc.placeholders(types.size())).append(')');
+            for (EventType t : types) {
+                params.add(t.wireName());
+            }
+        }
+        if (since != null) {
+            sql.append(" AND ts >= ?");
+            params.add(Jdbc.toDb(since));
+        }
+        sql.append(" GROUP BY item_id");
+        return jdbc.read("Counting events by item", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                Map<String, Long> out = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public Instant newestTimestamp() {
+        return jdbc.read("Reading the newest event time", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MAX(ts) AS newest FROM events");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Jdbc.instant(rs, "newest");
+            }
+        });
+    }
+
+    private static Event map(ResultSet rs) throws SQLException {
+        return new Event(rs.getString("id"), EventType.parse(rs.getString("type")), rs.getString("user_id"),
+                rs.getString("item_id"), rs.getInt("quantity"), Jdbc.instant(rs, "ts"), rs.getString("query"));
+    }
+}

@@ -1,0 +1,357 @@
+package dev.rialto.store.jdbc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.catalog.ItemChangeListener;
+import dev.rialto.api.common.RialtoException;
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventListener;
+import dev.rialto.api.events.EventType;
+import dev.rialto.api.profiles.Profile;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The repositories' behaviour; run once per H2 mode by the subclasses. */
+abstract class StoreContractTest {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreContractTest.class);
+    static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+
+    TrackingDataSource dataSource;
+    JdbcItemRepository items;
+    JdbcEventRepository events;
+    JdbcProfileRepository profiles;
+
+    /** The JDBC URL options of the H2 mode under test. */
+    abstract String modeOptions();
+
+    @BeforeEach
+    void setUp() {
+        dataSource = new TrackingDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + modeOptions());
+        items = new JdbcItemRepository(dataSource);
+        items.activate(Configs.config(7, 3, true)); // small batches so that chunking is exercised
+        events = new JdbcEventRepository(dataSource);
+        events.activate(Configs.config(7, 3, true));
+        profiles = new JdbcProfileRepository(dataSource);
+        profiles.activate(Configs.config(7, 3, true));
+    }
+
+    @AfterEach
+    void noLeakedConnections() throws Exception {
+        assertEquals(0, dataSource.open.get(), "connections left open");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (Exception ignored) {
+            // SHUTDOWN closes the connection under us.
+        }
+    }
+
+    static Item item(String id, String title) {
+        return new Item(id, title, "about " + title, "Books > Fiction", new BigDecimal("9.99"), "EUR", true, "en",
+                Map.of("brand", "Acme"));
+    }
+
+    static Event event(String id, EventType type, String user, String item, Instant ts) {
+        return new Event(id, type, user, item, 1, ts);
+    }
+
+    // --- migrations
+
+    @Test
+    void migrationsCreateTheSchemaOnceAndRecordIt() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String table : List.of("items", "profiles", "events")) {
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+                    rs.next();
+                    assertEquals(0, rs.getLong(1), table);
+                }
+            }
+            // Flyway quotes its table and columns in lower case, whatever the mode.
+            try (ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"" + Migrations.HISTORY_TABLE
+                    + "\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL")) {
+                assertTrue(rs.next());
+                assertEquals("1", rs.getString(1));
+                assertFalse(rs.next());
+            }
+        }
+        assertEquals(0, Migrations.migrate(dataSource), "a second run applies nothing");
+    }
+
+    // --- items
+
+    @Test
+    void itemsUpsertFindCountAndStreamInIdOrder() {
+        List<Item> batch = new ArrayList<>();
+        for (int i = 19; i >= 0; i--) {
+            batch.add(item(String.format("i%02d", i), "Title " + i));
+        }
+        items.upsert(batch);
+        assertEquals(20, items.count());
+
+        Item found = items.find("i03").orElseThrow();
+        assertEquals("Title 3", found.title());
+        assertEquals("about Title 3", found.description());
+        assertEquals("Books > Fiction", found.category());
+        assertEquals(0, new BigDecimal("9.99").compareTo(found.price()));
+        assertEquals("EUR", found.currency());
+        assertTrue(found.available());
+        assertEquals(Map.of("brand", "Acme"), found.attributes());
+        assertEquals(Optional.empty(), items.find("nope"));
+
+        Map<String, Item> some = items.findAll(List.of("i01", "i05", "i01", "missing"));
+        assertEquals(2, some.size());
+        assertEquals("Title 5", some.get("i05").title());
+
+        List<String> order = new ArrayList<>();
+        items.forEach(item -> order.add(item.id()));
+        assertEquals(20, order.size());
+        assertEquals(order.stream().sorted().toList(), order);
+    }
+
+    @Test
+    void upsertReplacesAndKeepsOddValues() {
+        items.upsert(List.of(item("a", "Old")));
+        Item replaced = new Item("a", "New", "", "", null, null, false, "zh",
+                Map.of("quote\"", "line\nbreak\\ \u00e9\u4e2d", "empty", ""));
+        items.upsert(List.of(replaced, item("b", "B")));
+        assertEquals(2, items.count());
+        assertEquals(replaced, items.find("a").orElseThrow());
+    }
+
+    @Test
+    void pricesComeBackWithoutPadding() {
+        items.upsert(List.of(new Item("p", "P", "", "", new BigDecimal("10"), "USD", true, "en", Map.of())));
+        assertEquals(new BigDecimal("10"), items.find("p").orElseThrow().price());
+        assertEquals(new BigDecimal("9.9"), JdbcItemRepository.price(new BigDecimal("9.9000")));
+    }
+
+    @Test
+    void itemListenersRunAfterCommitAndOneFailingDoesNotStopTheOthers() {
+        List<List<Item>> seen = new CopyOnWriteArrayList<>();
+        List<Long> countsSeen = new CopyOnWriteArrayList<>();
+        items.addListener(stored -> {
+            throw new IllegalStateException("listener bug");
+        });
+        ItemChangeListener good = stored -> {
+            seen.add(stored);
+            countsSeen.add(items.count()); // another connection: sees the rows only once committed
+        };
+        items.addListener(good);
+        items.upsert(List.of(item("x", "X"), item("y", "Y")));
+        assertEquals(1, seen.size());
+        assertEquals(List.of("x", "y"), seen.get(0).stream().map(Item::id).toList());
+        assertEquals(List.of(2L), countsSeen);
+
+        items.removeListener(good);
+        items.upsert(List.of(item("z", "Z")));
+        assertEquals(1, seen.size());
+    }
+
+    // --- events
+
+    @Test
+    void appendStoresOnlyNewIdsAndNotifiesExactlyThose() {
+        List<List<Event>> notified = new CopyOnWriteArrayList<>();
+        List<Long> countsSeen = new CopyOnWriteArrayList<>();
+        EventListener listener = stored -> {
+            notified.add(stored);
+            countsSeen.add(events.count());
+        };
+        events.addListener(listener);
+
+        List<Event> first = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            first.add(event("e" + i, EventType.VIEW, "u1", "i" + i, T0.plusSeconds(i)));
+        }
+        assertEquals(10, events.append(first));
+
+        List<Event> second = List.of(
+                event("e3", EventType.VIEW, "u1", "i3", T0),                  // known
+                event("e10", EventType.PURCHASE, "u2", "i1", T0.plusSeconds(60)), // new
+                event("e10", EventType.PURCHASE, "u2", "i1", T0.plusSeconds(60)), // repeated in the call
+                event("e9", EventType.VIEW, "u1", "i9", T0),                  // known
+                new Event("e11", EventType.SEARCH, "u2", null, 1, T0.plusSeconds(61), "red shoes"));
+        assertEquals(2, events.append(second));
+        assertEquals(12, events.count());
+        assertEquals(0, events.append(second));
+
+        assertEquals(2, notified.size(), "no call for an append that stored nothing");
+        assertEquals(10, notified.get(0).size());
+        assertEquals(List.of("e10", "e11"), notified.get(1).stream().map(Event::id).toList());
+        assertEquals(List.of(10L, 12L), countsSeen);
+    }
+
+    @Test
+    void recentForUserIsNewestFirstAndLimited() {
+        List<Event> batch = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batch.add(event("e" + i, EventType.CLICK, i % 2 == 0 ? "even" : "odd", "i" + i, T0.plusSeconds(i * 10L)));
+        }
+        java.util.Collections.shuffle(batch, new java.util.Random(7));
+        events.append(batch);
+
+        List<Event> recent = events.recentForUser("even", 4);
+        assertEquals(List.of("e28", "e26", "e24", "e22"), recent.stream().map(Event::id).toList());
+        Event newest = recent.get(0);
+        assertEquals(T0.plusSeconds(280), newest.timestamp());
+        assertEquals(EventType.CLICK, newest.type());
+        assertEquals("i28", newest.itemId());
+        assertEquals(15, events.recentForUser("odd", 100).size());
+        assertEquals(List.of(), events.recentForUser("nobody", 5));
+        assertEquals(List.of(), events.recentForUser("even", 0));
+    }
+
+    @Test
+    void countByItemFiltersTypesAndTime() {
+        events.append(List.of(
+                event("1", EventType.VIEW, "u", "a", T0),
+                event("2", EventType.VIEW, "u", "a", T0.plusSeconds(100)),
+                event("3", EventType.PURCHASE, "u", "a", T0.plusSeconds(200)),
+                event("4", EventType.PURCHASE, "u", "b", T0.plusSeconds(300)),
+                event("5", EventType.ADD_TO_CART, "u", "b", T0.plusSeconds(400)),
+                new Event("6", EventType.SEARCH, "u", null, 1, T0.plusSeconds(500), "q")));
+
+        assertEquals(Map.of("a", 3L, "b", 2L), events.countByItem(null, null));
+        assertEquals(Map.of("a", 2L), events.countByItem(EnumSet.of(EventType.VIEW), null));
+        assertEquals(Map.of("a", 1L, "b", 2L),
+                events.countByItem(EnumSet.of(EventType.PURCHASE, EventType.ADD_TO_CART), null));
+        assertEquals(Map.of("a", 1L, "b", 1L),
+                events.countByItem(EnumSet.of(EventType.PURCHASE, EventType.VIEW), T0.plusSeconds(150)));
+        assertEquals(Map.of(), events.countByItem(EnumSet.of(EventType.VIEW), T0.plusSeconds(1000)));
+    }
+
+    @Test
+    void forEachStreamsAHalfOpenRangeInTimeOrder() {
+        List<Event> batch = new ArrayList<>();
+        for (int i = 9; i >= 0; i--) {
+            batch.add(event("e" + i, EventType.VIEW, "u", "i", T0.plus(i, ChronoUnit.HOURS)));
+        }
+        events.append(batch);
+        List<String> all = new ArrayList<>();
+        events.forEach(null, null, e -> all.add(e.id()));
+        assertEquals(List.of("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9"), all);
+
+        List<String> range = new ArrayList<>();
+        events.forEach(T0.plus(2, ChronoUnit.HOURS), T0.plus(5, ChronoUnit.HOURS), e -> range.add(e.id()));
+        assertEquals(List.of("e2", "e3", "e4"), range);
+
+        List<String> from = new ArrayList<>();
+        events.forEach(T0.plus(8, ChronoUnit.HOURS), null, e -> from.add(e.id()));
+        assertEquals(List.of("e8", "e9"), from);
+
+        assertEquals(T0.plus(9, ChronoUnit.HOURS), events.newestTimestamp());
+    }
+
+    @Test
+    void newestTimestampIsNullWhenEmpty() {
+        assertNull(events.newestTimestamp());
+        assertEquals(0, events.count());
+    }
+
+    @Test
+    void appendingManyEventsIsFast() {
+        JdbcEventRepository fast = new JdbcEventRepository(dataSource);
+        fast.activate(Configs.defaults());
+        // The full 100k once (regular mode); the PostgreSQL-mode run checks the same path on fewer rows.
+        int n = modeOptions().isEmpty() ? 100_000 : 10_000;
+        List<Event> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(new Event("ev-" + i, EventType.VIEW, "user-" + (i % 1000), "item-" + (i % 5000), 1,
+                    T0.plusMillis(i)));
+        }
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        int stored = fast.append(batch);
+        // CPU time too: wall time on a shared build machine says little.
+        LOG.info("Appended {} events in {} ms wall, {} ms CPU ({} mode)", stored, (System.nanoTime() - start) / 1_000_000,
+                (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000, modeOptions().isEmpty() ? "regular" : "PostgreSQL");
+        assertEquals(n, stored);
+        assertEquals(n, fast.count());
+
+        start = System.nanoTime();
+        assertEquals(0, fast.append(batch.subList(0, 10_000)));
+        LOG.info("Re-appended 10000 known events in {} ms", (System.nanoTime() - start) / 1_000_000);
+        long[] streamed = {0};
+        fast.forEach(null, null, e -> streamed[0]++);
+        assertEquals(n, streamed[0]);
+    }
+
+    // --- profiles
+
+    @Test
+    void profileUpsertKeepsCreatedAndReplacesAttributes() {
+        Instant created = T0;
+        profiles.upsert(List.of(new Profile("p1", Map.of("country", "FR"), created, created),
+                new Profile("p2", Map.of(), created, created)));
+        assertEquals(2, profiles.count());
+
+        Instant later = T0.plusSeconds(3600);
+        profiles.upsert(List.of(new Profile("p1", Map.of("country", "DE", "segment", "vip"), later, later),
+                new Profile("p3", Map.of("x", "y"), later, later)));
+        assertEquals(3, profiles.count());
+        Profile p1 = profiles.find("p1").orElseThrow();
+        assertEquals(created, p1.created());
+        assertEquals(later, p1.updated());
+        assertEquals(Map.of("country", "DE", "segment", "vip"), p1.attributes());
+        assertEquals(later, profiles.find("p3").orElseThrow().created());
+        assertTrue(profiles.find("nobody").isEmpty());
+    }
+
+    // --- errors and configuration
+
+    @Test
+    void databaseErrorsSurfaceAsRialtoExceptionsNamingTheOperation() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE events");
+        }
+        RialtoException e = assertThrows(RialtoException.class,
+                () -> events.append(List.of(event("x", EventType.VIEW, "u", "i", T0))));
+        assertTrue(e.getMessage().startsWith("Appending 1 events failed"), e.getMessage());
+        RialtoException count = assertThrows(RialtoException.class, () -> events.count());
+        assertTrue(count.getMessage().startsWith("Counting events failed"), count.getMessage());
+    }
+
+    @Test
+    void aFailedUpsertRollsBackEverything() {
+        items.upsert(List.of(item("keep", "Keep")));
+        String tooLong = "x".repeat(300); // longer than the id column
+        List<Item> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(item("n" + i, "N"));
+        }
+        batch.add(item(tooLong, "Bad"));
+        assertThrows(RialtoException.class, () -> items.upsert(batch));
+        assertEquals(1, items.count());
+    }
+
+    @Test
+    void invalidConfigurationNamesTheProperty() {
+        JdbcItemRepository repo = new JdbcItemRepository(dataSource);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> repo.activate(Configs.config(0, 10, false)));
+        assertTrue(e.getMessage().contains("batchSize"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> repo.activate(Configs.config(10, 0, false)));
+        assertTrue(e.getMessage().contains("fetchSize"), e.getMessage());
+    }
+}
