@@ -1,0 +1,156 @@
+package dev.rialto.ingest.internal;
+
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.catalog.ItemRepository;
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
+import dev.rialto.api.profiles.Profile;
+import dev.rialto.api.profiles.ProfileRepository;
+import java.lang.annotation.Annotation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** In-memory repositories that record each call's size. */
+final class Fakes {
+    private Fakes() {
+    }
+
+    static final class Items implements ItemRepository {
+        final Map<String, Item> byId = new LinkedHashMap<>();
+        final List<Integer> upsertSizes = new ArrayList<>();
+
+        @Override
+        public void upsert(Collection<Item> items) {
+            upsertSizes.add(items.size());
+            items.forEach(i -> byId.put(i.id(), i));
+        }
+
+        @Override
+        public Optional<Item> find(String id) {
+            return Optional.ofNullable(byId.get(id));
+        }
+
+        @Override
+        public Map<String, Item> findAll(Collection<String> ids) {
+            Map<String, Item> out = new HashMap<>();
+            ids.forEach(id -> {
+                if (byId.containsKey(id)) {
+                    out.put(id, byId.get(id));
+                }
+            });
+            return out;
+        }
+
+        @Override
+        public long count() {
+            return byId.size();
+        }
+
+        @Override
+        public void forEach(Consumer<Item> consumer) {
+            byId.values().forEach(consumer);
+        }
+    }
+
+    static final class Events implements EventRepository {
+        final Map<String, Event> byId = new LinkedHashMap<>();
+        final List<Integer> appendSizes = new ArrayList<>();
+
+        @Override
+        public int append(Collection<Event> events) {
+            appendSizes.add(events.size());
+            int added = 0;
+            for (Event e : events) {
+                if (byId.putIfAbsent(e.id(), e) == null) {
+                    added++;
+                }
+            }
+            return added;
+        }
+
+        @Override
+        public long count() {
+            return byId.size();
+        }
+
+        @Override
+        public List<Event> recentForUser(String userId, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void forEach(Instant from, Instant to, Consumer<Event> consumer) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Map<String, Long> countByItem(Set<EventType> types, Instant since) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant newestTimestamp() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    static final class Profiles implements ProfileRepository {
+        final Map<String, Profile> byId = new LinkedHashMap<>();
+
+        @Override
+        public void upsert(Collection<Profile> profiles) {
+            for (Profile p : profiles) {
+                Profile old = byId.get(p.id());
+                byId.put(p.id(), old == null ? p : new Profile(p.id(), p.attributes(), old.created(), p.updated()));
+            }
+        }
+
+        @Override
+        public Optional<Profile> find(String id) {
+            return Optional.ofNullable(byId.get(id));
+        }
+
+        @Override
+        public long count() {
+            return byId.size();
+        }
+    }
+
+    static CsvIngestor.Config config(String zone, int chunkSize, int maxFieldLength, int maxRejections) {
+        return new CsvIngestor.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return CsvIngestor.Config.class;
+            }
+
+            @Override
+            public String zone() {
+                return zone;
+            }
+
+            @Override
+            public int chunkSize() {
+                return chunkSize;
+            }
+
+            @Override
+            public int maxFieldLength() {
+                return maxFieldLength;
+            }
+
+            @Override
+            public int maxRejections() {
+                return maxRejections;
+            }
+        };
+    }
+}
