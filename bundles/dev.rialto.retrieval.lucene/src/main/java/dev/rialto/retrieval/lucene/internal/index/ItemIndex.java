@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +23,26 @@ import java.util.function.Supplier;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoubleDocValuesField;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.IndexableField;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -41,11 +53,11 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.NumericUtils;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -86,8 +98,9 @@ public final class ItemIndex implements ItemChangeListener {
     public static final String F_TOP_CATEGORY = "category_top";
     public static final String F_AVAILABLE = "available";
     public static final String F_PRICE = "price";
+    /** The title as doc values: lookups read doc values, which need no block decompression. */
+    public static final String F_TITLE_DV = "title_dv";
 
-    private static final Set<String> STORED = Set.of(F_ID, F_TITLE, F_CATEGORY_KEY, F_AVAILABLE, F_PRICE);
     private static final Logger LOG = LoggerFactory.getLogger(ItemIndex.class);
 
     @ObjectClassDefinition(name = "Rialto Lucene retrieval",
@@ -184,7 +197,7 @@ public final class ItemIndex implements ItemChangeListener {
     private int batchSize;
 
     @Activate
-    public ItemIndex(@Reference ItemRepository repository) {
+    public ItemIndex(@Reference(name = "repository") ItemRepository repository) {
         this.repository = repository;
     }
 
@@ -259,9 +272,25 @@ public final class ItemIndex implements ItemChangeListener {
                     .setRAMBufferSizeMB(ramMb);
             writer = new IndexWriter(directory, iwc);
             searchers = new SearcherManager(writer, true, false, null);
-        } catch (IOException e) {
-            throw new RialtoException("Cannot open the item index at " + dir + " (index.dir)", e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw new RialtoException("Cannot open the item index at " + dir + " (index.dir): " + e.getMessage(), e);
         }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (writer != null) {
+                writer.close();
+            }
+            if (directory != null) {
+                directory.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Closing a half-opened item index failed", e);
+        }
+        writer = null;
+        directory = null;
     }
 
     /**
@@ -366,18 +395,23 @@ public final class ItemIndex implements ItemChangeListener {
     static Document toDocument(Item item) {
         Document doc = new Document();
         doc.add(new StringField(F_ID, item.id(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(F_ID, new BytesRef(item.id())));
         doc.add(new TextField(F_TITLE, item.title(), Field.Store.YES));
+        doc.add(new BinaryDocValuesField(F_TITLE_DV, new BytesRef(item.title())));
         doc.add(new TextField(F_DESCRIPTION, item.description(), Field.Store.NO));
         doc.add(new TextField(F_CATEGORY, item.category(), Field.Store.NO));
         doc.add(new StringField(F_CATEGORY_KEY, item.category(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(F_CATEGORY_KEY, new BytesRef(item.category())));
         doc.add(new StringField(F_TOP_CATEGORY, item.topCategory(), Field.Store.NO));
         int available = item.available() ? 1 : 0;
         doc.add(new IntPoint(F_AVAILABLE, available));
         doc.add(new StoredField(F_AVAILABLE, available));
+        doc.add(new NumericDocValuesField(F_AVAILABLE, available));
         if (item.price() != null) {
             double price = item.price().doubleValue();
             doc.add(new DoublePoint(F_PRICE, price));
             doc.add(new StoredField(F_PRICE, price));
+            doc.add(new DoubleDocValuesField(F_PRICE, price));
         }
         return doc;
     }
@@ -411,6 +445,11 @@ public final class ItemIndex implements ItemChangeListener {
         }
     }
 
+    /** The name of the codec new segments are written with (Lucene912 for this Lucene). */
+    public String codecName() {
+        return writer.getConfig().getCodec().getName();
+    }
+
     /** The analyzer of the text fields (English, with stemming and stop words). */
     public Analyzer analyzer() {
         return analyzer;
@@ -424,18 +463,17 @@ public final class ItemIndex implements ItemChangeListener {
     /** The best {@code n} items for the query, best first. */
     public List<Hit> search(Query query, int n) {
         return withSearcher(s -> {
-            TopDocs top = s.search(query, n);
-            StoredFields stored = s.storedFields();
-            List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
-            for (ScoreDoc sd : top.scoreDocs) {
-                Document d = stored.document(sd.doc, Set.of(F_ID));
-                hits.add(new Hit(d.get(F_ID), sd.score));
+            ScoreDoc[] docs = s.search(query, n).scoreDocs;
+            IndexedItem[] items = read(s, docs);
+            List<Hit> hits = new ArrayList<>(docs.length);
+            for (int i = 0; i < docs.length; i++) {
+                hits.add(new Hit(items[i].id(), docs[i].score));
             }
             return hits;
         });
     }
 
-    /** The stored fields of the given items that are indexed, by id, in the order asked. */
+    /** The indexed items among the given ids, by id, in the order asked. */
     public Map<String, IndexedItem> lookup(Collection<String> ids) {
         if (ids.isEmpty()) {
             return Map.of();
@@ -446,16 +484,14 @@ public final class ItemIndex implements ItemChangeListener {
             terms.add(new BytesRef(id));
         }
         Map<String, IndexedItem> found = withSearcher(s -> {
-            TopDocs top = s.search(new TermInSetQuery(F_ID, terms), unique.size());
-            StoredFields stored = s.storedFields();
-            Map<String, IndexedItem> byId = new HashMap<>(top.scoreDocs.length * 2);
-            for (ScoreDoc sd : top.scoreDocs) {
-                IndexedItem item = toItem(stored.document(sd.doc, STORED));
+            ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), unique.size()).scoreDocs;
+            Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
+            for (IndexedItem item : read(s, docs)) {
                 byId.put(item.id(), item);
             }
             return byId;
         });
-        Map<String, IndexedItem> ordered = new java.util.LinkedHashMap<>(found.size() * 2);
+        Map<String, IndexedItem> ordered = new LinkedHashMap<>(found.size() * 2);
         for (String id : unique) {
             IndexedItem item = found.get(id);
             if (item != null) {
@@ -465,13 +501,45 @@ public final class ItemIndex implements ItemChangeListener {
         return ordered;
     }
 
-    private static IndexedItem toItem(Document d) {
-        IndexableField available = d.getField(F_AVAILABLE);
-        IndexableField price = d.getField(F_PRICE);
-        String category = d.get(F_CATEGORY_KEY);
-        return new IndexedItem(d.get(F_ID), d.get(F_TITLE), category == null ? "" : category,
-                available != null && available.numericValue().intValue() == 1,
-                price == null ? null : price.numericValue().doubleValue());
+    /**
+     * Reads the items of the hits from doc values, walking them in doc id order (doc values iterators only move
+     * forward); the result is in the order of {@code docs}.
+     */
+    private static IndexedItem[] read(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
+        Integer[] order = new Integer[docs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> docs[i].doc));
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        IndexedItem[] out = new IndexedItem[docs.length];
+        LeafReaderContext leaf = null;
+        SortedDocValues ids = null;
+        SortedDocValues categories = null;
+        BinaryDocValues titles = null;
+        NumericDocValues available = null;
+        NumericDocValues prices = null;
+        for (int i : order) {
+            int doc = docs[i].doc;
+            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                LeafReader r = leaf.reader();
+                ids = DocValues.getSorted(r, F_ID);
+                categories = DocValues.getSorted(r, F_CATEGORY_KEY);
+                titles = DocValues.getBinary(r, F_TITLE_DV);
+                available = DocValues.getNumeric(r, F_AVAILABLE);
+                prices = DocValues.getNumeric(r, F_PRICE);
+            }
+            int local = doc - leaf.docBase;
+            String id = ids.advanceExact(local) ? ids.lookupOrd(ids.ordValue()).utf8ToString() : "";
+            String category = categories.advanceExact(local)
+                    ? categories.lookupOrd(categories.ordValue()).utf8ToString() : "";
+            String title = titles.advanceExact(local) ? titles.binaryValue().utf8ToString() : "";
+            boolean isAvailable = available.advanceExact(local) && available.longValue() == 1;
+            Double price = prices.advanceExact(local) ? NumericUtils.sortableLongToDouble(prices.longValue()) : null;
+            out[i] = new IndexedItem(id, title, category, isAvailable, price);
+        }
+        return out;
     }
 
     /**

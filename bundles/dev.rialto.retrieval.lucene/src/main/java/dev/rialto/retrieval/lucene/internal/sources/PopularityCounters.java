@@ -83,7 +83,7 @@ public final class PopularityCounters implements EventListener {
     private Thread loader;
 
     @Activate
-    public PopularityCounters(@Reference EventRepository events) {
+    public PopularityCounters(@Reference(name = "events") EventRepository events) {
         this.events = events;
     }
 

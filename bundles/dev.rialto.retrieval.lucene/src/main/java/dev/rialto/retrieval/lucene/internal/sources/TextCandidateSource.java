@@ -60,7 +60,8 @@ public final class TextCandidateSource implements CandidateSource {
     }
 
     @Activate
-    public TextCandidateSource(@Reference ItemIndex index, @Reference EventRepository events) {
+    public TextCandidateSource(@Reference(name = "index") ItemIndex index,
+            @Reference(name = "events") EventRepository events) {
         this.index = index;
         this.events = events;
     }

@@ -1,0 +1,212 @@
+package dev.rialto.retrieval.lucene.internal.recommend;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.rialto.api.common.ServiceProperties;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.recommend.Recommendation;
+import dev.rialto.api.recommend.RecommendationRequest;
+import dev.rialto.api.recommend.RecommendedItem;
+import dev.rialto.api.recommend.Recommender;
+import dev.rialto.api.retrieval.Candidate;
+import dev.rialto.api.retrieval.CandidateQuery;
+import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.api.scoring.InterestScorer;
+import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.api.scoring.ScoreResult;
+import dev.rialto.retrieval.lucene.internal.common.RateLimitedLog;
+import dev.rialto.retrieval.lucene.internal.common.Settings;
+import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
+import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
+import dev.rialto.retrieval.lucene.internal.recommend.RrfFusion.Fused;
+import dev.rialto.retrieval.lucene.internal.sources.UserHistory;
+
+/**
+ * Asks every candidate source, fuses their lists by reciprocal rank, lets the interest scorer (when one with a
+ * model is bound) rerank the head, and returns the top n with the trace of which source found what.
+ */
+@Component(service = Recommender.class, configurationPid = ItemIndex.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = ServiceProperties.BEAN_NAME + "=" + LuceneRecommender.BEAN)
+public final class LuceneRecommender implements Recommender {
+
+    public static final String BEAN = "recommender";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LuceneRecommender.class);
+
+    private record Tuning(int perSource, Map<String, Double> weights, int k, int rerankDepth,
+            int purchasesLookback) {
+    }
+
+    private final ItemIndex index;
+    private final EventRepository events;
+    private final Map<CandidateSource, String> sources = new ConcurrentHashMap<>();
+    private final AtomicReference<InterestScorer> scorer = new AtomicReference<>();
+    private final RateLimitedLog scorerWarnings = new RateLimitedLog(LOG, 60_000);
+    private final RateLimitedLog sourceWarnings = new RateLimitedLog(LOG, 60_000);
+    private volatile Tuning tuning;
+
+    @Activate
+    public LuceneRecommender(@Reference(name = "index") ItemIndex index,
+            @Reference(name = "events") EventRepository events) {
+        this.index = index;
+        this.events = events;
+    }
+
+    @Activate
+    @Modified
+    public void activate(ItemIndex.Config config) {
+        int k = config.rrf_k();
+        if (k < 0) {
+            throw new IllegalArgumentException("rrf.k must not be negative, was " + k);
+        }
+        tuning = new Tuning(Settings.positive(config.candidates_per_source(), "candidates.per.source"),
+                Map.copyOf(Settings.weights(config.source_weights(), "source.weights")), k,
+                Settings.positive(config.rerank_depth(), "rerank.depth"),
+                Settings.positive(config.purchases_lookback(), "purchases.lookback"));
+    }
+
+    @Reference(name = "sources", service = CandidateSource.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeSource")
+    public void addSource(CandidateSource source, Map<String, Object> properties) {
+        Object name = properties.get(ServiceProperties.PROVIDER);
+        sources.put(source, name == null ? source.name() : name.toString());
+    }
+
+    public void removeSource(CandidateSource source) {
+        sources.remove(source);
+    }
+
+    @Reference(name = "scorer", service = InterestScorer.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindScorer")
+    public void bindScorer(InterestScorer s) {
+        scorer.set(s);
+    }
+
+    public void unbindScorer(InterestScorer s) {
+        scorer.compareAndSet(s, null);
+    }
+
+    @Override
+    public Recommendation recommend(RecommendationRequest request) {
+        long start = System.nanoTime();
+        Tuning t = tuning;
+        ItemFilter filter = request.filter();
+        Set<String> purchased = filter.excludePurchased()
+                ? UserHistory.purchased(events, request.userId(), t.purchasesLookback()) : Set.of();
+        // Read the purchases once here and hand them to the sources as plain exclusions.
+        ItemFilter sourceFilter = filter;
+        if (filter.excludePurchased()) {
+            Set<String> excluded = new HashSet<>(filter.excludeItemIds());
+            excluded.addAll(purchased);
+            sourceFilter = new ItemFilter(filter.categoryPrefix(), excluded, filter.availableOnly(), false);
+        }
+        CandidateQuery query = new CandidateQuery(request.userId(), null, Math.max(t.perSource(), request.n()),
+                sourceFilter);
+
+        List<Fused> fused = RrfFusion.fuse(collect(query), t.weights(), 1.0, t.k());
+
+        // The head that may be shown: indexed, passing the filter (sources are plug-ins and may be sloppy).
+        int depth = Math.max(t.rerankDepth(), request.n());
+        List<Fused> head = new ArrayList<>(Math.min(depth, fused.size()));
+        Map<String, IndexedItem> items = new LinkedHashMap<>();
+        int next = 0;
+        while (head.size() < depth && next < fused.size()) {
+            int end = Math.min(fused.size(), next + depth - head.size());
+            List<Fused> slice = fused.subList(next, end);
+            Map<String, IndexedItem> found = index.lookup(slice.stream().map(Fused::itemId).toList());
+            for (Fused f : slice) {
+                IndexedItem item = found.get(f.itemId());
+                if (item != null && filter.accepts(item.id(), item.category(), item.available())
+                        && !purchased.contains(item.id())) {
+                    head.add(f);
+                    items.put(item.id(), item);
+                }
+            }
+            next = end;
+        }
+
+        Map<String, Double> modelScores = Map.of();
+        String model = null;
+        InterestScorer s = scorer.get();
+        if (s != null && !head.isEmpty()) {
+            try {
+                Optional<ModelInfo> active = s.activeModel();
+                if (active.isPresent()) {
+                    ScoreResult result = s.score(request.userId(), head.stream().map(Fused::itemId).toList());
+                    modelScores = result.scores();
+                    model = result.model().name() + "@" + result.model().version();
+                }
+            } catch (RuntimeException e) {
+                scorerWarnings.warn("Interest scorer failed; ranking by fusion instead: {}", e.toString(), e);
+                modelScores = Map.of();
+                model = null;
+            }
+        }
+        if (model != null) {
+            Map<String, Double> ms = modelScores;
+            head.sort(Comparator.comparing((Fused f) -> ms.get(f.itemId()) == null)
+                    .thenComparing(Comparator.comparingDouble((Fused f) -> ms.getOrDefault(f.itemId(), 0d)).reversed())
+                    .thenComparing(Comparator.comparingDouble(Fused::score).reversed()));
+        }
+
+        List<RecommendedItem> out = new ArrayList<>(Math.min(request.n(), head.size()));
+        for (Fused f : head) {
+            if (out.size() == request.n()) {
+                break;
+            }
+            IndexedItem item = items.get(f.itemId());
+            Double modelScore = modelScores.get(f.itemId());
+            double score = modelScore != null && Double.isFinite(modelScore) ? modelScore : f.score();
+            out.add(new RecommendedItem(f.itemId(), item.title(), item.category(), score, f.hits(), f.score(),
+                    modelScore, modelScore == null ? null : model));
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Recommended {} items from {} fused candidates of {} sources, model={}, in {} us", out.size(),
+                    fused.size(), sources.size(), model, (System.nanoTime() - start) / 1000);
+        }
+        return new Recommendation(request.userId(), out, model);
+    }
+
+    /** Each source's list, by source name; a failing source is skipped. */
+    private Map<String, List<Candidate>> collect(CandidateQuery query) {
+        Map<String, List<Candidate>> lists = new TreeMap<>();
+        for (Map.Entry<CandidateSource, String> e : sources.entrySet()) {
+            try {
+                List<Candidate> found = e.getKey().candidates(query);
+                if (found != null && !found.isEmpty()) {
+                    lists.merge(e.getValue(), found, (a, b) -> {
+                        List<Candidate> both = new ArrayList<>(a);
+                        both.addAll(b);
+                        return both;
+                    });
+                }
+            } catch (RuntimeException ex) {
+                sourceWarnings.warn("Candidate source {} failed; skipping it", e.getValue(), ex);
+            }
+        }
+        return lists;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.rialto.retrieval.lucene.internal.sources;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.rialto.api.common.ServiceProperties;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.retrieval.Candidate;
+import dev.rialto.api.retrieval.CandidateQuery;
+import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.common.Settings;
+import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
+import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
+
+/** The most popular items by time-decayed event counts, filtered through the index's stored fields. */
+@Component(service = CandidateSource.class, configurationPid = ItemIndex.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = ServiceProperties.PROVIDER + "=" + PopularCandidateSource.NAME)
+public final class PopularCandidateSource implements CandidateSource {
+
+    public static final String NAME = "popular";
+
+    private final PopularityCounters counters;
+    private final ItemIndex index;
+    private final EventRepository events;
+    private volatile int purchasesLookback;
+
+    @Activate
+    public PopularCandidateSource(@Reference(name = "counters") PopularityCounters counters,
+            @Reference(name = "index") ItemIndex index, @Reference(name = "events") EventRepository events) {
+        this.counters = counters;
+        this.index = index;
+        this.events = events;
+    }
+
+    @Activate
+    @Modified
+    public void activate(ItemIndex.Config config) {
+        purchasesLookback = Settings.positive(config.purchases_lookback(), "purchases.lookback");
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Candidate> candidates(CandidateQuery query) {
+        Set<String> purchased = query.filter().excludePurchased()
+                ? UserHistory.purchased(events, query.userId(), purchasesLookback) : Set.of();
+        List<Candidate> out = new ArrayList<>(query.n());
+        scan(counters.ranking(), index, query.n(), (item, score) -> {
+            if (passes(query.filter(), purchased, item)) {
+                out.add(new Candidate(item.id(), NAME, out.size() + 1, score));
+            }
+            return out.size() < query.n();
+        });
+        return out;
+    }
+
+    static boolean passes(ItemFilter filter, Set<String> purchased, IndexedItem item) {
+        return filter.accepts(item.id(), item.category(), item.available()) && !purchased.contains(item.id());
+    }
+
+    /** Receives indexed items in popularity order; returns false to stop. */
+    interface Visitor {
+        boolean visit(IndexedItem item, double score);
+    }
+
+    /**
+     * Walks the ranking in chunks, looking each chunk up in the index; items that are not indexed are skipped
+     * because nothing could be shown for them.
+     */
+    static void scan(PopularityCounters.Ranking ranking, ItemIndex index, int n, Visitor visitor) {
+        List<String> ids = ranking.ids();
+        int chunk = Math.max(128, 2 * n);
+        for (int from = 0; from < ids.size(); from += chunk) {
+            int to = Math.min(ids.size(), from + chunk);
+            Map<String, IndexedItem> found = index.lookup(ids.subList(from, to));
+            for (int i = from; i < to; i++) {
+                IndexedItem item = found.get(ids.get(i));
+                if (item != null && !visitor.visit(item, ranking.scores()[i])) {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package dev.rialto.retrieval.lucene.internal.recommend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.rialto.api.common.ServiceProperties;
+import dev.rialto.api.events.EventType;
+import dev.rialto.api.recommend.Recommendation;
+import dev.rialto.api.recommend.RecommendationRequest;
+import dev.rialto.api.recommend.RecommendedItem;
+import dev.rialto.api.recommend.SourceHit;
+import dev.rialto.api.retrieval.Candidate;
+import dev.rialto.api.retrieval.CandidateQuery;
+import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.api.scoring.InterestScorer;
+import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.api.scoring.ModelUnavailableException;
+import dev.rialto.api.scoring.ScoreResult;
+import dev.rialto.retrieval.lucene.internal.sources.PopularCandidateSource;
+import dev.rialto.retrieval.lucene.internal.sources.PopularInCategorySource;
+import dev.rialto.retrieval.lucene.internal.sources.TextCandidateSource;
+import dev.rialto.retrieval.lucene.internal.testing.Catalogue;
+import dev.rialto.retrieval.lucene.internal.testing.Fixture;
+
+class LuceneRecommenderTest {
+
+    private static final ModelInfo MODEL = new ModelInfo("ranker", "3", List.of("f1"), Map.of(), null,
+            Instant.parse("2024-06-01T00:00:00Z"));
+
+    @TempDir
+    Path dir;
+    private Fixture fx;
+    private LuceneRecommender recommender;
+
+    /** Scores each item by its numeric id, so the expected order is known; counts its calls. */
+    static class FakeScorer implements InterestScorer {
+        final AtomicInteger calls = new AtomicInteger();
+        List<String> lastBatch = List.of();
+
+        @Override
+        public Optional<ModelInfo> activeModel() {
+            return Optional.of(MODEL);
+        }
+
+        @Override
+        public ScoreResult score(String userId, List<String> itemIds) {
+            calls.incrementAndGet();
+            lastBatch = itemIds;
+            Map<String, Double> scores = new HashMap<>();
+            for (String id : itemIds) {
+                scores.put(id, Integer.parseInt(id.substring(5)) / 1000.0);
+            }
+            return new ScoreResult(MODEL, scores);
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new Fixture(dir, 200);
+        // A garden fan; popularity spread over categories.
+        for (int i = 2; i < 30; i += 5) {
+            fx.event(EventType.VIEW, "u1", Catalogue.id(i), Fixture.T0.minus(Duration.ofHours(i)));
+        }
+        for (int i = 0; i < 60; i++) {
+            for (int v = 0; v < 60 - i; v++) {
+                fx.event(EventType.VIEW, "crowd" + v, Catalogue.id(i), Fixture.T0.minus(Duration.ofHours(1)));
+            }
+        }
+        recommender = new LuceneRecommender(fx.index, fx.eventRepo);
+        recommender.activate(fx.config);
+        add(fx.text(), TextCandidateSource.NAME);
+        add(fx.popular(), PopularCandidateSource.NAME);
+        add(fx.popularInCategory(), PopularInCategorySource.NAME);
+    }
+
+    private void add(CandidateSource source, String name) {
+        recommender.addSource(source, Map.of(ServiceProperties.PROVIDER, name));
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    private Recommendation recommend(int n, ItemFilter filter) {
+        return recommender.recommend(new RecommendationRequest("u1", n, filter));
+    }
+
+    @Test
+    void withoutScorerOrdersByFusedScoreAndTracesSources() {
+        Recommendation r = recommend(10, null);
+        assertEquals(10, r.items().size());
+        assertNull(r.model());
+        for (int i = 0; i < r.items().size(); i++) {
+            RecommendedItem it = r.items().get(i);
+            assertEquals(it.fusedScore(), it.score());
+            assertNull(it.modelScore());
+            assertNull(it.model());
+            assertFalse(it.sources().isEmpty());
+            assertFalse(it.title().isEmpty());
+            double expected = 0;
+            for (SourceHit h : it.sources()) {
+                double w = Map.of("text", 1.0, "popular", 0.5, "popular-in-category", 0.7).get(h.source());
+                expected += w / (60 + h.rank());
+            }
+            assertEquals(expected, it.fusedScore(), 1e-12);
+            if (i > 0) {
+                assertTrue(r.items().get(i - 1).score() >= it.score());
+            }
+        }
+        // Garden items found by both text (history) and popular-in-category lead the list.
+        RecommendedItem top = r.items().get(0);
+        assertEquals("Garden > Tools", top.category());
+        assertTrue(top.sources().size() >= 2, top.sources().toString());
+    }
+
+    @Test
+    void scorerReordersTheHeadByModelScore() {
+        FakeScorer scorer = new FakeScorer();
+        recommender.bindScorer(scorer);
+        Recommendation r = recommend(10, null);
+        assertEquals("ranker@3", r.model());
+        assertEquals(1, scorer.calls.get(), "one batch per request");
+        assertTrue(scorer.lastBatch.size() <= 300);
+        assertEquals(10, r.items().size());
+        for (int i = 0; i < r.items().size(); i++) {
+            RecommendedItem it = r.items().get(i);
+            assertEquals(Integer.parseInt(it.itemId().substring(5)) / 1000.0, it.modelScore());
+            assertEquals(it.modelScore(), it.score());
+            assertEquals("ranker@3", it.model());
+            if (i > 0) {
+                assertTrue(r.items().get(i - 1).modelScore() > it.modelScore());
+            }
+        }
+        // The best-scored item of the batch comes first.
+        String best = scorer.lastBatch.stream().max((a, b) -> a.compareTo(b)).orElseThrow();
+        assertEquals(best, r.items().get(0).itemId());
+
+        recommender.unbindScorer(scorer);
+        assertNull(recommend(10, null).model());
+    }
+
+    @Test
+    void failingOrModelLessScorerFallsBackToFusion() {
+        List<String> fusionOrder = recommend(10, null).items().stream().map(RecommendedItem::itemId).toList();
+        recommender.bindScorer(new FakeScorer() {
+            @Override
+            public ScoreResult score(String userId, List<String> itemIds) {
+                throw new ModelUnavailableException("model file vanished");
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            Recommendation r = recommend(10, null);
+            assertNull(r.model());
+            assertEquals(fusionOrder, r.items().stream().map(RecommendedItem::itemId).toList());
+            assertTrue(r.items().stream().allMatch(it -> it.modelScore() == null));
+        }
+        FakeScorer idle = new FakeScorer() {
+            @Override
+            public Optional<ModelInfo> activeModel() {
+                return Optional.empty();
+            }
+        };
+        recommender.bindScorer(idle);
+        assertEquals(fusionOrder, recommend(10, null).items().stream().map(RecommendedItem::itemId).toList());
+        assertEquals(0, idle.calls.get());
+    }
+
+    @Test
+    void excludePurchasedAndFiltersHold() {
+        String first = recommend(10, null).items().get(0).itemId();
+        fx.event(EventType.PURCHASE, "u1", first, Fixture.T0.plusSeconds(1));
+        List<String> kept = recommend(200, null).items().stream().map(RecommendedItem::itemId).toList();
+        assertTrue(kept.contains(first));
+        List<String> without = recommend(200, new ItemFilter(null, Set.of(), true, true)).items().stream()
+                .map(RecommendedItem::itemId).toList();
+        assertFalse(without.isEmpty());
+        assertFalse(without.contains(first));
+
+        Recommendation books = recommend(20, new ItemFilter("Books", Set.of(Catalogue.id(5)), true, false));
+        assertFalse(books.items().isEmpty());
+        assertTrue(books.items().stream().allMatch(it -> it.category().startsWith("Books")));
+        assertTrue(books.items().stream().noneMatch(it -> it.itemId().equals(Catalogue.id(5))));
+    }
+
+    @Test
+    void failingOrSloppySourcesDoNotBreakTheRequest() {
+        recommender.addSource(new CandidateSource() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public List<Candidate> candidates(CandidateQuery query) {
+                throw new IllegalStateException("boom");
+            }
+        }, Map.of(ServiceProperties.PROVIDER, "broken"));
+        CandidateSource sloppy = new CandidateSource() {
+            @Override
+            public String name() {
+                return "sloppy";
+            }
+
+            @Override
+            public List<Candidate> candidates(CandidateQuery query) {
+                // Ignores the filter and proposes an unavailable and an unknown item.
+                return List.of(new Candidate(Catalogue.id(34), "sloppy", 1, 1),
+                        new Candidate("no-such-item", "sloppy", 2, 1));
+            }
+        };
+        recommender.addSource(sloppy, Map.of(ServiceProperties.PROVIDER, "sloppy"));
+        List<String> ids = recommend(200, null).items().stream().map(RecommendedItem::itemId).toList();
+        assertFalse(ids.isEmpty());
+        assertFalse(ids.contains(Catalogue.id(34)));
+        assertFalse(ids.contains("no-such-item"));
+        recommender.removeSource(sloppy);
+    }
+}
