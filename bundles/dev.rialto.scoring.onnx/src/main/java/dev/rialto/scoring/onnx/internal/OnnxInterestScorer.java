@@ -1,0 +1,279 @@
+package dev.rialto.scoring.onnx.internal;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.catalog.ItemRepository;
+import dev.rialto.api.common.RialtoException;
+import dev.rialto.api.common.ServiceProperties;
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.scoring.FeatureExtractor;
+import dev.rialto.api.scoring.FeatureSnapshot;
+import dev.rialto.api.scoring.InterestScorer;
+import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.api.scoring.ScoreResult;
+import dev.rialto.scoring.onnx.internal.registry.LoadedModel;
+import dev.rialto.scoring.onnx.internal.registry.ModelLease;
+import dev.rialto.scoring.onnx.internal.registry.ModelRegistry;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores candidates for a user with the registry's live model, in one batched ONNX run per request. Features are
+ * computed against a catalogue snapshot that a background thread rebuilds periodically and whenever a new model
+ * goes live; the request path never scans the store, it only reads the user's recent events.
+ */
+@Component(service = InterestScorer.class, configurationPid = ModelRegistry.PID,
+        property = {ServiceProperties.PROVIDER + "=onnx", ServiceProperties.BEAN_NAME + "=scorer"})
+@Designate(ocd = ScoringConfig.class)
+public class OnnxInterestScorer implements InterestScorer {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxInterestScorer.class);
+    private static final int POOLED_BUFFERS = 8;
+    private static final int MIN_BUFFER_FLOATS = 16 * 1024;
+
+    private final FeatureExtractor extractor;
+    private final ModelRegistry registry;
+    private final ItemRepository items;
+    private final EventRepository events;
+    private final AtomicReference<FeatureSnapshot> snapshot = new AtomicReference<>();
+    /** Direct buffers are costly to allocate and free: reuse a few across requests. */
+    private final ConcurrentLinkedQueue<FloatBuffer> buffers = new ConcurrentLinkedQueue<>();
+    private final Object buildLock = new Object();
+    private final Consumer<ModelInfo> onNewModel = this::modelChanged;
+    private volatile String modelName;
+    private volatile int historyLimit;
+    private int refreshSeconds;
+    private ScheduledExecutorService refresher;
+
+    @Activate
+    public OnnxInterestScorer(@Reference(name = "extractor") FeatureExtractor extractor,
+            @Reference(name = "registry") ModelRegistry registry, @Reference(name = "items") ItemRepository items,
+            @Reference(name = "events") EventRepository events) {
+        this.extractor = extractor;
+        this.registry = registry;
+        this.items = items;
+        this.events = events;
+        // Usable at once; the background build replaces it within moments.
+        this.snapshot.set(extractor.snapshot(Map.of(), List.of()));
+    }
+
+    @Activate
+    public synchronized void activate(ScoringConfig config) {
+        apply(config);
+        registry.addListener(onNewModel);
+        startRefreshing();
+    }
+
+    @Modified
+    public synchronized void modified(ScoringConfig config) {
+        int before = refreshSeconds;
+        apply(config);
+        if (before != refreshSeconds) {
+            stopRefreshing();
+            startRefreshing();
+        }
+    }
+
+    @Deactivate
+    public synchronized void deactivate() {
+        registry.removeListener(onNewModel);
+        stopRefreshing();
+        buffers.clear();
+    }
+
+    @Override
+    public Optional<ModelInfo> activeModel() {
+        return registry.active(modelName);
+    }
+
+    @Override
+    public ScoreResult score(String userId, List<String> itemIds) {
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(itemIds));
+        ids.removeIf(id -> id == null);
+        // Read the store before taking the model, so the lease only spans the inference.
+        List<Event> history = userId == null || userId.isBlank() ? List.of()
+                : events.recentForUser(userId.strip(), historyLimit);
+        FeatureSnapshot stats = snapshot.get();
+        try (ModelLease lease = registry.lease(modelName)) {
+            LoadedModel model = lease.model();
+            if (ids.isEmpty()) {
+                return new ScoreResult(model.info(), Map.of());
+            }
+            int rows = ids.size();
+            int columns = model.features().size();
+            FloatBuffer in = borrow(rows * columns);
+            try {
+                extractor.extract(stats, history, ids, model.features(), in);
+                in.flip();
+                return new ScoreResult(model.info(), run(model, in, ids));
+            } finally {
+                giveBack(in);
+            }
+        }
+    }
+
+    private static Map<String, Double> run(LoadedModel model, FloatBuffer in, List<String> ids) {
+        int rows = ids.size();
+        int columns = model.features().size();
+        int width = model.card().outputWidth();
+        int positive = model.card().positiveIndex();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor input = OnnxTensor.createTensor(env, in, new long[] {rows, columns});
+                OrtSession.Result result = model.session().run(Map.of(model.card().inputName(), input))) {
+            OnnxValue value = result.get(model.card().outputName())
+                    .orElseThrow(() -> new RialtoException("model " + model.id() + " returned no '"
+                            + model.card().outputName() + "' output"));
+            FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
+            Map<String, Double> scores = new HashMap<>(rows * 2);
+            for (int row = 0; row < rows; row++) {
+                scores.put(ids.get(row), (double) out.get(row * width + positive));
+            }
+            return scores;
+        } catch (OrtException e) {
+            throw new RialtoException("scoring " + rows + " items with model " + model.id() + " failed", e);
+        }
+    }
+
+    /** Rebuilds the catalogue statistics from the store now, on the calling thread. */
+    public void refreshSnapshot() {
+        synchronized (buildLock) {
+            long started = System.nanoTime();
+            Map<String, Item> catalogue = new HashMap<>();
+            items.forEach(item -> catalogue.put(item.id(), item));
+            FeatureSnapshot built = extractor.snapshot(catalogue, new StoreEvents(events));
+            snapshot.set(built);
+            LOG.info("Feature snapshot rebuilt: {} items, {} events up to {} in {} ms", catalogue.size(),
+                    built.eventCount(), built.asOf(), (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** The snapshot requests use now. */
+    public FeatureSnapshot snapshot() {
+        return snapshot.get();
+    }
+
+    private void modelChanged(ModelInfo info) {
+        if (!info.name().equals(modelName)) {
+            return;
+        }
+        ScheduledExecutorService executor = refresher;
+        if (executor != null) {
+            try {
+                executor.execute(this::refreshQuietly);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("Scorer is stopping; no snapshot rebuild for model {}@{}", info.name(), info.version());
+            }
+        }
+    }
+
+    private void refreshQuietly() {
+        try {
+            refreshSnapshot();
+        } catch (RuntimeException e) {
+            LOG.warn("Rebuilding the feature snapshot failed; the previous one stays in use", e);
+        }
+    }
+
+    private void apply(ScoringConfig config) {
+        String name = config.model_name() == null ? "" : config.model_name().strip();
+        if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
+            throw new IllegalArgumentException("model.name must be a folder name, was '" + config.model_name() + "'");
+        }
+        if (config.history_limit() < 1) {
+            throw new IllegalArgumentException("history.limit must be at least 1, was " + config.history_limit());
+        }
+        if (config.snapshot_refresh_seconds() < 0) {
+            throw new IllegalArgumentException("snapshot.refresh.seconds must not be negative, was "
+                    + config.snapshot_refresh_seconds());
+        }
+        modelName = name;
+        historyLimit = config.history_limit();
+        refreshSeconds = config.snapshot_refresh_seconds();
+    }
+
+    private void startRefreshing() {
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "rialto-feature-snapshot");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (refreshSeconds > 0) {
+            refresher.scheduleWithFixedDelay(this::refreshQuietly, 0, refreshSeconds, TimeUnit.SECONDS);
+        } else {
+            refresher.execute(this::refreshQuietly);
+        }
+    }
+
+    private void stopRefreshing() {
+        ScheduledExecutorService executor = refresher;
+        refresher = null;
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("The feature snapshot thread did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private FloatBuffer borrow(int floats) {
+        FloatBuffer buffer = buffers.poll();
+        if (buffer == null || buffer.capacity() < floats) {
+            buffer = ByteBuffer.allocateDirect(Math.max(floats, MIN_BUFFER_FLOATS) * Float.BYTES)
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+        buffer.clear();
+        return buffer;
+    }
+
+    private void giveBack(FloatBuffer buffer) {
+        if (buffers.size() < POOLED_BUFFERS) {
+            buffers.offer(buffer);
+        }
+    }
+
+    /** Streams the store's events through forEach (what the extractor uses) instead of loading them all. */
+    private record StoreEvents(EventRepository repository) implements Iterable<Event> {
+        @Override
+        public void forEach(Consumer<? super Event> action) {
+            repository.forEach(null, null, action::accept);
+        }
+
+        @Override
+        public Iterator<Event> iterator() {
+            List<Event> all = new ArrayList<>();
+            repository.forEach(null, null, all::add);
+            return all.iterator();
+        }
+    }
+}

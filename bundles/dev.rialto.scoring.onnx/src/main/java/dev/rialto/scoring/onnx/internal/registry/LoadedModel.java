@@ -1,0 +1,90 @@
+package dev.rialto.scoring.onnx.internal.registry;
+
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.rialto.api.scoring.ModelInfo;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A validated, warmed-up session. Reference counted: the registry holds one reference while the model is live
+ * and every request holds one through a {@link ModelLease}; the session closes when the last one is released,
+ * so a swap never closes a session under a running request.
+ */
+public final class LoadedModel {
+    private static final Logger LOG = LoggerFactory.getLogger(LoadedModel.class);
+
+    private final ModelCard card;
+    private final ModelInfo info;
+    private final OrtSession session;
+    private final OrtSession.SessionOptions options;
+    private final AtomicInteger references = new AtomicInteger(1);
+    private final AtomicBoolean retired = new AtomicBoolean();
+
+    LoadedModel(ModelCard card, ModelInfo info, OrtSession session, OrtSession.SessionOptions options) {
+        this.card = card;
+        this.info = info;
+        this.session = session;
+        this.options = options;
+    }
+
+    public ModelCard card() {
+        return card;
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public OrtSession session() {
+        return session;
+    }
+
+    public List<String> features() {
+        return card.features();
+    }
+
+    /** {@code name@version}, for logs and traces. */
+    public String id() {
+        return info.name() + "@" + info.version();
+    }
+
+    /** Takes a reference unless the model is already closed (then the caller looks the live model up again). */
+    boolean acquire() {
+        while (true) {
+            int now = references.get();
+            if (now == 0) {
+                return false;
+            }
+            if (references.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void release() {
+        if (references.decrementAndGet() == 0) {
+            try {
+                session.close();
+                options.close();
+                LOG.info("Closed the session of model {}", id());
+            } catch (OrtException | RuntimeException e) {
+                LOG.warn("Closing the session of model {} failed", id(), e);
+            }
+        }
+    }
+
+    /** Drops the registry's reference, once; the session closes after the requests still running on it. */
+    void retire() {
+        if (retired.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    boolean isClosed() {
+        return references.get() == 0;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.rialto.scoring.onnx.internal.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A parsed {@code model.json} (docs/model-card.md). Read as a tree rather than bound to classes so that every
+ * refusal names the exact field; fields the registry does not use ({@code training}, extra keys) are ignored.
+ *
+ * @param name          the model name (equals its folder's parent)
+ * @param version       the version (equals its folder)
+ * @param createdAt     when it was trained, or null when the card does not say
+ * @param framework     free text, or null
+ * @param inputName     the one input tensor
+ * @param features      the input's columns, in order
+ * @param outputName    the one output tensor
+ * @param outputWidth   K, the output's second dimension
+ * @param positiveIndex the output column that holds the score
+ * @param metrics       held-out metrics
+ * @param baselines     baselines' metrics on the same split
+ */
+public record ModelCard(String name, String version, Instant createdAt, String framework, String inputName,
+        List<String> features, String outputName, int outputWidth, int positiveIndex, Map<String, Double> metrics,
+        Map<String, Double> baselines) {
+
+    public static final String FLOAT32 = "float32";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelCard {
+        features = List.copyOf(features);
+        metrics = Map.copyOf(metrics);
+        baselines = Map.copyOf(baselines);
+    }
+
+    /** Parses and checks the card on its own (shapes, counts, index); {@link #check} adds the folder and features. */
+    public static ModelCard parse(byte[] json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidModelException("model.json", "is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new InvalidModelException("model.json", "cannot be read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidModelException("model.json", "must hold a JSON object");
+        }
+        String name = text(root, "name", "name", true);
+        String version = text(root, "version", "version", true);
+        String created = text(root, "createdAt", "createdAt", false);
+        Instant createdAt = null;
+        if (created != null) {
+            try {
+                createdAt = Instant.parse(created);
+            } catch (DateTimeParseException e) {
+                throw new InvalidModelException("createdAt", "must be an ISO-8601 UTC instant, was '" + created + "'");
+            }
+        }
+        String framework = text(root, "framework", "framework", false);
+
+        JsonNode signature = object(root, "signature", "signature");
+        JsonNode inputs = array(signature, "inputs", "signature.inputs");
+        if (inputs.size() != 1) {
+            throw new InvalidModelException("signature.inputs", "must hold exactly one input, has " + inputs.size());
+        }
+        String in = "signature.inputs[0]";
+        JsonNode input = inputs.get(0);
+        if (!input.isObject()) {
+            throw new InvalidModelException(in, "must be an object");
+        }
+        String inputName = text(input, "name", in + ".name", true);
+        floatType(input, in);
+        JsonNode featureNodes = array(input, "features", in + ".features");
+        List<String> features = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < featureNodes.size(); i++) {
+            JsonNode f = featureNodes.get(i);
+            if (!f.isTextual() || f.asText().isBlank()) {
+                throw new InvalidModelException(in + ".features[" + i + "]", "must be a feature name");
+            }
+            if (!seen.add(f.asText())) {
+                throw new InvalidModelException(in + ".features[" + i + "]", "'" + f.asText() + "' is listed twice");
+            }
+            features.add(f.asText());
+        }
+        if (features.isEmpty()) {
+            throw new InvalidModelException(in + ".features", "must name at least one feature");
+        }
+        long width = batchShape(input, in + ".shape");
+        if (width != features.size()) {
+            throw new InvalidModelException(in + ".shape", "must be [-1, " + features.size() + "] for "
+                    + features.size() + " features, was " + input.get("shape"));
+        }
+
+        JsonNode outputs = array(signature, "outputs", "signature.outputs");
+        if (outputs.size() != 1) {
+            throw new InvalidModelException("signature.outputs", "must hold exactly one output, has " + outputs.size());
+        }
+        String out = "signature.outputs[0]";
+        JsonNode output = outputs.get(0);
+        if (!output.isObject()) {
+            throw new InvalidModelException(out, "must be an object");
+        }
+        String outputName = text(output, "name", out + ".name", true);
+        floatType(output, out);
+        long k = batchShape(output, out + ".shape");
+        JsonNode positive = output.get("positiveIndex");
+        if (positive == null || !positive.canConvertToInt() || !positive.isIntegralNumber()) {
+            throw new InvalidModelException(out + ".positiveIndex", "must be an integer");
+        }
+        int positiveIndex = positive.intValue();
+        if (positiveIndex < 0 || positiveIndex >= k) {
+            throw new InvalidModelException(out + ".positiveIndex", "must be in [0, " + k + ") for output shape "
+                    + output.get("shape") + ", was " + positiveIndex);
+        }
+        return new ModelCard(name, version, createdAt, framework, inputName, features, outputName, (int) k,
+                positiveIndex, numbers(root, "metrics"), numbers(root, "baselines"));
+    }
+
+    /** The rules that need context: the folder the card sits in and the features the extractor knows. */
+    public void check(String folderName, String folderVersion, Collection<String> knownFeatures) {
+        if (!name.equals(folderName)) {
+            throw new InvalidModelException("name", "must equal the folder name '" + folderName + "', was '" + name + "'");
+        }
+        if (!version.equals(folderVersion)) {
+            throw new InvalidModelException("version",
+                    "must equal the folder name '" + folderVersion + "', was '" + version + "'");
+        }
+        Set<String> known = Set.copyOf(knownFeatures);
+        for (int i = 0; i < features.size(); i++) {
+            if (!known.contains(features.get(i))) {
+                throw new InvalidModelException("signature.inputs[0].features[" + i + "]",
+                        "'" + features.get(i) + "' is not a feature the FeatureExtractor knows");
+            }
+        }
+    }
+
+    private static String text(JsonNode node, String key, String field, boolean required) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new InvalidModelException(field, "is missing");
+            }
+            return null;
+        }
+        if (!value.isTextual() || (required && value.asText().isBlank())) {
+            throw new InvalidModelException(field, "must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private static JsonNode object(JsonNode node, String key, String field) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isObject()) {
+            throw new InvalidModelException(field, value == null ? "is missing" : "must be an object");
+        }
+        return value;
+    }
+
+    private static JsonNode array(JsonNode node, String key, String field) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isArray()) {
+            throw new InvalidModelException(field, value == null ? "is missing" : "must be an array");
+        }
+        return value;
+    }
+
+    private static void floatType(JsonNode tensor, String field) {
+        String type = text(tensor, "type", field + ".type", true);
+        if (!FLOAT32.equals(type)) {
+            throw new InvalidModelException(field + ".type", "must be float32, was '" + type + "'");
+        }
+    }
+
+    /** Checks {@code [-1, N]} with N > 0 and returns N. */
+    private static long batchShape(JsonNode tensor, String field) {
+        JsonNode shape = tensor.get("shape");
+        if (shape == null || !shape.isArray() || shape.size() != 2 || !shape.get(0).isIntegralNumber()
+                || !shape.get(1).isIntegralNumber() || shape.get(0).longValue() != -1 || shape.get(1).longValue() < 1
+                || shape.get(1).longValue() > Integer.MAX_VALUE) {
+            throw new InvalidModelException(field, "must be [-1, N] with N > 0, was " + shape);
+        }
+        return shape.get(1).longValue();
+    }
+
+    private static Map<String, Double> numbers(JsonNode root, String key) {
+        JsonNode node = root.get(key);
+        Map<String, Double> values = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (!node.isObject()) {
+            throw new InvalidModelException(key, "must be a flat map of numbers");
+        }
+        node.fields().forEachRemaining(e -> {
+            if (!e.getValue().isNumber()) {
+                throw new InvalidModelException(key + "." + e.getKey(), "must be a number");
+            }
+            values.put(e.getKey(), e.getValue().doubleValue());
+        });
+        return values;
+    }
+}

@@ -1,0 +1,434 @@
+package dev.rialto.scoring.onnx.internal.registry;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.rialto.api.scoring.FeatureExtractor;
+import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.api.scoring.ModelUnavailableException;
+import dev.rialto.scoring.onnx.internal.ScoringConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves, per model name, the greatest version (string order) under {@code <models dir>/<name>/} whose card and
+ * ONNX graph pass docs/model-card.md. Polls the folder (WatchService misses changes on some file systems), loads
+ * a new version off the request path, validates it against its own session and the extractor's features, warms
+ * it up, then swaps it in atomically. Requests hold a {@link ModelLease}; a replaced session closes once the
+ * last request on it is done. A refused version is logged once and the live one is kept.
+ */
+@Component(service = ModelRegistry.class, configurationPid = ModelRegistry.PID)
+public class ModelRegistry {
+    public static final String PID = "dev.rialto.scoring.onnx";
+    static final String CARD = "model.json";
+    static final String GRAPH = "model.onnx";
+    private static final int[] WARM_UP_BATCHES = {1, 16, 64, 1, 16, 64};
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+    private final FeatureExtractor extractor;
+    private final Map<String, LoadedModel> live = new ConcurrentHashMap<>();
+    /** Refused version folders with the file fingerprint they were refused for: retried only when files change. */
+    private final Map<Path, String> refused = new ConcurrentHashMap<>();
+    /** {@code name/version} to why it was refused, for consoles and tests. */
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    private final List<Consumer<ModelInfo>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Path modelsDir;
+    private int pollSeconds;
+    private ScheduledExecutorService poller;
+    /** Scans serialise on this, not on the component: deactivate waits for the poller without holding it. */
+    private final Object scanLock = new Object();
+
+    @Activate
+    public ModelRegistry(@Reference(name = "extractor") FeatureExtractor extractor) {
+        this.extractor = extractor;
+    }
+
+    @Activate
+    public synchronized void activate(ScoringConfig config) {
+        modelsDir = resolveDir(config.models_dir());
+        pollSeconds = pollSeconds(config);
+        try {
+            Files.createDirectories(modelsDir);
+        } catch (IOException e) {
+            LOG.warn("Cannot create the models folder {}; models appear once it exists", modelsDir, e);
+        }
+        LOG.info("Model registry watches {} every {} s", modelsDir, pollSeconds);
+        scan();
+        startPolling();
+    }
+
+    @Modified
+    public synchronized void modified(ScoringConfig config) {
+        Path dir = resolveDir(config.models_dir());
+        int seconds = pollSeconds(config);
+        if (dir.equals(modelsDir) && seconds == pollSeconds) {
+            return; // the scorer's properties changed, not ours
+        }
+        stopPolling();
+        if (!dir.equals(modelsDir)) {
+            synchronized (scanLock) {
+                retireAll();
+                refused.clear();
+                refusals.clear();
+            }
+        }
+        modelsDir = dir;
+        pollSeconds = seconds;
+        LOG.info("Model registry now watches {} every {} s", modelsDir, pollSeconds);
+        scan();
+        startPolling();
+    }
+
+    @Deactivate
+    public synchronized void deactivate() {
+        stopPolling();
+        synchronized (scanLock) {
+            retireAll();
+        }
+        listeners.clear();
+    }
+
+    /** The live model of this name. */
+    public Optional<ModelInfo> active(String name) {
+        LoadedModel model = live.get(name);
+        return model == null ? Optional.empty() : Optional.of(model.info());
+    }
+
+    /** Every live model, by name. */
+    public List<ModelInfo> models() {
+        return live.values().stream().map(LoadedModel::info).sorted(Comparator.comparing(ModelInfo::name)).toList();
+    }
+
+    /** Versions that were refused, {@code name/version -> reason naming the field}, sorted. */
+    public Map<String, String> refusals() {
+        return new java.util.TreeMap<>(refusals);
+    }
+
+    public Path modelsDir() {
+        return modelsDir;
+    }
+
+    /**
+     * Holds the live model of this name until the lease is closed.
+     *
+     * @throws ModelUnavailableException when none is loaded
+     */
+    public ModelLease lease(String name) {
+        while (true) {
+            LoadedModel model = live.get(name);
+            if (model == null) {
+                throw new ModelUnavailableException("no model '" + name + "' is loaded from " + modelsDir);
+            }
+            if (model.acquire()) {
+                return new ModelLease(model);
+            }
+            // It was retired and closed between get and acquire: the map already holds its successor (or nothing).
+        }
+    }
+
+    /** Called on the poller thread after a model went live. Listeners must be quick. */
+    public void addListener(Consumer<ModelInfo> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<ModelInfo> listener) {
+        listeners.remove(listener);
+    }
+
+    /** One pass over the models folder; the poller calls it, tests may too. */
+    public void scan() {
+        synchronized (scanLock) {
+            scanLocked();
+        }
+    }
+
+    private void scanLocked() {
+        Path dir = modelsDir;
+        if (dir == null || !Files.isDirectory(dir)) {
+            return; // an unmounted folder must not unload the live models
+        }
+        List<String> names = subfolders(dir);
+        for (String name : names) {
+            try {
+                scanModel(name, dir.resolve(name));
+            } catch (RuntimeException e) {
+                LOG.warn("Scanning model folder {} failed", name, e);
+            }
+        }
+        for (String name : List.copyOf(live.keySet())) {
+            if (!names.contains(name)) {
+                LoadedModel gone = live.remove(name);
+                if (gone != null) {
+                    LOG.warn("Model folder {} was removed: model {} is no longer served", name, gone.id());
+                    gone.retire();
+                }
+            }
+        }
+    }
+
+    private void scanModel(String name, Path folder) {
+        LoadedModel current = live.get(name);
+        List<String> versions = subfolders(folder);
+        versions.sort(Comparator.reverseOrder());
+        boolean currentGone = current != null && !versions.contains(current.info().version());
+        for (String version : versions) {
+            if (current != null && !currentGone && version.compareTo(current.info().version()) <= 0) {
+                return;
+            }
+            Path versionDir = folder.resolve(version);
+            String fingerprint = fingerprint(versionDir);
+            if (fingerprint.equals(refused.get(versionDir))) {
+                continue;
+            }
+            try {
+                LoadedModel loaded = load(name, version, versionDir);
+                refused.remove(versionDir);
+                refusals.remove(name + "/" + version);
+                swapIn(loaded, current);
+                return;
+            } catch (InvalidModelException e) {
+                refused.put(versionDir, fingerprint);
+                refusals.put(name + "/" + version, e.getMessage());
+                LOG.warn("Model {} version {} refused, {}: {}", name, version,
+                        current == null || currentGone ? "no model of that name is served"
+                                : "keeping " + current.id(), e.getMessage());
+            }
+        }
+        if (currentGone && live.remove(name, current)) {
+            LOG.warn("The folder of {} was removed and no other valid version exists: model {} is no longer served",
+                    current.id(), name);
+            current.retire();
+        }
+    }
+
+    private void swapIn(LoadedModel loaded, LoadedModel previous) {
+        LoadedModel old = live.put(loaded.info().name(), loaded);
+        LOG.info("Model {} is live ({} features){}", loaded.id(), loaded.features().size(),
+                old == null ? "" : ", replacing " + old.id());
+        if (old != null) {
+            old.retire();
+        }
+        for (Consumer<ModelInfo> listener : listeners) {
+            try {
+                listener.accept(loaded.info());
+            } catch (RuntimeException e) {
+                LOG.warn("A model listener failed on {}", loaded.id(), e);
+            }
+        }
+    }
+
+    /** Reads, validates and warms up one version; the session is closed again on any refusal. */
+    LoadedModel load(String name, String version, Path versionDir) {
+        long started = System.nanoTime();
+        byte[] json;
+        try {
+            json = Files.readAllBytes(versionDir.resolve(CARD));
+        } catch (NoSuchFileException e) {
+            throw new InvalidModelException(CARD, "is missing");
+        } catch (IOException e) {
+            throw new InvalidModelException(CARD, "cannot be read: " + e.getMessage());
+        }
+        ModelCard card = ModelCard.parse(json);
+        card.check(name, version, extractor.featureNames());
+        Path graph = versionDir.resolve(GRAPH);
+        if (!Files.isRegularFile(graph)) {
+            throw new InvalidModelException(GRAPH, "is missing");
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = null;
+        try {
+            // One thread per request and no spinning: requests run in parallel on their own threads.
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            session = env.createSession(graph.toString(), options);
+            checkSignature(card, session);
+            warmUp(env, card, session);
+        } catch (OrtException e) {
+            close(session, options);
+            throw new InvalidModelException(GRAPH, "ONNX Runtime cannot run it: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(session, options);
+            throw e;
+        }
+        ModelInfo info = new ModelInfo(name, version, card.features(), card.metrics(), card.createdAt(), Instant.now());
+        LOG.debug("Loaded model {}@{} in {} ms", name, version, (System.nanoTime() - started) / 1_000_000);
+        return new LoadedModel(card, info, session, options);
+    }
+
+    private static void checkSignature(ModelCard card, OrtSession session) throws OrtException {
+        checkTensor(session.getInputInfo(), card.inputName(), card.features().size(), "signature.inputs[0]");
+        checkTensor(session.getOutputInfo(), card.outputName(), card.outputWidth(), "signature.outputs[0]");
+    }
+
+    private static void checkTensor(Map<String, NodeInfo> graph, String name, long width, String field) {
+        if (graph.size() != 1 || !graph.containsKey(name)) {
+            throw new InvalidModelException(field + ".name",
+                    "the ONNX graph's tensors are " + graph.keySet() + ", the card names '" + name + "'");
+        }
+        if (!(graph.get(name).getInfo() instanceof TensorInfo tensor)) {
+            throw new InvalidModelException(field, "the ONNX graph's '" + name + "' is not a tensor");
+        }
+        if (tensor.type != OnnxJavaType.FLOAT) {
+            throw new InvalidModelException(field + ".type", "the ONNX graph's '" + name + "' is " + tensor.type
+                    + ", not float32");
+        }
+        long[] shape = tensor.getShape();
+        if (shape.length != 2 || shape[0] != -1 || shape[1] != width) {
+            throw new InvalidModelException(field + ".shape", "the ONNX graph's '" + name + "' has shape "
+                    + java.util.Arrays.toString(shape) + ", the card says [-1, " + width + "]");
+        }
+    }
+
+    /** A few batches so the first requests do not pay for lazy allocation; also proves the output is sane. */
+    private static void warmUp(OrtEnvironment env, ModelCard card, OrtSession session) throws OrtException {
+        int features = card.features().size();
+        for (int rows : WARM_UP_BATCHES) {
+            FloatBuffer in = ByteBuffer.allocateDirect(rows * features * Float.BYTES).order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
+            for (int i = 0; i < rows * features; i++) {
+                in.put((i % 7) / 7f);
+            }
+            in.flip();
+            try (OnnxTensor tensor = OnnxTensor.createTensor(env, in, new long[] {rows, features});
+                    OrtSession.Result result = session.run(Map.of(card.inputName(), tensor))) {
+                OnnxTensor output = (OnnxTensor) result.get(0);
+                long[] shape = output.getInfo().getShape();
+                if (shape.length != 2 || shape[0] != rows || shape[1] != card.outputWidth()) {
+                    throw new InvalidModelException("signature.outputs[0].shape", "a batch of " + rows
+                            + " rows produced shape " + java.util.Arrays.toString(shape));
+                }
+                FloatBuffer scores = output.getFloatBuffer();
+                while (scores.hasRemaining()) {
+                    if (!Float.isFinite(scores.get())) {
+                        throw new InvalidModelException("signature.outputs[0]", "warm-up produced a non-finite score");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void close(OrtSession session, OrtSession.SessionOptions options) {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (OrtException e) {
+            LOG.debug("Closing a refused session failed", e);
+        }
+        options.close();
+    }
+
+    private static List<String> subfolders(Path dir) {
+        try (Stream<Path> children = Files.list(dir)) {
+            return new ArrayList<>(children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".")).sorted().toList());
+        } catch (IOException e) {
+            LOG.warn("Cannot list {}", dir, e);
+            return new ArrayList<>();
+        }
+    }
+
+    /** Sizes and times of the two files: a refused version is retried once someone fixes it in place. */
+    private static String fingerprint(Path versionDir) {
+        StringBuilder out = new StringBuilder();
+        for (String file : List.of(CARD, GRAPH)) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(versionDir.resolve(file), BasicFileAttributes.class);
+                out.append(file).append(':').append(a.size()).append(':').append(a.lastModifiedTime().toMillis());
+            } catch (IOException e) {
+                out.append(file).append(":missing");
+            }
+            out.append(';');
+        }
+        return out.toString();
+    }
+
+    private void startPolling() {
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "rialto-model-registry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(() -> {
+            try {
+                scan();
+            } catch (RuntimeException e) {
+                LOG.warn("Model folder scan failed", e);
+            }
+        }, pollSeconds, pollSeconds, TimeUnit.SECONDS);
+    }
+
+    private void stopPolling() {
+        if (poller != null) {
+            poller.shutdownNow();
+            try {
+                if (!poller.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("The model registry poller did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            poller = null;
+        }
+    }
+
+    private void retireAll() {
+        for (String name : List.copyOf(live.keySet())) {
+            LoadedModel model = live.remove(name);
+            if (model != null) {
+                model.retire();
+            }
+        }
+    }
+
+    private static int pollSeconds(ScoringConfig config) {
+        if (config.poll_seconds() < 1) {
+            throw new IllegalArgumentException("poll.seconds must be at least 1, was " + config.poll_seconds());
+        }
+        return config.poll_seconds();
+    }
+
+    static Path resolveDir(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured.strip()).toAbsolutePath().normalize();
+        }
+        String home = System.getProperty("karaf.home");
+        if (home == null || home.isBlank()) {
+            throw new IllegalArgumentException("models.dir is empty and the system property karaf.home is not set");
+        }
+        return Path.of(home, "models").toAbsolutePath().normalize();
+    }
+}

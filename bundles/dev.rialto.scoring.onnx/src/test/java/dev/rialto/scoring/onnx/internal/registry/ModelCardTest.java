@@ -1,0 +1,108 @@
+package dev.rialto.scoring.onnx.internal.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModelCardTest {
+    private static final List<String> KNOWN = List.of("user_category_affinity", "user_item_affinity",
+            "item_popularity", "item_recent_popularity", "category_popularity", "user_activity", "user_price_fit");
+
+    /** The example of docs/model-card.md with its "..." spelled out to 7 features. */
+    static final String EXAMPLE = """
+            {
+              "name": "ranker",
+              "version": "20261128T154500123Z",
+              "createdAt": "2026-11-28T15:45:00.123Z",
+              "framework": "tribuo 4.3.2 LogisticRegression",
+              "signature": {
+                "inputs": [
+                  {"name": "input", "type": "float32", "shape": [-1, 7],
+                   "features": ["user_category_affinity", "user_item_affinity", "item_popularity",
+                                "item_recent_popularity", "category_popularity", "user_activity", "user_price_fit"]}
+                ],
+                "outputs": [
+                  {"name": "output", "type": "float32", "shape": [-1, 2], "positiveIndex": 1}
+                ]
+              },
+              "training": {"from": "2026-01-01T00:00:00Z", "to": "2026-11-28T15:00:00Z", "splitAt": "2026-11-20T00:00:00Z",
+                           "trainRows": 40000, "testRows": 9000, "events": 100000},
+              "metrics": {"auc": 0.81, "logloss": 0.42, "hr@10": 0.31, "ndcg@10": 0.17},
+              "baselines": {"popularity.hr@10": 0.12, "popularity.ndcg@10": 0.06}
+            }
+            """;
+
+    private static ModelCard parse(String json) {
+        return ModelCard.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static InvalidModelException refused(String json) {
+        return assertThrows(InvalidModelException.class, () -> parse(json).check("ranker", "20261128T154500123Z", KNOWN));
+    }
+
+    @Test
+    void readsTheDocumentedFormat() {
+        ModelCard card = parse(EXAMPLE);
+        card.check("ranker", "20261128T154500123Z", KNOWN);
+        assertEquals("ranker", card.name());
+        assertEquals("20261128T154500123Z", card.version());
+        assertEquals(Instant.parse("2026-11-28T15:45:00.123Z"), card.createdAt());
+        assertEquals("input", card.inputName());
+        assertEquals(KNOWN, card.features());
+        assertEquals("output", card.outputName());
+        assertEquals(2, card.outputWidth());
+        assertEquals(1, card.positiveIndex());
+        assertEquals(Map.of("auc", 0.81, "logloss", 0.42, "hr@10", 0.31, "ndcg@10", 0.17), card.metrics());
+        assertEquals(0.12, card.baselines().get("popularity.hr@10"));
+    }
+
+    @Test
+    void optionalPartsMayBeLeftOut() {
+        String minimal = EXAMPLE.replace("\"createdAt\": \"2026-11-28T15:45:00.123Z\",", "")
+                .replaceAll("(?s)\"training\".*", "\"extra\": true}");
+        ModelCard card = parse(minimal);
+        assertNull(card.createdAt());
+        assertTrue(card.metrics().isEmpty());
+    }
+
+    @Test
+    void eachBrokenRuleIsRefusedNamingItsField() {
+        Map<String, String> cases = Map.ofEntries(
+                Map.entry("\"shape\": [-1, 7]", "\"shape\": [-1, 6]=signature.inputs[0].shape"),
+                Map.entry("\"shape\": [-1, 2]", "\"shape\": [-1, 2, 1]=signature.outputs[0].shape"),
+                Map.entry("\"positiveIndex\": 1", "\"positiveIndex\": 2=signature.outputs[0].positiveIndex"),
+                Map.entry("\"positiveIndex\": 1}", "\"positiveIndex\": -1}=signature.outputs[0].positiveIndex"),
+                Map.entry("\"user_price_fit\"]", "\"user_shoe_size\"]=signature.inputs[0].features[6]"),
+                Map.entry("\"item_popularity\",", "\"user_item_affinity\",=signature.inputs[0].features[2]"),
+                Map.entry("\"name\": \"ranker\"", "\"name\": \"other\"=name"),
+                Map.entry("\"version\": \"20261128T154500123Z\"", "\"version\": \"20261128T000000000Z\"=version"),
+                Map.entry("\"type\": \"float32\", \"shape\": [-1, 7]",
+                        "\"type\": \"int64\", \"shape\": [-1, 7]=signature.inputs[0].type"),
+                Map.entry("\"auc\": 0.81", "\"auc\": \"high\"=metrics.auc"),
+                Map.entry("\"createdAt\": \"2026-11-28T15:45:00.123Z\"", "\"createdAt\": \"yesterday\"=createdAt"),
+                Map.entry("\"shape\": [-1, 2], ", "=signature.outputs[0].shape"));
+        cases.forEach((from, toAndField) -> {
+            String to = toAndField.substring(0, toAndField.lastIndexOf('='));
+            String field = toAndField.substring(toAndField.lastIndexOf('=') + 1);
+            assertTrue(EXAMPLE.contains(from), from);
+            InvalidModelException e = refused(EXAMPLE.replace(from, to));
+            assertEquals(field, e.field(), e.getMessage());
+            assertTrue(e.getMessage().startsWith(field + ": "), e.getMessage());
+        });
+    }
+
+    @Test
+    void twoInputsOrBrokenJsonAreRefused() {
+        String twoInputs = EXAMPLE.replace("\"inputs\": [", "\"inputs\": [{\"name\": \"ids\"},");
+        assertEquals("signature.inputs", refused(twoInputs).field());
+        assertEquals("model.json", refused("{ not json").field());
+        assertEquals("signature", refused("{\"name\": \"ranker\", \"version\": \"20261128T154500123Z\"}").field());
+    }
+}
