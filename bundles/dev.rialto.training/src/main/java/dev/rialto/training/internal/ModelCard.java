@@ -1,0 +1,74 @@
+package dev.rialto.training.internal;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds {@code model.json} as docs/model-card.md defines it. */
+final class ModelCard {
+    private ModelCard() {
+    }
+
+    static Map<String, Object> of(Settings s, String version, Instant created, TrainingRun.Outcome o) {
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("name", s.modelName());
+        card.put("version", version);
+        card.put("createdAt", created.toString());
+        card.put("framework", TrainerComponent.FRAMEWORK);
+
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("name", "input");
+        input.put("type", "float32");
+        input.put("shape", List.of(-1, o.onnxFeatures().size()));
+        // ONNX column order = the model's feature ids, not the extractor's order.
+        input.put("features", o.onnxFeatures());
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("name", "output");
+        output.put("type", "float32");
+        output.put("shape", List.of(-1, o.labelCount()));
+        output.put("positiveIndex", o.positiveIndex());
+        Map<String, Object> signature = new LinkedHashMap<>();
+        signature.put("inputs", List.of(input));
+        signature.put("outputs", List.of(output));
+        card.put("signature", signature);
+
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("from", o.from().toString());
+        training.put("to", o.to().toString());
+        training.put("cutoff", o.cutoff().toString());
+        training.put("splitAt", o.splitAt().toString());
+        training.put("trainRows", o.trainRows());
+        training.put("testRows", o.testRows());
+        training.put("events", o.events());
+        training.put("evalUsers", o.evalUsers());
+        training.put("fitOn", "train rows only: labels from [cutoff, splitAt), features from events before cutoff;"
+                + " the test period [splitAt, to] is never fitted on");
+        training.put("labels", "1 = view, click, add_to_cart or purchase of the item in the label period, weighted by"
+                + " the strongest event (view/click 1, add_to_cart 2, purchase 3); 0 = sampled negative, weight 1");
+        training.put("negatives", s.negativesPerPositive() + " per positive, uniform over catalogue items the user"
+                + " did not touch in the label period");
+        training.put("evaluation", "auc and logloss on test rows; hr@10 and ndcg@10: each test positive ranked among"
+                + " the same " + TrainingRun.EVAL_NEGATIVES + " sampled items the user did not touch in the test"
+                + " period (He et al. 2017), averaged per user then over users; the popularity baseline (item events"
+                + " before splitAt) is ranked on the same candidates");
+        training.put("trainer", "LinearSGDTrainer(LogMulticlass, AdaGrad(1.0, 0.1)), epochs=" + s.epochs()
+                + ", seed=" + s.seed());
+        training.put("historyLimit", s.historyLimit());
+        card.put("training", training);
+        card.put("metrics", finite(o.metrics()));
+        card.put("baselines", finite(o.baselines()));
+        return card;
+    }
+
+    /** JSON has no NaN: an undefined metric is left out. */
+    static Map<String, Double> finite(Map<String, Double> in) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        in.forEach((k, v) -> {
+            if (v != null && Double.isFinite(v)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+}

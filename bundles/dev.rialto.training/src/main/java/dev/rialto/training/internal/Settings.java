@@ -1,0 +1,61 @@
+package dev.rialto.training.internal;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The validated configuration of the trainer.
+ *
+ * @param modelsDir            the models folder (already resolved from {@code karaf.home} when configured empty)
+ * @param modelName            the model's name, its folder under the models folder
+ * @param minEvents            fewer events than this: SKIPPED
+ * @param negativesPerPositive sampled negatives per positive row
+ * @param testFraction         share of events (by count, in time order) held out as the test period
+ * @param seed                 seed of sampling and of SGD
+ * @param epochs               SGD epochs
+ * @param promoteMetric        the metric the promotion gate compares
+ * @param historyLimit         how many of a user's latest events the extractor sees, as at serving time
+ */
+public record Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
+        long seed, int epochs, String promoteMetric, int historyLimit) {
+
+    /** Metrics the trainer computes, so the ones the gate can compare. */
+    public static final Set<String> METRICS = Set.of(TrainingRun.AUC, TrainingRun.LOGLOSS, TrainingRun.HR,
+            TrainingRun.NDCG);
+
+    public Settings {
+        if (modelsDir == null) {
+            throw new IllegalArgumentException("models.dir must be set (or karaf.home must be defined)");
+        }
+        if (modelName == null || !modelName.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+            throw new IllegalArgumentException("model.name must be letters, digits, '_', '.' or '-', was '"
+                    + modelName + "'");
+        }
+        if (minEvents < 1) {
+            throw new IllegalArgumentException("min.events must be at least 1, was " + minEvents);
+        }
+        if (negativesPerPositive < 1) {
+            throw new IllegalArgumentException("negatives.per.positive must be at least 1, was "
+                    + negativesPerPositive);
+        }
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("test.fraction must be strictly between 0 and 1, was " + testFraction);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be at least 1, was " + epochs);
+        }
+        if (promoteMetric == null || !METRICS.contains(promoteMetric.strip())) {
+            throw new IllegalArgumentException("promote.metric must be one of " + METRICS.stream().sorted().toList()
+                    + ", was '" + promoteMetric + "'");
+        }
+        promoteMetric = promoteMetric.strip();
+        if (historyLimit < 1) {
+            throw new IllegalArgumentException("history.limit must be at least 1, was " + historyLimit);
+        }
+    }
+
+    /** Whether a larger value of the metric is better (log loss is the one where lower wins). */
+    public boolean higherIsBetter() {
+        return !TrainingRun.LOGLOSS.equals(promoteMetric);
+    }
+}

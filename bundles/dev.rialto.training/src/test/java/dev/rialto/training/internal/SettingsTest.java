@@ -1,0 +1,104 @@
+package dev.rialto.training.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    /** The configuration as SCR would pass it, with the defaults and the overrides given. */
+    private static TrainerComponent.Config config(String modelsDir, double testFraction, String metric) {
+        return new TrainerComponent.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return TrainerComponent.Config.class;
+            }
+
+            @Override
+            public String models_dir() {
+                return modelsDir;
+            }
+
+            @Override
+            public String model_name() {
+                return "ranker";
+            }
+
+            @Override
+            public int min_events() {
+                return 1000;
+            }
+
+            @Override
+            public int negatives_per_positive() {
+                return 4;
+            }
+
+            @Override
+            public double test_fraction() {
+                return testFraction;
+            }
+
+            @Override
+            public long seed() {
+                return 12345L;
+            }
+
+            @Override
+            public int epochs() {
+                return 5;
+            }
+
+            @Override
+            public String promote_metric() {
+                return metric;
+            }
+
+            @Override
+            public int history_limit() {
+                return 100;
+            }
+        };
+    }
+
+    @Test
+    void emptyModelsDirMeansKarafHomeModels() {
+        String old = System.getProperty("karaf.home");
+        try {
+            System.setProperty("karaf.home", "/opt/karaf");
+            assertEquals(Path.of("/opt/karaf/models"), TrainerComponent.settings(config("", 0.2, "ndcg@10")).modelsDir());
+            System.clearProperty("karaf.home");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TrainerComponent.settings(config(" ", 0.2, "ndcg@10")));
+            assertTrue(e.getMessage().contains("models.dir"), e.getMessage());
+        } finally {
+            if (old != null) {
+                System.setProperty("karaf.home", old);
+            }
+        }
+    }
+
+    @Test
+    void invalidValuesFailNamingTheProperty() {
+        IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
+                () -> TrainerComponent.settings(config("/tmp/m", 1.0, "ndcg@10")));
+        assertTrue(fraction.getMessage().contains("test.fraction"), fraction.getMessage());
+        IllegalArgumentException metric = assertThrows(IllegalArgumentException.class,
+                () -> TrainerComponent.settings(config("/tmp/m", 0.2, "precision")));
+        assertTrue(metric.getMessage().contains("promote.metric"), metric.getMessage());
+        IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
+                () -> new Settings(Path.of("/tmp/m"), "../up", 1, 1, 0.2, 1, 1, "auc", 10));
+        assertTrue(name.getMessage().contains("model.name"), name.getMessage());
+    }
+
+    @Test
+    void logLossIsTheOneMetricWhereLowerWins() {
+        assertFalse(new Settings(Path.of("/m"), "r", 1, 1, 0.2, 1, 1, "logloss", 10).higherIsBetter());
+        assertTrue(new Settings(Path.of("/m"), "r", 1, 1, 0.2, 1, 1, "auc", 10).higherIsBetter());
+    }
+}
