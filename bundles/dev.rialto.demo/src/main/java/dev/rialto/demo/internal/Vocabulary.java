@@ -15,18 +15,21 @@ final class Vocabulary {
     record Sub(String name, List<String> nouns, double minPrice, double maxPrice) {
     }
 
-    /** A top-level category. {@code repeat} marks consumables that users buy again. */
-    record Top(String name, boolean repeat, List<String> brands, List<String> adjectives, List<String> materials,
-            List<String> features, List<String> uses, List<Sub> subs) {
+    /**
+     * A top-level category. {@code repeat} marks consumables that users buy again; {@code colours} adds a colour
+     * to some titles; {@code made} is the word before a material in descriptions ("made from", "with", "in").
+     */
+    record Top(String name, boolean repeat, boolean colours, String made, List<String> brands,
+            List<String> adjectives, List<String> materials, List<String> features, List<String> uses, List<Sub> subs) {
     }
 
     static final List<String> COLOURS = List.of("black", "white", "grey", "navy", "red", "green", "blue", "sand",
             "olive", "charcoal", "cream", "burgundy", "teal", "mustard", "stone");
 
-    // Format: "= Name | min-max [| repeat]" opens a category; "key: a, b" lists words;
+    // Format: "= Name | min-max [| repeat] [| colours]" opens a category; "key: a, b" lists words;
     // "- Sub [min-max]: noun, noun" adds a sub-category (its own price range is optional).
     private static final String SPEC = """
-            = Electronics | 15-450
+            = Electronics | 15-450 | colours
             brands: Sonara, Voltix, Auralis, Kestrel Audio, Brightwave, Nordlyd
             adjectives: wireless, compact, portable, high-fidelity, rechargeable, smart, waterproof, lightweight
             materials: aluminium, recycled plastic, brushed steel, silicone, fabric-covered
@@ -38,7 +41,7 @@ final class Vocabulary {
             - Smart Home: smart plug, video doorbell, smart thermostat, security camera, smart bulb
             - Phone Accessories [5-80]: phone case, wireless charger, power bank, screen protector
 
-            = Computers | 20-1500
+            = Computers | 20-1500 | colours
             brands: Corvid, Lumatek, Arcline, Nexbyte, Peregrine, Quillon
             adjectives: ultra-thin, high-performance, ergonomic, silent, backlit, fast, professional, budget
             materials: aluminium, magnesium alloy, ABS plastic, matte plastic, steel
@@ -50,7 +53,7 @@ final class Vocabulary {
             - Storage [25-350]: external SSD, portable hard drive, USB flash drive, NAS drive
             - Networking [25-320]: mesh Wi-Fi system, router, network switch, powerline adapter
 
-            = Home and Kitchen | 6-320
+            = Home and Kitchen | 6-320 | colours
             brands: Hearthwell, Copperleaf, Maison Brume, Oakridge Home, Kitchenly, Saltmarsh
             adjectives: non-stick, stainless, dishwasher-safe, stackable, classic, modern, heavy-duty, space-saving
             materials: stainless steel, cast iron, stoneware, borosilicate glass, bamboo, porcelain
@@ -61,7 +64,7 @@ final class Vocabulary {
             - Tableware: dinner set, pasta bowls, wine glasses, cutlery set
             - Kitchen Storage: food storage containers, bread bin, spice rack, glass jars
 
-            = Furniture | 40-1400
+            = Furniture | 40-1400 | colours
             brands: Larchfield, Norrvik, Elmstead, Casa Verde, Tallow and Pine, Brightholm
             adjectives: solid, Scandinavian, mid-century, modular, upholstered, minimalist, rustic, compact
             materials: solid oak, walnut veneer, velvet, linen, powder-coated steel, rattan
@@ -83,7 +86,7 @@ final class Vocabulary {
             - Watering [6-120]: garden hose, watering can, sprinkler, rain water butt
             - Outdoor Lighting [8-140]: solar lights, festoon lights, wall lantern, path lights
 
-            = Womenswear | 12-220
+            = Womenswear | 12-220 | colours
             brands: Marlowe, Isla Grace, Fenwick and Rose, Solene, Wild Thistle, Hartley
             adjectives: relaxed-fit, tailored, floral, cropped, oversized, classic, lightweight, cosy
             materials: organic cotton, linen, merino wool, viscose, recycled polyester, cashmere
@@ -94,7 +97,7 @@ final class Vocabulary {
             - Coats and Jackets [45-220]: trench coat, puffer jacket, wool coat, denim jacket
             - Knitwear: jumper, cardigan, roll-neck sweater, knitted vest
 
-            = Menswear | 12-240
+            = Menswear | 12-240 | colours
             brands: Ashby and Co, Northbound, Kinloch, Greystone, Harbour Lane, Redwell
             adjectives: slim-fit, regular-fit, classic, rugged, breathable, tailored, heavyweight, casual
             materials: organic cotton, Oxford cotton, merino wool, denim, corduroy, waxed cotton
@@ -105,7 +108,7 @@ final class Vocabulary {
             - Jackets [45-240]: waxed jacket, bomber jacket, parka, blazer
             - Knitwear: crew-neck jumper, quarter-zip sweater, cardigan, cable-knit jumper
 
-            = Shoes | 20-220
+            = Shoes | 20-220 | colours
             brands: Stridewell, Pacer, Cobbleton, Trailforge, Soleway, Brogue and Last
             adjectives: cushioned, waterproof, lightweight, leather, breathable, grippy, classic, vegan
             materials: full-grain leather, suede, knitted mesh, recycled rubber, canvas
@@ -116,7 +119,7 @@ final class Vocabulary {
             - Trainers: canvas trainers, leather trainers, retro trainers, slip-on trainers
             - Sandals [15-90]: walking sandals, sliders, flip-flops, espadrilles
 
-            = Sports and Outdoors | 8-650
+            = Sports and Outdoors | 8-650 | colours
             brands: Summitline, Ridgeback Sport, Ironvale, Tidepool, Fellrunner, Kinetiq
             adjectives: adjustable, foldable, lightweight, heavy-duty, insulated, non-slip, compact, professional
             materials: steel, ripstop nylon, natural rubber, carbon fibre, neoprene, aluminium
@@ -139,6 +142,7 @@ final class Vocabulary {
             - Outdoor Toys [10-150]: trampoline, garden swing, water blaster, balance bike
 
             = Books | 4-45
+            made: in
             brands: Harbour Press, Quillstone Books, Northgate Publishing, Lantern House, Ravenmoor, Bluebell Editions
             adjectives: bestselling, gripping, illustrated, heart-warming, award-winning, practical, beautifully written, updated
             materials: paperback, hardback, large print, special edition
@@ -150,17 +154,19 @@ final class Vocabulary {
             - Kids Books: picture book, bedtime story collection, adventure story, activity book
 
             = Beauty | 4-120 | repeat
+            made: with
             brands: Lumiere Botanics, Petal and Pine, Aurea, Skinfolk, Velour, Mistral
             adjectives: hydrating, fragrance-free, vegan, nourishing, long-lasting, gentle, radiance-boosting, lightweight
             materials: hyaluronic acid, shea butter, vitamin C, argan oil, niacinamide, aloe vera
             features: dermatologist testing, a refillable bottle, SPF 30, a non-greasy texture, cruelty-free certification, recyclable packaging
             uses: dry skin, sensitive skin, everyday use, curly hair, evenings out
-            - Skincare: face moisturiser, vitamin C serum, cleansing balm, eye cream, sunscreen
-            - Haircare: shampoo, conditioner, hair mask, styling cream
+            - Skincare [6-70]: face moisturiser, vitamin C serum, cleansing balm, eye cream, sunscreen
+            - Haircare [4-35]: shampoo, conditioner, hair mask, styling cream
             - Fragrance [18-120]: eau de parfum, eau de toilette, body mist, scented candle
-            - Make-up: mascara, lipstick, foundation, eyeshadow palette
+            - Make-up [5-45]: mascara, lipstick, foundation, eyeshadow palette
 
             = Health and Personal Care | 3-180 | repeat
+            made: with
             brands: Vitalis, Purewell, Brightsmile, Clearpath, Oakmoor Health, Zenara
             adjectives: sugar-free, rechargeable, gentle, clinically tested, natural, once-a-day, sensitive, travel-size
             materials: vitamin D3, magnesium, fluoride, charcoal, stainless steel blades, omega-3 fish oil
@@ -172,6 +178,7 @@ final class Vocabulary {
             - First Aid [3-40]: first aid kit, plasters, digital thermometer, hot water bottle
 
             = Grocery | 1-35 | repeat
+            made: with
             brands: Fieldhouse Pantry, Harrow and Hen, Bramblewood, Golden Acre, Copper Kettle, Marsden Mill
             adjectives: organic, fair-trade, single-origin, gluten-free, wholegrain, hand-roasted, small-batch, low-sugar
             materials: Arabica beans, Assam tea, stoneground flour, sea salt, dark chocolate, rolled oats
@@ -183,6 +190,7 @@ final class Vocabulary {
             - Breakfast: granola, porridge oats, strawberry jam, muesli
 
             = Pet Supplies | 3-140 | repeat
+            made: with
             brands: Pawsome, Whiskerwood, Barkley and Co, Tailwind Pets, Furrow, Nibbles
             adjectives: grain-free, hypoallergenic, durable, washable, chew-resistant, natural, senior, puppy
             materials: salmon, chicken, memory foam, natural rubber, organic catnip, sherpa fleece
@@ -193,7 +201,7 @@ final class Vocabulary {
             - Pet Toys [3-30]: rope toy, squeaky ball, cat scratcher, puzzle feeder
             - Pet Beds [15-140]: orthopaedic dog bed, cat cave, pet blanket, calming donut bed
 
-            = Baby | 4-600 | repeat
+            = Baby | 4-600 | repeat | colours
             brands: Little Sprout, Nestling, Bumble and Bee, Cosytoes, Moonbeam Baby, Tiny Harbour
             adjectives: soft, organic, lightweight, foldable, anti-colic, breathable, easy-clean, newborn
             materials: organic cotton, bamboo fabric, BPA-free plastic, merino wool, aluminium frame
@@ -215,7 +223,7 @@ final class Vocabulary {
             - Earrings: stud earrings, hoop earrings, drop earrings, ear cuffs
             - Rings: stacking ring, signet ring, engagement-style ring, band ring
 
-            = Bags and Luggage | 12-380
+            = Bags and Luggage | 12-380 | colours
             brands: Wayfarer, Atlas and Oak, Kestrel Bags, Portside, Holloway, Nomadic Co
             adjectives: lightweight, expandable, water-resistant, hard-shell, compact, vintage, anti-theft, roomy
             materials: polycarbonate, full-grain leather, recycled nylon, waxed canvas, vegan leather
@@ -238,8 +246,9 @@ final class Vocabulary {
             - Lighting [8-160]: LED ceiling light, floor lamp, table lamp, LED bulb pack
 
             = Automotive | 5-380
+            made: with
             brands: Roadcraft, Motorvane, Gearwell, Autolux, Pitlane, Northway Motor
-            adjectives: universal, heavy-duty, high-gloss, compact, portable, all-weather, wireless, professional
+            adjectives: universal, heavy-duty, high-gloss, compact, portable, all-weather, premium, professional
             materials: microfibre, carnauba wax, aluminium, rubber, ABS plastic
             features: a 12V plug, a full HD sensor, a quick-release mount, a digital pressure gauge, streak-free results, a two-year warranty
             uses: family cars, road trips, winter driving, weekend detailing, daily commuting
@@ -248,6 +257,7 @@ final class Vocabulary {
             - Car Accessories [8-140]: seat covers, roof box, boot liner, car floor mats
 
             = Music | 5-1200
+            made: in
             brands: Harlow Instruments, Resonant, Blackthorn, Tempo, Alder and Wren, Vintage Tone
             adjectives: acoustic, electric, beginner, professional, digital, vintage-style, compact, studio-grade
             materials: solid spruce, rosewood, mahogany, maple, steel strings
@@ -258,7 +268,7 @@ final class Vocabulary {
             - Audio Recording [30-450]: USB microphone, audio interface, studio monitors, condenser microphone
             - Music Accessories [5-80]: guitar strings, guitar strap, music stand, instrument cable, capo
 
-            = Stationery and Office | 2-180
+            = Stationery and Office | 2-180 | colours
             brands: Inkwell and Co, Paperfield, Quillmark, Draftsman, Foxglove Paper, Ledger Lane
             adjectives: refillable, hardback, dotted, recycled, fine-tip, professional, compact, colourful
             materials: acid-free paper, vegan leather, brass, bamboo, kraft paper
@@ -270,6 +280,7 @@ final class Vocabulary {
             - Art Supplies [5-90]: watercolour paint set, coloured pencils, acrylic paints, drawing pencils
 
             = Video Games | 10-550
+            made: in
             brands: Pixelforge, Arcadia, Nebula Play, Questline, Turbo Labs, Hexagon Games
             adjectives: multiplayer, open-world, wireless, next-gen, family-friendly, competitive, retro, immersive
             materials: matte plastic, braided cable, memory foam, aluminium
@@ -307,8 +318,9 @@ final class Vocabulary {
                 }
                 String[] parts = line.substring(2).split("\\|");
                 double[] range = range(parts[1].strip());
-                current = new Builder(parts[0].strip(), range[0], range[1],
-                        parts.length > 2 && parts[2].strip().equals("repeat"));
+                List<String> flags = Arrays.stream(parts).skip(2).map(String::strip).toList();
+                current = new Builder(parts[0].strip(), range[0], range[1], flags.contains("repeat"),
+                        flags.contains("colours"));
             } else if (line.startsWith("- ")) {
                 int colon = line.indexOf(':');
                 String head = line.substring(2, colon).strip();
@@ -331,6 +343,7 @@ final class Vocabulary {
                     case "materials" -> current.materials = words;
                     case "features" -> current.features = words;
                     case "uses" -> current.uses = words;
+                    case "made" -> current.made = words.get(0);
                     default -> throw new IllegalStateException("unknown vocabulary line: " + line);
                 }
             }
@@ -353,6 +366,8 @@ final class Vocabulary {
         final double min;
         final double max;
         final boolean repeat;
+        final boolean colours;
+        String made = "made from";
         List<String> brands = List.of();
         List<String> adjectives = List.of();
         List<String> materials = List.of();
@@ -360,11 +375,12 @@ final class Vocabulary {
         List<String> uses = List.of();
         final List<Sub> subs = new ArrayList<>();
 
-        Builder(String name, double min, double max, boolean repeat) {
+        Builder(String name, double min, double max, boolean repeat, boolean colours) {
             this.name = name;
             this.min = min;
             this.max = max;
             this.repeat = repeat;
+            this.colours = colours;
         }
 
         Top build() {
@@ -372,7 +388,8 @@ final class Vocabulary {
                     || uses.isEmpty() || subs.size() < 2 || subs.size() > 5) {
                 throw new IllegalStateException("incomplete vocabulary for category " + name);
             }
-            return new Top(name, repeat, brands, adjectives, materials, features, uses, List.copyOf(subs));
+            return new Top(name, repeat, colours, made, brands, adjectives, materials, features, uses,
+                    List.copyOf(subs));
         }
     }
 }
