@@ -6,6 +6,7 @@ import dev.rialto.api.scoring.InterestScorer;
 import dev.rialto.api.scoring.ModelInfo;
 import dev.rialto.rest.internal.RialtoApplication;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -66,7 +67,7 @@ public class HealthResource {
         return Response.ok(new Health(status, itemCount, eventCount, activeModel(), version)).build();
     }
 
-    private static Long count(java.util.function.LongSupplier counter, String what) {
+    private static Long count(LongSupplier counter, String what) {
         if (counter == null) {
             return null;
         }

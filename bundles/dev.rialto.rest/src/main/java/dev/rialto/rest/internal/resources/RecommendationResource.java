@@ -1,0 +1,146 @@
+package dev.rialto.rest.internal.resources;
+
+import dev.rialto.api.recommend.Recommendation;
+import dev.rialto.api.recommend.RecommendationRequest;
+import dev.rialto.api.recommend.RecommendedItem;
+import dev.rialto.api.recommend.Recommender;
+import dev.rialto.api.recommend.SourceHit;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.api.scoring.ModelUnavailableException;
+import dev.rialto.rest.internal.RialtoApplication;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JSONRequired;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsApplicationSelect;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/v1/recommendations?user=ID&n=10[&category=PREFIX][&excludePurchased=true]}. Parameters arrive as
+ * strings so that a bad value becomes a 400 naming the field, not CXF's bare 404.
+ */
+@Component(service = RecommendationResource.class)
+@JaxrsResource
+@JaxrsApplicationSelect(RialtoApplication.SELECT)
+@JSONRequired
+@Path("v1/recommendations")
+public class RecommendationResource {
+    static final int DEFAULT_N = 10;
+    static final int MAX_USER_LENGTH = 256;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecommendationResource.class);
+
+    private final AtomicReference<Recommender> recommender = new AtomicReference<>();
+
+    public record Source(String source, int rank, double score) {
+    }
+
+    public record Trace(List<Source> sources, double fusedScore, Double modelScore, String model) {
+    }
+
+    public record Item(String id, String title, String category, double score, Trace trace) {
+    }
+
+    public record Recommendations(String user, String model, List<Item> items) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response recommend(@QueryParam("user") String user, @QueryParam("n") String n,
+            @QueryParam("category") String category, @QueryParam("excludePurchased") String excludePurchased) {
+        String userId = user == null ? "" : user.strip();
+        if (userId.isEmpty()) {
+            return ApiErrors.badRequest("user is required", "user");
+        }
+        if (userId.length() > MAX_USER_LENGTH) {
+            return ApiErrors.badRequest("user must be at most " + MAX_USER_LENGTH + " characters", "user");
+        }
+        int count;
+        try {
+            count = n == null || n.isBlank() ? DEFAULT_N : Integer.parseInt(n.strip());
+        } catch (NumberFormatException e) {
+            return ApiErrors.badRequest("n must be an integer", "n");
+        }
+        if (count < 1 || count > RecommendationRequest.MAX_N) {
+            return ApiErrors.badRequest("n must be between 1 and " + RecommendationRequest.MAX_N, "n");
+        }
+        Boolean exclude = parseBoolean(excludePurchased);
+        if (exclude == null) {
+            return ApiErrors.badRequest("excludePurchased must be true or false", "excludePurchased");
+        }
+
+        Recommender current = recommender.get();
+        if (current == null) {
+            return ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE,
+                    "no recommender is available; install and start the recommendation feature", null);
+        }
+        ItemFilter filter = new ItemFilter(category, Set.of(), true, exclude);
+        Recommendation result;
+        try {
+            result = current.recommend(new RecommendationRequest(userId, count, filter));
+        } catch (ModelUnavailableException e) {
+            return ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
+        } catch (IllegalArgumentException e) {
+            return ApiErrors.badRequest(e.getMessage(), null);
+        } catch (RuntimeException e) {
+            // The user id stays out of the log: it may be personal data.
+            LOG.warn("Recommendation failed (n={}, category filter={})", count, category != null, e);
+            return ApiErrors.of(Response.Status.INTERNAL_SERVER_ERROR, "recommendation failed", null);
+        }
+        return Response.ok(toJson(result)).build();
+    }
+
+    static Recommendations toJson(Recommendation recommendation) {
+        List<Item> items = recommendation.items().stream().map(RecommendationResource::toJson).toList();
+        return new Recommendations(recommendation.userId(), recommendation.model(), items);
+    }
+
+    private static Item toJson(RecommendedItem item) {
+        List<Source> sources = item.sources().stream().map(RecommendationResource::toJson).toList();
+        Trace trace = new Trace(sources, item.fusedScore(), item.modelScore(), item.model());
+        return new Item(item.itemId(), item.title(), item.category(), item.score(), trace);
+    }
+
+    private static Source toJson(SourceHit hit) {
+        return new Source(hit.source(), hit.rank(), hit.score());
+    }
+
+    /** True, false, or null when the value is neither. Absent means false. */
+    private static Boolean parseBoolean(String value) {
+        if (value == null || value.isBlank()) {
+            return Boolean.FALSE;
+        }
+        String v = value.strip();
+        if (v.equalsIgnoreCase("true")) {
+            return Boolean.TRUE;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return Boolean.FALSE;
+        }
+        return null;
+    }
+
+    @Reference(name = "recommender", cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindRecommender")
+    void bindRecommender(Recommender service) {
+        recommender.set(service);
+    }
+
+    void unbindRecommender(Recommender service) {
+        recommender.compareAndSet(service, null);
+    }
+}
