@@ -1,0 +1,40 @@
+package dev.rialto.shell.internal;
+
+import dev.rialto.api.recommend.Recommender;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
+
+/** {@code rialto:recommend USER [-n N] [--category PREFIX] [--exclude-purchased]}. */
+@Service
+@Command(scope = "rialto", name = "recommend", description = "Recommends items for a user and shows why.")
+public class RecommendCommand implements Action {
+
+    @Argument(index = 0, name = "user", description = "The user id", required = true)
+    private String user;
+
+    @Option(name = "-n", aliases = "--count", description = "How many items (1 to 1000)")
+    private int n = 10;
+
+    @Option(name = "--category", description = "Only items whose category path starts with this prefix")
+    private String category;
+
+    @Option(name = "--exclude-purchased", description = "Leave out items the user already bought")
+    private boolean excludePurchased;
+
+    @Reference
+    private Session session;
+
+    @Reference(optional = true)
+    private Recommender recommender;
+
+    @Override
+    public Object execute() {
+        session.getConsole().print(RecommendationText.recommend(recommender, user, n, category, excludePurchased));
+        return null;
+    }
+}
