@@ -52,8 +52,11 @@ public final class RouteLedger {
             if (!(builder instanceof RouteBuilder routeBuilder)) {
                 continue;
             }
-            for (RouteDefinition definition : routeBuilder.configureRoutes(context).getRoutes()) {
-                String id = definition.getRouteId();
+            List<String> ids = new ArrayList<>();
+            routeBuilder.configureRoutes(context).getRoutes().forEach(definition -> ids.add(definition.getRouteId()));
+            routeBuilder.getTemplatedRouteCollection().getTemplatedRoutes()
+                    .forEach(templated -> ids.add(templated.getRouteId()));
+            for (String id : ids) {
                 if (id == null) {
                     continue;
                 }
@@ -80,6 +83,8 @@ public final class RouteLedger {
         try {
             for (RoutesBuilder builder : builders) {
                 context.addRoutes(builder);
+                // Routes made from templates (templatedRoute in YAML) are added by a second call.
+                builder.addTemplatedRoutesToCamelContext(context);
             }
         } catch (Exception e) {
             Set<String> partial = currentIds();

@@ -92,7 +92,7 @@ class ShippedRoutesTest {
         // the consumer goes on with the next file
         Files.writeString(items.resolve("next.csv"), "item_id,title\ni-9,Green scarf\n");
         Await.until("next.csv in .done", 10_000, () -> Files.exists(items.resolve(".done/next.csv")));
-        assertEquals(List.of("Started", "Started"),
+        assertEquals(List.of("Started", "Started", "Started"),
                 engine.routes().stream().map(r -> r.status()).toList());
     }
 
@@ -124,9 +124,29 @@ class ShippedRoutesTest {
     void shippedFilesDeployWithTheExpectedRouteIds() {
         deploy("ingest-files.camel.yaml");
         deploy("train-models.camel.yaml");
-        assertEquals(List.of("ingest-events", "ingest-items", "train-ranker"),
+        assertEquals(List.of("ingest-events", "ingest-items", "ingest-profiles", "train-ranker"),
                 engine.routes().stream().map(r -> r.routeId()).toList());
         assertTrue(engine.problems().isEmpty(), () -> engine.problems().toString());
+    }
+
+    @Test
+    void profilesFolderIsIngestedAsProfiles() throws IOException {
+        deploy("ingest-files.camel.yaml");
+        Path profiles = Files.createDirectories(home.resolve("inbox/profiles"));
+        Files.writeString(profiles.resolve("people.csv"), "id,country\nu-1,GB\n");
+
+        Await.until("people.csv in .done", 10_000, () -> Files.exists(profiles.resolve(".done/people.csv")));
+        assertEquals(List.of(new IngestCall("profiles", "people.csv", "id,country\nu-1,GB\n")), ingestor.calls);
+    }
+
+    @Test
+    void templatedRoutesSurviveARedeployOfTheirFile() {
+        deploy("ingest-files.camel.yaml");
+        engine.deployer().undeploy(ROUTES.resolve("ingest-files.camel.yaml"));
+        assertTrue(engine.routes().isEmpty(), () -> engine.routes().toString());
+        deploy("ingest-files.camel.yaml");
+        assertEquals(List.of("ingest-events", "ingest-items", "ingest-profiles"),
+                engine.routes().stream().map(r -> r.routeId()).toList());
     }
 
     private void deploy(String name) {
