@@ -1,0 +1,59 @@
+package dev.rialto.itests;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** A tiny HTTP client for the server under test (loopback only). */
+public final class Http {
+
+    /** Status, body and the WWW-Authenticate header of one answer. */
+    public static final class Answer {
+        public final int status;
+        public final String body;
+        public final String challenge;
+
+        Answer(int status, String body, String challenge) {
+            this.status = status;
+            this.body = body;
+            this.challenge = challenge;
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    private Http() {
+    }
+
+    public static int port() {
+        return Integer.getInteger("rialto.it.http.port", 8181);
+    }
+
+    /** GET {@code path} on the server; {@code user} null means no credentials. */
+    public static Answer get(String path, String user, String password) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port() + path)
+                    .openConnection();
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout(30_000);
+            if (user != null) {
+                String token = Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+                connection.setRequestProperty("Authorization", "Basic " + token);
+            }
+            int status = connection.getResponseCode();
+            InputStream stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+            String body = stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            return new Answer(status, body, connection.getHeaderField("WWW-Authenticate"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + path, e);
+        }
+    }
+}
