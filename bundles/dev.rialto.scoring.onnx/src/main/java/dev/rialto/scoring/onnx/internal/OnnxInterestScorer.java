@@ -126,6 +126,11 @@ public class OnnxInterestScorer implements InterestScorer {
             if (ids.isEmpty()) {
                 return new ScoreResult(model.info(), Map.of());
             }
+            // Serve the model the history length it was trained with (history is newest first).
+            int trained = model.card().historyLimit();
+            if (trained > 0 && history.size() > trained) {
+                history = history.subList(0, trained);
+            }
             int rows = ids.size();
             int columns = model.features().size();
             FloatBuffer in = borrow(rows * columns);

@@ -21,7 +21,7 @@ public @interface ScoringConfig {
     @AttributeDefinition(name = "Model name", description = "The model the interest scorer serves")
     String model_name() default "ranker";
 
-    @AttributeDefinition(name = "History length", description = "How many recent events of the user the features see",
+    @AttributeDefinition(name = "History length", description = "How many recent events of the user are read; a model card's training.historyLimit, when smaller, cuts it to what the model was trained with",
             min = "1")
     int history_limit() default 200;
 

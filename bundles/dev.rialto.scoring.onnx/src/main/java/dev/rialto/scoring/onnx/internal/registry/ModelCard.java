@@ -28,10 +28,12 @@ import java.util.Set;
  * @param positiveIndex the output column that holds the score
  * @param metrics       held-out metrics
  * @param baselines     baselines' metrics on the same split
+ * @param historyLimit  how many of a user's latest events the model's features saw in training
+ *                      ({@code training.historyLimit}), or 0 when the card does not say
  */
 public record ModelCard(String name, String version, Instant createdAt, String framework, String inputName,
         List<String> features, String outputName, int outputWidth, int positiveIndex, Map<String, Double> metrics,
-        Map<String, Double> baselines) {
+        Map<String, Double> baselines, int historyLimit) {
 
     public static final String FLOAT32 = "float32";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,8 +125,10 @@ public record ModelCard(String name, String version, Instant createdAt, String f
             throw new InvalidModelException(out + ".positiveIndex", "must be in [0, " + k + ") for output shape "
                     + output.get("shape") + ", was " + positiveIndex);
         }
+        JsonNode limit = root.path("training").path("historyLimit");
+        int historyLimit = limit.isIntegralNumber() && limit.intValue() > 0 ? limit.intValue() : 0;
         return new ModelCard(name, version, createdAt, framework, inputName, features, outputName, (int) k,
-                positiveIndex, numbers(root, "metrics"), numbers(root, "baselines"));
+                positiveIndex, numbers(root, "metrics"), numbers(root, "baselines"), historyLimit);
     }
 
     /** The rules that need context: the folder the card sits in and the features the extractor knows. */

@@ -33,7 +33,7 @@ class ModelCardTest {
                 ]
               },
               "training": {"from": "2026-01-01T00:00:00Z", "to": "2026-11-28T15:00:00Z", "splitAt": "2026-11-20T00:00:00Z",
-                           "trainRows": 40000, "testRows": 9000, "events": 100000},
+                           "trainRows": 40000, "testRows": 9000, "events": 100000, "historyLimit": 100},
               "metrics": {"auc": 0.81, "logloss": 0.42, "hr@10": 0.31, "ndcg@10": 0.17},
               "baselines": {"popularity.hr@10": 0.12, "popularity.ndcg@10": 0.06}
             }
@@ -61,6 +61,7 @@ class ModelCardTest {
         assertEquals(1, card.positiveIndex());
         assertEquals(Map.of("auc", 0.81, "logloss", 0.42, "hr@10", 0.31, "ndcg@10", 0.17), card.metrics());
         assertEquals(0.12, card.baselines().get("popularity.hr@10"));
+        assertEquals(100, card.historyLimit());
     }
 
     @Test
@@ -70,6 +71,7 @@ class ModelCardTest {
         ModelCard card = parse(minimal);
         assertNull(card.createdAt());
         assertTrue(card.metrics().isEmpty());
+        assertEquals(0, card.historyLimit(), "no training section: no limit of its own");
     }
 
     @Test
