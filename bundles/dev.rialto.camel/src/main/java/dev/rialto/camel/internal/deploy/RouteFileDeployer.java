@@ -174,6 +174,12 @@ public final class RouteFileDeployer {
         String error = describe(e);
         boolean missingBean = hasCause(e, NoSuchBeanException.class);
         files.put(path, new DeployedFile(content, good, error, missingBean));
+        if (missingBean && !previousRunning) {
+            // Normal while the server starts: the bundle of the bean may start after this one.
+            LOG.info("Route file {} waits for a bean: {}. It is deployed when a bean service appears.", path,
+                    missingBeanName(e));
+            return;
+        }
         LOG.error("Route file {} not deployed: {}. {}", path, error,
                 previousRunning ? "Its previous version keeps running."
                         : missingBean ? "It is retried when a bean service appears." : "None of its routes run.");
@@ -190,6 +196,15 @@ public final class RouteFileDeployer {
             }
         }
         return String.join(" <- caused by: ", parts);
+    }
+
+    private static String missingBeanName(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof NoSuchBeanException missing) {
+                return "'" + missing.getName() + "'";
+            }
+        }
+        return "unknown";
     }
 
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
