@@ -34,9 +34,11 @@ until curl -sf "$base/health" | grep -q '"model":"'; do sleep 1; done
 t2=$(ms)
 echo "first start until a trained model serves (demo generated, ingested, indexed, trained): $(( t2 - t0 )) ms"
 curl -s "$base/health"; echo
-sleep 10
 pid=$(pgrep -f "karaf.home=$home" | head -1)
-echo "idle RSS: $(( $(ps -o rss= -p "$pid") / 1024 )) MB"
+sleep 10
+echo "RSS 10 s after the first model: $(( $(ps -o rss= -p "$pid") / 1024 )) MB"
+sleep 60
+echo "idle RSS 70 s after the first model: $(( $(ps -o rss= -p "$pid") / 1024 )) MB"
 
 auth="admin:$RIALTO_ADMIN_PASSWORD"
 for i in $(seq 1 50); do curl -s -o /dev/null -u "$auth" "$base/recommendations?user=u$(printf %04d $(( i % 1000 + 1 )))&n=10"; done
