@@ -1,8 +1,8 @@
 package dev.rialto.camel.internal;
 
-import dev.rialto.camel.RouteFileProblem;
-import dev.rialto.camel.RouteInfo;
-import dev.rialto.camel.RouteInventory;
+import dev.rialto.api.routes.RouteFileProblem;
+import dev.rialto.api.routes.RouteInfo;
+import dev.rialto.api.routes.RouteInventory;
 import dev.rialto.camel.internal.deploy.RouteFileDeployer;
 import java.util.List;
 import java.util.Properties;

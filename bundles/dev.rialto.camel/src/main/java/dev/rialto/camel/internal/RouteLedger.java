@@ -1,6 +1,6 @@
 package dev.rialto.camel.internal;
 
-import dev.rialto.camel.RouteInfo;
+import dev.rialto.api.routes.RouteInfo;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -65,7 +65,8 @@ class BundleIT {
         for (String className : List.of("org.osgi.util.function.Function", "org.osgi.util.promise.Promise",
                 "org.osgi.service.component.ComponentContext",
                 "org.apache.felix.scr.component.ExtComponentContext", "org.slf4j.Logger",
-                "org.slf4j.impl.SimpleLogger", "org.apache.felix.fileinstall.ArtifactInstaller")) {
+                "org.slf4j.impl.SimpleLogger", "org.apache.felix.fileinstall.ArtifactInstaller",
+                "dev.rialto.api.routes.RouteInventory")) {
             bundles.add(context.installBundle(jarOf(className)));
         }
         Bundle camel = context.installBundle(Path.of(System.getProperty("bundle.jar")).toUri().toString());
@@ -81,7 +82,7 @@ class BundleIT {
         Await.until("the CamelContext service", 20_000, () -> reference(context, "org.apache.camel.CamelContext") != null);
         System.err.printf("BundleIT: bundle started and context registered in %d ms%n",
                 (System.nanoTime() - begin) / 1_000_000);
-        Object inventory = service(context, "dev.rialto.camel.RouteInventory");
+        Object inventory = service(context, "dev.rialto.api.routes.RouteInventory");
 
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("rialto.bean", "greeting");

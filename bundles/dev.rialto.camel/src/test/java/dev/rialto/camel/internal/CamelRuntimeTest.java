@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rialto.camel.RouteInfo;
+import dev.rialto.api.routes.RouteInfo;
 import dev.rialto.camel.internal.registry.OsgiServiceDirectory;
 import java.io.File;
 import java.lang.annotation.Annotation;

@@ -1,6 +1,6 @@
 package dev.rialto.camel.internal.deploy;
 
-import dev.rialto.camel.RouteFileProblem;
+import dev.rialto.api.routes.RouteFileProblem;
 import dev.rialto.camel.internal.RouteLedger;
 import java.io.File;
 import java.io.IOException;

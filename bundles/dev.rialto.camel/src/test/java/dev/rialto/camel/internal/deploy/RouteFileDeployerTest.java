@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rialto.camel.RouteFileProblem;
-import dev.rialto.camel.RouteInfo;
+import dev.rialto.api.routes.RouteFileProblem;
+import dev.rialto.api.routes.RouteInfo;
 import dev.rialto.camel.internal.Await;
 import dev.rialto.camel.internal.CamelEngine;
 import dev.rialto.camel.internal.registry.ServiceBeanRepository;

@@ -18,9 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -39,7 +39,7 @@ public final class JdbcEventRepository implements EventRepository {
     private static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
-    private final Map<EventListener, Boolean> listeners = new ConcurrentHashMap<>();
+    private final Listeners<EventListener> listeners = new Listeners<>();
     private volatile Jdbc jdbc;
 
     @Activate
@@ -52,10 +52,19 @@ public final class JdbcEventRepository implements EventRepository {
         jdbc = Jdbc.activate(dataSource, config, "Event repository");
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            unbind = "removeListener")
+    @Reference(name = "listener", service = EventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "unbindListener")
+    void bindListener(ComponentServiceObjects<EventListener> listener) {
+        listeners.add(listener);
+    }
+
+    void unbindListener(ComponentServiceObjects<EventListener> listener) {
+        listeners.remove(listener);
+    }
+
+    /** Adds a listener object directly (tests and plain Java; OSGi binds listener services above). */
     public void addListener(EventListener listener) {
-        listeners.put(listener, Boolean.TRUE);
+        listeners.add(listener);
     }
 
     public void removeListener(EventListener listener) {
@@ -87,7 +96,7 @@ public final class JdbcEventRepository implements EventRepository {
         }
         if (!stored.isEmpty()) {
             List<Event> copy = List.copyOf(stored);
-            Jdbc.notifyAll(listeners.keySet(), l -> l.eventsStored(copy), "Event");
+            listeners.notifyAll(l -> l.eventsStored(copy), "Event");
         }
         return stored.size();
     }

@@ -17,9 +17,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -36,7 +36,7 @@ public final class JdbcItemRepository implements ItemRepository {
     private static final String SELECT = "SELECT " + COLUMNS + " FROM items";
 
     private final DataSource dataSource;
-    private final Map<ItemChangeListener, Boolean> listeners = new ConcurrentHashMap<>();
+    private final Listeners<ItemChangeListener> listeners = new Listeners<>();
     private volatile Jdbc jdbc;
 
     @Activate
@@ -49,10 +49,19 @@ public final class JdbcItemRepository implements ItemRepository {
         jdbc = Jdbc.activate(dataSource, config, "Item repository");
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            unbind = "removeListener")
+    @Reference(name = "listener", service = ItemChangeListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "unbindListener")
+    void bindListener(ComponentServiceObjects<ItemChangeListener> listener) {
+        listeners.add(listener);
+    }
+
+    void unbindListener(ComponentServiceObjects<ItemChangeListener> listener) {
+        listeners.remove(listener);
+    }
+
+    /** Adds a listener object directly (tests and plain Java; OSGi binds listener services above). */
     public void addListener(ItemChangeListener listener) {
-        listeners.put(listener, Boolean.TRUE);
+        listeners.add(listener);
     }
 
     public void removeListener(ItemChangeListener listener) {
@@ -107,7 +116,7 @@ public final class JdbcItemRepository implements ItemRepository {
             }
             return null;
         });
-        Jdbc.notifyAll(listeners.keySet(), l -> l.itemsStored(stored), "Item change");
+        listeners.notifyAll(l -> l.itemsStored(stored), "Item change");
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.rialto.camel;
+package dev.rialto.api.routes;
 
 import java.util.Objects;
 
