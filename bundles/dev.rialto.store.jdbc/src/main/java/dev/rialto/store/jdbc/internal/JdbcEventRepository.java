@@ -144,11 +144,12 @@ public final class JdbcEventRepository implements EventRepository {
 
     private static Set<String> knownIds(Connection c, List<Event> chunk) throws SQLException {
         Set<String> known = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM events WHERE id IN (" + Jdbc.placeholders(chunk.size()) + ")")) {
-            for (int i = 0; i < chunk.size(); i++) {
-                ps.setString(i + 1, chunk.get(i).id());
-            }
+        List<String> ids = new ArrayList<>(chunk.size());
+        for (Event e : chunk) {
+            ids.add(e.id());
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM events WHERE id = ANY(?)")) {
+            ps.setArray(1, Jdbc.idArray(c, ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     known.add(rs.getString(1));

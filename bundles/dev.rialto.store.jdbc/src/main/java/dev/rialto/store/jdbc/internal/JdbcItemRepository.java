@@ -143,11 +143,8 @@ public final class JdbcItemRepository implements ItemRepository {
         return jdbc.read("Finding " + distinct.size() + " items", c -> {
             Map<String, Item> found = new HashMap<>();
             for (List<String> chunk : Jdbc.chunks(distinct, 500)) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        SELECT + " WHERE id IN (" + Jdbc.placeholders(chunk.size()) + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        ps.setString(i + 1, chunk.get(i));
-                    }
+                try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE id = ANY(?)")) {
+                    ps.setArray(1, Jdbc.idArray(c, chunk));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             Item item = map(rs);

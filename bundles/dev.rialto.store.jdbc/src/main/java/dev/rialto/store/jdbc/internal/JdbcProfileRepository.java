@@ -51,11 +51,9 @@ public final class JdbcProfileRepository implements ProfileRepository {
                             "INSERT INTO profiles (id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?)")) {
                 for (List<Profile> chunk : Jdbc.chunks(distinct, jdbc.batchSize)) {
                     Map<String, Instant> created = new HashMap<>();
-                    try (PreparedStatement known = c.prepareStatement("SELECT id, created_at FROM profiles WHERE id IN ("
-                            + Jdbc.placeholders(chunk.size()) + ")")) {
-                        for (int i = 0; i < chunk.size(); i++) {
-                            known.setString(i + 1, chunk.get(i).id());
-                        }
+                    try (PreparedStatement known = c.prepareStatement(
+                            "SELECT id, created_at FROM profiles WHERE id = ANY(?)")) {
+                        known.setArray(1, Jdbc.idArray(c, chunk.stream().map(Profile::id).toList()));
                         try (ResultSet rs = known.executeQuery()) {
                             while (rs.next()) {
                                 created.put(rs.getString(1), Jdbc.instant(rs, "created_at"));

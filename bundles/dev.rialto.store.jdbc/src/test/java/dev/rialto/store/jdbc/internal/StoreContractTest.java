@@ -24,7 +24,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The repositories' behaviour; run once per H2 mode by the subclasses. */
+/** The repositories' behaviour; run on H2 (both modes) and on a real PostgreSQL server by the subclasses. */
 abstract class StoreContractTest {
     private static final Logger LOG = LoggerFactory.getLogger(StoreContractTest.class);
     static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
@@ -42,12 +41,23 @@ abstract class StoreContractTest {
     JdbcEventRepository events;
     JdbcProfileRepository profiles;
 
-    /** The JDBC URL options of the H2 mode under test. */
-    abstract String modeOptions();
+    /** A DataSource on a fresh, empty database (or schema) for one test. */
+    abstract TrackingDataSource newDataSource() throws Exception;
+
+    /** Throws away what {@link #newDataSource()} made; called after every test, also a failed one. */
+    abstract void discard(TrackingDataSource dataSource) throws Exception;
+
+    /** The database under test, for the log. */
+    abstract String database();
+
+    /** How many events the append measurement writes. */
+    int manyEvents() {
+        return 100_000;
+    }
 
     @BeforeEach
-    void setUp() {
-        dataSource = new TrackingDataSource("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1" + modeOptions());
+    void setUp() throws Exception {
+        dataSource = newDataSource();
         items = new JdbcItemRepository(dataSource);
         items.activate(Configs.config(7, 3, true)); // small batches so that chunking is exercised
         events = new JdbcEventRepository(dataSource);
@@ -58,11 +68,13 @@ abstract class StoreContractTest {
 
     @AfterEach
     void noLeakedConnections() throws Exception {
-        assertEquals(0, dataSource.open.get(), "connections left open");
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SHUTDOWN");
-        } catch (Exception ignored) {
-            // SHUTDOWN closes the connection under us.
+        if (dataSource == null) {
+            return;
+        }
+        try {
+            assertEquals(0, dataSource.open.get(), "connections left open");
+        } finally {
+            discard(dataSource);
         }
     }
 
@@ -272,8 +284,7 @@ abstract class StoreContractTest {
     void appendingManyEventsIsFast() {
         JdbcEventRepository fast = new JdbcEventRepository(dataSource);
         fast.activate(Configs.defaults());
-        // The full 100k once (regular mode); the PostgreSQL-mode run checks the same path on fewer rows.
-        int n = modeOptions().isEmpty() ? 100_000 : 10_000;
+        int n = manyEvents();
         List<Event> batch = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             batch.add(new Event("ev-" + i, EventType.VIEW, "user-" + (i % 1000), "item-" + (i % 5000), 1,
@@ -284,17 +295,20 @@ abstract class StoreContractTest {
         long start = System.nanoTime();
         int stored = fast.append(batch);
         // CPU time too: wall time on a shared build machine says little.
-        LOG.info("Appended {} events in {} ms wall, {} ms CPU ({} mode)", stored, (System.nanoTime() - start) / 1_000_000,
-                (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000, modeOptions().isEmpty() ? "regular" : "PostgreSQL");
+        LOG.info("Appended {} events in {} ms wall, {} ms CPU in this thread ({})", stored,
+                (System.nanoTime() - start) / 1_000_000, (threads.getCurrentThreadCpuTime() - cpu) / 1_000_000,
+                database());
         assertEquals(n, stored);
         assertEquals(n, fast.count());
 
         start = System.nanoTime();
         assertEquals(0, fast.append(batch.subList(0, 10_000)));
-        LOG.info("Re-appended 10000 known events in {} ms", (System.nanoTime() - start) / 1_000_000);
+        LOG.info("Re-appended 10000 known events in {} ms ({})", (System.nanoTime() - start) / 1_000_000, database());
         long[] streamed = {0};
+        start = System.nanoTime();
         fast.forEach(null, null, e -> streamed[0]++);
         assertEquals(n, streamed[0]);
+        LOG.info("Streamed {} events in {} ms ({})", n, (System.nanoTime() - start) / 1_000_000, database());
     }
 
     // --- profiles

@@ -10,19 +10,26 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
-/** An in-memory H2 DataSource that counts open connections, so tests can prove none leaks. */
+/** A DataSource (H2 or PostgreSQL) that counts open connections, so tests can prove none leaks. */
 final class TrackingDataSource implements DataSource {
     final AtomicInteger open = new AtomicInteger();
-    private final JdbcDataSource h2 = new JdbcDataSource();
+    private final DataSource target;
 
-    TrackingDataSource(String url) {
+    TrackingDataSource(DataSource target) {
+        this.target = target;
+    }
+
+    /** An H2 database as user sa. */
+    static TrackingDataSource h2(String url) {
+        JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL(url);
         h2.setUser("sa");
+        return new TrackingDataSource(h2);
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection real = h2.getConnection();
+        Connection real = target.getConnection();
         open.incrementAndGet();
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
