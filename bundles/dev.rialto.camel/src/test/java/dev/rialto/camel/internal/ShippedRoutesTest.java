@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rialto.api.ingest.EntityKind;
+import dev.rialto.api.ingest.IngestReport;
+import dev.rialto.api.ingest.Ingestor;
+import dev.rialto.api.ingest.Rejection;
 import dev.rialto.camel.internal.Fakes.FakeIngestor;
 import dev.rialto.camel.internal.Fakes.FakeTrainer;
 import dev.rialto.camel.internal.Fakes.IngestCall;
@@ -11,10 +15,12 @@ import dev.rialto.camel.internal.registry.ServiceBeanRepository;
 import dev.rialto.camel.internal.registry.ServiceDirectory;
 import dev.rialto.camel.internal.registry.ServiceHandle;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,7 +98,7 @@ class ShippedRoutesTest {
         // the consumer goes on with the next file
         Files.writeString(items.resolve("next.csv"), "item_id,title\ni-9,Green scarf\n");
         Await.until("next.csv in .done", 10_000, () -> Files.exists(items.resolve(".done/next.csv")));
-        assertEquals(List.of("Started", "Started", "Started"),
+        assertEquals(List.of("Started", "Started", "Started", "Started"),
                 engine.routes().stream().map(r -> r.status()).toList());
     }
 
@@ -124,7 +130,8 @@ class ShippedRoutesTest {
     void shippedFilesDeployWithTheExpectedRouteIds() {
         deploy("ingest-files.camel.yaml");
         deploy("train-models.camel.yaml");
-        assertEquals(List.of("ingest-events", "ingest-items", "ingest-profiles", "train-ranker"),
+        assertEquals(List.of("ingest-events", "ingest-items", "ingest-online-retail", "ingest-profiles",
+                "train-ranker"),
                 engine.routes().stream().map(r -> r.routeId()).toList());
         assertTrue(engine.problems().isEmpty(), () -> engine.problems().toString());
     }
@@ -145,8 +152,46 @@ class ShippedRoutesTest {
         engine.deployer().undeploy(ROUTES.resolve("ingest-files.camel.yaml"));
         assertTrue(engine.routes().isEmpty(), () -> engine.routes().toString());
         deploy("ingest-files.camel.yaml");
-        assertEquals(List.of("ingest-events", "ingest-items", "ingest-profiles"),
+        assertEquals(List.of("ingest-events", "ingest-items", "ingest-online-retail", "ingest-profiles"),
                 engine.routes().stream().map(r -> r.routeId()).toList());
+    }
+
+    @Test
+    void tsvJsonLinesAndGzippedFilesAreReadOthersLeftAlone() throws IOException {
+        deploy("ingest-files.camel.yaml");
+        Path items = Files.createDirectories(home.resolve("inbox/items"));
+        Files.writeString(items.resolve("a.tsv"), "item_id\ttitle\ni-1\tRed shoe\n");
+        Files.writeString(items.resolve("b.jsonl"), "{\"id\":\"i-2\",\"title\":\"Blue hat\"}\n");
+        Files.writeString(items.resolve("c.NDJSON"), "{\"id\":\"i-3\",\"title\":\"Scarf\"}\n");
+        Files.write(items.resolve("d.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0});
+        Files.writeString(items.resolve("e.json"), "{}");
+        Files.writeString(items.resolve("f.gz"), "not a named format");
+
+        Await.until("four files in .done", 10_000, () -> Files.exists(items.resolve(".done/a.tsv"))
+                && Files.exists(items.resolve(".done/b.jsonl")) && Files.exists(items.resolve(".done/c.NDJSON"))
+                && Files.exists(items.resolve(".done/d.csv.gz")));
+        assertEquals(List.of("a.tsv", "b.jsonl", "c.NDJSON", "d.csv.gz"),
+                ingestor.calls.stream().map(IngestCall::source).sorted().toList(),
+                "the ingestor gets the file name: it picks the format from it");
+        assertTrue(Files.exists(items.resolve("e.json")));
+        assertTrue(Files.exists(items.resolve("f.gz")));
+    }
+
+    @Test
+    void onlineRetailFolderPassesTheMappingNameAsTheKind() throws IOException {
+        MappedIngestor mapped = new MappedIngestor();
+        engine.context().getRegistry().unbind("ingestor");
+        engine.context().getRegistry().bind("ingestor", mapped);
+        deploy("ingest-files.camel.yaml");
+        Path folder = Files.createDirectories(home.resolve("inbox/online-retail"));
+        Files.write(folder.resolve("online_retail.csv.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0});
+
+        Path rejections = folder.resolve(".error/online_retail.csv.gz.rejections.csv");
+        Await.until("rejections csv", 10_000, () -> Files.exists(rejections)
+                && Files.exists(folder.resolve(".error/online_retail.csv.gz")));
+        assertEquals(List.of(new IngestCall("online-retail", "online_retail.csv.gz", "")), mapped.calls);
+        assertEquals("line,record,field,reason\n3,C536379:D:3,InvoiceNo,\"cancellation, not a purchase\"\n",
+                Files.readString(rejections));
     }
 
     private void deploy(String name) {
@@ -154,6 +199,18 @@ class ShippedRoutesTest {
         assertTrue(Files.exists(file), "missing " + file);
         engine.deployer().deploy(file);
         assertTrue(engine.problems().isEmpty(), () -> engine.problems().toString());
+    }
+
+    /** Answers like the real ingestor with the online-retail mapping: events, some rows rejected. */
+    public static final class MappedIngestor implements Ingestor {
+        final List<IngestCall> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public IngestReport ingestCsv(String kind, InputStream in, String source) {
+            calls.add(new IngestCall(kind, source, ""));
+            return new IngestReport(source, EntityKind.EVENTS, 3, 1, 0,
+                    List.of(new Rejection(3, "C536379:D:3", "InvoiceNo", "cancellation, not a purchase")));
+        }
     }
 
     /** No OSGi services: the fakes are bound in Camel's own registry. */

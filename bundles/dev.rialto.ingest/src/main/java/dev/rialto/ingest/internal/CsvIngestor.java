@@ -2,6 +2,7 @@ package dev.rialto.ingest.internal;
 
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.catalog.ItemRepository;
+import dev.rialto.api.common.Require;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
@@ -11,12 +12,13 @@ import dev.rialto.api.ingest.Ingestor;
 import dev.rialto.api.ingest.Rejection;
 import dev.rialto.api.profiles.Profile;
 import dev.rialto.api.profiles.ProfileRepository;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -29,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -45,7 +48,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * CSV ingestion: streams the records, validates each one, stores the valid ones in chunks and reports the rest.
+ * File ingestion (CSV, TSV, JSON Lines, each optionally gzipped) through a column mapping: streams the records, validates each one, stores the valid ones in chunks and reports the rest.
  * A bad record never stops the others; a store failure (the database is down) does, and propagates.
  */
 @Component(name = CsvIngestor.PID, configurationPid = CsvIngestor.PID, property = ServiceProperties.BEAN_NAME + "=ingestor")
@@ -54,7 +57,7 @@ public class CsvIngestor implements Ingestor {
     public static final String PID = "dev.rialto.ingest";
     private static final Logger LOG = LoggerFactory.getLogger(CsvIngestor.class);
 
-    @ObjectClassDefinition(name = "Rialto ingestion", description = "CSV ingestion of items, events and profiles")
+    @ObjectClassDefinition(name = "Rialto ingestion", description = "Ingestion of items, events and profiles from CSV, TSV and JSON Lines")
     public @interface Config {
         @AttributeDefinition(description = "Time zone of event timestamps written without an offset")
         String zone() default "UTC";
@@ -67,9 +70,13 @@ public class CsvIngestor implements Ingestor {
 
         @AttributeDefinition(description = "Rejections listed in one report; the rest are summed up", min = "1")
         int maxRejections() default 10000;
+
+        @AttributeDefinition(description = "Folder of the named column mappings (<name>.properties); empty means"
+                + " ${karaf.etc}/rialto/mappings")
+        String mappingsDir() default "";
     }
 
-    private record Settings(ZoneId zone, int chunkSize, int maxFieldLength, int maxRejections) {
+    private record Settings(ZoneId zone, int chunkSize, int maxFieldLength, int maxRejections, Mappings mappings) {
     }
 
     private final ItemRepository items;
@@ -106,7 +113,21 @@ public class CsvIngestor implements Ingestor {
         positive(config.chunkSize(), "chunkSize");
         positive(config.maxFieldLength(), "maxFieldLength");
         positive(config.maxRejections(), "maxRejections");
-        settings = new Settings(zone, config.chunkSize(), config.maxFieldLength(), config.maxRejections());
+        settings = new Settings(zone, config.chunkSize(), config.maxFieldLength(), config.maxRejections(),
+                new Mappings(mappingsDir(config.mappingsDir())));
+    }
+
+    /** The configured folder, else ${karaf.etc}/rialto/mappings; null (built-ins only) outside Karaf. */
+    private static Path mappingsDir(String configured) {
+        String dir = configured == null ? "" : configured.strip();
+        if (!dir.isEmpty()) {
+            return Path.of(dir);
+        }
+        String etc = System.getProperty("karaf.etc");
+        if (etc == null && System.getProperty("karaf.base") != null) {
+            etc = System.getProperty("karaf.base") + "/etc";
+        }
+        return etc == null ? null : Path.of(etc, "rialto", "mappings");
     }
 
     private static void positive(int value, String property) {
@@ -116,40 +137,89 @@ public class CsvIngestor implements Ingestor {
     }
 
     @Override
-    public IngestReport ingestCsv(String kind, InputStream csv, String source) {
-        EntityKind entity = EntityKind.parse(kind);
-        Objects.requireNonNull(csv, "csv must not be null");
+    public IngestReport ingestCsv(String kind, InputStream data, String source) {
+        Objects.requireNonNull(data, "csv must not be null");
         String name = source == null || source.isBlank() ? "csv" : source.strip();
         Settings s = settings;
         if (s == null) {
             throw new IllegalStateException("The ingestor is not activated");
         }
-        Run run = new Run(entity, name, s);
-        // The caller owns the stream: shield it from the parser's close.
+        Mapping mapping = s.mappings().resolve(kind);
+        Format format = mapping.format != null ? mapping.format : Format.ofName(name);
+        Run run = new Run(mapping, name, s);
+        // The caller owns the stream: shield it from our closes.
         try (BufferedReader reader = withoutBom(new BufferedReader(new InputStreamReader(
-                CloseShieldInputStream.wrap(csv), StandardCharsets.UTF_8)));
-                CSVParser parser = format().parse(reader)) {
-            run.parse(parser);
+                decompressed(CloseShieldInputStream.wrap(data)), mapping.charset), 65536))) {
+            if (format == Format.JSONL) {
+                run.parseJsonLines(new JsonLines(reader, s.maxFieldLength() * 16));
+            } else {
+                char delimiter = mapping.delimiter != null ? mapping.delimiter
+                        : format == Format.TSV ? '\t' : detectDelimiter(reader);
+                try (CSVParser parser = format(delimiter).parse(reader)) {
+                    run.parse(parser);
+                } catch (UncheckedIOException e) {
+                    // Thrown while reading the header row.
+                    throw new IllegalArgumentException(name + ": the header row is not valid CSV: " + e.getMessage(),
+                            e);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("Reading " + name + " failed: " + e.getMessage(), e);
-        } catch (UncheckedIOException e) {
-            // Thrown while reading the header row.
-            throw new IllegalArgumentException(name + ": the header row is not valid CSV: " + e.getMessage(), e);
         }
         IngestReport report = run.report();
-        LOG.info("Ingested {} {}: read {}, stored {}, duplicates {}, rejected {}", name, entity, report.read(),
-                report.stored(), report.duplicates(), run.rejected);
+        LOG.info("Ingested {} with mapping {} ({}): read {}, stored {}, duplicates {}, rejected {}{}", name,
+                mapping.name, format, report.read(), report.stored(), report.duplicates(), run.rejected, run.alsoLog());
         return report;
     }
 
-    private static CSVFormat format() {
+    private static CSVFormat format(char delimiter) {
         return CSVFormat.RFC4180.builder()
+                .setDelimiter(delimiter)
                 .setHeader()
                 .setSkipHeaderRecord(true)
                 .setIgnoreEmptyLines(true)
                 .setAllowMissingColumnNames(true)
                 .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_ALL) // we report duplicates ourselves
                 .get();
+    }
+
+    /** Gzip is recognised by its magic bytes, whatever the file is called. */
+    static InputStream decompressed(InputStream in) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 65536);
+        buffered.mark(2);
+        int b1 = buffered.read();
+        int b2 = buffered.read();
+        buffered.reset();
+        return b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(buffered, 65536) : buffered;
+    }
+
+    /** The most frequent of , ; tab | outside quotes in the first line; a comma when none occurs. */
+    static char detectDelimiter(BufferedReader reader) throws IOException {
+        int limit = 1 << 20;
+        reader.mark(limit);
+        int[] counts = new int[4];
+        String candidates = ",;\t|";
+        boolean quoted = false;
+        for (int i = 0, c = reader.read(); i < limit - 1 && c >= 0; i++, c = reader.read()) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '\n' || c == '\r')) {
+                break;
+            } else if (!quoted) {
+                int at = candidates.indexOf(c);
+                if (at >= 0) {
+                    counts[at]++;
+                }
+            }
+        }
+        reader.reset();
+        int best = 0;
+        for (int i = 1; i < counts.length; i++) {
+            if (counts[i] > counts[best]) {
+                best = i;
+            }
+        }
+        return candidates.charAt(best);
     }
 
     private static BufferedReader withoutBom(BufferedReader reader) throws IOException {
@@ -160,128 +230,27 @@ public class CsvIngestor implements Ingestor {
         return reader;
     }
 
-    /** The state of one call. */
-    private final class Run {
-        private final EntityKind kind;
-        private final String source;
-        private final Settings settings;
-        private final List<Rejection> rejections = new ArrayList<>();
-        private List<String> header = List.of();
-        private Map<String, Integer> columns = Map.of();
-        private final List<Object> chunk = new ArrayList<>();
-        private long read;
-        private long stored;
-        private long duplicates;
-        private long rejected;
-        private long firstUnlisted;
+    /** The valid records of one kind waiting to be stored, and what storing them did. */
+    private final class Sink {
+        final Mapping.Part part;
+        final List<Object> chunk = new ArrayList<>();
+        long stored;
+        long duplicates;
 
-        Run(EntityKind kind, String source, Settings settings) {
-            this.kind = kind;
-            this.source = source;
-            this.settings = settings;
-        }
+        /** Items and profiles implied by rows of another kind: the last row wins, as in the source's history. */
+        final boolean lastWins;
 
-        void parse(CSVParser parser) {
-            readHeader(parser.getHeaderNames());
-            long previousEnd = parser.getCurrentLineNumber();
-            Iterator<CSVRecord> records = parser.iterator();
-            while (true) {
-                CSVRecord record;
-                try {
-                    if (!records.hasNext()) {
-                        break;
-                    }
-                    record = records.next();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    // Commons CSV cannot go on (an unterminated quote, text after a closing quote): keep what came before.
-                    read++;
-                    reject(previousEnd + 1, null, "*", "malformed CSV, parsing stopped here: " + rootMessage(e));
-                    break;
-                }
-                long end = parser.getCurrentLineNumber();
-                long line = Math.max(previousEnd + 1, end - newlinesIn(record));
-                previousEnd = end;
-                read++;
-                accept(record, line);
-                if (chunk.size() >= settings.chunkSize()) {
-                    flush();
-                }
-            }
-            flush();
-        }
-
-        private void readHeader(List<String> names) {
-            List<String> normal = new ArrayList<>(names.size());
-            Map<String, Integer> index = new HashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                String n = names.get(i) == null ? "" : names.get(i).replace("\uFEFF", "").strip().toLowerCase(Locale.ROOT);
-                normal.add(n);
-                if (!n.isEmpty() && index.putIfAbsent(n, i) != null) {
-                    throw new IllegalArgumentException(source + ": column '" + n + "' appears twice in the header");
-                }
-            }
-            List<String> required = switch (kind) {
-                case ITEMS -> Mappers.ITEM_REQUIRED;
-                case EVENTS -> Mappers.EVENT_REQUIRED;
-                case PROFILES -> Mappers.PROFILE_REQUIRED;
-            };
-            for (String column : required) {
-                if (!index.containsKey(column)) {
-                    throw new IllegalArgumentException(source + ": the header misses the required column '" + column
-                            + "' (it has " + String.join(",", normal) + ")");
-                }
-            }
-            header = List.copyOf(normal);
-            columns = Map.copyOf(index);
-        }
-
-        private void accept(CSVRecord record, long line) {
-            Row row = new Row(record, columns);
-            String recordId = row.optional("id");
-            if (recordId != null && recordId.length() > 100) {
-                recordId = recordId.substring(0, 100);
-            }
-            if (record.size() != header.size()) {
-                reject(line, recordId, "*", "the record has " + record.size() + " fields, the header has "
-                        + header.size());
-                return;
-            }
-            for (int i = 0; i < record.size(); i++) {
-                int length = record.get(i).length();
-                if (length > settings.maxFieldLength()) {
-                    String field = header.get(i).isEmpty() ? "column " + (i + 1) : header.get(i);
-                    reject(line, recordId, field, field + " is longer than " + settings.maxFieldLength()
-                            + " characters (" + length + ")");
-                    return;
-                }
-            }
-            try {
-                chunk.add(switch (kind) {
-                    case ITEMS -> Mappers.item(row, header);
-                    case EVENTS -> Mappers.event(row, settings.zone(), pseudonymiser);
-                    case PROFILES -> new Pending(pseudonymiser.userId(row.id("id")),
-                            Mappers.profileAttributes(row, header));
-                });
-            } catch (BadRecord e) {
-                reject(line, recordId, e.field, e.getMessage());
-            }
-        }
-
-        private void reject(long line, String recordId, String field, String reason) {
-            rejected++;
-            if (rejections.size() < settings.maxRejections()) {
-                rejections.add(new Rejection(line, recordId, field, reason));
-            } else if (firstUnlisted == 0) {
-                firstUnlisted = line;
-            }
+        Sink(Mapping.Part part, boolean lastWins) {
+            this.part = part;
+            this.lastWins = lastWins;
         }
 
         @SuppressWarnings("unchecked")
-        private void flush() {
+        void flush() {
             if (chunk.isEmpty()) {
                 return;
             }
-            switch (kind) {
+            switch (part.kind) {
                 case ITEMS -> storeItems((List<Item>) (List<?>) chunk);
                 case EVENTS -> storeEvents((List<Event>) (List<?>) chunk);
                 case PROFILES -> storeProfiles((List<Pending>) (List<?>) chunk);
@@ -336,11 +305,265 @@ public class CsvIngestor implements Ingestor {
         private <T> Map<String, T> firstById(List<T> batch, java.util.function.Function<T, String> id) {
             Map<String, T> unique = new LinkedHashMap<>();
             for (T t : batch) {
-                if (unique.putIfAbsent(id.apply(t), t) != null) {
+                T earlier = lastWins ? unique.put(id.apply(t), t) : unique.putIfAbsent(id.apply(t), t);
+                if (earlier != null) {
                     duplicates++;
                 }
             }
             return unique;
+        }
+    }
+
+    /** The state of one call. */
+    private final class Run {
+        private final Mapping mapping;
+        private final String source;
+        private final Settings settings;
+        private final List<Rejection> rejections = new ArrayList<>();
+        private final Sink primary;
+        /** Storing order: further kinds first. */
+        private final List<Sink> sinks = new ArrayList<>();
+        private List<String> header = List.of();
+        private Map<String, Integer> columns = Map.of();
+        private long read;
+        private long rejected;
+        private long firstUnlisted;
+
+        Run(Mapping mapping, String source, Settings settings) {
+            this.mapping = mapping;
+            this.source = source;
+            this.settings = settings;
+            mapping.also.forEach(part -> sinks.add(new Sink(part, true)));
+            primary = new Sink(mapping.primary, false);
+            sinks.add(primary);
+        }
+
+        void parse(CSVParser parser) {
+            readHeader(parser.getHeaderNames());
+            long previousEnd = parser.getCurrentLineNumber();
+            Iterator<CSVRecord> records = parser.iterator();
+            while (true) {
+                CSVRecord record;
+                try {
+                    if (!records.hasNext()) {
+                        break;
+                    }
+                    record = records.next();
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    // Commons CSV cannot go on (an unterminated quote, text after a closing quote, a broken gzip
+                    // stream): keep what came before.
+                    read++;
+                    reject(previousEnd + 1, null, "*", "malformed CSV, parsing stopped here: " + rootMessage(e));
+                    break;
+                }
+                long end = parser.getCurrentLineNumber();
+                long line = Math.max(previousEnd + 1, end - newlinesIn(record));
+                previousEnd = end;
+                read++;
+                acceptCsv(record, line);
+            }
+            flush();
+        }
+
+        void parseJsonLines(JsonLines lines) {
+            while (true) {
+                String line;
+                try {
+                    line = lines.nextLine();
+                } catch (IOException e) {
+                    read++;
+                    reject(lines.lineNumber() + 1, null, "*", "unreadable, parsing stopped here: " + rootMessage(e));
+                    break;
+                }
+                if (line == null) {
+                    break;
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                read++;
+                long number = lines.lineNumber();
+                if (lines.tooLong()) {
+                    reject(number, null, "*", "the line is longer than " + (settings.maxFieldLength() * 16)
+                            + " characters");
+                    continue;
+                }
+                Map<String, String> values;
+                try {
+                    values = JsonLines.parseObject(line);
+                } catch (BadRecord e) {
+                    reject(number, null, e.field, e.getMessage());
+                    continue;
+                }
+                Row.Source row = JsonLines.source(values);
+                String tooLong = null;
+                for (Map.Entry<String, String> v : values.entrySet()) {
+                    if (v.getValue() != null && v.getValue().length() > settings.maxFieldLength()) {
+                        tooLong = v.getKey();
+                        break;
+                    }
+                }
+                if (tooLong != null) {
+                    reject(number, recordId(row, number), tooLong, tooLong + " is longer than "
+                            + settings.maxFieldLength() + " characters (" + values.get(tooLong).length() + ")");
+                    continue;
+                }
+                accept(row, number);
+            }
+            flush();
+        }
+
+        private void readHeader(List<String> names) {
+            List<String> normal = new ArrayList<>(names.size());
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                String n = names.get(i) == null ? "" : names.get(i).replace("\uFEFF", "").strip()
+                        .toLowerCase(Locale.ROOT);
+                normal.add(n);
+                if (!n.isEmpty() && index.putIfAbsent(n, i) != null) {
+                    throw new IllegalArgumentException(source + ": column '" + n + "' appears twice in the header");
+                }
+            }
+            for (Mapping.Rule rule : mapping.rules) {
+                requireColumn(index, normal, rule.column(), rule.label(), "reject." + rule.name());
+            }
+            for (Mapping.Part part : mapping.parts()) {
+                for (String field : required(part.kind)) {
+                    if (part.constants.containsKey(field)) {
+                        continue;
+                    }
+                    List<String> concat = part.concat.get(field);
+                    if (concat != null) {
+                        for (String p : concat) {
+                            if (!p.equals(Mapping.LINE)) {
+                                requireColumn(index, normal, p.toLowerCase(Locale.ROOT), p, field);
+                            }
+                        }
+                    } else {
+                        requireColumn(index, normal, part.column(field), part.label(field), field);
+                    }
+                }
+                // A column the mapping names explicitly must exist, required or not: a typo would lose data.
+                for (Map.Entry<String, String> column : part.columns.entrySet()) {
+                    requireColumn(index, normal, column.getValue(), part.labels.get(column.getKey()),
+                            column.getKey());
+                }
+            }
+            header = List.copyOf(normal);
+            columns = Map.copyOf(index);
+        }
+
+        private void requireColumn(Map<String, Integer> index, List<String> normal, String column, String label,
+                String forWhat) {
+            if (!index.containsKey(column)) {
+                throw new IllegalArgumentException(source + ": the header misses the required column '" + label
+                        + "'" + (label.equalsIgnoreCase(forWhat) ? "" : " (for " + forWhat + ")") + " (it has "
+                        + String.join(",", normal) + ")");
+            }
+        }
+
+        private void acceptCsv(CSVRecord record, long line) {
+            Row.Source row = new Row.Source() {
+                @Override
+                public String get(String column) {
+                    Integer at = columns.get(column);
+                    return at == null || at >= record.size() ? null : record.get(at);
+                }
+
+                @Override
+                public List<String> columns() {
+                    return header;
+                }
+            };
+            if (record.size() != header.size()) {
+                reject(line, recordId(row, line), "*", "the record has " + record.size() + " fields, the header has "
+                        + header.size());
+                return;
+            }
+            for (int i = 0; i < record.size(); i++) {
+                int length = record.get(i).length();
+                if (length > settings.maxFieldLength()) {
+                    String field = header.get(i).isEmpty() ? "column " + (i + 1) : header.get(i);
+                    reject(line, recordId(row, line), field, field + " is longer than " + settings.maxFieldLength()
+                            + " characters (" + length + ")");
+                    return;
+                }
+            }
+            accept(row, line);
+        }
+
+        /** The primary record's id for a rejection, cut at 100 characters, or null. */
+        private String recordId(Row.Source source, long line) {
+            String id;
+            try {
+                id = new Row(source, mapping.primary, line).optional("id");
+            } catch (BadRecord e) {
+                // the id as written, when the mapping cannot make one from it
+                id = Require.optional(source.get(mapping.primary.column("id")));
+            }
+            return id != null && id.length() > 100 ? id.substring(0, 100) : id;
+        }
+
+        /** A row is stored whole (its event and the item and profile it implies) or rejected whole. */
+        private void accept(Row.Source source, long line) {
+            for (Mapping.Rule rule : mapping.rules) {
+                String value = source.get(rule.column());
+                String v = value == null ? "" : value.strip();
+                if (rule.pattern().matcher(v).matches()) {
+                    reject(line, recordId(source, line), rule.label(), rule.reason() + " (" + rule.label() + " "
+                            + Row.quote(v) + ")");
+                    return;
+                }
+            }
+            Object[] records = new Object[sinks.size()];
+            try {
+                // The primary record first, so that its fault is the one reported.
+                records[sinks.size() - 1] = build(new Row(source, primary.part, line));
+                for (int i = 0; i < sinks.size() - 1; i++) {
+                    records[i] = build(new Row(source, sinks.get(i).part, line));
+                }
+            } catch (BadRecord e) {
+                reject(line, recordId(source, line), e.field, e.getMessage());
+                return;
+            }
+            for (int i = 0; i < records.length; i++) {
+                sinks.get(i).chunk.add(records[i]);
+            }
+            if (primary.chunk.size() >= settings.chunkSize()) {
+                flush();
+            }
+        }
+
+        private Object build(Row row) throws BadRecord {
+            return switch (row.kind()) {
+                case ITEMS -> Mappers.item(row, mapping);
+                case EVENTS -> Mappers.event(row, mapping, settings.zone(), pseudonymiser);
+                case PROFILES -> new Pending(pseudonymiser.userId(row.id("id")), row.attributes(Mappers.PROFILE_FIELDS));
+            };
+        }
+
+        private void reject(long line, String recordId, String field, String reason) {
+            rejected++;
+            if (rejections.size() < settings.maxRejections()) {
+                rejections.add(new Rejection(line, recordId, field, reason));
+            } else if (firstUnlisted == 0) {
+                firstUnlisted = line;
+            }
+        }
+
+        private void flush() {
+            sinks.forEach(Sink::flush);
+        }
+
+        String alsoLog() {
+            StringBuilder out = new StringBuilder();
+            for (Sink sink : sinks) {
+                if (sink != primary) {
+                    out.append("; ").append(sink.part.kind.name().toLowerCase(Locale.ROOT)).append(" stored ")
+                            .append(sink.stored).append(", unchanged ").append(sink.duplicates);
+                }
+            }
+            return out.toString();
         }
 
         IngestReport report() {
@@ -349,8 +572,16 @@ public class CsvIngestor implements Ingestor {
                 listed.add(new Rejection(firstUnlisted, null, "*",
                         (rejected - rejections.size()) + " more rejected records are not listed"));
             }
-            return new IngestReport(source, kind, read, stored, duplicates, listed);
+            return new IngestReport(source, mapping.primary.kind, read, primary.stored, primary.duplicates, listed);
         }
+    }
+
+    private static List<String> required(EntityKind kind) {
+        return switch (kind) {
+            case ITEMS -> Mappers.ITEM_REQUIRED;
+            case EVENTS -> Mappers.EVENT_REQUIRED;
+            case PROFILES -> Mappers.PROFILE_REQUIRED;
+        };
     }
 
     /** A valid profile row before its timestamps are set. */

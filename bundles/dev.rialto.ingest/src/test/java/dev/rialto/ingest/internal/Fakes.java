@@ -126,6 +126,11 @@ final class Fakes {
     }
 
     static CsvIngestor.Config config(String zone, int chunkSize, int maxFieldLength, int maxRejections) {
+        return config(zone, chunkSize, maxFieldLength, maxRejections, "");
+    }
+
+    static CsvIngestor.Config config(String zone, int chunkSize, int maxFieldLength, int maxRejections,
+            String mappingsDir) {
         return new CsvIngestor.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -150,6 +155,11 @@ final class Fakes {
             @Override
             public int maxRejections() {
                 return maxRejections;
+            }
+
+            @Override
+            public String mappingsDir() {
+                return mappingsDir;
             }
         };
     }

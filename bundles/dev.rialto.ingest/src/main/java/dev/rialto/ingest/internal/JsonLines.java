@@ -1,0 +1,118 @@
+package dev.rialto.ingest.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** JSON Lines: one flat object per line, read with Jackson's streaming parser (embedded, private). */
+final class JsonLines {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private final Reader reader;
+    private final int maxLineLength;
+    private long lineNumber;
+    private boolean tooLong;
+
+    JsonLines(Reader reader, int maxLineLength) {
+        this.reader = reader;
+        this.maxLineLength = maxLineLength;
+    }
+
+    /** The line number of the line last returned. */
+    long lineNumber() {
+        return lineNumber;
+    }
+
+    /** Whether the line last returned was cut at the limit (its record must be rejected). */
+    boolean tooLong() {
+        return tooLong;
+    }
+
+    /** The next line (without its terminator, at most maxLineLength characters), or null at the end. */
+    String nextLine() throws IOException {
+        StringBuilder line = new StringBuilder();
+        tooLong = false;
+        int c = reader.read();
+        if (c < 0) {
+            return null;
+        }
+        lineNumber++;
+        while (c >= 0 && c != '\n') {
+            if (line.length() < maxLineLength) {
+                line.append((char) c);
+            } else {
+                tooLong = true;
+            }
+            c = reader.read();
+        }
+        int end = line.length();
+        if (end > 0 && line.charAt(end - 1) == '\r') {
+            line.setLength(end - 1);
+        }
+        return line.toString();
+    }
+
+    /** A flat JSON object as lower-case field name to text; numbers keep their written form. */
+    static Map<String, String> parseObject(String line) throws BadRecord {
+        Map<String, String> values = new HashMap<>();
+        try (JsonParser parser = FACTORY.createParser(line)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadRecord("*", "the line is not a JSON object");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.getCurrentName().strip().toLowerCase(Locale.ROOT);
+                JsonToken value = parser.nextToken();
+                String text = switch (value) {
+                    case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
+                            parser.getText();
+                    case VALUE_NULL -> null;
+                    default -> {
+                        parser.skipChildren();
+                        throw new BadRecord(name, name + " must be a string, a number or a boolean, not "
+                                + (value == JsonToken.START_ARRAY ? "an array" : "an object"));
+                    }
+                };
+                if (values.containsKey(name)) {
+                    throw new BadRecord(name, name + " appears twice in the object");
+                }
+                values.put(name, text);
+            }
+            if (token != JsonToken.END_OBJECT) {
+                throw new BadRecord("*", "malformed JSON: the object does not end");
+            }
+            if (parser.nextToken() != null) {
+                throw new BadRecord("*", "malformed JSON: text after the object");
+            }
+        } catch (JsonProcessingException e) {
+            throw new BadRecord("*", "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadRecord("*", "malformed JSON: " + e.getMessage());
+        }
+        return values;
+    }
+
+    /** A parsed line as a row source. */
+    static Row.Source source(Map<String, String> values) {
+        List<String> columns = new ArrayList<>(values.keySet());
+        return new Row.Source() {
+            @Override
+            public String get(String column) {
+                return values.get(column);
+            }
+
+            @Override
+            public List<String> columns() {
+                return columns;
+            }
+        };
+    }
+}
