@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class CommandAnnotationsTest {
 
     private static final List<Class<? extends Action>> COMMANDS =
-            List.of(StatusCommand.class, RecommendCommand.class, TrainCommand.class);
+            List.of(StatusCommand.class, RecommendCommand.class, TrainCommand.class,
+                    ModelListCommand.class, ModelInfoCommand.class, ModelRollbackCommand.class);
 
     @Test
     void commandsAreKarafServicesInTheRialtoScope() throws Exception {
@@ -32,7 +33,7 @@ class CommandAnnotationsTest {
             assertTrue(Modifier.isPublic(type.getModifiers()));
             assertNotNull(type.getConstructor().newInstance());
         }
-        assertEquals(List.of("status", "recommend", "train"),
+        assertEquals(List.of("status", "recommend", "train", "model-list", "model-info", "model-rollback"),
                 COMMANDS.stream().map(c -> c.getAnnotation(Command.class).name()).toList());
     }
 

@@ -18,7 +18,7 @@ import dev.rialto.api.scoring.ModelInfo;
 import dev.rialto.api.scoring.ScoreResult;
 import dev.rialto.scoring.onnx.internal.registry.LoadedModel;
 import dev.rialto.scoring.onnx.internal.registry.ModelLease;
-import dev.rialto.scoring.onnx.internal.registry.ModelRegistry;
+import dev.rialto.scoring.onnx.internal.registry.OnnxModelRegistry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * computed against a catalogue snapshot that a background thread rebuilds periodically and whenever a new model
  * goes live; the request path never scans the store, it only reads the user's recent events.
  */
-@Component(service = InterestScorer.class, configurationPid = ModelRegistry.PID,
+@Component(service = InterestScorer.class, configurationPid = OnnxModelRegistry.PID,
         property = {ServiceProperties.PROVIDER + "=onnx", ServiceProperties.BEAN_NAME + "=scorer"})
 @Designate(ocd = ScoringConfig.class)
 public class OnnxInterestScorer implements InterestScorer {
@@ -59,7 +59,7 @@ public class OnnxInterestScorer implements InterestScorer {
     private static final int MIN_BUFFER_FLOATS = 16 * 1024;
 
     private final FeatureExtractor extractor;
-    private final ModelRegistry registry;
+    private final OnnxModelRegistry registry;
     private final ItemRepository items;
     private final EventRepository events;
     private final AtomicReference<FeatureSnapshot> snapshot = new AtomicReference<>();
@@ -74,7 +74,7 @@ public class OnnxInterestScorer implements InterestScorer {
 
     @Activate
     public OnnxInterestScorer(@Reference(name = "extractor") FeatureExtractor extractor,
-            @Reference(name = "registry") ModelRegistry registry, @Reference(name = "items") ItemRepository items,
+            @Reference(name = "registry") OnnxModelRegistry registry, @Reference(name = "items") ItemRepository items,
             @Reference(name = "events") EventRepository events) {
         this.extractor = extractor;
         this.registry = registry;

@@ -11,7 +11,7 @@ import dev.rialto.api.scoring.ModelInfo;
 import dev.rialto.api.scoring.ModelUnavailableException;
 import dev.rialto.api.scoring.ScoreResult;
 import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;
-import dev.rialto.scoring.onnx.internal.registry.ModelRegistry;
+import dev.rialto.scoring.onnx.internal.registry.OnnxModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ class OnnxScoringTest {
 
     @TempDir
     Path models;
-    private ModelRegistry registry;
+    private OnnxModelRegistry registry;
     private OnnxInterestScorer scorer;
 
     @BeforeAll
@@ -64,7 +64,7 @@ class OnnxScoringTest {
 
     @BeforeEach
     void start() {
-        registry = new ModelRegistry(extractor);
+        registry = new OnnxModelRegistry(extractor);
         registry.activate(Configs.config(Map.of("models.dir", models.toString(), "poll.seconds", 3600)));
         scorer = new OnnxInterestScorer(extractor, registry, world.items, world.events);
         scorer.activate(Configs.config(Map.of("models.dir", models.toString(), "snapshot.refresh.seconds", 0)));
@@ -151,7 +151,8 @@ class OnnxScoringTest {
         registry.scan();
 
         assertEquals(V1, scorer.activeModel().orElseThrow().version(), "the previous model stays live");
-        Map<String, String> refusals = registry.refusals();
+        Map<String, String> refusals = new java.util.TreeMap<>();
+        registry.refusals().forEach(r -> refusals.put(r.name() + "/" + r.version(), r.reason()));
         assertEquals(5, refusals.size(), refusals.toString());
         assertTrue(refusals.get("ranker/20261102T000000001Z").startsWith("signature.inputs[0].shape:"), refusals.toString());
         assertTrue(refusals.get("ranker/20261102T000000002Z").startsWith("signature.inputs[0].features[0]:"));
@@ -197,7 +198,7 @@ class OnnxScoringTest {
     @Test
     void thePollerPicksUpANewVersionOnItsOwn() throws InterruptedException {
         registry.deactivate();
-        registry = new ModelRegistry(extractor);
+        registry = new OnnxModelRegistry(extractor);
         registry.activate(Configs.config(Map.of("models.dir", models.toString(), "poll.seconds", 1)));
         scorer.deactivate();
         scorer = new OnnxInterestScorer(extractor, registry, world.items, world.events);

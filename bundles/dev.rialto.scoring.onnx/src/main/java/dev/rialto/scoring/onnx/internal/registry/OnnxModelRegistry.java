@@ -7,8 +7,12 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.api.scoring.ModelNotFoundException;
+import dev.rialto.api.scoring.ModelRefusal;
+import dev.rialto.api.scoring.ModelRegistry;
 import dev.rialto.api.scoring.ModelUnavailableException;
 import dev.rialto.scoring.onnx.internal.ScoringConfig;
 import java.io.IOException;
@@ -24,8 +28,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,25 +48,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves, per model name, the greatest version (string order) under {@code <models dir>/<name>/} whose card and
- * ONNX graph pass docs/model-card.md. Polls the folder (WatchService misses changes on some file systems), loads
- * a new version off the request path, validates it against its own session and the extractor's features, warms
- * it up, then swaps it in atomically. Requests hold a {@link ModelLease}; a replaced session closes once the
- * last request on it is done. A refused version is logged once and the live one is kept.
+ * ONNX graph pass docs/model-card.md and whose folder holds no {@value #ROLLED_BACK} marker. Polls the folder
+ * (WatchService misses changes on some file systems), loads a new version off the request path, validates it
+ * against its own session and the extractor's features, warms it up, then swaps it in atomically. Requests hold a
+ * {@link ModelLease}; a replaced session closes once the last request on it is done. A refused version is logged
+ * once and the live one is kept. Every version is validated once (then its session is closed unless it serves),
+ * so the list of valid versions and rollback need no reload of the older ones' checks.
  */
-@Component(service = ModelRegistry.class, configurationPid = ModelRegistry.PID)
-public class ModelRegistry {
+@Component(service = {OnnxModelRegistry.class, ModelRegistry.class}, configurationPid = OnnxModelRegistry.PID)
+public class OnnxModelRegistry implements ModelRegistry {
     public static final String PID = "dev.rialto.scoring.onnx";
+    /** A file in a version folder: that version is never chosen again until the file is deleted. */
+    public static final String ROLLED_BACK = "rolled-back";
     static final String CARD = "model.json";
     static final String GRAPH = "model.onnx";
     private static final int[] WARM_UP_BATCHES = {1, 16, 64, 1, 16, 64};
-    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModelRegistry.class);
 
     private final FeatureExtractor extractor;
     private final Map<String, LoadedModel> live = new ConcurrentHashMap<>();
+    /** Per name, every version that passed validation, by version. */
+    private final Map<String, NavigableMap<String, ModelInfo>> valid = new ConcurrentHashMap<>();
+    /** {@code name/version} of every valid version to its card's baselines. */
+    private final Map<String, Map<String, Double>> baselines = new ConcurrentHashMap<>();
+    /** Version folders with the file fingerprint they were validated with: revalidated only when files change. */
+    private final Map<Path, String> validated = new ConcurrentHashMap<>();
     /** Refused version folders with the file fingerprint they were refused for: retried only when files change. */
     private final Map<Path, String> refused = new ConcurrentHashMap<>();
     /** {@code name/version} to why it was refused, for consoles and tests. */
-    private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    private final Map<String, ModelRefusal> refusals = new ConcurrentHashMap<>();
     private final List<Consumer<ModelInfo>> listeners = new CopyOnWriteArrayList<>();
     private volatile Path modelsDir;
     private int pollSeconds;
@@ -69,7 +85,7 @@ public class ModelRegistry {
     private final Object scanLock = new Object();
 
     @Activate
-    public ModelRegistry(@Reference(name = "extractor") FeatureExtractor extractor) {
+    public OnnxModelRegistry(@Reference(name = "extractor") FeatureExtractor extractor) {
         this.extractor = extractor;
     }
 
@@ -98,6 +114,9 @@ public class ModelRegistry {
         if (!dir.equals(modelsDir)) {
             synchronized (scanLock) {
                 retireAll();
+                valid.clear();
+                baselines.clear();
+                validated.clear();
                 refused.clear();
                 refusals.clear();
             }
@@ -118,20 +137,73 @@ public class ModelRegistry {
         listeners.clear();
     }
 
-    /** The live model of this name. */
+    @Override
     public Optional<ModelInfo> active(String name) {
         LoadedModel model = live.get(name);
         return model == null ? Optional.empty() : Optional.of(model.info());
     }
 
-    /** Every live model, by name. */
+    @Override
     public List<ModelInfo> models() {
-        return live.values().stream().map(LoadedModel::info).sorted(Comparator.comparing(ModelInfo::name)).toList();
+        List<ModelInfo> out = new ArrayList<>();
+        new java.util.TreeMap<>(valid).values().forEach(versions -> out.addAll(versions.values()));
+        return List.copyOf(out);
     }
 
-    /** Versions that were refused, {@code name/version -> reason naming the field}, sorted. */
-    public Map<String, String> refusals() {
-        return new java.util.TreeMap<>(refusals);
+    @Override
+    public List<ModelRefusal> refusals() {
+        return refusals.values().stream()
+                .sorted(Comparator.comparing(ModelRefusal::name).thenComparing(ModelRefusal::version)).toList();
+    }
+
+    @Override
+    public Map<String, Double> baselines(String name, String version) {
+        return baselines.getOrDefault(name + "/" + version, Map.of());
+    }
+
+    @Override
+    public void rescan() {
+        scan();
+    }
+
+    /**
+     * Marks the active version of this name with a {@value #ROLLED_BACK} file and serves the greatest valid
+     * unmarked version before it. A newer version dropped in later is unmarked, so it goes live as usual.
+     */
+    @Override
+    public ModelInfo rollback(String name) {
+        synchronized (scanLock) {
+            LoadedModel current = live.get(name);
+            if (current == null) {
+                throw new ModelNotFoundException(name, "no model '" + name + "' is active, nothing to roll back");
+            }
+            String from = current.info().version();
+            Path folder = modelsDir.resolve(name);
+            NavigableMap<String, ModelInfo> versions = valid.getOrDefault(name, new ConcurrentSkipListMap<>());
+            String to = versions.headMap(from, false).descendingKeySet().stream()
+                    .filter(v -> !Files.exists(folder.resolve(v).resolve(ROLLED_BACK))).findFirst()
+                    .orElseThrow(() -> new ModelNotFoundException(name, "model '" + name + "' has no valid version "
+                            + "before " + from + " to roll back to"));
+            Path marker = folder.resolve(from).resolve(ROLLED_BACK);
+            try {
+                Files.writeString(marker, "Rolled back at " + Instant.now() + " to " + name + "@" + to
+                        + ". Delete this file to serve this version again.\n");
+            } catch (IOException e) {
+                throw new RialtoException("cannot roll model '" + name + "' back: writing " + marker + " failed: "
+                        + e.getMessage(), e);
+            }
+            LOG.info("Model {}@{} rolled back by request; {} marked", name, from, marker);
+            Path dir = modelsDir;
+            if (Files.isDirectory(folder)) {
+                scanModel(name, folder);
+            }
+            LoadedModel now = live.get(name);
+            if (now == null || now.info().version().equals(from)) {
+                throw new ModelUnavailableException("model '" + name + "' could not switch from " + from + " to "
+                        + to + " (see the log); the rolled-back marker stays in " + dir);
+            }
+            return now.info();
+        }
     }
 
     public Path modelsDir() {
@@ -185,6 +257,12 @@ public class ModelRegistry {
                 LOG.warn("Scanning model folder {} failed", name, e);
             }
         }
+        for (String name : List.copyOf(valid.keySet())) {
+            if (!names.contains(name)) {
+                valid.remove(name);
+                baselines.keySet().removeIf(key -> key.startsWith(name + "/"));
+            }
+        }
         for (String name : List.copyOf(live.keySet())) {
             if (!names.contains(name)) {
                 LoadedModel gone = live.remove(name);
@@ -196,42 +274,89 @@ public class ModelRegistry {
         }
     }
 
+    /**
+     * Validates new or changed versions (newest first), then serves the greatest valid version without a
+     * rolled-back marker; when every valid version is marked, the greatest valid one, so that a model is served.
+     */
     private void scanModel(String name, Path folder) {
         LoadedModel current = live.get(name);
         List<String> versions = subfolders(folder);
         versions.sort(Comparator.reverseOrder());
-        boolean currentGone = current != null && !versions.contains(current.info().version());
+        NavigableMap<String, ModelInfo> known = valid.computeIfAbsent(name, n -> new ConcurrentSkipListMap<>());
+        known.keySet().retainAll(versions);
+        baselines.keySet().removeIf(key -> key.startsWith(name + "/")
+                && !versions.contains(key.substring(name.length() + 1)));
+        refusals.keySet().removeIf(key -> key.startsWith(name + "/")
+                && !versions.contains(key.substring(name.length() + 1)));
+        String target = null;
+        LoadedModel targetModel = null;
         for (String version : versions) {
-            if (current != null && !currentGone && version.compareTo(current.info().version()) <= 0) {
-                return;
-            }
             Path versionDir = folder.resolve(version);
+            boolean rolledBack = Files.exists(versionDir.resolve(ROLLED_BACK));
+            boolean wanted = target == null && !rolledBack;
             String fingerprint = fingerprint(versionDir);
             if (fingerprint.equals(refused.get(versionDir))) {
                 continue;
             }
+            boolean unchanged = fingerprint.equals(validated.get(versionDir)) && known.containsKey(version);
+            boolean isCurrent = current != null && current.info().version().equals(version);
+            if (unchanged && (!wanted || isCurrent)) {
+                if (wanted) {
+                    target = version;
+                    targetModel = current;
+                }
+                continue;
+            }
             try {
                 LoadedModel loaded = load(name, version, versionDir);
+                known.put(version, loaded.info());
+                baselines.put(name + "/" + version, loaded.card().baselines());
+                validated.put(versionDir, fingerprint);
                 refused.remove(versionDir);
                 refusals.remove(name + "/" + version);
-                swapIn(loaded, current);
-                return;
+                if (wanted) {
+                    target = version;
+                    targetModel = loaded;
+                } else {
+                    loaded.retire(); // validated only; loaded again if it is ever chosen
+                }
             } catch (InvalidModelException e) {
+                known.remove(version);
+                baselines.remove(name + "/" + version);
+                validated.remove(versionDir);
                 refused.put(versionDir, fingerprint);
-                refusals.put(name + "/" + version, e.getMessage());
-                LOG.warn("Model {} version {} refused, {}: {}", name, version,
-                        current == null || currentGone ? "no model of that name is served"
-                                : "keeping " + current.id(), e.getMessage());
+                refusals.put(name + "/" + version, new ModelRefusal(name, version, e.field(), e.getMessage()));
+                LOG.warn("Model {} version {} refused{}: {}", name, version,
+                        current == null ? "" : " (" + current.id() + " was live)", e.getMessage());
             }
         }
-        if (currentGone && live.remove(name, current)) {
-            LOG.warn("The folder of {} was removed and no other valid version exists: model {} is no longer served",
-                    current.id(), name);
-            current.retire();
+        if (target == null && !known.isEmpty()) {
+            // Every valid version is marked: serve the newest rather than nothing.
+            String newest = known.lastKey();
+            LOG.warn("Every valid version of model {} is marked {}: serving {} anyway", name, ROLLED_BACK, newest);
+            if (current != null && current.info().version().equals(newest)) {
+                return;
+            }
+            try {
+                targetModel = load(name, newest, folder.resolve(newest));
+            } catch (InvalidModelException e) {
+                LOG.warn("Model {} version {} no longer loads: {}", name, newest, e.getMessage());
+            }
+        }
+        if (targetModel == null) {
+            if (current != null && live.remove(name, current)) {
+                LOG.warn("No valid version of model {} is left (the folder of {} was removed or refused): "
+                        + "it is no longer served", name, current.id());
+                current.retire();
+            }
+            return;
+        }
+        if (targetModel != current) {
+            swapIn(targetModel);
         }
     }
 
-    private void swapIn(LoadedModel loaded, LoadedModel previous) {
+    private void swapIn(LoadedModel loaded) {
         LoadedModel old = live.put(loaded.info().name(), loaded);
         LOG.info("Model {} is live ({} features){}", loaded.id(), loaded.features().size(),
                 old == null ? "" : ", replacing " + old.id());
