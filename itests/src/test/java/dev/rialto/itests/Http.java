@@ -38,9 +38,19 @@ public final class Http {
 
     /** GET {@code path} on the server; {@code user} null means no credentials. */
     public static Answer get(String path, String user, String password) {
+        return call("GET", path, null, user, password);
+    }
+
+    /** POST a JSON body to {@code path}. */
+    public static Answer post(String path, String json, String user, String password) {
+        return call("POST", path, json, user, password);
+    }
+
+    private static Answer call(String method, String path, String json, String user, String password) {
         try {
             HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port() + path)
                     .openConnection();
+            connection.setRequestMethod(method);
             connection.setConnectTimeout(5_000);
             connection.setReadTimeout(30_000);
             if (user != null) {
@@ -48,12 +58,17 @@ public final class Http {
                         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
                 connection.setRequestProperty("Authorization", "Basic " + token);
             }
+            if (json != null) {
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/json");
+                connection.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
+            }
             int status = connection.getResponseCode();
             InputStream stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
             String body = stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8);
             return new Answer(status, body, connection.getHeaderField("WWW-Authenticate"));
         } catch (IOException e) {
-            throw new UncheckedIOException("GET " + path, e);
+            throw new UncheckedIOException(method + " " + path, e);
         }
     }
 }

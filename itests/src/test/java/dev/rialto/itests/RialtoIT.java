@@ -24,14 +24,10 @@ import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.InterestScorer;
 import dev.rialto.api.scoring.ModelInfo;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.PrivilegedExceptionAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,12 +38,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
-import javax.security.auth.Subject;
 import org.apache.camel.CamelContext;
 import org.apache.karaf.features.FeaturesService;
-import org.apache.karaf.jaas.boot.principal.RolePrincipal;
-import org.apache.karaf.jaas.boot.principal.UserPrincipal;
-import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -70,7 +62,8 @@ import org.osgi.framework.ServiceRegistration;
 public class RialtoIT {
 
     private static final List<String> FEATURES = List.of("rialto-api", "rialto-camel", "rialto-store",
-            "rialto-ingest", "rialto-retrieval", "rialto-onnxruntime", "rialto-scoring", "rialto-training",
+            "rialto-ingest", "rialto-retrieval", "rialto-onnxruntime", "rialto-embeddings", "rialto-scoring",
+            "rialto-training",
             "rialto-demo", "rialto-jaxrs", "rialto-rest", "rialto-shell", "rialto");
     private static final Duration SLICE = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,7 +115,7 @@ public class RialtoIT {
         }
         List<Bundle> rialto = Arrays.stream(context.getBundles())
                 .filter(b -> b.getSymbolicName().startsWith("dev.rialto")).collect(Collectors.toList());
-        assertEquals(rialto.toString(), 11, rialto.size());
+        assertEquals(rialto.toString(), 12, rialto.size());
         for (Bundle bundle : rialto) {
             assertEquals(bundle.getSymbolicName() + " active", Bundle.ACTIVE, bundle.getState());
         }
@@ -137,9 +130,9 @@ public class RialtoIT {
 
     @Test
     public void droppedCsvIsIngestedAndMovedToDone() throws Exception {
-        Path inbox = home().resolve("inbox/items");
+        Path inbox = Support.home().resolve("inbox/items");
         Files.createDirectories(inbox);
-        write(inbox, "it-good.csv", "id,title,description,category,price,currency,available\n"
+        Support.write(inbox, "it-good.csv", "id,title,description,category,price,currency,available\n"
                 + "it-1,Integration teapot,A teapot for tests,Kitchen > Teapots,12.50,GBP,true\n"
                 + "it-2,\"Integration mug, large\",A mug,Kitchen > Mugs,4.00,GBP,true\n");
 
@@ -154,9 +147,9 @@ public class RialtoIT {
 
     @Test
     public void csvWithBadRowsGoesToErrorWithAReasonPerRowAndItsGoodRowsAreStored() throws Exception {
-        Path inbox = home().resolve("inbox/items");
+        Path inbox = Support.home().resolve("inbox/items");
         Files.createDirectories(inbox);
-        write(inbox, "it-mixed.csv", "id,title,price,currency\n"
+        Support.write(inbox, "it-mixed.csv", "id,title,price,currency\n"
                 + "it-10,Good lamp,20.00,GBP\n"
                 + "it-11,Bad price lamp,twenty,GBP\n"
                 + "it-12,,5.00,GBP\n"
@@ -180,9 +173,9 @@ public class RialtoIT {
     @Test
     public void yamlRouteDroppedIntoDeployRunsAndIsRemovedWithItsFile() throws Exception {
         Path deploy = Paths.get(System.getProperty("karaf.base")).resolve("deploy");
-        Path out = home().resolve("it-route-out");
+        Path out = Support.home().resolve("it-route-out");
         Path file = deploy.resolve("it-hello.camel.yaml");
-        write(deploy, "it-hello.camel.yaml", "- route:\n"
+        Support.write(deploy, "it-hello.camel.yaml", "- route:\n"
                 + "    id: it-hello\n"
                 + "    from:\n"
                 + "      uri: \"timer:it-hello?period=200\"\n"
@@ -215,7 +208,7 @@ public class RialtoIT {
         assertTrue(events.count() >= 100_000);
         assertTrue(model.metrics().containsKey("auc"));
 
-        String password = adminPassword();
+        String password = Support.adminPassword();
         Http.Answer answer = Http.get("/api/v1/recommendations?user=u0001&n=10", "admin", password);
         assertEquals(answer.toString(), 200, answer.status);
         JsonNode body = JSON.readTree(answer.body);
@@ -262,7 +255,7 @@ public class RialtoIT {
         Http.Answer wrong = Http.get("/api/v1/recommendations?user=u0001", "admin", "not-the-password");
         assertEquals(wrong.toString(), 401, wrong.status);
 
-        Http.Answer badN = Http.get("/api/v1/recommendations?user=u0001&n=0", "admin", adminPassword());
+        Http.Answer badN = Http.get("/api/v1/recommendations?user=u0001&n=0", "admin", Support.adminPassword());
         assertEquals(badN.toString(), 400, badN.status);
         assertEquals("n", JSON.readTree(badN.body).get("field").asText());
     }
@@ -270,10 +263,10 @@ public class RialtoIT {
     @Test
     public void consoleCommandsShowStatusAndRecommend() throws Exception {
         ModelInfo model = awaitModel();
-        String status = execute("rialto:status");
+        String status = Support.execute(sessions, "rialto:status");
         assertTrue(status, status.contains("dev.rialto.store.jdbc"));
         assertTrue(status, status.contains(model.name() + "@" + model.version()));
-        String table = execute("rialto:recommend -n 5 u0002");
+        String table = Support.execute(sessions, "rialto:recommend -n 5 u0002");
         assertTrue(table, table.contains("u0002") || table.lines().count() >= 6);
         Recommendation direct = recommender.recommend(new RecommendationRequest("u0002", 5, null));
         assertTrue(table, table.contains(direct.items().get(0).itemId()));
@@ -318,41 +311,7 @@ public class RialtoIT {
                 () -> scorer.activeModel().orElse(null));
     }
 
-    private static Path home() {
-        return Paths.get(System.getProperty("karaf.home"));
-    }
-
-    private static String adminPassword() throws IOException {
-        Path file = Paths.get(System.getProperty("karaf.data")).resolve("rialto/admin-password");
-        Await.until("admin password file", Duration.ofSeconds(60), () -> Files.exists(file) ? true : null);
-        return Files.readString(file).strip();
-    }
-
-    /** Writes a file atomically (hidden temp name, then rename), as a well-behaved producer does. */
-    private static void write(Path folder, String name, String content) throws IOException {
-        Files.createDirectories(folder);
-        Path temp = folder.resolve("." + name + ".tmp");
-        Files.writeString(temp, content, StandardCharsets.UTF_8);
-        Files.move(temp, folder.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private static List<String> categories(Recommendation recommendation) {
         return recommendation.items().stream().map(RecommendedItem::category).collect(Collectors.toList());
-    }
-
-    private String execute(String command) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Session session = sessions.create(System.in, out, out);
-        Subject subject = new Subject();
-        subject.getPrincipals().add(new UserPrincipal("admin"));
-        subject.getPrincipals().add(new RolePrincipal("admin"));
-        try {
-            Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-        } finally {
-            session.close();
-        }
-        out.flush();
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }
