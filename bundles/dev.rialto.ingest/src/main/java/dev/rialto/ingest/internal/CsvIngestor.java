@@ -9,6 +9,7 @@ import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.ingest.EntityKind;
 import dev.rialto.api.ingest.IngestReport;
 import dev.rialto.api.ingest.Ingestor;
+import dev.rialto.api.ingest.RecordIngestor;
 import dev.rialto.api.ingest.Rejection;
 import dev.rialto.api.profiles.Profile;
 import dev.rialto.api.profiles.ProfileRepository;
@@ -51,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * File ingestion (CSV, TSV, JSON Lines, each optionally gzipped) through a column mapping: streams the records, validates each one, stores the valid ones in chunks and reports the rest.
  * A bad record never stops the others; a store failure (the database is down) does, and propagates.
  */
-@Component(name = CsvIngestor.PID, configurationPid = CsvIngestor.PID, property = ServiceProperties.BEAN_NAME + "=ingestor")
+@Component(name = CsvIngestor.PID, configurationPid = CsvIngestor.PID, service = {Ingestor.class, RecordIngestor.class},
+        property = ServiceProperties.BEAN_NAME + "=ingestor")
 @Designate(ocd = CsvIngestor.Config.class)
-public class CsvIngestor implements Ingestor {
+public class CsvIngestor implements Ingestor, RecordIngestor {
     public static final String PID = "dev.rialto.ingest";
     private static final Logger LOG = LoggerFactory.getLogger(CsvIngestor.class);
 
@@ -169,6 +171,28 @@ public class CsvIngestor implements Ingestor {
         IngestReport report = run.report();
         LOG.info("Ingested {} with mapping {} ({}): read {}, stored {}, duplicates {}, rejected {}{}", name,
                 mapping.name, format, report.read(), report.stored(), report.duplicates(), run.rejected, run.alsoLog());
+        return report;
+    }
+
+    @Override
+    public IngestReport ingestRecords(String kind, List<Map<String, Object>> records, String source) {
+        Objects.requireNonNull(records, "records must not be null");
+        if (records.size() > MAX_RECORDS) {
+            throw new IllegalArgumentException("records: at most " + MAX_RECORDS + " records per call, got "
+                    + records.size());
+        }
+        String name = source == null || source.isBlank() ? "records" : source.strip();
+        Settings s = settings;
+        if (s == null) {
+            throw new IllegalStateException("The ingestor is not activated");
+        }
+        Mapping mapping = s.mappings().resolve(kind);
+        Run run = new Run(mapping, name, s);
+        run.parseRecords(records);
+        IngestReport report = run.report();
+        // Web shops post small batches all day: one line per call only when asked for.
+        LOG.debug("Ingested {} with mapping {} (records): read {}, stored {}, duplicates {}, rejected {}{}", name,
+                mapping.name, report.read(), report.stored(), report.duplicates(), run.rejected, run.alsoLog());
         return report;
     }
 
@@ -395,22 +419,40 @@ public class CsvIngestor implements Ingestor {
                     reject(number, null, e.field, e.getMessage());
                     continue;
                 }
-                Row.Source row = JsonLines.source(values);
-                String tooLong = null;
-                for (Map.Entry<String, String> v : values.entrySet()) {
-                    if (v.getValue() != null && v.getValue().length() > settings.maxFieldLength()) {
-                        tooLong = v.getKey();
-                        break;
-                    }
-                }
-                if (tooLong != null) {
-                    reject(number, recordId(row, number), tooLong, tooLong + " is longer than "
-                            + settings.maxFieldLength() + " characters (" + values.get(tooLong).length() + ")");
-                    continue;
-                }
-                accept(row, number);
+                acceptFields(values, number);
             }
             flush();
+        }
+
+        /** Records already split into fields (an HTTP body): number = 1-based position. */
+        void parseRecords(List<Map<String, Object>> records) {
+            long number = 0;
+            for (Map<String, Object> record : records) {
+                number++;
+                read++;
+                Map<String, String> values;
+                try {
+                    values = JsonLines.fields(record);
+                } catch (BadRecord e) {
+                    reject(number, JsonLines.idOf(record), e.field, e.getMessage());
+                    continue;
+                }
+                acceptFields(values, number);
+            }
+            flush();
+        }
+
+        /** A flat record by lower-case field name (JSON Lines, HTTP): fields too long reject it. */
+        private void acceptFields(Map<String, String> values, long number) {
+            Row.Source row = JsonLines.source(values);
+            for (Map.Entry<String, String> v : values.entrySet()) {
+                if (v.getValue() != null && v.getValue().length() > settings.maxFieldLength()) {
+                    reject(number, recordId(row, number), v.getKey(), v.getKey() + " is longer than "
+                            + settings.maxFieldLength() + " characters (" + v.getValue().length() + ")");
+                    return;
+                }
+            }
+            accept(row, number);
         }
 
         private void readHeader(List<String> names) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,6 +99,68 @@ final class JsonLines {
             throw new BadRecord("*", "malformed JSON: " + e.getMessage());
         }
         return values;
+    }
+
+    /**
+     * A record given as a map (an HTTP body) as lower-case field name to text: strings as they are, numbers as
+     * written (no exponent), booleans as true/false, null as blank.
+     */
+    static Map<String, String> fields(Map<String, Object> record) throws BadRecord {
+        if (record == null) {
+            throw new BadRecord("*", "the record is not a JSON object");
+        }
+        Map<String, String> values = new HashMap<>();
+        for (Map.Entry<String, Object> field : record.entrySet()) {
+            if (field.getKey() == null) {
+                throw new BadRecord("*", "a field has no name");
+            }
+            String name = field.getKey().strip().toLowerCase(Locale.ROOT);
+            Object value = field.getValue();
+            String text;
+            if (value == null || value instanceof String || value instanceof Boolean) {
+                text = value == null ? null : value.toString();
+            } else if (value instanceof Number number) {
+                text = number(number);
+            } else {
+                throw new BadRecord(name, name + " must be a string, a number or a boolean, not "
+                        + (value instanceof Iterable<?> || value.getClass().isArray() ? "an array" : "an object"));
+            }
+            if (values.containsKey(name)) {
+                throw new BadRecord(name, name + " appears twice in the object");
+            }
+            values.put(name, text);
+        }
+        return values;
+    }
+
+    /** The record's id for a rejection when it is a plain string or number (cut at 100 characters), else null. */
+    static String idOf(Map<String, Object> record) {
+        if (record == null) {
+            return null;
+        }
+        for (Map.Entry<String, Object> field : record.entrySet()) {
+            if (field.getKey() != null && field.getKey().strip().equalsIgnoreCase("id")
+                    && (field.getValue() instanceof String || field.getValue() instanceof Number)) {
+                String id = field.getValue().toString().strip();
+                return id.isEmpty() ? null : id.length() > 100 ? id.substring(0, 100) : id;
+            }
+        }
+        return null;
+    }
+
+    private static String number(Number number) {
+        if (number instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (number instanceof Double || number instanceof Float) {
+            double d = number.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return number.toString();
+            }
+            // 1.0E10 would not parse as a price or an epoch
+            return new BigDecimal(number.toString()).toPlainString();
+        }
+        return number.toString();
     }
 
     /** A parsed line as a row source. */

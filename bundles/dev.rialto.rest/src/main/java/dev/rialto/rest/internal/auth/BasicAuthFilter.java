@@ -32,8 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * HTTP Basic authentication for every resource of the {@code rialto} application except health. It logs in to a
- * Karaf JAAS realm, caches successful logins briefly, and requires one of the allowed (direct) roles.
+ * Authentication for every resource of the {@code rialto} application except health: HTTP Basic against a Karaf
+ * JAAS realm (successful logins cached briefly), requiring one of the allowed (direct) roles; or an API key in
+ * {@code X-Rialto-Key}, which authenticates as the key's name with the single role {@code rialto-collector}.
+ * That role reaches only the collectable endpoints ({@link #COLLECTABLE}: {@code POST /api/v1/events}); anything
+ * else answers 403, whether the collector came by key or by Basic.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = BasicAuthFilter.PID)
 @Designate(ocd = BasicAuthFilter.Config.class)
@@ -43,6 +46,13 @@ import org.slf4j.LoggerFactory;
 public class BasicAuthFilter implements ContainerRequestFilter {
     public static final String PID = "dev.rialto.rest";
     public static final String CHALLENGE = "Basic realm=\"rialto\"";
+    /** The API-key header; a request that carries it is authenticated by it alone. */
+    public static final String KEY_HEADER = "X-Rialto-Key";
+    /** The role of web shops' event collectors. */
+    public static final String COLLECTOR_ROLE = "rialto-collector";
+    /** What a collector may call: method and path relative to {@code /api}. */
+    static final Set<String> COLLECTABLE = Set.of("POST v1/events");
+    static final String KEY_SCHEME = "API_KEY";
     static final int MAX_CACHE_ENTRIES = 10_000;
     static final int MAX_CACHE_SECONDS = 3600;
 
@@ -61,10 +71,17 @@ public class BasicAuthFilter implements ContainerRequestFilter {
 
         @AttributeDefinition(name = "JAAS realm", description = "The Karaf JAAS realm to log in to.")
         String jaas_realm() default "karaf";
+
+        @AttributeDefinition(name = "API keys", required = false,
+                description = "Keys for the X-Rialto-Key header, as <name>:<sha256-hex-of-key>, comma-separated; "
+                        + "never the keys themselves. A key authenticates as <name> with the role rialto-collector, "
+                        + "which may only POST /api/v1/events.")
+        String[] api_keys() default {};
     }
 
     /** What one configuration yields; replaced as a whole on @Modified. */
-    private record Settings(Authenticator authenticator, CredentialCache cache, Set<String> allowedRoles) {
+    private record Settings(Authenticator authenticator, CredentialCache cache, Set<String> allowedRoles,
+            ApiKeys keys) {
     }
 
     private final Function<String, Authenticator> authenticators;
@@ -99,19 +116,33 @@ public class BasicAuthFilter implements ContainerRequestFilter {
         if (roles.isEmpty()) {
             throw new IllegalArgumentException("allowed.roles must name at least one role");
         }
+        if (roles.contains(COLLECTOR_ROLE)) {
+            // It would open every endpoint to every API key.
+            throw new IllegalArgumentException("allowed.roles must not contain " + COLLECTOR_ROLE
+                    + ": collectors reach only " + COLLECTABLE);
+        }
+        ApiKeys keys = ApiKeys.parse(config.api_keys());
         String realm = config.jaas_realm() == null ? "" : config.jaas_realm().strip();
         if (realm.isEmpty()) {
             throw new IllegalArgumentException("jaas.realm must not be blank");
         }
         CredentialCache cache = cacheSeconds == 0 ? null
                 : new CredentialCache(cacheSeconds, nanoClock, MAX_CACHE_ENTRIES);
-        settings = new Settings(authenticators.apply(realm), cache, roles);
-        LOG.info("REST authentication: realm {}, allowed roles {}, login cache {} s", realm, roles, cacheSeconds);
+        settings = new Settings(authenticators.apply(realm), cache, roles, keys);
+        LOG.info("REST authentication: realm {}, allowed roles {}, login cache {} s, API keys {}", realm, roles,
+                cacheSeconds, keys.names());
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (isPublic(request.getUriInfo().getPath())) {
+        String path = request.getUriInfo().getPath();
+        if (isPublic(path)) {
+            return;
+        }
+        Settings current = settings;
+        String key = request.getHeaderString(KEY_HEADER);
+        if (key != null) {
+            filterKey(request, current, key.strip(), path);
             return;
         }
         BasicCredentials credentials = BasicCredentials.parse(request.getHeaderString(HttpHeaders.AUTHORIZATION));
@@ -119,7 +150,6 @@ public class BasicAuthFilter implements ContainerRequestFilter {
             request.abortWith(unauthorized());
             return;
         }
-        Settings current = settings;
         CredentialCache.Entry login = current.cache() == null ? null : current.cache().get(credentials.raw());
         if (login == null) {
             Optional<Set<String>> roles;
@@ -139,20 +169,51 @@ public class BasicAuthFilter implements ContainerRequestFilter {
                 current.cache().put(credentials.raw(), credentials.user(), roles.get());
             }
         }
-        if (Collections.disjoint(login.roles(), current.allowedRoles())) {
+        if (Collections.disjoint(login.roles(), current.allowedRoles())
+                && !(login.roles().contains(COLLECTOR_ROLE) && isCollectable(request.getMethod(), path))) {
             request.abortWith(json(Response.Status.FORBIDDEN, "forbidden: the user lacks a Rialto role"));
             return;
         }
-        SecurityContext original = request.getSecurityContext();
-        boolean secure = original != null && original.isSecure();
-        request.setSecurityContext(new RialtoSecurityContext(login.user(), login.roles(), secure));
+        admit(request, login.user(), login.roles(), SecurityContext.BASIC_AUTH);
     }
 
-    /** Health is open. The path is relative to the application; tolerate a leading base just in case. */
-    static boolean isPublic(String path) {
-        if (path == null) {
+    /** An API key: its name with the collector role, for the collectable endpoints only. */
+    private void filterKey(ContainerRequestContext request, Settings current, String key, String path) {
+        Optional<String> name = current.keys().match(key);
+        if (name.isEmpty()) {
+            // Neither the key nor its hash is logged.
+            LOG.debug("Refused a request with an unknown API key");
+            request.abortWith(json(Response.Status.UNAUTHORIZED, "invalid API key", true));
+            return;
+        }
+        if (!isCollectable(request.getMethod(), path)) {
+            request.abortWith(json(Response.Status.FORBIDDEN,
+                    "forbidden: an API key may only POST /api/v1/events"));
+            return;
+        }
+        admit(request, name.get(), Set.of(COLLECTOR_ROLE), KEY_SCHEME);
+    }
+
+    private static void admit(ContainerRequestContext request, String user, Set<String> roles, String scheme) {
+        SecurityContext original = request.getSecurityContext();
+        boolean secure = original != null && original.isSecure();
+        request.setSecurityContext(new RialtoSecurityContext(user, roles, secure, scheme));
+    }
+
+    /** Whether a collector may make this call. */
+    static boolean isCollectable(String method, String path) {
+        if (method == null || path == null) {
             return false;
         }
+        String p = trimSlashes(path);
+        // The path is relative to the application; tolerate its base, and nothing else.
+        if (p.startsWith("api/")) {
+            p = p.substring(4);
+        }
+        return COLLECTABLE.contains(method.toUpperCase(Locale.ROOT) + " " + p);
+    }
+
+    private static String trimSlashes(String path) {
         String p = path;
         while (p.startsWith("/")) {
             p = p.substring(1);
@@ -160,6 +221,15 @@ public class BasicAuthFilter implements ContainerRequestFilter {
         while (p.endsWith("/")) {
             p = p.substring(0, p.length() - 1);
         }
+        return p;
+    }
+
+    /** Health is open. The path is relative to the application; tolerate a leading base just in case. */
+    static boolean isPublic(String path) {
+        if (path == null) {
+            return false;
+        }
+        String p = trimSlashes(path);
         return p.equals(HealthResource.PATH) || p.endsWith("/" + HealthResource.PATH);
     }
 
@@ -173,8 +243,16 @@ public class BasicAuthFilter implements ContainerRequestFilter {
 
     // A String entity: these answers must not depend on the JSON provider being bound.
     private static Response json(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity("{\"error\":\"" + message + "\"}").build();
+        return json(status, message, false);
+    }
+
+    private static Response json(Response.Status status, String message, boolean challenge) {
+        Response.ResponseBuilder answer = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity("{\"error\":\"" + message + "\"}");
+        if (challenge) {
+            answer.header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+        }
+        return answer.build();
     }
 
     /** Decoded {@code Authorization: Basic} credentials; {@code raw} is {@code user:password}. */
@@ -206,7 +284,8 @@ public class BasicAuthFilter implements ContainerRequestFilter {
         }
     }
 
-    private record RialtoSecurityContext(String user, Set<String> roles, boolean secure) implements SecurityContext {
+    private record RialtoSecurityContext(String user, Set<String> roles, boolean secure, String scheme)
+            implements SecurityContext {
         @Override
         public Principal getUserPrincipal() {
             return () -> user;
@@ -224,7 +303,7 @@ public class BasicAuthFilter implements ContainerRequestFilter {
 
         @Override
         public String getAuthenticationScheme() {
-            return SecurityContext.BASIC_AUTH;
+            return scheme;
         }
     }
 }

@@ -213,6 +213,10 @@ class BasicAuthFilterTest {
     }
 
     static BasicAuthFilter.Config config(int cacheSeconds, String[] roles, String realm) {
+        return config(cacheSeconds, roles, realm, new String[0]);
+    }
+
+    static BasicAuthFilter.Config config(int cacheSeconds, String[] roles, String realm, String[] keys) {
         return new BasicAuthFilter.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -232,6 +236,11 @@ class BasicAuthFilterTest {
             @Override
             public String jaas_realm() {
                 return realm;
+            }
+
+            @Override
+            public String[] api_keys() {
+                return keys;
             }
         };
     }

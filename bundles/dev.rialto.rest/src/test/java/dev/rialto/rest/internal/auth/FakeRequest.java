@@ -13,6 +13,8 @@ import javax.ws.rs.core.UriInfo;
 final class FakeRequest {
     final String path;
     final String authorization;
+    String httpMethod = "GET";
+    String apiKey;
     Response aborted;
     SecurityContext securityContext;
 
@@ -34,6 +36,19 @@ final class FakeRequest {
         return new FakeRequest(path, authorization);
     }
 
+    /** A request carrying an X-Rialto-Key header. */
+    static FakeRequest key(String method, String path, String key) {
+        FakeRequest request = new FakeRequest(path, null);
+        request.httpMethod = method;
+        request.apiKey = key;
+        return request;
+    }
+
+    FakeRequest method(String m) {
+        httpMethod = m;
+        return this;
+    }
+
     ContainerRequestContext context() {
         UriInfo uriInfo = (UriInfo) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {UriInfo.class},
                 (proxy, method, args) -> switch (method.getName()) {
@@ -46,7 +61,12 @@ final class FakeRequest {
                         case "getUriInfo":
                             return uriInfo;
                         case "getHeaderString":
+                            if (BasicAuthFilter.KEY_HEADER.equalsIgnoreCase((String) args[0])) {
+                                return apiKey;
+                            }
                             return HttpHeaders.AUTHORIZATION.equalsIgnoreCase((String) args[0]) ? authorization : null;
+                        case "getMethod":
+                            return httpMethod;
                         case "abortWith":
                             aborted = (Response) args[0];
                             return null;
