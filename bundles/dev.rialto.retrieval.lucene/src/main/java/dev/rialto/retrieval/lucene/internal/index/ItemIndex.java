@@ -9,12 +9,18 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +35,7 @@ import org.apache.lucene.document.DoubleDocValuesField;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
+import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
@@ -36,6 +43,8 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
@@ -44,15 +53,19 @@ import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -63,6 +76,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -73,7 +88,9 @@ import dev.rialto.api.catalog.Item;
 import dev.rialto.api.catalog.ItemChangeListener;
 import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.common.RialtoException;
+import dev.rialto.api.embeddings.TextEmbedder;
 import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.common.RateLimitedLog;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
 
 /**
@@ -100,6 +117,10 @@ public final class ItemIndex implements ItemChangeListener {
     public static final String F_PRICE = "price";
     /** The title as doc values: lookups read doc values, which need no block decompression. */
     public static final String F_TITLE_DV = "title_dv";
+    /** The model whose vector the item has (keyword and doc values); absent when it has none. */
+    public static final String F_VEC_MODEL = "vec_model";
+    /** Prefix of the vector field of each model: {@code vec_minilm}, {@code vec_bge-small-zh}. */
+    public static final String VEC_PREFIX = "vec_";
 
     private static final Logger LOG = LoggerFactory.getLogger(ItemIndex.class);
 
@@ -172,7 +193,11 @@ public final class ItemIndex implements ItemChangeListener {
 
         @AttributeDefinition(name = "Source weights",
                 description = "RRF weight per source name; unlisted sources weigh 1.0.")
-        String source_weights() default "text=1.0,popular=0.5,popular-in-category=0.7";
+        String source_weights() default "text=1.0,semantic=1.0,popular=0.5,popular-in-category=0.7";
+
+        @AttributeDefinition(name = "Search candidates",
+                description = "Candidates each source (text, semantic) gives the hybrid search before fusion.")
+        int search_candidates() default 100;
 
         @AttributeDefinition(name = "RRF k", description = "The k of reciprocal rank fusion: weight / (k + rank).")
         int rrf_k() default 60;
@@ -193,8 +218,14 @@ public final class ItemIndex implements ItemChangeListener {
     private IndexWriter writer;
     private volatile SearcherManager searchers;
     private ScheduledExecutorService timer;
-    private Thread rebuilder;
+    private volatile Thread rebuilder;
     private int batchSize;
+    /** Bound embedders by model name; sorted so that the choice among embedders of one language is stable. */
+    private final Map<String, TextEmbedder> embedders = new ConcurrentHashMap<>();
+    /** Embeds in the background: vectors of fed items, and of the whole store when an embedder appears. */
+    private volatile ExecutorService vectorWorker;
+    private volatile boolean open;
+    private final RateLimitedLog embedWarnings = new RateLimitedLog(LOG, 60_000);
 
     @Activate
     public ItemIndex(@Reference(name = "repository") ItemRepository repository) {
@@ -223,20 +254,39 @@ public final class ItemIndex implements ItemChangeListener {
         });
         timer.scheduleWithFixedDelay(this::refreshQuietly, refreshMs, refreshMs, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::commitQuietly, commitS, commitS, TimeUnit.SECONDS);
+        vectorWorker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rialto-index-vectors");
+            t.setDaemon(true);
+            return t;
+        });
+        open = true;
 
         if (docs == 0) {
             // count() and the rebuild hit the database: keep both off the activation thread.
             rebuilder = new Thread(this::rebuildIfStoreHasItems, "rialto-index-rebuild");
             rebuilder.setDaemon(true);
             rebuilder.start();
+        } else {
+            // Items indexed while an embedder was missing get their vectors now.
+            embedders.values().forEach(this::scheduleEmbedMissing);
         }
     }
 
     @Deactivate
     public void deactivate() {
         closing.set(true);
+        open = false;
         if (timer != null) {
             timer.shutdownNow();
+        }
+        ExecutorService worker = vectorWorker;
+        if (worker != null) {
+            worker.shutdownNow();
+            try {
+                worker.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (rebuilder != null) {
             try {
@@ -369,22 +419,57 @@ public final class ItemIndex implements ItemChangeListener {
             return;
         }
         try {
-            write(items);
+            // Listeners must be quick: the text is searchable now, the vectors follow in the background.
+            writeDocuments(items, Map.of());
             refreshBlocking();
         } catch (RuntimeException e) {
             // The store's commit stands; the next rebuild or update repairs the index.
             LOG.error("Indexing {} stored items failed", items.size(), e);
+            return;
+        }
+        ExecutorService worker = vectorWorker;
+        if (!embedders.isEmpty() && worker != null) {
+            List<Item> copy = List.copyOf(items);
+            try {
+                worker.execute(() -> embedStored(copy));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("Index closing; {} items keep no vectors until the next rebuild", copy.size());
+            }
         }
     }
 
-    /** Adds or replaces the items (by id) without refreshing searchers. */
+    private void embedStored(List<Item> items) {
+        if (closing.get()) {
+            return;
+        }
+        try {
+            Map<String, ItemVector> vectors = embed(items);
+            if (!vectors.isEmpty() && !closing.get()) {
+                writeDocuments(items, vectors);
+                refreshBlocking();
+            }
+        } catch (RuntimeException e) {
+            if (!closing.get()) {
+                LOG.error("Embedding {} stored items failed", items.size(), e);
+            }
+        }
+    }
+
+    /** Adds or replaces the items (by id), with their vectors, without refreshing searchers. */
     public void write(Collection<Item> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        writeDocuments(items, embed(items));
+    }
+
+    private void writeDocuments(Collection<Item> items, Map<String, ItemVector> vectors) {
         if (items.isEmpty()) {
             return;
         }
         try {
             for (Item item : items) {
-                writer.updateDocument(new Term(F_ID, item.id()), toDocument(item));
+                writer.updateDocument(new Term(F_ID, item.id()), toDocument(item, vectors.get(item.id())));
             }
             indexed.addAndGet(items.size());
         } catch (IOException e) {
@@ -392,8 +477,14 @@ public final class ItemIndex implements ItemChangeListener {
         }
     }
 
-    static Document toDocument(Item item) {
+    static Document toDocument(Item item, ItemVector vector) {
         Document doc = new Document();
+        if (vector != null) {
+            doc.add(new KnnFloatVectorField(vectorField(vector.model()), vector.vector(),
+                    VectorSimilarityFunction.DOT_PRODUCT));
+            doc.add(new StringField(F_VEC_MODEL, vector.model(), Field.Store.NO));
+            doc.add(new SortedDocValuesField(F_VEC_MODEL, new BytesRef(vector.model())));
+        }
         doc.add(new StringField(F_ID, item.id(), Field.Store.YES));
         doc.add(new SortedDocValuesField(F_ID, new BytesRef(item.id())));
         doc.add(new TextField(F_TITLE, item.title(), Field.Store.YES));
@@ -565,6 +656,278 @@ public final class ItemIndex implements ItemChangeListener {
             b.add(new TermInSetQuery(F_ID, terms), Occur.MUST_NOT);
         }
         return b.build();
+    }
+
+    // ---- embeddings -------------------------------------------------------------------------------------------
+
+    @Reference(name = "embedders", service = TextEmbedder.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, unbind = "removeEmbedder")
+    public void addEmbedder(TextEmbedder embedder) {
+        embedders.put(embedder.model(), embedder);
+        LOG.info("Text embedder {} ({} dims, languages {}) bound to the item index", embedder.model(),
+                embedder.dimensions(), embedder.languages());
+        if (open) {
+            scheduleEmbedMissing(embedder);
+        }
+    }
+
+    public void removeEmbedder(TextEmbedder embedder) {
+        // Vectors already indexed stay: similar items and history queries can still use them.
+        embedders.remove(embedder.model(), embedder);
+    }
+
+    /** The field of a model's vectors. */
+    public static String vectorField(String model) {
+        return VEC_PREFIX + model;
+    }
+
+    /** What an item's embedding is computed from. */
+    public static String embeddingText(Item item) {
+        StringBuilder text = new StringBuilder(item.title());
+        if (!item.category().isEmpty()) {
+            text.append(". ").append(item.category());
+        }
+        if (!item.description().isEmpty()) {
+            text.append(". ").append(item.description());
+        }
+        return text.toString();
+    }
+
+    /** The primary language subtag, lower case: {@code zh-Hans-CN} gives {@code zh}. */
+    static String primaryLanguage(String tag) {
+        if (tag == null || tag.isBlank()) {
+            return "en";
+        }
+        String t = Settings.lower(tag.strip());
+        int cut = t.indexOf('-') >= 0 ? t.indexOf('-') : t.indexOf('_');
+        return cut > 0 ? t.substring(0, cut) : t;
+    }
+
+    /**
+     * The embedder for a language: one whose languages contain it, else the English one, else null. Among several,
+     * the first by model name.
+     */
+    public TextEmbedder embedderFor(String language) {
+        String lang = primaryLanguage(language);
+        TextEmbedder english = null;
+        for (TextEmbedder e : new TreeMap<>(embedders).values()) {
+            if (e.languages().contains(lang)) {
+                return e;
+            }
+            if (english == null && e.languages().contains("en")) {
+                english = e;
+            }
+        }
+        return english;
+    }
+
+    /** Whether any embedder is bound. */
+    public boolean hasEmbedders() {
+        return !embedders.isEmpty();
+    }
+
+    /** Vectors of the items by id; items without an embedder, or whose model fails, get none. */
+    Map<String, ItemVector> embed(Collection<Item> items) {
+        if (embedders.isEmpty() || items.isEmpty()) {
+            return Map.of();
+        }
+        Map<TextEmbedder, List<Item>> byEmbedder = new LinkedHashMap<>();
+        for (Item item : items) {
+            TextEmbedder e = embedderFor(item.language());
+            if (e != null) {
+                byEmbedder.computeIfAbsent(e, x -> new ArrayList<>()).add(item);
+            }
+        }
+        Map<String, ItemVector> out = new HashMap<>(items.size() * 2);
+        for (Map.Entry<TextEmbedder, List<Item>> group : byEmbedder.entrySet()) {
+            TextEmbedder e = group.getKey();
+            List<Item> list = group.getValue();
+            try {
+                float[][] vectors = e.embed(list.stream().map(ItemIndex::embeddingText).toList());
+                if (vectors.length != list.size()) {
+                    throw new IllegalStateException("asked for " + list.size() + " vectors, got " + vectors.length);
+                }
+                for (int i = 0; i < vectors.length; i++) {
+                    if (vectors[i] != null && vectors[i].length == e.dimensions()) {
+                        out.put(list.get(i).id(), new ItemVector(e.model(), vectors[i]));
+                    }
+                }
+            } catch (RuntimeException ex) {
+                // The items stay searchable by text; a later rebuild adds the vectors.
+                embedWarnings.warn("Embedder {} failed; its items are indexed without vectors", e.model(), ex);
+            }
+        }
+        return out;
+    }
+
+    private void scheduleEmbedMissing(TextEmbedder embedder) {
+        ExecutorService worker = vectorWorker;
+        if (worker == null) {
+            return;
+        }
+        try {
+            worker.execute(() -> embedMissing(embedder));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Index closing; not embedding items for {}", embedder.model());
+        }
+    }
+
+    /**
+     * Gives the vectors of {@code embedder} to every stored item that it serves and that lacks them: the rebuild
+     * of vectors after an embedder appears. Items that already have this model's vector are skipped, so a restart
+     * re-embeds nothing.
+     */
+    private void embedMissing(TextEmbedder embedder) {
+        try {
+            Thread running = rebuilder;
+            if (running != null) {
+                running.join();
+            }
+            if (closing.get() || embedders.get(embedder.model()) != embedder) {
+                return;
+            }
+            long start = System.nanoTime();
+            long total = repository.count();
+            long[] seen = {0};
+            long[] embedded = {0};
+            long[] lastLog = {start};
+            List<Item> batch = new ArrayList<>(batchSize);
+            LOG.info("Embedding the items of the store with {} in the background ({} items to check)",
+                    embedder.model(), total);
+            repository.forEach(item -> {
+                if (closing.get() || embedders.get(embedder.model()) != embedder) {
+                    throw new RebuildCancelled();
+                }
+                seen[0]++;
+                if (embedderFor(item.language()) == embedder) {
+                    batch.add(item);
+                }
+                if (batch.size() >= batchSize) {
+                    embedded[0] += embedMissing(embedder, batch);
+                    batch.clear();
+                    if (System.nanoTime() - lastLog[0] > 5_000_000_000L) {
+                        lastLog[0] = System.nanoTime();
+                        LOG.info("Embedding with {}: {} of {} items checked, {} embedded", embedder.model(), seen[0],
+                                total, embedded[0]);
+                    }
+                }
+            });
+            embedded[0] += embedMissing(embedder, batch);
+            refreshBlocking();
+            LOG.info("Embedded {} items with {} in {} ms ({} items checked)", embedded[0], embedder.model(),
+                    (System.nanoTime() - start) / 1_000_000, seen[0]);
+        } catch (RebuildCancelled e) {
+            LOG.info("Embedding with {} stopped: the index is closing or the embedder left", embedder.model());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            if (!closing.get()) {
+                LOG.error("Embedding the items with {} failed", embedder.model(), e);
+            }
+        }
+    }
+
+    private int embedMissing(TextEmbedder embedder, List<Item> batch) {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<BytesRef> ids = batch.stream().map(i -> new BytesRef(i.id())).toList();
+        Query have = new BooleanQuery.Builder()
+                .add(new TermInSetQuery(F_ID, ids), Occur.FILTER)
+                .add(new TermQuery(new Term(F_VEC_MODEL, embedder.model())), Occur.FILTER).build();
+        Set<String> done = new HashSet<>();
+        for (Hit h : search(have, batch.size())) {
+            done.add(h.id());
+        }
+        List<Item> missing = batch.stream().filter(i -> !done.contains(i.id())).toList();
+        if (missing.isEmpty()) {
+            return 0;
+        }
+        Map<String, ItemVector> vectors = embed(missing);
+        // Only the items that got a vector are rewritten; the others would gain nothing.
+        List<Item> withVectors = missing.stream().filter(i -> vectors.containsKey(i.id())).toList();
+        writeDocuments(withVectors, vectors);
+        refreshQuietly();
+        return withVectors.size();
+    }
+
+    /** Waits until the background embedding queued so far is done; true when it is. */
+    public boolean awaitVectors(long millis) throws InterruptedException {
+        if (!awaitRebuild(millis)) {
+            return false;
+        }
+        ExecutorService worker = vectorWorker;
+        if (worker == null) {
+            return true;
+        }
+        try {
+            worker.submit(() -> { }).get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** The vectors of the given items, by id; items without a vector are left out. */
+    public Map<String, ItemVector> vectors(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        List<BytesRef> terms = new LinkedHashSet<>(ids).stream().map(BytesRef::new).toList();
+        return withSearcher(s -> {
+            ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
+            List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+            Map<String, ItemVector> out = new HashMap<>(docs.length * 2);
+            for (ScoreDoc sd : docs) {
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+                LeafReader r = leaf.reader();
+                int local = sd.doc - leaf.docBase;
+                SortedDocValues models = DocValues.getSorted(r, F_VEC_MODEL);
+                SortedDocValues idValues = DocValues.getSorted(r, F_ID);
+                if (!models.advanceExact(local) || !idValues.advanceExact(local)) {
+                    continue;
+                }
+                String model = models.lookupOrd(models.ordValue()).utf8ToString();
+                FloatVectorValues values = r.getFloatVectorValues(vectorField(model));
+                if (values != null && values.advance(local) == local) {
+                    out.put(idValues.lookupOrd(idValues.ordValue()).utf8ToString(),
+                            new ItemVector(model, values.vectorValue().clone()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The {@code k} nearest items to the vector in the model's field, among the items that match {@code filter}
+     * (applied during the HNSW search, not after it). Empty when no item has a vector of this model or the
+     * dimensions differ.
+     */
+    public List<Hit> knn(String model, float[] vector, int k, Query filter) {
+        String field = vectorField(model);
+        int dims = withSearcher(s -> {
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+                if (info != null && info.getVectorDimension() > 0) {
+                    return info.getVectorDimension();
+                }
+            }
+            return 0;
+        });
+        if (dims == 0) {
+            return List.of();
+        }
+        if (dims != vector.length) {
+            embedWarnings.warn("Vector field {} has other dimensions than the query vector; no kNN results", field,
+                    new IllegalArgumentException(dims + " != " + vector.length));
+            return List.of();
+        }
+        return search(new KnnFloatVectorQuery(field, vector, k, filter), k);
+    }
+
+    /** Number of items that have a vector of the model. */
+    public int vectorCount(String model) {
+        return withSearcher(s -> s.count(new TermQuery(new Term(F_VEC_MODEL, model))));
     }
 
     private interface SearchAction<T> {

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.rialto.api.catalog.Item;
+import dev.rialto.api.embeddings.TextEmbedder;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventType;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 import dev.rialto.retrieval.lucene.internal.sources.PopularCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.PopularInCategorySource;
 import dev.rialto.retrieval.lucene.internal.sources.PopularityCounters;
+import dev.rialto.retrieval.lucene.internal.sources.SemanticCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.TextCandidateSource;
 
 /** The bundle's components wired by hand over fakes, on a generated catalogue. */
@@ -34,11 +36,21 @@ public final class Fixture implements AutoCloseable {
         this(dir, n, TestConfig.defaults());
     }
 
-    public Fixture(Path dir, int n, TestConfig config) throws InterruptedException {
-        items = Catalogue.generate(n);
+    public Fixture(Path dir, int n, TestConfig config, TextEmbedder... embedders) throws InterruptedException {
+        this(dir, Catalogue.generate(n), config, embedders);
+    }
+
+    /** Embedders are bound before activation, as SCR does with dynamic references. */
+    public Fixture(Path dir, List<Item> catalogue, TestConfig config, TextEmbedder... embedders)
+            throws InterruptedException {
+        items = catalogue;
+        int n = catalogue.size();
         itemRepo = new FakeItemRepository(items);
         this.config = config.set("index.dir", dir.toString()).set("popular.refresh.ms", 0).build();
         index = new ItemIndex(itemRepo);
+        for (TextEmbedder e : embedders) {
+            index.addEmbedder(e);
+        }
         index.activate(this.config);
         assertTrue(index.awaitRebuild(30_000), "rebuild finished");
         assertEquals(n, index.size());
@@ -52,6 +64,12 @@ public final class Fixture implements AutoCloseable {
 
     public TextCandidateSource text() {
         TextCandidateSource s = new TextCandidateSource(index, eventRepo);
+        s.activate(config);
+        return s;
+    }
+
+    public SemanticCandidateSource semantic() {
+        SemanticCandidateSource s = new SemanticCandidateSource(index, eventRepo);
         s.activate(config);
         return s;
     }
