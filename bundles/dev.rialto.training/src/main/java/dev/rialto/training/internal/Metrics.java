@@ -78,6 +78,86 @@ final class Metrics {
         return rank < k ? new double[] {1, 1 / log2(rank + 2)} : new double[] {0, 0};
     }
 
+    /**
+     * HR and NDCG at k of a full ranking: every catalogue item is ranked by score (ties in the order of
+     * {@code tieKeys}, larger first, so ties fall at random but the same way for every scorer of a user).
+     * HR is 1 when at least one positive is in the top k; NDCG uses binary relevance, with the ideal DCG of
+     * {@code min(|positives|, k)} hits.
+     *
+     * @param positives item indices of the positives (distinct)
+     * @return {hit (0 or 1), ndcg}
+     */
+    static double[] fullHitAndNdcg(double[] scores, double[] tieKeys, int[] positives, int k) {
+        int[] top = topK(scores, tieKeys, k);
+        boolean[] isPositive = new boolean[scores.length];
+        for (int p : positives) {
+            isPositive[p] = true;
+        }
+        double dcg = 0;
+        boolean hit = false;
+        for (int r = 0; r < top.length; r++) {
+            if (isPositive[top[r]]) {
+                hit = true;
+                dcg += 1 / log2(r + 2);
+            }
+        }
+        double ideal = 0;
+        for (int r = 0; r < Math.min(positives.length, k); r++) {
+            ideal += 1 / log2(r + 2);
+        }
+        return new double[] {hit ? 1 : 0, ideal == 0 ? 0 : dcg / ideal};
+    }
+
+    /** The indices of the k best items, best first: by score, then by tie key (both larger first). */
+    static int[] topK(double[] scores, double[] tieKeys, int k) {
+        int size = Math.min(k, scores.length);
+        int[] top = new int[size];
+        int filled = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (filled == size && !better(scores, tieKeys, i, top[size - 1])) {
+                continue;
+            }
+            int at = filled < size ? filled++ : size - 1;
+            // Insertion into the small sorted array.
+            while (at > 0 && better(scores, tieKeys, i, top[at - 1])) {
+                top[at] = top[at - 1];
+                at--;
+            }
+            top[at] = i;
+        }
+        return top;
+    }
+
+    private static boolean better(double[] scores, double[] tieKeys, int a, int b) {
+        return scores[a] != scores[b] ? scores[a] > scores[b] : tieKeys[a] > tieKeys[b];
+    }
+
+    /**
+     * Expected calibration error: predictions put in {@code bins} equal-width bins of [0, 1]; the mean over bins,
+     * weighted by their share of rows, of |mean prediction - share of positives|.
+     *
+     * @return NaN for no rows
+     */
+    static double ece(double[] p, boolean[] positive, int bins) {
+        double[] sumP = new double[bins];
+        double[] sumY = new double[bins];
+        int[] count = new int[bins];
+        for (int i = 0; i < p.length; i++) {
+            double q = Math.min(1, Math.max(0, p[i]));
+            int b = Math.min(bins - 1, (int) (q * bins));
+            sumP[b] += q;
+            sumY[b] += positive[i] ? 1 : 0;
+            count[b]++;
+        }
+        double ece = 0;
+        for (int b = 0; b < bins; b++) {
+            if (count[b] > 0) {
+                ece += Math.abs(sumP[b] - sumY[b]) / p.length;
+            }
+        }
+        return p.length == 0 ? Double.NaN : ece;
+    }
+
     private static double log2(double x) {
         return Math.log(x) / Math.log(2);
     }

@@ -50,8 +50,9 @@ final class ModelCard {
                 + " did not touch in the label period");
         training.put("evaluation", "auc and logloss on test rows; hr@10 and ndcg@10: each test positive ranked among"
                 + " the same " + TrainingRun.EVAL_NEGATIVES + " sampled items the user did not touch in the test"
-                + " period (He et al. 2017), averaged per user then over users; the popularity baseline (item events"
-                + " before splitAt) is ranked on the same candidates");
+                + " period (He et al. 2017), averaged per user then over users; hr@10.full and ndcg@10.full rank the"
+                + " whole catalogue; ece in 10 bins; baselines popularity, item-knn and buy-again (events before"
+                + " splitAt) on the same rows and candidates; scored through ONNX Runtime");
         training.put("trainer", "LinearSGDTrainer(LogMulticlass, AdaGrad(1.0, 0.1)), epochs=" + s.epochs()
                 + ", seed=" + s.seed());
         training.put("historyLimit", s.historyLimit());

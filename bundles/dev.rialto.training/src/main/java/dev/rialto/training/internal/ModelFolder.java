@@ -40,8 +40,19 @@ public final class ModelFolder {
      *
      * @param trainedUpTo the card's {@code training.to}, or null when it has none
      */
-    public record Live(String version, Map<String, Double> metrics, Instant trainedUpTo) {
+    public record Live(String version, Map<String, Double> metrics, Instant trainedUpTo, Path folder,
+            Map<?, ?> card) {
+        Live(String version, Map<String, Double> metrics, Instant trainedUpTo) {
+            this(version, metrics, trainedUpTo, null, Map.of());
+        }
+
+        public Path onnx() {
+            return folder == null ? null : folder.resolve(ONNX);
+        }
     }
+
+    /** The registry's rollback marker: a version holding it is not served. */
+    public static final String ROLLED_BACK = "rolled-back";
 
     private final Path dir;
     private final String name;
@@ -56,8 +67,8 @@ public final class ModelFolder {
     }
 
     /**
-     * The greatest version with a readable card whose name and version match its folder, as the registry picks
-     * it. Folders starting with '.' are ignored; cards that do not parse are skipped with a warning.
+     * The greatest version with a readable card whose name and version match its folder and without a
+     * {@value #ROLLED_BACK} marker, as the registry picks it. Folders starting with '.' are ignored; cards that do not parse are skipped with a warning.
      */
     public Optional<Live> live() {
         if (!Files.isDirectory(dir)) {
@@ -88,7 +99,8 @@ public final class ModelFolder {
     @SuppressWarnings("unchecked")
     private Optional<Live> read(Path version) throws IOException {
         Path card = version.resolve(CARD);
-        if (!Files.isRegularFile(card) || !Files.isRegularFile(version.resolve(ONNX))) {
+        if (!Files.isRegularFile(card) || !Files.isRegularFile(version.resolve(ONNX))
+                || Files.exists(version.resolve(ROLLED_BACK))) {
             return Optional.empty();
         }
         Object parsed = Json.parse(Files.readString(card, StandardCharsets.UTF_8));
@@ -115,7 +127,7 @@ public final class ModelFolder {
                 LOG.debug("Model {} version {} has an unreadable training.to", name, folder);
             }
         }
-        return Optional.of(new Live(folder, metrics, to));
+        return Optional.of(new Live(folder, metrics, to, version, map));
     }
 
     /** Creates the hidden {@code .tmp-<version>} folder to write into. */

@@ -21,13 +21,15 @@ public record Settings(Path modelsDir, String modelName, int minEvents, int nega
 
     /** Metrics the trainer computes, so the ones the gate can compare. */
     public static final Set<String> METRICS = Set.of(TrainingRun.AUC, TrainingRun.LOGLOSS, TrainingRun.HR,
-            TrainingRun.NDCG);
+            TrainingRun.NDCG, TrainingRun.HR_FULL, TrainingRun.NDCG_FULL);
+    /** What a model name may be: it is a folder name. */
+    public static final String NAME = "[A-Za-z0-9][A-Za-z0-9_.-]*";
 
     public Settings {
         if (modelsDir == null) {
             throw new IllegalArgumentException("models.dir must be set (or karaf.home must be defined)");
         }
-        if (modelName == null || !modelName.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+        if (modelName == null || !modelName.matches(NAME)) {
             throw new IllegalArgumentException("model.name must be letters, digits, '_', '.' or '-', was '"
                     + modelName + "'");
         }

@@ -5,11 +5,14 @@ import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.models.EvaluationHistory;
+import dev.rialto.api.models.EvaluationReport;
 import dev.rialto.api.models.ModelTrainer;
 import dev.rialto.api.models.TrainingReport;
 import dev.rialto.api.models.TrainingReport.Status;
 import dev.rialto.api.scoring.FeatureExtractor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,10 +39,10 @@ import org.tribuo.ONNXExportable;
  * Trains the ranker from the store, evaluates it on the latest period and writes it to the models folder only
  * when it beats the live model on the configured metric.
  */
-@Component(name = TrainerComponent.PID, configurationPid = TrainerComponent.PID, service = ModelTrainer.class,
-        property = ServiceProperties.BEAN_NAME + "=trainer")
+@Component(name = TrainerComponent.PID, configurationPid = TrainerComponent.PID,
+        service = {ModelTrainer.class, EvaluationHistory.class}, property = ServiceProperties.BEAN_NAME + "=trainer")
 @Designate(ocd = TrainerComponent.Config.class)
-public final class TrainerComponent implements ModelTrainer {
+public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
     public static final String PID = "dev.rialto.training";
     static final String FRAMEWORK = "tribuo 4.3.2 LogisticRegression";
 
@@ -70,7 +73,7 @@ public final class TrainerComponent implements ModelTrainer {
         @AttributeDefinition(name = "Epochs", description = "SGD passes over the training rows.")
         int epochs() default 5;
 
-        @AttributeDefinition(name = "Promotion metric", description = "auc, logloss (lower wins), hr@10 or ndcg@10.")
+        @AttributeDefinition(name = "Promotion metric", description = "auc, logloss (lower wins), hr@10, ndcg@10, hr@10.full or ndcg@10.full.")
         String promote_metric() default "ndcg@10";
 
         @AttributeDefinition(name = "History limit",
@@ -143,8 +146,10 @@ public final class TrainerComponent implements ModelTrainer {
             return report(s, Status.SKIPPED, null, started, null, "a training run is already in progress");
         }
         try {
-            TrainingReport report = run(s, force, started);
+            RunState state = new RunState();
+            TrainingReport report = run(s, force, started, state);
             lastReport = report;
+            keep(s, report, state);
             switch (report.status()) {
                 case PROMOTED, REJECTED -> LOG.info("Model {} training {}: {}", s.modelName(), report.status(),
                         report.message());
@@ -157,7 +162,67 @@ public final class TrainerComponent implements ModelTrainer {
         }
     }
 
-    private TrainingReport run(Settings s, boolean force, Instant started) {
+    /** What a run learned about the live model, for its kept report. */
+    private static final class RunState {
+        TrainingRun.Outcome outcome;
+        String liveVersion;
+        String liveSource;
+        Map<String, Double> liveCard = Map.of();
+    }
+
+    private void keep(Settings s, TrainingReport report, RunState state) {
+        if (report.status() == TrainingReport.Status.SKIPPED) {
+            // The schedule asks every minute; runs that trained nothing would push the real ones out of the log.
+            return;
+        }
+        TrainingRun.Outcome o = state.outcome;
+        Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+        if (o != null) {
+            o.results().forEach((k, v) -> results.put(k, ModelCard.finite(v)));
+        }
+        if (EvaluationReport.LIVE_CARD.equals(state.liveSource)) {
+            results.put(EvaluationReport.LIVE, ModelCard.finite(state.liveCard));
+        }
+        String metric = s.promoteMetric();
+        String winner = null;
+        double best = Double.NaN;
+        // Live first, so that a tie leaves the live model the winner; then the new model, then the baselines.
+        List<String> order = new ArrayList<>();
+        if (results.containsKey(EvaluationReport.LIVE)) {
+            order.add(EvaluationReport.LIVE);
+        }
+        results.keySet().stream().filter(k -> !k.equals(EvaluationReport.LIVE)).forEach(order::add);
+        for (String contender : order) {
+            Double v = results.get(contender).get(metric);
+            if (v != null && (winner == null || (s.higherIsBetter() ? v > best : v < best))) {
+                winner = contender;
+                best = v;
+            }
+        }
+        EvaluationReport evaluation = new EvaluationReport(s.modelName(), report.startedAt(), report.finishedAt(),
+                report.status(), report.version(), state.liveVersion, state.liveSource, metric, winner, results,
+                o == null ? null : o.from(), o == null ? null : o.cutoff(), o == null ? null : o.splitAt(),
+                o == null ? null : o.to(), o == null ? 0 : o.events(), report.trainRows(), report.testRows(),
+                o == null ? 0 : o.evalUsers(), o == null ? 0 : o.fullRankUsers(), report.message());
+        try {
+            new EvaluationLog(s.modelsDir(), s.modelName()).write(evaluation);
+        } catch (RuntimeException e) {
+            LOG.warn("Model {}: the evaluation report could not be kept: {}", s.modelName(), e.getMessage());
+        }
+    }
+
+    @Override
+    public List<EvaluationReport> evaluations(String modelName, int limit) {
+        if (modelName == null || !modelName.matches(Settings.NAME)) {
+            throw new IllegalArgumentException("not a model name: '" + modelName + "'");
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+        return new EvaluationLog(settings.modelsDir(), modelName).list(Math.min(limit, EvaluationLog.KEEP));
+    }
+
+    private TrainingReport run(Settings s, boolean force, Instant started, RunState state) {
         ModelFolder folder = new ModelFolder(s.modelsDir(), s.modelName());
         Path tmp = null;
         try {
@@ -182,14 +247,35 @@ public final class TrainerComponent implements ModelTrainer {
                 return report(s, Status.SKIPPED, null, started, null,
                         "only " + events.size() + " events are stored; min.events is " + s.minEvents());
             }
+            LiveContender liveContender = null;
+            String liveProblem = null;
+            if (live.isPresent()) {
+                state.liveVersion = live.get().version();
+                state.liveCard = live.get().metrics();
+                try {
+                    liveContender = LiveContender.of(live.get(), s.historyLimit());
+                } catch (RuntimeException e) {
+                    liveProblem = "the live version " + live.get().version() + " cannot be scored on this split: "
+                            + e.getMessage();
+                    LOG.warn("Model {}: {}", s.modelName(), liveProblem);
+                }
+            }
             TrainingRun.Outcome outcome;
             try {
-                outcome = new TrainingRun(s, extractor, items, events).run();
+                outcome = new TrainingRun(s, extractor, items, events, liveContender).run();
             } catch (TrainingRun.NotEnoughData e) {
                 return report(s, Status.SKIPPED, null, started, null, e.getMessage());
             }
             lastDataTo = outcome.to();
             lastOutcome = outcome;
+            state.outcome = outcome;
+            if (liveProblem == null) {
+                liveProblem = outcome.liveNote();
+            }
+            Map<String, Double> measuredLive = outcome.results().get(EvaluationReport.LIVE);
+            if (live.isPresent()) {
+                state.liveSource = measuredLive != null ? EvaluationReport.LIVE_MEASURED : EvaluationReport.LIVE_CARD;
+            }
 
             String metric = s.promoteMetric();
             Double mine = outcome.metrics().get(metric);
@@ -197,19 +283,32 @@ public final class TrainerComponent implements ModelTrainer {
                 return report(s, Status.REJECTED, outcome, started, null,
                         "the new model's " + metric + " is undefined on the test period");
             }
+            Double theirs = null;
+            String source = "";
             if (live.isPresent()) {
-                Double theirs = live.get().metrics().get(metric);
+                Double measured = measuredLive == null ? null : measuredLive.get(metric);
+                if (measured != null && Double.isFinite(measured)) {
+                    theirs = measured;
+                    source = " measured now on the same split";
+                } else {
+                    theirs = live.get().metrics().get(metric);
+                    source = " from its card, another split"
+                            + (liveProblem == null ? "" : "; " + liveProblem);
+                }
                 if (theirs == null) {
                     return report(s, Status.REJECTED, outcome, started, null, "the live version "
-                            + live.get().version() + " has no " + metric + " on its card, so the gate cannot compare;"
-                            + " new " + metric + "=" + round(mine));
+                            + live.get().version() + " has no " + metric + " (" + liveProblem + ") and none on its"
+                            + " card, so the gate cannot compare; new " + metric + "=" + round(mine));
                 }
                 boolean better = s.higherIsBetter() ? mine > theirs : mine < theirs;
                 if (!better) {
                     return report(s, Status.REJECTED, outcome, started, null, metric + " " + round(mine)
-                            + " does not beat the live version " + live.get().version() + " (" + round(theirs) + ")");
+                            + " does not beat the live version " + live.get().version() + " (" + round(theirs)
+                            + source + "); " + baselineSummary(outcome, metric));
                 }
             }
+            Double liveMetric = theirs;
+            String liveSource = source;
 
             Instant created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             if (live.isPresent()) {
@@ -221,15 +320,15 @@ public final class TrainerComponent implements ModelTrainer {
             }
             String version = ModelFolder.VERSION.format(created);
             tmp = folder.begin(version);
-            ((ONNXExportable) outcome.model()).saveONNXModel("dev.rialto", created.toEpochMilli(),
-                    tmp.resolve(ModelFolder.ONNX));
+            Files.write(tmp.resolve(ModelFolder.ONNX), ((ONNXExportable) outcome.model())
+                    .exportONNXModel("dev.rialto", created.toEpochMilli()).toByteArray());
             folder.writeCard(tmp, ModelCard.of(s, version, created, outcome));
             folder.commit(tmp, version);
             tmp = null;
             String why = live.map(l -> metric + " " + round(mine) + " beats the live version " + l.version() + " ("
-                    + round(l.metrics().get(metric)) + ")").orElse("no live model; " + metric + "=" + round(mine));
+                    + round(liveMetric) + liveSource + ")").orElse("no live model; " + metric + "=" + round(mine));
             return report(s, Status.PROMOTED, outcome, started, version, "version " + version + " written: " + why
-                    + "; popularity " + metricOfBaseline(outcome, metric));
+                    + "; " + baselineSummary(outcome, metric));
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.warn("Model {} training failed", s.modelName(), e);
             return report(s, Status.FAILED, null, started, null, e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -240,9 +339,13 @@ public final class TrainerComponent implements ModelTrainer {
         }
     }
 
-    private static String metricOfBaseline(TrainingRun.Outcome outcome, String metric) {
-        Double b = outcome.baselines().get(TrainingRun.POPULARITY + metric);
-        return metric + "=" + (b == null ? "n/a" : round(b));
+    private static String baselineSummary(TrainingRun.Outcome outcome, String metric) {
+        StringBuilder out = new StringBuilder("baselines " + metric + ":");
+        for (String b : List.of(EvaluationReport.POPULARITY, EvaluationReport.ITEM_KNN, EvaluationReport.BUY_AGAIN)) {
+            Double v = outcome.baselines().get(b + "." + metric);
+            out.append(' ').append(b).append(' ').append(v == null || !Double.isFinite(v) ? "n/a" : round(v));
+        }
+        return out.toString();
     }
 
     private static Instant versionTime(String version) {

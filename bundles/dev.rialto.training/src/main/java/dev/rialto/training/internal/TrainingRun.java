@@ -3,6 +3,7 @@ package dev.rialto.training.internal;
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.models.EvaluationReport;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import java.nio.FloatBuffer;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.tribuo.Example;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.MutableDataset;
+import org.tribuo.ONNXExportable;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -66,6 +68,14 @@ public final class TrainingRun {
     static final int K = 10;
     /** Bounds evaluation cost on large stores; users are sampled with the run's seed. */
     static final int MAX_EVAL_USERS = 5000;
+    /** Users ranked against the whole catalogue (a subset of the sampled-protocol users). */
+    static final int MAX_FULL_RANK_USERS = 2000;
+    /** Neighbours kept per item by the item-kNN baseline. */
+    static final int KNN_NEIGHBOURS = 100;
+    static final String HR_FULL = "hr@10.full";
+    static final String NDCG_FULL = "ndcg@10.full";
+    static final String ECE = "ece";
+    static final int ECE_BINS = 10;
     /** Rows kept in the outcome for checks (ONNX against Tribuo). */
     static final int SAMPLE_ROWS = 500;
 
@@ -93,12 +103,13 @@ public final class TrainingRun {
     public record Outcome(LinearSGDModel model, List<String> onnxFeatures, int positiveIndex, int labelCount,
             Map<String, Double> metrics, Map<String, Double> baselines, long trainRows, long testRows, long events,
             Instant from, Instant to, Instant cutoff, Instant splitAt, int evalUsers, List<String> extractorFeatures,
-            List<float[]> sampleRows) {
+            List<float[]> sampleRows, Map<String, Map<String, Double>> results, String liveNote, int fullRankUsers) {
     }
 
-    private record Rows(List<float[]> x, List<Boolean> y, List<Float> w, List<String> items) {
+    /** Rows are appended user by user: {@code users} holds each row's user. */
+    private record Rows(List<float[]> x, List<Boolean> y, List<Float> w, List<String> items, List<String> users) {
         Rows() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -111,11 +122,21 @@ public final class TrainingRun {
     private final List<String> features;
     private final String[] featureArray;
     private final Map<String, List<Event>> byUser = new TreeMap<>();
+    private final LiveContender live;
+    /** Why the live model was not scored, or null. */
+    private String liveNote;
+
+    public TrainingRun(Settings settings, FeatureExtractor extractor, Map<String, Item> items, List<Event> events) {
+        this(settings, extractor, items, events, null);
+    }
 
     /**
      * @param events every stored event; sorted here by time (stable) in case a store returns them out of order
+     * @param live   the live model to score on the same split, or null
      */
-    public TrainingRun(Settings settings, FeatureExtractor extractor, Map<String, Item> items, List<Event> events) {
+    TrainingRun(Settings settings, FeatureExtractor extractor, Map<String, Item> items, List<Event> events,
+            LiveContender live) {
+        this.live = live;
         this.settings = settings;
         this.extractor = extractor;
         this.items = items;
@@ -179,27 +200,48 @@ public final class TrainingRun {
             throw new IllegalStateException("the model has no label \"1\"");
         }
 
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        Map<String, Double> baselines = new LinkedHashMap<>();
+        byte[] onnx = ((ONNXExportable) model).exportONNXModel("dev.rialto", 0).toByteArray();
         long[] popularity = popularity(split);
-        boolean[] testLabels = toBooleans(test.y());
-        double[] p = predict(model, test.x());
-        metrics.put(AUC, Metrics.auc(p, testLabels));
-        metrics.put(LOGLOSS, Metrics.logLoss(p, testLabels));
-        int evalUsers = rank(model, testSnapshot, splitAt, testPositives, popularity, random, metrics, baselines);
-        double[] popularityOfRows = new double[test.items().size()];
-        for (int i = 0; i < popularityOfRows.length; i++) {
-            popularityOfRows[i] = popularity[itemIndex.get(test.items().get(i))];
+        Evaluation evaluation = new Evaluation(testSnapshot, splitAt, split, testPositives, popularity, test);
+        Map<String, Map<String, Double>> results;
+        try (OnnxModel candidate = new OnnxModel(onnx, "input", onnxFeatures, "output", positiveIndex, features);
+                OnnxModel liveModel = openLive()) {
+            evaluation.addModel(EvaluationReport.MODEL, candidate, settings.historyLimit());
+            if (liveModel != null) {
+                evaluation.addModel(EvaluationReport.LIVE, liveModel, live.historyLimit());
+            }
+            results = evaluation.run(random);
         }
-        baselines.put(POPULARITY + AUC, Metrics.auc(popularityOfRows, testLabels));
         long t3 = System.nanoTime();
-        LOG.debug("Model {}: dataset {} ms, fit {} ms, evaluation {} ms", settings.modelName(), (t1 - t0) / 1_000_000,
-                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+        LOG.debug("Model {}: dataset {} ms, fit {} ms, evaluation {} ms ({} users sampled, {} full ranking)",
+                settings.modelName(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+                evaluation.evaluated, evaluation.fullEvaluated);
 
+        Map<String, Double> metrics = results.get(EvaluationReport.MODEL);
+        Map<String, Double> baselines = new LinkedHashMap<>();
+        for (String b : List.of(EvaluationReport.POPULARITY, EvaluationReport.ITEM_KNN, EvaluationReport.BUY_AGAIN)) {
+            results.get(b).forEach((k, v) -> baselines.put(b + "." + k, v));
+        }
         List<float[]> sample = List.copyOf(test.x().subList(0, Math.min(SAMPLE_ROWS, test.x().size())));
         return new Outcome(model, List.copyOf(onnxFeatures), positiveIndex, model.getOutputIDInfo().size(),
                 metrics, baselines, train.x().size(), test.x().size(), n, events.get(0).timestamp(),
-                events.get(n - 1).timestamp(), cutoff, splitAt, evalUsers, features, sample);
+                events.get(n - 1).timestamp(), cutoff, splitAt, evaluation.evaluated, features, sample, results,
+                liveNote, evaluation.fullEvaluated);
+    }
+
+    /** The live model in ONNX Runtime, or null (with {@link #liveNote} saying why) when it cannot be scored. */
+    private OnnxModel openLive() {
+        if (live == null) {
+            return null;
+        }
+        try {
+            return new OnnxModel(live.onnx(), live.input(), live.features(), live.output(), live.positiveIndex(),
+                    features);
+        } catch (RuntimeException | LinkageError e) {
+            liveNote = "the live version " + live.version() + " cannot be scored on this split: " + e.getMessage();
+            LOG.warn("Model {}: {}", settings.modelName(), liveNote);
+            return null;
+        }
     }
 
     /** The index of the first event at the timestamp found at quantile q, so equal timestamps stay together. */
@@ -229,7 +271,7 @@ public final class TrainingRun {
     }
 
     /** The user's events before the time, newest first, at most history.limit of them, as serving sees them. */
-    private List<Event> history(String user, Instant before) {
+    private List<Event> history(String user, Instant before, int limit) {
         List<Event> all = byUser.getOrDefault(user, List.of());
         int end = 0;
         int lo = 0;
@@ -243,8 +285,8 @@ public final class TrainingRun {
             }
         }
         end = lo;
-        List<Event> out = new ArrayList<>(Math.min(end, settings.historyLimit()));
-        for (int i = end - 1; i >= 0 && out.size() < settings.historyLimit(); i--) {
+        List<Event> out = new ArrayList<>(Math.min(end, limit));
+        for (int i = end - 1; i >= 0 && out.size() < limit; i--) {
             out.add(all.get(i));
         }
         return out;
@@ -259,13 +301,14 @@ public final class TrainingRun {
                     random);
             List<String> ids = new ArrayList<>(pos.keySet());
             ids.addAll(negatives);
-            float[][] x = extract(snapshot, history(user.getKey(), before), ids);
+            float[][] x = extract(snapshot, history(user.getKey(), before, settings.historyLimit()), ids);
             for (int i = 0; i < ids.size(); i++) {
                 boolean positive = i < pos.size();
                 rows.x().add(x[i]);
                 rows.y().add(positive);
                 rows.w().add(positive ? pos.get(ids.get(i)) : 1f);
                 rows.items().add(ids.get(i));
+                rows.users().add(user.getKey());
             }
         }
         return rows;
@@ -369,72 +412,226 @@ public final class TrainingRun {
         return counts;
     }
 
-    /**
-     * HR@10 and NDCG@10 of the model and of popularity on the same candidates, the protocol of He et al. (2017):
-     * each test positive of an evaluated user is ranked among the same 100 items sampled uniformly from those
-     * the user did not touch in the test period. Averaged per user, then over users, so heavy users do not
-     * dominate.
-     *
-     * @return the number of users evaluated
-     */
-    private int rank(LinearSGDModel model, FeatureSnapshot snapshot, Instant splitAt,
-            Map<String, Map<String, Float>> positives, long[] popularity, SplittableRandom random,
-            Map<String, Double> metrics, Map<String, Double> baselines) {
-        List<String> users = new ArrayList<>(positives.keySet());
-        if (users.size() > MAX_EVAL_USERS) {
-            for (int i = 0; i < MAX_EVAL_USERS; i++) {
-                int j = i + random.nextInt(users.size() - i);
-                String t = users.get(j);
-                users.set(j, users.get(i));
-                users.set(i, t);
-            }
-            users = new ArrayList<>(users.subList(0, MAX_EVAL_USERS));
-        }
-        double[] sums = new double[4];
-        int evaluated = 0;
-        for (String user : users) {
-            Set<String> pos = positives.get(user).keySet();
-            List<String> negatives = sampleNegatives(pos, EVAL_NEGATIVES, random);
-            if (negatives.isEmpty()) {
-                continue;
-            }
-            List<String> ids = new ArrayList<>(pos);
-            ids.addAll(negatives);
-            double[] modelScores = predict(model, Arrays.asList(extract(snapshot, history(user, splitAt), ids)));
-            double[] popScores = new double[ids.size()];
-            for (int i = 0; i < ids.size(); i++) {
-                popScores[i] = popularity[itemIndex.get(ids.get(i))];
-            }
-            int p = pos.size();
-            double[] modelNeg = Arrays.copyOfRange(modelScores, p, ids.size());
-            double[] popNeg = Arrays.copyOfRange(popScores, p, ids.size());
-            double[] user4 = new double[4];
-            for (int i = 0; i < p; i++) {
-                double[] m = Metrics.hitAndNdcg(modelScores[i], modelNeg, K, random);
-                double[] b = Metrics.hitAndNdcg(popScores[i], popNeg, K, random);
-                user4[0] += m[0];
-                user4[1] += m[1];
-                user4[2] += b[0];
-                user4[3] += b[1];
-            }
-            for (int i = 0; i < 4; i++) {
-                sums[i] += user4[i] / p;
-            }
-            evaluated++;
-        }
-        int u = Math.max(1, evaluated);
-        metrics.put(HR, evaluated == 0 ? Double.NaN : sums[0] / u);
-        metrics.put(NDCG, evaluated == 0 ? Double.NaN : sums[1] / u);
-        baselines.put(POPULARITY + HR, evaluated == 0 ? Double.NaN : sums[2] / u);
-        baselines.put(POPULARITY + NDCG, evaluated == 0 ? Double.NaN : sums[3] / u);
-        return evaluated;
-    }
-
     private static boolean[] toBooleans(List<Boolean> list) {
         boolean[] out = new boolean[list.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = list.get(i);
         }
         return out;
+    }
+
+    /**
+     * Scores every contender on the same test period: the ONNX models (the new one and the live one) through
+     * the extractor, the baselines from the events before the split. Each contender sees the same test rows,
+     * the same sampled candidates and the same tie-breaking per user.
+     */
+    private final class Evaluation {
+        private record Contender(String name, OnnxModel model, int historyLimit) {
+        }
+
+        private final FeatureSnapshot snapshot;
+        private final Instant splitAt;
+        private final Map<String, Map<String, Float>> positives;
+        private final long[] popularity;
+        private final Rows test;
+        private final List<Contender> models = new ArrayList<>();
+        private final Map<String, Map<Integer, Double>> userWeights = new HashMap<>();
+        private final Baselines.ItemKnn knn;
+        int evaluated;
+        int fullEvaluated;
+        long extractNanos;
+        long scoreNanos;
+
+        Evaluation(FeatureSnapshot snapshot, Instant splitAt, int split, Map<String, Map<String, Float>> positives,
+                long[] popularity, Rows test) {
+            this.snapshot = snapshot;
+            this.splitAt = splitAt;
+            this.positives = positives;
+            this.popularity = popularity;
+            this.test = test;
+            for (Event e : events.subList(0, split)) {
+                Float w = WEIGHTS.get(e.type());
+                Integer at = w == null || e.itemId() == null ? null : itemIndex.get(e.itemId());
+                if (at != null) {
+                    userWeights.computeIfAbsent(e.userId(), u -> new LinkedHashMap<>()).merge(at, (double) w,
+                            Double::sum);
+                }
+            }
+            int[][] userItems = userWeights.values().stream()
+                    .map(m -> m.keySet().stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+            this.knn = new Baselines.ItemKnn(userItems, itemIds.length, KNN_NEIGHBOURS);
+        }
+
+        void addModel(String name, OnnxModel model, int historyLimit) {
+            models.add(new Contender(name, model, historyLimit));
+        }
+
+        /** Every baseline's score of every catalogue item for a user, in the order popularity, kNN, buy again. */
+        private double[][] baselineScores(String user) {
+            Map<Integer, Double> own = userWeights.getOrDefault(user, Map.of());
+            double[] weights = new double[itemIds.length];
+            own.forEach((i, w) -> weights[i] = w);
+            int[] history = own.keySet().stream().mapToInt(Integer::intValue).toArray();
+            return new double[][] {Baselines.popularity(popularity), knn.scores(history),
+                Baselines.buyAgain(weights, popularity)};
+        }
+
+        private final List<String> baselineNames = List.of(EvaluationReport.POPULARITY, EvaluationReport.ITEM_KNN,
+                EvaluationReport.BUY_AGAIN);
+
+        Map<String, Map<String, Double>> run(SplittableRandom random) {
+            Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+            boolean[] labels = toBooleans(test.y());
+            for (Contender c : models) {
+                double[] p = c.model().score(c.historyLimit() == settings.historyLimit() ? test.x()
+                        : reextract(c.historyLimit()));
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put(AUC, Metrics.auc(p, labels));
+                m.put(LOGLOSS, Metrics.logLoss(p, labels));
+                m.put(ECE, Metrics.ece(p, labels, ECE_BINS));
+                out.put(c.name(), m);
+            }
+            // Baselines are rankers, not probabilities: AUC only.
+            double[][] rowScores = new double[baselineNames.size()][test.users().size()];
+            String current = null;
+            double[][] scores = null;
+            for (int r = 0; r < test.users().size(); r++) {
+                if (!test.users().get(r).equals(current)) {
+                    current = test.users().get(r);
+                    scores = baselineScores(current);
+                }
+                int item = itemIndex.get(test.items().get(r));
+                for (int b = 0; b < baselineNames.size(); b++) {
+                    rowScores[b][r] = scores[b][item];
+                }
+            }
+            for (int b = 0; b < baselineNames.size(); b++) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                m.put(AUC, Metrics.auc(rowScores[b], labels));
+                out.put(baselineNames.get(b), m);
+            }
+            long t = System.nanoTime();
+            rank(random, out);
+            LOG.debug("Ranking {} ms, of which full-ranking extraction {} ms and its ONNX scoring {} ms",
+                    (System.nanoTime() - t) / 1_000_000, extractNanos / 1_000_000, scoreNanos / 1_000_000);
+            return out;
+        }
+
+        /** The test rows again, with another history length (the live model's card may say another one). */
+        private List<float[]> reextract(int limit) {
+            List<float[]> out = new ArrayList<>(test.x().size());
+            int r = 0;
+            while (r < test.users().size()) {
+                String user = test.users().get(r);
+                int end = r;
+                while (end < test.users().size() && test.users().get(end).equals(user)) {
+                    end++;
+                }
+                out.addAll(Arrays.asList(extract(snapshot, history(user, splitAt, limit),
+                        test.items().subList(r, end))));
+                r = end;
+            }
+            return out;
+        }
+
+        /**
+         * HR@10 and NDCG@10, sampled (He et al. 2017: each test positive among the same 100 items the user did
+         * not touch in the test period) and full (every catalogue item ranked; items the user touched before
+         * stay in, so repeat purchases count). Averaged per user, then over users.
+         */
+        private void rank(SplittableRandom random, Map<String, Map<String, Double>> out) {
+            List<String> users = new ArrayList<>(positives.keySet());
+            for (int i = 0; i < users.size(); i++) {
+                int j = i + random.nextInt(users.size() - i);
+                String t = users.get(j);
+                users.set(j, users.get(i));
+                users.set(i, t);
+            }
+            users = users.subList(0, Math.min(MAX_EVAL_USERS, users.size()));
+            List<String> names = new ArrayList<>();
+            models.forEach(c -> names.add(c.name()));
+            names.addAll(baselineNames);
+            int contenders = names.size();
+            double[][] sums = new double[contenders][4];
+            List<String> catalogue = Arrays.asList(itemIds);
+            for (int u = 0; u < users.size(); u++) {
+                String user = users.get(u);
+                Set<String> pos = positives.get(user).keySet();
+                List<String> negatives = sampleNegatives(pos, EVAL_NEGATIVES, random);
+                if (negatives.isEmpty()) {
+                    continue;
+                }
+                List<String> ids = new ArrayList<>(pos);
+                ids.addAll(negatives);
+                int p = pos.size();
+                double[][] sampled = new double[contenders][];
+                Map<Integer, List<float[]>> rows = new HashMap<>();
+                for (int c = 0; c < models.size(); c++) {
+                    Contender m = models.get(c);
+                    sampled[c] = m.model().score(rows.computeIfAbsent(m.historyLimit(),
+                            l -> Arrays.asList(extract(snapshot, history(user, splitAt, l), ids))));
+                }
+                double[][] base = baselineScores(user);
+                for (int b = 0; b < base.length; b++) {
+                    double[] s = new double[ids.size()];
+                    for (int i = 0; i < s.length; i++) {
+                        s[i] = base[b][itemIndex.get(ids.get(i))];
+                    }
+                    sampled[models.size() + b] = s;
+                }
+                long userSeed = settings.seed() * 1_000_003L + u;
+                for (int c = 0; c < contenders; c++) {
+                    // The same tie-breaking stream for every contender of this user.
+                    SplittableRandom ties = new SplittableRandom(userSeed);
+                    double[] neg = Arrays.copyOfRange(sampled[c], p, ids.size());
+                    double hr = 0;
+                    double ndcg = 0;
+                    for (int i = 0; i < p; i++) {
+                        double[] hn = Metrics.hitAndNdcg(sampled[c][i], neg, K, ties);
+                        hr += hn[0];
+                        ndcg += hn[1];
+                    }
+                    sums[c][0] += hr / p;
+                    sums[c][1] += ndcg / p;
+                }
+                evaluated++;
+
+                if (fullEvaluated >= MAX_FULL_RANK_USERS) {
+                    continue;
+                }
+                double[][] full = new double[contenders][];
+                Map<Integer, List<float[]>> allRows = new HashMap<>();
+                for (int c = 0; c < models.size(); c++) {
+                    Contender m = models.get(c);
+                    long a = System.nanoTime();
+                    List<float[]> x = allRows.computeIfAbsent(m.historyLimit(),
+                            l -> Arrays.asList(extract(snapshot, history(user, splitAt, l), catalogue)));
+                    long b = System.nanoTime();
+                    full[c] = m.model().score(x);
+                    extractNanos += b - a;
+                    scoreNanos += System.nanoTime() - b;
+                }
+                System.arraycopy(base, 0, full, models.size(), base.length);
+                SplittableRandom keys = new SplittableRandom(userSeed);
+                double[] tieKeys = new double[itemIds.length];
+                for (int i = 0; i < tieKeys.length; i++) {
+                    tieKeys[i] = keys.nextDouble();
+                }
+                int[] positiveIndices = pos.stream().mapToInt(itemIndex::get).toArray();
+                for (int c = 0; c < contenders; c++) {
+                    double[] hn = Metrics.fullHitAndNdcg(full[c], tieKeys, positiveIndices, K);
+                    sums[c][2] += hn[0];
+                    sums[c][3] += hn[1];
+                }
+                fullEvaluated++;
+            }
+            for (int c = 0; c < contenders; c++) {
+                Map<String, Double> m = out.get(names.get(c));
+                m.put(HR, evaluated == 0 ? Double.NaN : sums[c][0] / evaluated);
+                m.put(NDCG, evaluated == 0 ? Double.NaN : sums[c][1] / evaluated);
+                m.put(HR_FULL, fullEvaluated == 0 ? Double.NaN : sums[c][2] / fullEvaluated);
+                m.put(NDCG_FULL, fullEvaluated == 0 ? Double.NaN : sums[c][3] / fullEvaluated);
+            }
+        }
     }
 }

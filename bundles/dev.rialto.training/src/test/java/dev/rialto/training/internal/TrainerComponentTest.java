@@ -63,7 +63,8 @@ class TrainerComponentTest {
             return Set.of();
         }
         try (Stream<Path> list = Files.list(dir)) {
-            return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+            return list.map(p -> p.getFileName().toString()).filter(n -> !n.equals(EvaluationLog.FOLDER))
+                    .collect(Collectors.toSet());
         }
     }
 
