@@ -38,15 +38,25 @@ public final class Http {
 
     /** GET {@code path} on the server; {@code user} null means no credentials. */
     public static Answer get(String path, String user, String password) {
-        return call("GET", path, null, user, password);
+        return call("GET", path, null, user, password, null);
     }
 
     /** POST a JSON body to {@code path}. */
     public static Answer post(String path, String json, String user, String password) {
-        return call("POST", path, json, user, password);
+        return call("POST", path, json, user, password, null);
     }
 
-    private static Answer call(String method, String path, String json, String user, String password) {
+    /** POST a JSON body to {@code path} with a web-shop API key instead of a login. */
+    public static Answer postWithKey(String path, String json, String key) {
+        return call("POST", path, json, null, null, key);
+    }
+
+    /** GET with a web-shop API key instead of a login. */
+    public static Answer getWithKey(String path, String key) {
+        return call("GET", path, null, null, null, key);
+    }
+
+    private static Answer call(String method, String path, String json, String user, String password, String key) {
         try {
             HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port() + path)
                     .openConnection();
@@ -57,6 +67,9 @@ public final class Http {
                 String token = Base64.getEncoder()
                         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
                 connection.setRequestProperty("Authorization", "Basic " + token);
+            }
+            if (key != null) {
+                connection.setRequestProperty("X-Rialto-Key", key);
             }
             if (json != null) {
                 connection.setDoOutput(true);

@@ -19,6 +19,9 @@ import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
 /** The options every suite boots the built distribution with. */
 public final class RialtoOptions {
 
+    /** The web-shop API key the suites use; only its SHA-256 goes into the configuration. */
+    public static final String COLLECTOR_KEY = "it-collector-key-5f1c0b2e9a";
+
     private RialtoOptions() {
     }
 
@@ -40,7 +43,22 @@ public final class RialtoOptions {
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort",
                     Integer.toString(freePort())),
             systemProperty("rialto.it.http.port").value(Integer.toString(http)),
+            editConfigurationFilePut("etc/dev.rialto.rest.cfg", "api.keys", "itest:" + sha256(COLLECTOR_KEY)),
         };
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (byte b : digest) {
+                hex.append(String.format("%02x", b));
+            }
+            return hex.toString();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static int freePort() {
