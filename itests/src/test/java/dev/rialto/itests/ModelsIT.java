@@ -12,6 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.apache.karaf.shell.api.console.SessionFactory;
@@ -24,7 +30,10 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerSuite;
 import org.ops4j.pax.exam.util.Filter;
 
-/** Models: a version dropped into models/ goes live, scores over REST, rollback from the console and REST. */
+/**
+ * Models: a version dropped into models/ goes live under a steady load of requests with none failing; scores over
+ * REST; rollback from the console.
+ */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerSuite.class)
 public class ModelsIT {
@@ -60,11 +69,45 @@ public class ModelsIT {
             Files.copy(models.resolve(trained.version()).resolve("model.onnx"), temp.resolve("model.onnx"));
             Files.writeString(temp.resolve("model.json"), Files.readString(
                     models.resolve(trained.version()).resolve("model.json")).replace(trained.version(), DROPPED));
-            Files.move(temp, dropped);
-            Await.until("the dropped version live", Duration.ofSeconds(60), () -> scorer.activeModel()
-                    .filter(m -> m.version().equals(DROPPED)).orElse(null));
-
+            // A steady load of recommendation requests across the swap: not one may fail.
             String password = Support.adminPassword();
+            AtomicBoolean loading = new AtomicBoolean(true);
+            List<String> failures = new CopyOnWriteArrayList<>();
+            Set<String> servedBy = ConcurrentHashMap.newKeySet();
+            AtomicInteger requests = new AtomicInteger();
+            Thread load = new Thread(() -> {
+                int user = 0;
+                while (loading.get()) {
+                    user = user % 1000 + 1;
+                    Http.Answer answer = Http.get(String.format("/api/v1/recommendations?user=u%04d&n=10", user),
+                            "admin", password);
+                    requests.incrementAndGet();
+                    if (answer.status != 200) {
+                        failures.add(answer.toString());
+                    } else {
+                        try {
+                            servedBy.add(JSON.readTree(answer.body).get("model").asText());
+                        } catch (Exception e) {
+                            failures.add("unreadable: " + answer.body);
+                        }
+                    }
+                }
+            }, "it-recommendation-load");
+            load.start();
+            try {
+                Thread.sleep(1_000);
+                Files.move(temp, dropped);
+                Await.until("the dropped version live", Duration.ofSeconds(60), () -> scorer.activeModel()
+                        .filter(m -> m.version().equals(DROPPED)).orElse(null));
+                Thread.sleep(1_000);
+            } finally {
+                loading.set(false);
+                load.join(30_000);
+            }
+            assertEquals("failed requests during the swap", List.of(), failures);
+            assertTrue(servedBy + " after " + requests.get() + " requests", servedBy.containsAll(List.of(
+                    trained.name() + "@" + trained.version(), trained.name() + "@" + DROPPED)));
+
             JsonNode list = JSON.readTree(Http.get("/api/v1/models", "admin", password).body);
             assertTrue(list.toString(), list.get("models").size() >= 2);
             for (JsonNode model : list.get("models")) {
