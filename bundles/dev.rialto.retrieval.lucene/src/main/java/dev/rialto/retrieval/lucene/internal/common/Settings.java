@@ -45,6 +45,20 @@ public final class Settings {
         return out;
     }
 
+    /** Parses {@code a=50,b=20} into positive whole numbers by name. Blank gives an empty map. */
+    public static Map<String, Integer> counts(String value, String property) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : weights(value, property).entrySet()) {
+            double v = e.getValue();
+            if (v < 1 || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(property + ": '" + e.getKey()
+                        + "' must be a positive whole number, was " + v);
+            }
+            out.put(e.getKey(), (int) v);
+        }
+        return out;
+    }
+
     /** Parses {@code view=1,add_to_cart=3} into weights per event type; unlisted types weigh 0. */
     public static Map<EventType, Double> eventWeights(String value, String property) {
         Map<EventType, Double> out = new EnumMap<>(EventType.class);

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.time.Clock;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
@@ -62,7 +63,11 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
@@ -119,13 +124,19 @@ public final class ItemIndex implements ItemChangeListener {
     public static final String F_TITLE_DV = "title_dv";
     /** The model whose vector the item has (keyword and doc values); absent when it has none. */
     public static final String F_VEC_MODEL = "vec_model";
+    /**
+     * When the item was first indexed (epoch millis; doc values and stored); kept when the item is updated, so
+     * new-arrivals can sort on it.
+     */
+    public static final String F_FIRST_SEEN = "first_seen";
     /** Prefix of the vector field of each model: {@code vec_minilm}, {@code vec_bge-small-zh}. */
     public static final String VEC_PREFIX = "vec_";
 
     private static final Logger LOG = LoggerFactory.getLogger(ItemIndex.class);
 
     @ObjectClassDefinition(name = "Rialto Lucene retrieval",
-            description = "Item index, candidate sources (text, popular, popular-in-category) and the recommender.")
+            description = "Item index, candidate sources (text, semantic, popular, popular-in-category, co-visitation, "
+                    + "trending, new-arrivals) and the recommender.")
     public @interface Config {
         @AttributeDefinition(name = "Index directory", required = false,
                 description = "Where the Lucene index lives. Empty: ${karaf.data}/rialto/index.")
@@ -188,12 +199,57 @@ public final class ItemIndex implements ItemChangeListener {
                 description = "How many of the user's top categories popular-in-category uses.")
         int popular_category_top() default 3;
 
+        @AttributeDefinition(name = "Co-visitation weights",
+                description = "Weight of each event type in co-visitation; a pair counts the weaker of its two.")
+        String covisit_weights() default "view=1,click=1,add_to_cart=3,purchase=5";
+
+        @AttributeDefinition(name = "Co-visitation session (minutes)",
+                description = "Events of one user this close in time count as visited together.")
+        int covisit_session_minutes() default 30;
+
+        @AttributeDefinition(name = "Co-visitation half-life (days)")
+        double covisit_half_life_days() default 30;
+
+        @AttributeDefinition(name = "Co-visitation neighbours",
+                description = "Neighbours kept per item (the strongest), bounding memory.")
+        int covisit_neighbours() default 50;
+
+        @AttributeDefinition(name = "Co-visitation seeds",
+                description = "How many of the user's recent items the co-visitation source starts from.")
+        int covisit_seeds() default 10;
+
+        @AttributeDefinition(name = "Co-visitation excludes seen items",
+                description = "The co-visitation source leaves out the user's recent items themselves.")
+        boolean covisit_exclude_seen() default true;
+
+        @AttributeDefinition(name = "Trending window (days)",
+                description = "Half-life of the short-term popularity that trending compares with the baseline.")
+        double trending_window_days() default 3;
+
+        @AttributeDefinition(name = "Trending baseline (days)",
+                description = "Half-life of the long-term popularity that trending compares against.")
+        double trending_baseline_days() default 30;
+
+        @AttributeDefinition(name = "Trending smoothing",
+                description = "Pseudo-count added to both rates, so that items with few events do not win.")
+        double trending_smoothing() default 5;
+
+        @AttributeDefinition(name = "New arrivals by category",
+                description = "For users with history, new arrivals come from their top categories first.")
+        boolean new_arrivals_by_category() default true;
+
         @AttributeDefinition(name = "Candidates per source")
         int candidates_per_source() default 200;
 
         @AttributeDefinition(name = "Source weights",
                 description = "RRF weight per source name; unlisted sources weigh 1.0.")
-        String source_weights() default "text=1.0,semantic=1.0,popular=0.5,popular-in-category=0.7";
+        String source_weights() default "text=1.0,semantic=1.0,popular=0.5,popular-in-category=0.7,"
+                + "co-visitation=1.0,trending=0.4,new-arrivals=0.3";
+
+        @AttributeDefinition(name = "Source quotas", required = false,
+                description = "Most candidates taken from a source before fusion, e.g. popular=50,trending=20; "
+                        + "unlisted sources give candidates.per.source.")
+        String source_quotas() default "";
 
         @AttributeDefinition(name = "Search candidates",
                 description = "Candidates each source (text, semantic) gives the hybrid search before fusion.")
@@ -226,6 +282,9 @@ public final class ItemIndex implements ItemChangeListener {
     private volatile ExecutorService vectorWorker;
     private volatile boolean open;
     private final RateLimitedLog embedWarnings = new RateLimitedLog(LOG, 60_000);
+    /** First-seen times written since the last refresh: a searcher cannot see them yet. */
+    private final Map<String, Long> unrefreshedFirstSeen = new ConcurrentHashMap<>();
+    private volatile Clock clock = Clock.systemUTC();
 
     @Activate
     public ItemIndex(@Reference(name = "repository") ItemRepository repository) {
@@ -468,8 +527,13 @@ public final class ItemIndex implements ItemChangeListener {
             return;
         }
         try {
+            Map<String, Long> known = firstSeen(items.stream().map(Item::id).toList());
+            long now = clock.millis();
             for (Item item : items) {
-                writer.updateDocument(new Term(F_ID, item.id()), toDocument(item, vectors.get(item.id())));
+                long firstSeen = known.getOrDefault(item.id(), now);
+                writer.updateDocument(new Term(F_ID, item.id()),
+                        toDocument(item, vectors.get(item.id()), firstSeen));
+                unrefreshedFirstSeen.put(item.id(), firstSeen);
             }
             indexed.addAndGet(items.size());
         } catch (IOException e) {
@@ -477,8 +541,78 @@ public final class ItemIndex implements ItemChangeListener {
         }
     }
 
-    static Document toDocument(Item item, ItemVector vector) {
+    /** Used by tests to control first-seen times. */
+    public void clock(Clock c) {
+        clock = c;
+    }
+
+    /**
+     * The first-seen times of the given items that are indexed, including those written but not yet visible.
+     * Items indexed before the field existed have none.
+     */
+    public Map<String, Long> firstSeen(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> out = new HashMap<>();
+        List<BytesRef> terms = new LinkedHashSet<>(ids).stream().map(BytesRef::new).toList();
+        withSearcher(s -> {
+            ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
+            Arrays.sort(docs, Comparator.comparingInt(d -> d.doc));
+            List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+            LeafReaderContext leaf = null;
+            SortedDocValues idValues = null;
+            NumericDocValues seen = null;
+            for (ScoreDoc sd : docs) {
+                if (leaf == null || sd.doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                    leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+                    idValues = DocValues.getSorted(leaf.reader(), F_ID);
+                    seen = DocValues.getNumeric(leaf.reader(), F_FIRST_SEEN);
+                }
+                int local = sd.doc - leaf.docBase;
+                if (idValues.advanceExact(local) && seen.advanceExact(local)) {
+                    out.put(idValues.lookupOrd(idValues.ordValue()).utf8ToString(), seen.longValue());
+                }
+            }
+            return null;
+        });
+        for (String id : ids) {
+            Long pending = unrefreshedFirstSeen.get(id);
+            if (pending != null) {
+                out.put(id, pending);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The {@code n} items matching the query that were first indexed most recently, newest first; each hit's
+     * score is its first-seen time in epoch millis. Items without a first-seen time come last.
+     */
+    public List<Hit> newest(Query query, int n) {
+        Sort sort = new Sort(firstSeenSort(), new SortField(F_ID, SortField.Type.STRING));
+        return withSearcher(s -> {
+            TopFieldDocs top = s.search(query, n, sort);
+            IndexedItem[] items = read(s, top.scoreDocs);
+            List<Hit> hits = new ArrayList<>(items.length);
+            for (int i = 0; i < items.length; i++) {
+                Object v = ((FieldDoc) top.scoreDocs[i]).fields[0];
+                hits.add(new Hit(items[i].id(), v instanceof Long l ? l.doubleValue() : 0));
+            }
+            return hits;
+        });
+    }
+
+    private static SortField firstSeenSort() {
+        SortField f = new SortField(F_FIRST_SEEN, SortField.Type.LONG, true);
+        f.setMissingValue(Long.MIN_VALUE);
+        return f;
+    }
+
+    static Document toDocument(Item item, ItemVector vector, long firstSeen) {
         Document doc = new Document();
+        doc.add(new NumericDocValuesField(F_FIRST_SEEN, firstSeen));
+        doc.add(new StoredField(F_FIRST_SEEN, firstSeen));
         if (vector != null) {
             doc.add(new KnnFloatVectorField(vectorField(vector.model()), vector.vector(),
                     VectorSimilarityFunction.DOT_PRODUCT));
@@ -511,7 +645,10 @@ public final class ItemIndex implements ItemChangeListener {
         try {
             SearcherManager sm = searchers;
             if (sm != null && !closing.get()) {
-                sm.maybeRefresh();
+                Set<String> before = Set.copyOf(unrefreshedFirstSeen.keySet());
+                if (sm.maybeRefresh()) {
+                    forgetRefreshed(before);
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Refreshing the item index searcher failed", e);
@@ -520,10 +657,17 @@ public final class ItemIndex implements ItemChangeListener {
 
     private void refreshBlocking() {
         try {
+            Set<String> before = Set.copyOf(unrefreshedFirstSeen.keySet());
             searchers.maybeRefreshBlocking();
+            forgetRefreshed(before);
         } catch (IOException e) {
             throw new UncheckedIOException("Refreshing the item index searcher failed", e);
         }
+    }
+
+    /** Entries written before a completed refresh are visible to searchers now. */
+    private void forgetRefreshed(Set<String> before) {
+        before.forEach(unrefreshedFirstSeen::remove);
     }
 
     private void commitQuietly() {

@@ -56,8 +56,8 @@ public final class LuceneRecommender implements Recommender {
 
     private static final Logger LOG = LoggerFactory.getLogger(LuceneRecommender.class);
 
-    private record Tuning(int perSource, Map<String, Double> weights, int k, int rerankDepth,
-            int purchasesLookback) {
+    private record Tuning(int perSource, Map<String, Double> weights, Map<String, Integer> quotas, int k,
+            int rerankDepth, int purchasesLookback) {
     }
 
     private final ItemIndex index;
@@ -83,7 +83,8 @@ public final class LuceneRecommender implements Recommender {
             throw new IllegalArgumentException("rrf.k must not be negative, was " + k);
         }
         tuning = new Tuning(Settings.positive(config.candidates_per_source(), "candidates.per.source"),
-                Map.copyOf(Settings.weights(config.source_weights(), "source.weights")), k,
+                Map.copyOf(Settings.weights(config.source_weights(), "source.weights")),
+                Map.copyOf(Settings.counts(config.source_quotas(), "source.quotas")), k,
                 Settings.positive(config.rerank_depth(), "rerank.depth"),
                 Settings.positive(config.purchases_lookback(), "purchases.lookback"));
     }
@@ -126,7 +127,7 @@ public final class LuceneRecommender implements Recommender {
         CandidateQuery query = new CandidateQuery(request.userId(), null, Math.max(t.perSource(), request.n()),
                 sourceFilter);
 
-        List<Fused> fused = RrfFusion.fuse(collect(query), t.weights(), 1.0, t.k());
+        List<Fused> fused = RrfFusion.fuse(collect(query, t.quotas()), t.weights(), 1.0, t.k());
 
         // The head that may be shown: indexed, passing the filter (sources are plug-ins and may be sloppy).
         int depth = Math.max(t.rerankDepth(), request.n());
@@ -190,12 +191,18 @@ public final class LuceneRecommender implements Recommender {
         return new Recommendation(request.userId(), out, model);
     }
 
-    /** Each source's list, by source name; a failing source is skipped. */
-    private Map<String, List<Candidate>> collect(CandidateQuery query) {
+    /**
+     * Each source's list, by source name, cut to the source's quota (a source with a quota is also asked for no
+     * more); a failing source is skipped.
+     */
+    private Map<String, List<Candidate>> collect(CandidateQuery query, Map<String, Integer> quotas) {
         Map<String, List<Candidate>> lists = new TreeMap<>();
         for (Map.Entry<CandidateSource, String> e : sources.entrySet()) {
             try {
-                List<Candidate> found = e.getKey().candidates(query);
+                Integer quota = quotas.get(e.getValue());
+                CandidateQuery q = quota == null || quota >= query.n() ? query
+                        : new CandidateQuery(query.userId(), query.text(), quota, query.filter());
+                List<Candidate> found = e.getKey().candidates(q);
                 if (found != null && !found.isEmpty()) {
                     lists.merge(e.getValue(), found, (a, b) -> {
                         List<Candidate> both = new ArrayList<>(a);
@@ -205,6 +212,13 @@ public final class LuceneRecommender implements Recommender {
                 }
             } catch (RuntimeException ex) {
                 sourceWarnings.warn("Candidate source {} failed; skipping it", e.getValue(), ex);
+            }
+        }
+        // Sources are plug-ins and may return more than asked; two services of one name share the quota.
+        for (Map.Entry<String, List<Candidate>> e : lists.entrySet()) {
+            Integer quota = quotas.get(e.getKey());
+            if (quota != null && e.getValue().size() > quota) {
+                e.setValue(e.getValue().subList(0, quota));
             }
         }
         return lists;

@@ -2,7 +2,6 @@ package dev.rialto.retrieval.lucene.internal.sources;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -21,7 +20,6 @@ import dev.rialto.api.retrieval.Candidate;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
-import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 
 /**
@@ -111,28 +109,8 @@ public final class PopularInCategorySource implements CandidateSource {
 
     /** The user's top-level categories by weighted engagement, as shares summing to 1. */
     Map<String, Double> topCategories(String userId, Tuning t) {
-        Map<String, Double> itemWeights = UserHistory.itemWeights(events.recentForUser(userId, t.historySize()),
-                t.historyWeights(), t.halfLifeDays());
-        if (itemWeights.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, IndexedItem> items = index.lookup(itemWeights.keySet());
-        Map<String, Double> byCategory = new HashMap<>();
-        for (Map.Entry<String, Double> e : itemWeights.entrySet()) {
-            IndexedItem item = items.get(e.getKey());
-            if (item != null && !item.topCategory().isEmpty()) {
-                byCategory.merge(item.topCategory(), e.getValue(), Double::sum);
-            }
-        }
-        List<Map.Entry<String, Double>> top = byCategory.entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()
-                        .thenComparing(Map.Entry.comparingByKey()))
-                .limit(t.topCategories()).toList();
-        double sum = top.stream().mapToDouble(Map.Entry::getValue).sum();
-        Map<String, Double> shares = new HashMap<>();
-        for (Map.Entry<String, Double> e : top) {
-            shares.put(e.getKey(), e.getValue() / sum);
-        }
-        return shares;
+        return UserHistory.topCategories(index, UserHistory.itemWeights(
+                events.recentForUser(userId, t.historySize()), t.historyWeights(), t.halfLifeDays()),
+                t.topCategories());
     }
 }

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,8 +30,8 @@ import dev.rialto.retrieval.lucene.internal.common.Settings;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 
 /**
- * Time-decayed popularity per item, in memory: loaded from the store at activation, then kept current by the
- * store's event feed. Each counter holds its value as of its last event and decays exponentially, so an update
+ * Time-decayed popularity, trends and co-visitation per item, in memory: loaded from the store at activation (one
+ * scan feeds all three), then kept current by the store's event feed. Each counter holds its value as of its last event and decays exponentially, so an update
  * costs O(1) and no periodic sweep is needed.
  */
 @Component(service = {PopularityCounters.class, EventListener.class}, configurationPid = ItemIndex.PID,
@@ -43,29 +45,10 @@ public final class PopularityCounters implements EventListener {
         public static final Ranking EMPTY = new Ranking(List.of(), new double[0], null);
     }
 
-    private static final class Counter {
-        private double value;
-        private long atMillis = Long.MIN_VALUE;
-
-        synchronized void add(double weight, long tMillis, double halfLifeMillis) {
-            if (atMillis == Long.MIN_VALUE) {
-                value = weight;
-                atMillis = tMillis;
-            } else if (tMillis >= atMillis) {
-                value = value * Math.pow(0.5, (tMillis - atMillis) / halfLifeMillis) + weight;
-                atMillis = tMillis;
-            } else {
-                value += weight * Math.pow(0.5, (atMillis - tMillis) / halfLifeMillis);
-            }
-        }
-
-        synchronized double valueAt(long tMillis, double halfLifeMillis) {
-            return tMillis <= atMillis ? value : value * Math.pow(0.5, (tMillis - atMillis) / halfLifeMillis);
-        }
-    }
-
     private final EventRepository events;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, DecayedValue> counters = new ConcurrentHashMap<>();
+    /** Per item: the short-term (trending window) and the long-term (baseline) decayed popularity. */
+    private final Map<String, DecayedValue[]> trends = new ConcurrentHashMap<>();
     private final AtomicLong version = new AtomicLong();
     private final AtomicLong newestMillis = new AtomicLong(Long.MIN_VALUE);
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -77,9 +60,12 @@ public final class PopularityCounters implements EventListener {
     private double halfLifeMillis;
     private int windowDays;
     private long refreshNanos;
-    private volatile Ranking ranking = Ranking.EMPTY;
-    private volatile long rankingVersion = -1;
-    private volatile long rankingBuiltNanos;
+    private double trendShortMillis;
+    private double trendLongMillis;
+    private double trendSmoothing;
+    private CoVisitation coVisitation;
+    private final Cached popular = new Cached(this::popularRanking);
+    private final Cached trending = new Cached(this::trendingRanking);
     private Thread loader;
 
     @Activate
@@ -97,6 +83,17 @@ public final class PopularityCounters implements EventListener {
                     + config.popular_refresh_ms());
         }
         refreshNanos = config.popular_refresh_ms() * 1_000_000L;
+        trendShortMillis = Settings.positive(config.trending_window_days(), "trending.window.days") * 86_400_000d;
+        trendLongMillis = Settings.positive(config.trending_baseline_days(), "trending.baseline.days") * 86_400_000d;
+        if (trendLongMillis <= trendShortMillis) {
+            throw new IllegalArgumentException("trending.baseline.days must be longer than trending.window.days, was "
+                    + config.trending_baseline_days());
+        }
+        trendSmoothing = Settings.positive(config.trending_smoothing(), "trending.smoothing");
+        coVisitation = new CoVisitation(Settings.eventWeights(config.covisit_weights(), "covisit.weights"),
+                Settings.positive(config.covisit_session_minutes(), "covisit.session.minutes") * 60_000L,
+                Settings.positive(config.covisit_half_life_days(), "covisit.half.life.days") * 86_400_000d,
+                Settings.positive(config.covisit_neighbours(), "covisit.neighbours"));
         loader = new Thread(this::load, "rialto-popularity-load");
         loader.setDaemon(true);
         loader.start();
@@ -139,7 +136,8 @@ public final class PopularityCounters implements EventListener {
                 pendingIds.clear();
             }
         }
-        LOG.info("Popularity loaded: {} events over {} items in {} ms", n[0], counters.size(),
+        LOG.info("Popularity, trends and co-visitation loaded: {} events over {} items ({} with co-visited "
+                + "neighbours) in {} ms", n[0], counters.size(), coVisitation.items(),
                 (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -171,12 +169,17 @@ public final class PopularityCounters implements EventListener {
     }
 
     private void add(Event e) {
+        coVisitation.add(e);
         Double w = weights.get(e.type());
         if (e.itemId() == null || w == null || w <= 0) {
             return;
         }
         long t = e.timestamp().toEpochMilli();
-        counters.computeIfAbsent(e.itemId(), k -> new Counter()).add(w, t, halfLifeMillis);
+        counters.computeIfAbsent(e.itemId(), k -> new DecayedValue()).add(w, t, halfLifeMillis);
+        DecayedValue[] trend = trends.computeIfAbsent(e.itemId(),
+                k -> new DecayedValue[] {new DecayedValue(), new DecayedValue()});
+        trend[0].add(w, t, trendShortMillis);
+        trend[1].add(w, t, trendLongMillis);
         newestMillis.accumulateAndGet(t, Math::max);
         version.incrementAndGet();
     }
@@ -186,44 +189,97 @@ public final class PopularityCounters implements EventListener {
      * {@code popular.refresh.ms}; the ranking order does not depend on the reference time.
      */
     public Ranking ranking() {
-        long v = version.get();
-        if (v == rankingVersion || System.nanoTime() - rankingBuiltNanos < refreshNanos && rankingVersion >= 0) {
-            return ranking;
-        }
-        synchronized (this) {
-            if (rankingVersion == version.get()) {
-                return ranking;
+        return popular.get();
+    }
+
+    /**
+     * Items whose short-term popularity rose above their baseline, by lift, best first. The lift is
+     * {@code (short + m) / (long * window / baseline + m)} with {@code m = trending.smoothing}: 1 for an item
+     * whose rate is steady, large for one whose events crowd into the last days; only items above 1 are listed.
+     * Rebuilt at most every {@code popular.refresh.ms}.
+     */
+    public Ranking trending() {
+        return trending.get();
+    }
+
+    /** The decayed co-visitation weights of the item's strongest neighbours, strongest first. */
+    public Map<String, Double> coVisited(String itemId) {
+        return coVisitation.neighbours(itemId);
+    }
+
+    private Ranking popularRanking() {
+        long ref = newestMillis.get();
+        return sorted(counters, c -> c.valueAt(ref, halfLifeMillis), ref);
+    }
+
+    private Ranking trendingRanking() {
+        long ref = newestMillis.get();
+        double scale = trendShortMillis / trendLongMillis;
+        return sorted(trends, t -> {
+            double lift = (t[0].valueAt(ref, trendShortMillis) + trendSmoothing)
+                    / (t[1].valueAt(ref, trendLongMillis) * scale + trendSmoothing);
+            return lift > 1 + 1e-9 ? lift : Double.NaN;
+        }, ref);
+    }
+
+    /** Values of every entry (NaN leaves it out), sorted best first, ties by id. */
+    private static <T> Ranking sorted(Map<String, T> entries, ToDoubleFunction<T> value, long ref) {
+        int size = entries.size();
+        String[] ids = new String[size];
+        double[] values = new double[size];
+        int i = 0;
+        for (Map.Entry<String, T> e : entries.entrySet()) {
+            if (i == size) {
+                break;
             }
-            long v2 = version.get();
-            long ref = newestMillis.get();
-            int size = counters.size();
-            String[] ids = new String[size];
-            double[] values = new double[size];
-            int i = 0;
-            for (Map.Entry<String, Counter> e : counters.entrySet()) {
-                if (i == size) {
-                    break;
-                }
+            double v = value.applyAsDouble(e.getValue());
+            if (!Double.isNaN(v)) {
                 ids[i] = e.getKey();
-                values[i] = e.getValue().valueAt(ref, halfLifeMillis);
+                values[i] = v;
                 i++;
             }
-            Integer[] order = new Integer[i];
-            for (int k = 0; k < i; k++) {
-                order[k] = k;
+        }
+        Integer[] order = new Integer[i];
+        for (int k = 0; k < i; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, Comparator.<Integer>comparingDouble(k -> -values[k]).thenComparing(k -> ids[k]));
+        List<String> sortedIds = new ArrayList<>(i);
+        double[] sortedScores = new double[i];
+        for (int k = 0; k < i; k++) {
+            sortedIds.add(ids[order[k]]);
+            sortedScores[k] = values[order[k]];
+        }
+        return new Ranking(List.copyOf(sortedIds), sortedScores,
+                ref == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ref));
+    }
+
+    /** A ranking rebuilt when events arrived, at most every {@code popular.refresh.ms}. */
+    private final class Cached {
+        private final Supplier<Ranking> build;
+        private volatile Ranking ranking = Ranking.EMPTY;
+        private volatile long builtVersion = -1;
+        private volatile long builtNanos;
+
+        Cached(Supplier<Ranking> build) {
+            this.build = build;
+        }
+
+        Ranking get() {
+            long v = version.get();
+            if (v == builtVersion || System.nanoTime() - builtNanos < refreshNanos && builtVersion >= 0) {
+                return ranking;
             }
-            Arrays.sort(order, Comparator.<Integer>comparingDouble(k -> -values[k]).thenComparing(k -> ids[k]));
-            List<String> sortedIds = new ArrayList<>(i);
-            double[] sortedScores = new double[i];
-            for (int k = 0; k < i; k++) {
-                sortedIds.add(ids[order[k]]);
-                sortedScores[k] = values[order[k]];
+            synchronized (this) {
+                long v2 = version.get();
+                if (builtVersion == v2) {
+                    return ranking;
+                }
+                ranking = build.get();
+                builtVersion = v2;
+                builtNanos = System.nanoTime();
+                return ranking;
             }
-            ranking = new Ranking(List.copyOf(sortedIds), sortedScores,
-                    ref == Long.MIN_VALUE ? null : Instant.ofEpochMilli(ref));
-            rankingVersion = v2;
-            rankingBuiltNanos = System.nanoTime();
-            return ranking;
         }
     }
 }

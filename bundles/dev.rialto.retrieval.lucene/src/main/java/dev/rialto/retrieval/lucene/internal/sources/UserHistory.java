@@ -1,6 +1,7 @@
 package dev.rialto.retrieval.lucene.internal.sources;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.Set;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
+import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
+import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 
 /** What sources read from a user's recent events. */
 public final class UserHistory {
@@ -60,5 +63,33 @@ public final class UserHistory {
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(en -> sorted.put(en.getKey(), en.getValue()));
         return sorted;
+    }
+
+    /**
+     * The top {@code top} top-level categories of the weighted items (from {@link #itemWeights}), as shares summing
+     * to 1, largest first. Items that are not indexed or have no category are ignored.
+     */
+    public static Map<String, Double> topCategories(ItemIndex index, Map<String, Double> itemWeights, int top) {
+        if (itemWeights.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, IndexedItem> items = index.lookup(itemWeights.keySet());
+        Map<String, Double> byCategory = new HashMap<>();
+        for (Map.Entry<String, Double> e : itemWeights.entrySet()) {
+            IndexedItem item = items.get(e.getKey());
+            if (item != null && !item.topCategory().isEmpty()) {
+                byCategory.merge(item.topCategory(), e.getValue(), Double::sum);
+            }
+        }
+        List<Map.Entry<String, Double>> best = byCategory.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(top).toList();
+        double sum = best.stream().mapToDouble(Map.Entry::getValue).sum();
+        Map<String, Double> shares = new LinkedHashMap<>();
+        for (Map.Entry<String, Double> e : best) {
+            shares.put(e.getKey(), e.getValue() / sum);
+        }
+        return shares;
     }
 }

@@ -3,12 +3,15 @@ package dev.rialto.retrieval.lucene.internal.recommend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,11 +37,15 @@ import dev.rialto.api.scoring.InterestScorer;
 import dev.rialto.api.scoring.ModelInfo;
 import dev.rialto.api.scoring.ModelUnavailableException;
 import dev.rialto.api.scoring.ScoreResult;
+import dev.rialto.retrieval.lucene.internal.sources.CoVisitationCandidateSource;
+import dev.rialto.retrieval.lucene.internal.sources.NewArrivalsCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.PopularCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.PopularInCategorySource;
 import dev.rialto.retrieval.lucene.internal.sources.TextCandidateSource;
+import dev.rialto.retrieval.lucene.internal.sources.TrendingCandidateSource;
 import dev.rialto.retrieval.lucene.internal.testing.Catalogue;
 import dev.rialto.retrieval.lucene.internal.testing.Fixture;
+import dev.rialto.retrieval.lucene.internal.testing.TestConfig;
 
 class LuceneRecommenderTest {
 
@@ -233,5 +240,91 @@ class LuceneRecommenderTest {
         assertFalse(ids.contains(Catalogue.id(34)));
         assertFalse(ids.contains("no-such-item"));
         recommender.removeSource(sloppy);
+    }
+
+    @Test
+    void traceNamesTheNewSources() throws Exception {
+        add(fx.coVisitation(), CoVisitationCandidateSource.NAME);
+        add(fx.trending(), TrendingCandidateSource.NAME);
+        add(fx.newArrivals(), NewArrivalsCandidateSource.NAME);
+        Recommendation r = recommend(1000, null);
+        Set<String> names = new HashSet<>();
+        r.items().forEach(it -> it.sources().forEach(h -> names.add(h.source())));
+        assertTrue(names.containsAll(Set.of("co-visitation", "trending", "new-arrivals", "text", "popular",
+                "popular-in-category")), names.toString());
+        // The default weights of the cfg apply: co-visitation 1.0, trending 0.4, new-arrivals 0.3.
+        for (RecommendedItem it : r.items()) {
+            double expected = 0;
+            for (SourceHit h : it.sources()) {
+                expected += Map.of("text", 1.0, "popular", 0.5, "popular-in-category", 0.7, "co-visitation", 1.0,
+                        "trending", 0.4, "new-arrivals", 0.3).get(h.source()) / (60 + h.rank());
+            }
+            assertEquals(expected, it.fusedScore(), 1e-12);
+        }
+    }
+
+    /** Proposes 50 items whatever it is asked, to check that the quota cuts too. */
+    private static CandidateSource greedy(String name) {
+        return new CandidateSource() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<Candidate> candidates(CandidateQuery query) {
+                List<Candidate> out = new ArrayList<>();
+                for (int i = 1; i <= 50; i++) {
+                    out.add(new Candidate(Catalogue.id(110 + i), name, i, 1)); // 111-115 are available
+                }
+                return out;
+            }
+        };
+    }
+
+    @Test
+    void quotasCapWhatASourceContributes() {
+        LuceneRecommender capped = new LuceneRecommender(fx.index, fx.eventRepo);
+        capped.activate(TestConfig.defaults().set("index.dir", dir.toString())
+                .set("source.quotas", "popular=3, greedy=5").build());
+        int[] asked = {0};
+        capped.addSource(new CandidateSource() {
+            @Override
+            public String name() {
+                return "popular";
+            }
+
+            @Override
+            public List<Candidate> candidates(CandidateQuery query) {
+                asked[0] = query.n();
+                List<Candidate> out = new ArrayList<>();
+                for (int i = 0; i < Math.min(query.n(), 60); i++) {
+                    out.add(new Candidate(Catalogue.id(i + 1), "popular", i + 1, 60 - i));
+                }
+                return out;
+            }
+        }, Map.of(ServiceProperties.PROVIDER, "popular"));
+        capped.addSource(greedy("greedy"), Map.of(ServiceProperties.PROVIDER, "greedy"));
+        capped.addSource(greedy("free"), Map.of(ServiceProperties.PROVIDER, "free"));
+
+        Recommendation r = capped.recommend(new RecommendationRequest("u1", 500, ItemFilter.DEFAULT));
+        assertEquals(3, asked[0], "a source with a quota is asked for no more");
+        Map<String, Integer> perSource = new HashMap<>();
+        r.items().forEach(it -> it.sources().forEach(h -> {
+            perSource.merge(h.source(), 1, Integer::sum);
+            if (!h.source().equals("free")) {
+                assertTrue(h.rank() <= (h.source().equals("popular") ? 3 : 5), h.toString());
+            }
+        }));
+        assertEquals(3, perSource.get("popular"));
+        assertEquals(5, perSource.get("greedy"), "a source that ignores n is cut");
+        assertTrue(perSource.get("free") > 40, "unlisted sources are not capped");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> capped.activate(
+                TestConfig.defaults().set("source.quotas", "popular=0").build()));
+        assertTrue(e.getMessage().contains("source.quotas"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> capped.activate(
+                TestConfig.defaults().set("source.quotas", "popular=2.5").build()));
+        assertTrue(e.getMessage().contains("source.quotas"), e.getMessage());
     }
 }

@@ -13,11 +13,14 @@ import dev.rialto.api.embeddings.TextEmbedder;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventType;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
+import dev.rialto.retrieval.lucene.internal.sources.CoVisitationCandidateSource;
+import dev.rialto.retrieval.lucene.internal.sources.NewArrivalsCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.PopularCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.PopularInCategorySource;
 import dev.rialto.retrieval.lucene.internal.sources.PopularityCounters;
 import dev.rialto.retrieval.lucene.internal.sources.SemanticCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.TextCandidateSource;
+import dev.rialto.retrieval.lucene.internal.sources.TrendingCandidateSource;
 
 /** The bundle's components wired by hand over fakes, on a generated catalogue. */
 public final class Fixture implements AutoCloseable {
@@ -92,6 +95,24 @@ public final class Fixture implements AutoCloseable {
 
     public PopularInCategorySource popularInCategory() throws InterruptedException {
         PopularInCategorySource s = new PopularInCategorySource(counters(), index, eventRepo);
+        s.activate(config);
+        return s;
+    }
+
+    public CoVisitationCandidateSource coVisitation() throws InterruptedException {
+        CoVisitationCandidateSource s = new CoVisitationCandidateSource(counters(), index, eventRepo);
+        s.activate(config);
+        return s;
+    }
+
+    public TrendingCandidateSource trending() throws InterruptedException {
+        TrendingCandidateSource s = new TrendingCandidateSource(counters(), index, eventRepo);
+        s.activate(config);
+        return s;
+    }
+
+    public NewArrivalsCandidateSource newArrivals() {
+        NewArrivalsCandidateSource s = new NewArrivalsCandidateSource(index, eventRepo);
         s.activate(config);
         return s;
     }

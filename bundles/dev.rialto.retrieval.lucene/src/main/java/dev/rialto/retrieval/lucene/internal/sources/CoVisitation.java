@@ -1,0 +1,140 @@
+package dev.rialto.retrieval.lucene.internal.sources;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventType;
+
+/**
+ * Item pairs that one user engaged with within a session window, counted with time decay. Within a session a pair
+ * counts once, with the weaker of its two events' weights (a view next to a purchase counts as a view; a later
+ * purchase of the same item adds the difference). Each item keeps at most {@code neighbours} neighbours (the
+ * strongest), so memory is bounded by items x neighbours plus the open sessions.
+ */
+final class CoVisitation {
+
+    /** Items remembered per open session; bounds the pairs one event creates. */
+    static final int SESSION_ITEMS = 50;
+    private static final int PURGE_EVERY = 10_000;
+
+    private record Visit(double weight, long atMillis) {
+    }
+
+    private final Map<EventType, Double> weights;
+    private final long sessionMillis;
+    private final double halfLifeMillis;
+    private final int neighbours;
+    /** Open sessions by user; guarded by {@code this}. */
+    private final Map<String, LinkedHashMap<String, Visit>> sessions = new HashMap<>();
+    private final Map<String, Neighbours> byItem = new ConcurrentHashMap<>();
+    private volatile long newestMillis = Long.MIN_VALUE;
+    private int sincePurge;
+
+    CoVisitation(Map<EventType, Double> weights, long sessionMillis, double halfLifeMillis, int neighbours) {
+        this.weights = weights;
+        this.sessionMillis = sessionMillis;
+        this.halfLifeMillis = halfLifeMillis;
+        this.neighbours = neighbours;
+    }
+
+    synchronized void add(Event e) {
+        Double w = weights.get(e.type());
+        if (e.itemId() == null || w == null || w <= 0) {
+            return;
+        }
+        long t = e.timestamp().toEpochMilli();
+        if (t > newestMillis) {
+            newestMillis = t;
+        }
+        LinkedHashMap<String, Visit> session = sessions.computeIfAbsent(e.userId(), u -> new LinkedHashMap<>());
+        // Entries are in order of their last visit, so expired ones sit at the head.
+        for (Iterator<Visit> it = session.values().iterator(); it.hasNext();) {
+            if (it.next().atMillis() < t - sessionMillis) {
+                it.remove();
+            } else {
+                break;
+            }
+        }
+        Visit old = session.remove(e.itemId());
+        double before = old == null ? 0 : old.weight();
+        for (Map.Entry<String, Visit> other : session.entrySet()) {
+            double wa = other.getValue().weight();
+            double inc = Math.min(wa, w) - Math.min(wa, before);
+            if (inc > 0) {
+                pair(other.getKey(), e.itemId(), inc, t);
+                pair(e.itemId(), other.getKey(), inc, t);
+            }
+        }
+        session.put(e.itemId(), new Visit(Math.max(before, w), Math.max(t, old == null ? t : old.atMillis())));
+        if (session.size() > SESSION_ITEMS) {
+            Iterator<String> it = session.keySet().iterator();
+            it.next();
+            it.remove();
+        }
+        if (++sincePurge >= PURGE_EVERY) {
+            sincePurge = 0;
+            long cutoff = newestMillis - sessionMillis;
+            sessions.values().removeIf(s -> s.isEmpty() || lastVisit(s) < cutoff);
+        }
+    }
+
+    private static long lastVisit(LinkedHashMap<String, Visit> session) {
+        long last = Long.MIN_VALUE;
+        for (Visit v : session.values()) {
+            last = Math.max(last, v.atMillis());
+        }
+        return last;
+    }
+
+    private void pair(String from, String to, double weight, long t) {
+        byItem.computeIfAbsent(from, k -> new Neighbours()).add(to, weight, t);
+    }
+
+    /** The decayed co-visitation weights of the item's neighbours, as of the newest event seen. */
+    Map<String, Double> neighbours(String itemId) {
+        Neighbours n = byItem.get(itemId);
+        return n == null ? Map.of() : n.values(newestMillis);
+    }
+
+    /** Number of items that have neighbours. */
+    int items() {
+        return byItem.size();
+    }
+
+    /** Open sessions, for tests of the memory bound. */
+    synchronized int sessions() {
+        return sessions.size();
+    }
+
+    private final class Neighbours {
+        private final Map<String, DecayedValue> values = new HashMap<>();
+
+        synchronized void add(String other, double weight, long t) {
+            values.computeIfAbsent(other, k -> new DecayedValue()).add(weight, t, halfLifeMillis);
+            if (values.size() > 2 * neighbours) {
+                // Pruning to the strongest half amortises the sort over many additions.
+                values.keySet().retainAll(ranked(t).keySet());
+            }
+        }
+
+        synchronized Map<String, Double> values(long ref) {
+            return ranked(ref);
+        }
+
+        private Map<String, Double> ranked(long ref) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            values.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue().valueAt(ref, halfLifeMillis)))
+                    .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
+                            .thenComparing(Map.Entry.comparingByKey()))
+                    .limit(neighbours)
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        }
+    }
+}

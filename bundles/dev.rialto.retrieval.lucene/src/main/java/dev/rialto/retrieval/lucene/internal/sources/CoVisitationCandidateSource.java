@@ -1,0 +1,112 @@
+package dev.rialto.retrieval.lucene.internal.sources;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.rialto.api.common.ServiceProperties;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
+import dev.rialto.api.retrieval.Candidate;
+import dev.rialto.api.retrieval.CandidateQuery;
+import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.retrieval.lucene.internal.common.Settings;
+import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
+import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
+
+/**
+ * Items bought or viewed together with the user's recent items: for each of the user's heaviest recent items (the
+ * seeds, weighted as in the history), its co-visited neighbours; an item's score is the sum over seeds of the seed's
+ * weight times the pair's decayed co-visitation weight. Anonymous users and users without history get nothing.
+ */
+@Component(service = CandidateSource.class, configurationPid = ItemIndex.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = ServiceProperties.PROVIDER + "=" + CoVisitationCandidateSource.NAME)
+public final class CoVisitationCandidateSource implements CandidateSource {
+
+    public static final String NAME = "co-visitation";
+
+    private record Tuning(int historySize, Map<EventType, Double> historyWeights, double halfLifeDays, int seeds,
+            boolean excludeSeen, int purchasesLookback) {
+    }
+
+    private final PopularityCounters counters;
+    private final ItemIndex index;
+    private final EventRepository events;
+    private volatile Tuning tuning;
+
+    @Activate
+    public CoVisitationCandidateSource(@Reference(name = "counters") PopularityCounters counters,
+            @Reference(name = "index") ItemIndex index, @Reference(name = "events") EventRepository events) {
+        this.counters = counters;
+        this.index = index;
+        this.events = events;
+    }
+
+    @Activate
+    @Modified
+    public void activate(ItemIndex.Config config) {
+        tuning = new Tuning(Settings.positive(config.history_size(), "history.size"),
+                Settings.eventWeights(config.history_weights(), "history.weights"),
+                Settings.positive(config.history_half_life_days(), "history.half.life.days"),
+                Settings.positive(config.covisit_seeds(), "covisit.seeds"), config.covisit_exclude_seen(),
+                Settings.positive(config.purchases_lookback(), "purchases.lookback"));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Candidate> candidates(CandidateQuery query) {
+        if (query.userId() == null) {
+            return List.of();
+        }
+        Tuning t = tuning;
+        Map<String, Double> history = UserHistory.itemWeights(events.recentForUser(query.userId(), t.historySize()),
+                t.historyWeights(), t.halfLifeDays());
+        if (history.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Double> scores = new HashMap<>();
+        int seeds = 0;
+        for (Map.Entry<String, Double> seed : history.entrySet()) {
+            if (seeds++ == t.seeds()) {
+                break;
+            }
+            double w = seed.getValue();
+            counters.coVisited(seed.getKey()).forEach((other, v) -> scores.merge(other, w * v, Double::sum));
+        }
+        if (t.excludeSeen()) {
+            scores.keySet().removeAll(history.keySet());
+        }
+        if (scores.isEmpty()) {
+            return List.of();
+        }
+        Set<String> purchased = query.filter().excludePurchased()
+                ? UserHistory.purchased(events, query.userId(), t.purchasesLookback()) : Set.of();
+        List<Map.Entry<String, Double>> ranked = new ArrayList<>(scores.entrySet());
+        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        Map<String, IndexedItem> items = index.lookup(ranked.stream().map(Map.Entry::getKey).toList());
+        List<Candidate> out = new ArrayList<>(Math.min(query.n(), ranked.size()));
+        for (Map.Entry<String, Double> e : ranked) {
+            if (out.size() == query.n()) {
+                break;
+            }
+            IndexedItem item = items.get(e.getKey());
+            if (item != null && PopularCandidateSource.passes(query.filter(), purchased, item)) {
+                out.add(new Candidate(item.id(), NAME, out.size() + 1, e.getValue()));
+            }
+        }
+        return out;
+    }
+}
