@@ -1,0 +1,224 @@
+package dev.rialto.benchmarks.scoring;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.rialto.api.events.Event;
+import dev.rialto.api.scoring.FeatureSnapshot;
+import dev.rialto.api.scoring.ScoreResult;
+import dev.rialto.demo.internal.DemoShop;
+import dev.rialto.scoring.onnx.internal.ScorerFixture;
+import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;
+import dev.rialto.scoring.onnx.internal.registry.LoadedModel;
+import dev.rialto.scoring.onnx.internal.registry.ModelLease;
+import dev.rialto.training.internal.RankerFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Scoring 500 candidates for one user on the demo shop with the trained ranker:
+ * <ul>
+ *   <li>{@code scorer}: {@code OnnxInterestScorer.score(user, 500 ids)} end to end (history read, features,
+ *       tensor, {@code OrtSession.run}, result map), users cycling through every user of the shop;</li>
+ *   <li>{@code bareOrt}: the same model file in a session with the same options, {@code OrtSession.run} on a
+ *       pre-built direct FloatBuffer holding the same 500 rows (features computed once);</li>
+ *   <li>{@code features}: the scorer's feature path alone (history read + extraction into a direct buffer), to
+ *       show where the scorer's time goes.</li>
+ * </ul>
+ * Throughput methods report ops/s; the {@code ...Latency} methods sample single-call times for percentiles.
+ */
+@State(Scope.Benchmark)
+public class ScoringBenchmark {
+    /** A models folder holding {@code ranker/<version>}; Main trains one and passes it to every fork. */
+    public static final String MODELS_PROPERTY = "rialto.bench.models";
+    public static final int CANDIDATES = 500;
+    static final String MODEL = "ranker";
+
+    private ScorerFixture fixture;
+    private Path trainedHere;
+    private List<String> users;
+    private List<String> candidates;
+    private int next;
+
+    private EngineeredFeatureExtractor extractor;
+    private MemoryEvents events;
+    private FeatureSnapshot snapshot;
+    private List<String> modelFeatures;
+    private int historyLimit;
+    private FloatBuffer featureBuffer;
+
+    private OrtEnvironment env;
+    private OrtSession.SessionOptions bareOptions;
+    private OrtSession bareSession;
+    private String inputName;
+    private FloatBuffer bareInput;
+    private long[] bareShape;
+
+    @Setup(Level.Trial)
+    public void setUp() throws OrtException {
+        DemoShop shop = new DemoShop();
+        MemoryItems items = new MemoryItems(shop.items);
+        events = new MemoryEvents(shop.events);
+        extractor = new EngineeredFeatureExtractor();
+        String given = System.getProperty(MODELS_PROPERTY);
+        Path models;
+        if (given == null || given.isBlank()) {
+            trainedHere = tempDir();
+            RankerFixture.train(items, events, extractor, trainedHere);
+            models = trainedHere;
+        } else {
+            models = Path.of(given);
+        }
+        fixture = new ScorerFixture(extractor, items, events, models);
+        snapshot = fixture.scorer.snapshot();
+
+        users = new ArrayList<>(events.usersByActivity());
+        Collections.shuffle(users, new Random(11));
+        List<String> ids = new ArrayList<>(shop.items.stream().map(i -> i.id()).toList());
+        Collections.shuffle(ids, new Random(7));
+        candidates = List.copyOf(ids.subList(0, CANDIDATES));
+
+        Path onnx;
+        try (ModelLease lease = fixture.registry.lease(MODEL)) {
+            LoadedModel model = lease.model();
+            modelFeatures = model.features();
+            historyLimit = model.card().historyLimit();
+            inputName = model.card().inputName();
+            onnx = models.resolve(MODEL).resolve(model.info().version()).resolve("model.onnx");
+        }
+        featureBuffer = direct(CANDIDATES * modelFeatures.size());
+
+        // The bare loop: same file, same session options as the registry's, features of one user computed once.
+        env = OrtEnvironment.getEnvironment();
+        bareOptions = new OrtSession.SessionOptions();
+        bareOptions.setIntraOpNumThreads(1);
+        bareOptions.setInterOpNumThreads(1);
+        bareOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+        bareOptions.addConfigEntry("session.inter_op.allow_spinning", "0");
+        bareSession = env.createSession(onnx.toString(), bareOptions);
+        bareInput = direct(CANDIDATES * modelFeatures.size());
+        extractor.extract(snapshot, history(users.get(0)), candidates, modelFeatures, bareInput);
+        bareInput.flip();
+        bareShape = new long[] {CANDIDATES, modelFeatures.size()};
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws OrtException, IOException {
+        bareSession.close();
+        bareOptions.close();
+        fixture.close();
+        if (trainedHere != null) {
+            deleteTree(trainedHere);
+        }
+    }
+
+    private String nextUser() {
+        String user = users.get(next);
+        next = next + 1 == users.size() ? 0 : next + 1;
+        return user;
+    }
+
+    private List<Event> history(String user) {
+        List<Event> history = events.recentForUser(user, 200);
+        return historyLimit > 0 && history.size() > historyLimit ? history.subList(0, historyLimit) : history;
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public ScoreResult scorer() {
+        return fixture.scorer.score(nextUser(), candidates);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public float bareOrt() throws OrtException {
+        return runBare();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public void features(Blackhole hole) {
+        extractFeatures(hole);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public ScoreResult scorerLatency() {
+        return fixture.scorer.score(nextUser(), candidates);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public float bareOrtLatency() throws OrtException {
+        return runBare();
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void featuresLatency(Blackhole hole) {
+        extractFeatures(hole);
+    }
+
+    private float runBare() throws OrtException {
+        bareInput.rewind();
+        try (OnnxTensor input = OnnxTensor.createTensor(env, bareInput, bareShape);
+                OrtSession.Result result = bareSession.run(Map.of(inputName, input))) {
+            FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            return out.get(out.limit() - 1);
+        }
+    }
+
+    private void extractFeatures(Blackhole hole) {
+        featureBuffer.clear();
+        extractor.extract(snapshot, history(nextUser()), candidates, modelFeatures, featureBuffer);
+        hole.consume(featureBuffer.get(0));
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("rialto-bench-models");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
