@@ -25,7 +25,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,8 +114,7 @@ public class OnnxInterestScorer implements InterestScorer {
 
     @Override
     public ScoreResult score(String userId, List<String> itemIds) {
-        List<String> ids = new ArrayList<>(new LinkedHashSet<>(itemIds));
-        ids.removeIf(id -> id == null);
+        List<String> ids = distinct(itemIds);
         // Read the store before taking the model, so the lease only spans the inference.
         List<Event> history = userId == null || userId.isBlank() ? List.of()
                 : events.recentForUser(userId.strip(), historyLimit);
@@ -156,14 +154,47 @@ public class OnnxInterestScorer implements InterestScorer {
                     .orElseThrow(() -> new RialtoException("model " + model.id() + " returned no '"
                             + model.card().outputName() + "' output"));
             FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
-            Map<String, Double> scores = new HashMap<>(rows * 2);
+            // Entries straight into an immutable map: ScoreResult's Map.copyOf then keeps it as is.
+            @SuppressWarnings("unchecked")
+            Map.Entry<String, Double>[] scores = new Map.Entry[rows];
             for (int row = 0; row < rows; row++) {
-                scores.put(ids.get(row), (double) out.get(row * width + positive));
+                scores[row] = Map.entry(ids.get(row), (double) out.get(row * width + positive));
             }
-            return scores;
+            return Map.ofEntries(scores);
         } catch (OrtException e) {
             throw new RialtoException("scoring " + rows + " items with model " + model.id() + " failed", e);
         }
+    }
+
+    /**
+     * The ids without nulls and repeats, first occurrence first; the list itself when it has neither (the usual
+     * case). An open-addressing table of the ids: no per-id node as in a LinkedHashSet.
+     */
+    static List<String> distinct(List<String> ids) {
+        int n = ids.size();
+        String[] table = new String[Integer.highestOneBit(Math.max(2, n) * 2) << 1];
+        int mask = table.length - 1;
+        int shift = 32 - Integer.numberOfTrailingZeros(table.length);
+        List<String> kept = null;
+        for (int i = 0; i < n; i++) {
+            String id = ids.get(i);
+            boolean repeat = id == null;
+            if (!repeat) {
+                int slot = (id.hashCode() * 0x9E3779B9) >>> shift;
+                while (table[slot] != null && !(repeat = table[slot].equals(id))) {
+                    slot = slot + 1 & mask;
+                }
+                if (!repeat) {
+                    table[slot] = id;
+                }
+            }
+            if (repeat && kept == null) {
+                kept = new ArrayList<>(ids.subList(0, i));
+            } else if (!repeat && kept != null) {
+                kept.add(id);
+            }
+        }
+        return kept == null ? ids : kept;
     }
 
     /** Rebuilds the catalogue statistics from the store now, on the calling thread. */

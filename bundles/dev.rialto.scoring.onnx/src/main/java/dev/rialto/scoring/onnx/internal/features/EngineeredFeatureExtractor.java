@@ -13,10 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Component;
 
@@ -76,73 +74,108 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     + (long) columns.length * itemIds.size());
         }
         UserProfile user = new UserProfile(s, history == null ? List.of() : history);
-        for (String itemId : itemIds) {
-            Snapshot.ItemStats item = itemId == null ? null : s.items.get(itemId);
-            for (Feature column : columns) {
-                out.put((float) value(column, s, user, itemId, item));
-            }
+        int rows = itemIds.size();
+        int width = columns.length;
+        int base = out.position();
+        // One index look-up per row (and one in the user's few items); then fill column by column.
+        int[] at = new int[rows];
+        UserItem[] mine = new UserItem[rows];
+        for (int r = 0; r < rows; r++) {
+            String itemId = itemIds.get(r);
+            at[r] = s.indexOf(itemId);
+            mine[r] = itemId == null || user.items.isEmpty() ? null : user.items.get(itemId);
         }
-    }
-
-    private static double value(Feature feature, Snapshot s, UserProfile user, String itemId, Snapshot.ItemStats item) {
-        return switch (feature) {
-            case USER_CATEGORY_AFFINITY -> item == null ? 0 : share(user.topWeight, item.topCategory(), user.totalWeight);
-            case USER_SUBCATEGORY_AFFINITY -> item == null ? 0 : share(user.pathWeight, item.category(), user.totalWeight);
-            case USER_ITEM_AFFINITY -> Math.log1p(user.itemWeight.getOrDefault(itemId, 0d));
-            case ITEM_POPULARITY -> item == null || s.logMaxItemWeight == 0 ? 0
-                    : Math.log1p(item.weight()) / s.logMaxItemWeight;
-            case ITEM_RECENT_POPULARITY -> item == null || s.logMaxRecentWeight == 0 ? 0
-                    : Math.log1p(item.recentWeight()) / s.logMaxRecentWeight;
-            case CATEGORY_POPULARITY -> item == null ? 0 : share(s.categoryWeight, item.topCategory(), s.totalWeight);
-            case USER_ACTIVITY -> Math.min(1d, Math.log1p(user.eventCount) / 10d);
-            case ITEM_PRICE_LOG -> item == null || Double.isNaN(item.price()) ? 0 : Math.log1p(item.price()) / 10d;
-            case USER_PRICE_FIT -> item == null || Double.isNaN(item.lnPrice()) || Double.isNaN(user.meanLnPrice) ? 0.5
-                    : 1d / (1d + Math.abs(item.lnPrice() - user.meanLnPrice));
-            case USER_RECENCY_CATEGORY -> item == null ? 0
-                    : share(user.recentTopWeight, item.topCategory(), user.recentTotalWeight);
-            case USER_ITEM_PURCHASED -> user.purchased.contains(itemId) ? 1 : 0;
-            case USER_ITEM_RECENCY -> {
-                Instant last = itemId == null ? null : user.lastSeen.get(itemId);
-                if (last == null) {
-                    yield 0;
+        for (int c = 0; c < width; c++) {
+            Feature column = columns[c];
+            float[] precomputed = s.itemColumns[column.ordinal()];
+            int cell = base + c;
+            if (precomputed != null) {
+                for (int r = 0; r < rows; r++, cell += width) {
+                    out.put(cell, at[r] < 0 ? 0f : precomputed[at[r]]);
                 }
-                double days = Math.max(0, Duration.between(last, user.reference).getSeconds()) / SECONDS_PER_DAY;
-                yield 1d / (1d + days);
+                continue;
             }
-            case ITEM_AVAILABLE -> item != null && item.available() ? 1 : 0;
-            case ITEM_KNOWN -> item != null ? 1 : 0;
-        };
+            switch (column) {
+                case USER_CATEGORY_AFFINITY -> fillShare(out, cell, width, at, s.topCategoryOf, user.topWeight,
+                        user.totalWeight);
+                case USER_SUBCATEGORY_AFFINITY -> fillShare(out, cell, width, at, s.categoryOf, user.pathWeight,
+                        user.totalWeight);
+                case USER_RECENCY_CATEGORY -> fillShare(out, cell, width, at, s.topCategoryOf, user.recentTopWeight,
+                        user.recentTotalWeight);
+                case USER_ACTIVITY -> {
+                    float activity = (float) Math.min(1d, Math.log1p(user.eventCount) / 10d);
+                    for (int r = 0; r < rows; r++, cell += width) {
+                        out.put(cell, activity);
+                    }
+                }
+                case USER_PRICE_FIT -> {
+                    double mean = user.meanLnPrice;
+                    for (int r = 0; r < rows; r++, cell += width) {
+                        double ln = at[r] < 0 ? Double.NaN : s.lnPriceOf[at[r]];
+                        out.put(cell, Double.isNaN(ln) || Double.isNaN(mean) ? 0.5f
+                                : (float) (1d / (1d + Math.abs(ln - mean))));
+                    }
+                }
+                case USER_ITEM_AFFINITY, USER_ITEM_PURCHASED, USER_ITEM_RECENCY -> {
+                    for (int r = 0; r < rows; r++, cell += width) {
+                        UserItem u = mine[r];
+                        out.put(cell, u == null ? 0f : switch (column) {
+                            case USER_ITEM_AFFINITY -> u.affinity;
+                            case USER_ITEM_PURCHASED -> u.purchased ? 1f : 0f;
+                            default -> u.recency;
+                        });
+                    }
+                }
+                default -> throw new IllegalStateException("no extraction for " + column);
+            }
+        }
+        out.position(base + rows * width);
     }
 
-    /** part[key] / total; 0 for an empty key (no category is not a shared category) or an empty total. */
-    private static double share(Map<String, Double> part, String key, double total) {
-        if (total <= 0 || key == null || key.isEmpty()) {
-            return 0;
+    /** part[key of the row's item] / total; 0 for an unknown item, an item without that key, or an empty total. */
+    private static void fillShare(FloatBuffer out, int cell, int width, int[] at, int[] keyOf, double[] part,
+            double total) {
+        for (int r = 0; r < at.length; r++, cell += width) {
+            int key = at[r] < 0 ? -1 : keyOf[at[r]];
+            out.put(cell, total <= 0 || key < 0 ? 0f : (float) (part[key] / total));
         }
-        return part.getOrDefault(key, 0d) / total;
+    }
+
+    /** What the user did with one item. */
+    private static final class UserItem {
+        double weight;
+        Instant lastSeen;
+        boolean purchased;
+        float affinity;
+        float recency;
     }
 
     /** Per-request aggregates of the user's history, computed once per extract call. */
     private static final class UserProfile {
+        private static final Comparator<Event> NEWEST_FIRST =
+                Comparator.comparing(Event::timestamp).reversed().thenComparing(Event::id);
+
         final int eventCount;
-        final Map<String, Double> itemWeight = new HashMap<>();
-        final Map<String, Instant> lastSeen = new HashMap<>();
-        final Set<String> purchased = new HashSet<>();
-        final Map<String, Double> topWeight = new HashMap<>();
-        final Map<String, Double> pathWeight = new HashMap<>();
-        final Map<String, Double> recentTopWeight = new HashMap<>();
+        final Map<String, UserItem> items;
+        final double[] topWeight;
+        final double[] pathWeight;
+        final double[] recentTopWeight;
         double totalWeight;
         double recentTotalWeight;
         final double meanLnPrice;
-        final Instant reference;
 
         UserProfile(Snapshot s, List<Event> history) {
             eventCount = history.size();
+            items = history.isEmpty() ? Map.of() : new HashMap<>(history.size() * 2);
+            topWeight = new double[s.topCategories];
+            pathWeight = new double[s.categories];
+            recentTopWeight = new double[s.topCategories];
             // Newest first, ties by id: the order callers pass must not change the features.
             List<Event> events = new ArrayList<>(history);
-            events.sort(Comparator.comparing(Event::timestamp).reversed().thenComparing(Event::id));
+            events.sort(NEWEST_FIRST);
             Instant newest = s.asOf();
             int recentSeen = 0;
+            // A map, summed in its own order as before, so the mean keeps its exact bits.
             Map<String, Double> distinctLnPrice = new HashMap<>();
             for (Event e : events) {
                 if (e.timestamp().isAfter(newest)) {
@@ -153,34 +186,49 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     continue;
                 }
                 double w = weight(e.type());
-                itemWeight.merge(itemId, w, Double::sum);
-                lastSeen.merge(itemId, e.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
+                UserItem mine = items.get(itemId);
+                if (mine == null) {
+                    mine = new UserItem();
+                    items.put(itemId, mine);
+                }
+                mine.weight += w;
+                if (mine.lastSeen == null || e.timestamp().isAfter(mine.lastSeen)) {
+                    mine.lastSeen = e.timestamp();
+                }
                 if (e.type() == EventType.PURCHASE) {
-                    purchased.add(itemId);
+                    mine.purchased = true;
                 }
                 totalWeight += w;
-                Snapshot.ItemStats item = s.items.get(itemId);
+                int at = s.indexOf(itemId);
                 boolean recent = recentSeen++ < RECENT_EVENTS;
                 if (recent) {
                     recentTotalWeight += w;
                 }
-                if (item == null) {
+                if (at < 0) {
                     continue;
                 }
-                if (!item.topCategory().isEmpty()) {
-                    topWeight.merge(item.topCategory(), w, Double::sum);
-                    pathWeight.merge(item.category(), w, Double::sum);
+                int top = s.topCategoryOf[at];
+                if (top >= 0) {
+                    topWeight[top] += w;
+                    int path = s.categoryOf[at];
+                    if (path >= 0) {
+                        pathWeight[path] += w;
+                    }
                     if (recent) {
-                        recentTopWeight.merge(item.topCategory(), w, Double::sum);
+                        recentTopWeight[top] += w;
                     }
                 }
-                if (!Double.isNaN(item.lnPrice())) {
-                    distinctLnPrice.put(itemId, item.lnPrice());
+                if (!Double.isNaN(s.lnPriceOf[at])) {
+                    distinctLnPrice.put(itemId, s.lnPriceOf[at]);
                 }
             }
             meanLnPrice = distinctLnPrice.isEmpty() ? Double.NaN
                     : distinctLnPrice.values().stream().mapToDouble(Double::doubleValue).sum() / distinctLnPrice.size();
-            reference = newest;
+            for (UserItem mine : items.values()) {
+                mine.affinity = (float) Math.log1p(mine.weight);
+                double days = Math.max(0, Duration.between(mine.lastSeen, newest).getSeconds()) / SECONDS_PER_DAY;
+                mine.recency = (float) (1d / (1d + days));
+            }
         }
     }
 

@@ -2,11 +2,15 @@ package dev.rialto.scoring.onnx.internal.features;
 
 import dev.rialto.api.scoring.FeatureSnapshot;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Immutable catalogue statistics. Maps are built once by {@link EngineeredFeatureExtractor#snapshot} and never
  * changed afterwards, so reads need no locking.
+ * <p>
+ * The item-only feature columns are precomputed here once, as arrays over a dense item index, so a request
+ * computes only the user-dependent columns (DESIGN.md: the scorer's feature path is the hot path).
  */
 final class Snapshot implements FeatureSnapshot {
 
@@ -23,6 +27,17 @@ final class Snapshot implements FeatureSnapshot {
     private final Instant asOf;
     private final long eventCount;
 
+    /** Dense index of every catalogued item; arrays below are indexed by it. */
+    private final Map<String, Integer> index;
+    /** Per {@link Feature#ordinal()}: the column's value per item when it depends on the item only, else null. */
+    final float[][] itemColumns = new float[Feature.values().length][];
+    /** Dense top-category / category-path number per item, -1 for none. */
+    final int[] topCategoryOf;
+    final int[] categoryOf;
+    final int topCategories;
+    final int categories;
+    final double[] lnPriceOf;
+
     Snapshot(Map<String, ItemStats> items, Map<String, Double> categoryWeight, double totalWeight,
             double maxItemWeight, double maxRecentWeight, Instant asOf, long eventCount) {
         this.items = Map.copyOf(items);
@@ -32,6 +47,52 @@ final class Snapshot implements FeatureSnapshot {
         this.logMaxRecentWeight = Math.log1p(maxRecentWeight);
         this.asOf = asOf;
         this.eventCount = eventCount;
+
+        int n = this.items.size();
+        index = new HashMap<>(n * 2);
+        topCategoryOf = new int[n];
+        categoryOf = new int[n];
+        lnPriceOf = new double[n];
+        Map<String, Integer> tops = new HashMap<>();
+        Map<String, Integer> paths = new HashMap<>();
+        float[] popularity = new float[n];
+        float[] recent = new float[n];
+        float[] categoryPopularity = new float[n];
+        float[] priceLog = new float[n];
+        float[] available = new float[n];
+        float[] known = new float[n];
+        int i = 0;
+        for (Map.Entry<String, ItemStats> entry : this.items.entrySet()) {
+            ItemStats item = entry.getValue();
+            index.put(entry.getKey(), i);
+            String top = item.topCategory();
+            topCategoryOf[i] = top.isEmpty() ? -1 : tops.computeIfAbsent(top, k -> tops.size());
+            categoryOf[i] = item.category().isEmpty() ? -1 : paths.computeIfAbsent(item.category(), k -> paths.size());
+            lnPriceOf[i] = item.lnPrice();
+            // Same expressions as the per-row formulas they replace, so the floats are bit for bit the same.
+            popularity[i] = logMaxItemWeight == 0 ? 0 : (float) (Math.log1p(item.weight()) / logMaxItemWeight);
+            recent[i] = logMaxRecentWeight == 0 ? 0 : (float) (Math.log1p(item.recentWeight()) / logMaxRecentWeight);
+            categoryPopularity[i] = totalWeight <= 0 || top.isEmpty() ? 0
+                    : (float) (this.categoryWeight.getOrDefault(top, 0d) / totalWeight);
+            priceLog[i] = Double.isNaN(item.price()) ? 0 : (float) (Math.log1p(item.price()) / 10d);
+            available[i] = item.available() ? 1 : 0;
+            known[i] = 1;
+            i++;
+        }
+        topCategories = tops.size();
+        categories = paths.size();
+        itemColumns[Feature.ITEM_POPULARITY.ordinal()] = popularity;
+        itemColumns[Feature.ITEM_RECENT_POPULARITY.ordinal()] = recent;
+        itemColumns[Feature.CATEGORY_POPULARITY.ordinal()] = categoryPopularity;
+        itemColumns[Feature.ITEM_PRICE_LOG.ordinal()] = priceLog;
+        itemColumns[Feature.ITEM_AVAILABLE.ordinal()] = available;
+        itemColumns[Feature.ITEM_KNOWN.ordinal()] = known;
+    }
+
+    /** The item's dense index, or -1 when it is not catalogued. */
+    int indexOf(String itemId) {
+        Integer at = itemId == null ? null : index.get(itemId);
+        return at == null ? -1 : at;
     }
 
     @Override

@@ -1,0 +1,142 @@
+package dev.rialto.scoring.onnx.internal.features;
+
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventType;
+import java.nio.FloatBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The extractor's original per-row implementation (every column computed per cell from the snapshot's maps), kept
+ * as the reference that the precomputed-column path must reproduce bit for bit.
+ */
+final class ReferenceFeatures {
+    private static final double SECONDS_PER_DAY = 86_400d;
+
+    private ReferenceFeatures() {
+    }
+
+    private static double weight(EventType type) {
+        return EngineeredFeatureExtractor.weight(type);
+    }
+
+    static void extract(Snapshot s, List<Event> history, List<String> itemIds, List<String> features,
+            FloatBuffer out) {
+        Feature[] columns = features.stream().map(Feature::byName).toArray(Feature[]::new);
+        UserProfile user = new UserProfile(s, history == null ? List.of() : history);
+        for (String itemId : itemIds) {
+            Snapshot.ItemStats item = itemId == null ? null : s.items.get(itemId);
+            for (Feature column : columns) {
+                out.put((float) value(column, s, user, itemId, item));
+            }
+        }
+    }
+
+    private static double value(Feature feature, Snapshot s, UserProfile user, String itemId, Snapshot.ItemStats item) {
+        return switch (feature) {
+            case USER_CATEGORY_AFFINITY -> item == null ? 0 : share(user.topWeight, item.topCategory(), user.totalWeight);
+            case USER_SUBCATEGORY_AFFINITY -> item == null ? 0 : share(user.pathWeight, item.category(), user.totalWeight);
+            case USER_ITEM_AFFINITY -> Math.log1p(user.itemWeight.getOrDefault(itemId, 0d));
+            case ITEM_POPULARITY -> item == null || s.logMaxItemWeight == 0 ? 0
+                    : Math.log1p(item.weight()) / s.logMaxItemWeight;
+            case ITEM_RECENT_POPULARITY -> item == null || s.logMaxRecentWeight == 0 ? 0
+                    : Math.log1p(item.recentWeight()) / s.logMaxRecentWeight;
+            case CATEGORY_POPULARITY -> item == null ? 0 : share(s.categoryWeight, item.topCategory(), s.totalWeight);
+            case USER_ACTIVITY -> Math.min(1d, Math.log1p(user.eventCount) / 10d);
+            case ITEM_PRICE_LOG -> item == null || Double.isNaN(item.price()) ? 0 : Math.log1p(item.price()) / 10d;
+            case USER_PRICE_FIT -> item == null || Double.isNaN(item.lnPrice()) || Double.isNaN(user.meanLnPrice) ? 0.5
+                    : 1d / (1d + Math.abs(item.lnPrice() - user.meanLnPrice));
+            case USER_RECENCY_CATEGORY -> item == null ? 0
+                    : share(user.recentTopWeight, item.topCategory(), user.recentTotalWeight);
+            case USER_ITEM_PURCHASED -> user.purchased.contains(itemId) ? 1 : 0;
+            case USER_ITEM_RECENCY -> {
+                Instant last = itemId == null ? null : user.lastSeen.get(itemId);
+                if (last == null) {
+                    yield 0;
+                }
+                double days = Math.max(0, Duration.between(last, user.reference).getSeconds()) / SECONDS_PER_DAY;
+                yield 1d / (1d + days);
+            }
+            case ITEM_AVAILABLE -> item != null && item.available() ? 1 : 0;
+            case ITEM_KNOWN -> item != null ? 1 : 0;
+        };
+    }
+
+    /** part[key] / total; 0 for an empty key (no category is not a shared category) or an empty total. */
+    private static double share(Map<String, Double> part, String key, double total) {
+        if (total <= 0 || key == null || key.isEmpty()) {
+            return 0;
+        }
+        return part.getOrDefault(key, 0d) / total;
+    }
+
+    /** Per-request aggregates of the user's history, computed once per extract call. */
+    private static final class UserProfile {
+        final int eventCount;
+        final Map<String, Double> itemWeight = new HashMap<>();
+        final Map<String, Instant> lastSeen = new HashMap<>();
+        final Set<String> purchased = new HashSet<>();
+        final Map<String, Double> topWeight = new HashMap<>();
+        final Map<String, Double> pathWeight = new HashMap<>();
+        final Map<String, Double> recentTopWeight = new HashMap<>();
+        double totalWeight;
+        double recentTotalWeight;
+        final double meanLnPrice;
+        final Instant reference;
+
+        UserProfile(Snapshot s, List<Event> history) {
+            eventCount = history.size();
+            // Newest first, ties by id: the order callers pass must not change the features.
+            List<Event> events = new ArrayList<>(history);
+            events.sort(Comparator.comparing(Event::timestamp).reversed().thenComparing(Event::id));
+            Instant newest = s.asOf();
+            int recentSeen = 0;
+            Map<String, Double> distinctLnPrice = new HashMap<>();
+            for (Event e : events) {
+                if (e.timestamp().isAfter(newest)) {
+                    newest = e.timestamp();
+                }
+                String itemId = e.itemId();
+                if (itemId == null) {
+                    continue;
+                }
+                double w = weight(e.type());
+                itemWeight.merge(itemId, w, Double::sum);
+                lastSeen.merge(itemId, e.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
+                if (e.type() == EventType.PURCHASE) {
+                    purchased.add(itemId);
+                }
+                totalWeight += w;
+                Snapshot.ItemStats item = s.items.get(itemId);
+                boolean recent = recentSeen++ < EngineeredFeatureExtractor.RECENT_EVENTS;
+                if (recent) {
+                    recentTotalWeight += w;
+                }
+                if (item == null) {
+                    continue;
+                }
+                if (!item.topCategory().isEmpty()) {
+                    topWeight.merge(item.topCategory(), w, Double::sum);
+                    pathWeight.merge(item.category(), w, Double::sum);
+                    if (recent) {
+                        recentTopWeight.merge(item.topCategory(), w, Double::sum);
+                    }
+                }
+                if (!Double.isNaN(item.lnPrice())) {
+                    distinctLnPrice.put(itemId, item.lnPrice());
+                }
+            }
+            meanLnPrice = distinctLnPrice.isEmpty() ? Double.NaN
+                    : distinctLnPrice.values().stream().mapToDouble(Double::doubleValue).sum() / distinctLnPrice.size();
+            reference = newest;
+        }
+    }
+
+}
