@@ -25,7 +25,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.Clock;
 
 import org.apache.lucene.analysis.Analyzer;
@@ -74,6 +77,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.NumericUtils;
 import org.osgi.service.component.annotations.Activate;
@@ -94,6 +98,8 @@ import dev.rialto.api.catalog.ItemChangeListener;
 import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.embeddings.TextEmbedder;
+import dev.rialto.api.retrieval.IndexAdmin;
+import dev.rialto.api.retrieval.IndexStatus;
 import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.retrieval.lucene.internal.common.RateLimitedLog;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
@@ -102,10 +108,10 @@ import dev.rialto.retrieval.lucene.internal.common.Settings;
  * The item index: one IndexWriter, near-real-time searchers, fed by the store's change feed. Every component of
  * this bundle shares the one configuration PID described by {@link Config}.
  */
-@Component(service = {ItemIndex.class, ItemChangeListener.class}, configurationPid = ItemIndex.PID,
+@Component(service = {ItemIndex.class, ItemChangeListener.class, IndexAdmin.class}, configurationPid = ItemIndex.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = ItemIndex.Config.class)
-public final class ItemIndex implements ItemChangeListener {
+public final class ItemIndex implements ItemChangeListener, IndexAdmin {
 
     public static final String PID = "dev.rialto.retrieval.lucene";
 
@@ -285,6 +291,15 @@ public final class ItemIndex implements ItemChangeListener {
     /** First-seen times written since the last refresh: a searcher cannot see them yet. */
     private final Map<String, Long> unrefreshedFirstSeen = new ConcurrentHashMap<>();
     private volatile Clock clock = Clock.systemUTC();
+    /** The running rebuild, null when none runs: at most one at a time. */
+    private final AtomicReference<RebuildState> rebuilding = new AtomicReference<>();
+    /** Serialises document writes with the removal of stale documents at the end of a rebuild. */
+    private final Object writeLock = new Object();
+    private volatile Instant lastCommit;
+    private volatile Instant lastUpdate;
+
+    /** Commit user data key: when the commit was made (epoch millis). */
+    static final String COMMIT_TIME = "rialto.commit.time";
 
     @Activate
     public ItemIndex(@Reference(name = "repository") ItemRepository repository) {
@@ -359,7 +374,7 @@ public final class ItemIndex implements ItemChangeListener {
                 searchers.close();
             }
             if (writer != null) {
-                writer.commit();
+                commit();
                 writer.close();
             }
             if (directory != null) {
@@ -381,6 +396,7 @@ public final class ItemIndex implements ItemChangeListener {
                     .setRAMBufferSizeMB(ramMb);
             writer = new IndexWriter(directory, iwc);
             searchers = new SearcherManager(writer, true, false, null);
+            lastCommit = commitTime(writer);
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             throw new RialtoException("Cannot open the item index at " + dir + " (index.dir): " + e.getMessage(), e);
@@ -430,35 +446,251 @@ public final class ItemIndex implements ItemChangeListener {
         }
     }
 
-    /** Re-indexes every item of the store, in batches. Items already indexed are replaced. */
+    /** Re-indexes every item of the store, in batches, in this thread (see {@link #rebuild(Progress)}). */
     public void rebuild() {
+        rebuild(begin(), null);
+    }
+
+    /**
+     * Re-indexes every item of the store into the live writer, in batches. Safe while serving: each item replaces
+     * its own document (first-seen kept), so a search always sees every item, in its old or its new version; a
+     * delete-all would show a half-empty index at the next periodic refresh. Documents not written since the
+     * rebuild started (by it or by the feed) belong to items no longer in the store and are removed at the end,
+     * unless the rebuild was cancelled.
+     * <p>
+     * The work runs on its own thread and the caller waits: interrupting a thread inside Lucene's file I/O closes
+     * the channel and with it the IndexWriter (a Karaf console interrupts its thread on Ctrl-C). The caller's
+     * interrupt only sets a flag that the rebuild checks between items.
+     */
+    @Override
+    public RebuildResult rebuild(Progress progress) {
+        RebuildState state = begin();
+        java.util.concurrent.CompletableFuture<RebuildResult> result = new java.util.concurrent.CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            try {
+                result.complete(rebuild(state, progress));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }, "rialto-index-rebuild");
+        worker.setDaemon(true);
+        rebuilder = worker;
+        worker.start();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    // Cancel, then wait for the batch in progress: the next rebuild may start when this returns.
+                    interrupted = true;
+                    state.cancelled = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new RialtoException("The item index rebuild failed", e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private RebuildState begin() {
+        if (!open) {
+            throw new RialtoException("The item index is not open");
+        }
+        RebuildState state = new RebuildState(clock.instant());
+        if (!rebuilding.compareAndSet(null, state)) {
+            throw new IllegalStateException("A rebuild of the item index is already running");
+        }
+        return state;
+    }
+
+    private RebuildResult rebuild(RebuildState state, Progress progress) {
         long start = System.nanoTime();
-        LOG.info("Rebuilding the item index from the store");
-        List<Item> batch = new ArrayList<>(batchSize);
-        long[] total = {0};
-        repository.forEach(item -> {
-            if (closing.get()) {
-                throw new RebuildCancelled();
-            }
-            batch.add(item);
-            if (batch.size() >= batchSize) {
-                write(batch);
-                total[0] += batch.size();
-                batch.clear();
-                refreshQuietly();
-            }
-        });
+        try {
+            state.total = repository.count();
+            LOG.info("Rebuilding the item index from the store ({} items)", state.total);
+            List<Item> batch = new ArrayList<>(batchSize);
+            repository.forEach(item -> {
+                if (closing.get()) {
+                    throw new RebuildCancelled("the index is closing");
+                }
+                if (state.cancelled || Thread.currentThread().isInterrupted()) {
+                    throw new RebuildCancelled("interrupted");
+                }
+                batch.add(item);
+                if (batch.size() >= batchSize) {
+                    writeBatch(batch, state, progress);
+                    refreshQuietly();
+                }
+            });
+            writeBatch(batch, state, progress);
+            refreshBlocking();
+            long removed = removeNotWritten(state);
+            refreshBlocking();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            LOG.info("Rebuilt the item index: {} items, {} stale documents removed, in {} ms", state.done, removed,
+                    took.toMillis());
+            return new RebuildResult(state.done, removed, took);
+        } catch (RebuildCancelled e) {
+            LOG.info("Item index rebuild cancelled after {} of {} items: {}", state.done, state.total,
+                    e.getMessage());
+            throw new RialtoException("The item index rebuild was cancelled (" + e.getMessage() + ") after "
+                    + state.done + " of " + state.total + " items", e);
+        } finally {
+            rebuilding.set(null);
+        }
+    }
+
+    private void writeBatch(List<Item> batch, RebuildState state, Progress progress) {
+        if (batch.isEmpty()) {
+            return;
+        }
         write(batch);
-        total[0] += batch.size();
-        refreshBlocking();
-        LOG.info("Rebuilt the item index: {} items in {} ms", total[0], (System.nanoTime() - start) / 1_000_000);
+        state.done += batch.size();
+        batch.clear();
+        if (progress != null) {
+            // The store may have grown since count(): the total is never below what is done.
+            progress.update(state.done, Math.max(state.total, state.done));
+        }
+    }
+
+    /** Deletes the documents that nobody wrote since the rebuild started: their items left the store. */
+    private long removeNotWritten(RebuildState state) {
+        Set<String> indexIds = indexIds();
+        long removed = 0;
+        try {
+            synchronized (writeLock) {
+                for (String id : indexIds) {
+                    if (!state.written.contains(id)) {
+                        writer.deleteDocuments(new Term(F_ID, id));
+                        removed++;
+                    }
+                }
+                if (removed > 0) {
+                    lastUpdate = clock.instant();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Removing stale documents from the item index failed", e);
+        }
+        return removed;
+    }
+
+    /** The ids of the documents a search sees now. */
+    Set<String> indexIds() {
+        return withSearcher(s -> {
+            Set<String> ids = new HashSet<>(s.getIndexReader().numDocs() * 2);
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                LeafReader r = leaf.reader();
+                Bits live = r.getLiveDocs();
+                SortedDocValues values = DocValues.getSorted(r, F_ID);
+                for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                    if (live == null || live.get(doc)) {
+                        ids.add(values.lookupOrd(values.ordValue()).utf8ToString());
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    private static final class RebuildState {
+        final Instant started;
+        /** Ids written since the rebuild started, by the rebuild or by the feed. */
+        final Set<String> written = ConcurrentHashMap.newKeySet();
+        volatile long total;
+        volatile long done;
+        volatile boolean cancelled;
+
+        RebuildState(Instant started) {
+            this.started = started;
+        }
+    }
+
+    /** How many ids of each kind the consistency check lists. */
+    static final int SAMPLE = 10;
+
+    @Override
+    public IndexStatus status(boolean check) {
+        long inStore = repository.count();
+        Set<String> storeIds = new HashSet<>();
+        if (check) {
+            repository.forEach(item -> storeIds.add(item.id()));
+        }
+        Set<String> indexIds = check ? indexIds() : null;
+        record Snapshot(long docs, int segments, Map<String, Long> vectors) { }
+        Snapshot snap = withSearcher(s -> {
+            Set<String> models = new java.util.TreeSet<>();
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                for (FieldInfo info : leaf.reader().getFieldInfos()) {
+                    if (info.name.startsWith(VEC_PREFIX) && info.getVectorDimension() > 0) {
+                        models.add(info.name.substring(VEC_PREFIX.length()));
+                    }
+                }
+            }
+            Map<String, Long> vectors = new LinkedHashMap<>();
+            for (String model : models) {
+                vectors.put(model, (long) s.count(new TermQuery(new Term(F_VEC_MODEL, model))));
+            }
+            return new Snapshot(s.getIndexReader().numDocs(), s.getIndexReader().leaves().size(), vectors);
+        });
+        IndexStatus.Consistency consistency = null;
+        if (check) {
+            List<String> missing = storeIds.stream().filter(id -> !indexIds.contains(id)).sorted().toList();
+            List<String> extra = indexIds.stream().filter(id -> !storeIds.contains(id)).sorted().toList();
+            consistency = new IndexStatus.Consistency(missing.size(), extra.size(),
+                    missing.subList(0, Math.min(SAMPLE, missing.size())),
+                    extra.subList(0, Math.min(SAMPLE, extra.size())));
+        }
+        RebuildState r = rebuilding.get();
+        IndexStatus.RebuildProgress progress = r == null ? null
+                : new IndexStatus.RebuildProgress(r.done, Math.max(r.total, r.done), r.started);
+        return new IndexStatus(snap.docs(), snap.segments(), inStore, Math.max(0, inStore - snap.docs()),
+                consistency, snap.vectors(), lastCommit, lastUpdate, progress);
+    }
+
+    /** Commits with the commit time in the commit's user data, so the status can show it after a restart. */
+    private void commit() throws IOException {
+        Instant now = clock.instant();
+        writer.setLiveCommitData(Map.of(COMMIT_TIME, Long.toString(now.toEpochMilli())).entrySet());
+        writer.commit();
+        lastCommit = now;
+    }
+
+    private static Instant commitTime(IndexWriter w) {
+        Iterable<Map.Entry<String, String>> data = w.getLiveCommitData();
+        if (data != null) {
+            for (Map.Entry<String, String> e : data) {
+                if (COMMIT_TIME.equals(e.getKey())) {
+                    try {
+                        return Instant.ofEpochMilli(Long.parseLong(e.getValue()));
+                    } catch (NumberFormatException ignored) {
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private static final class RebuildCancelled extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         RebuildCancelled() {
-            super("item index rebuild cancelled: the index is closing", null, false, false);
+            this("the index is closing");
+        }
+
+        RebuildCancelled(String why) {
+            super(why, null, false, false);
         }
     }
 
@@ -529,11 +761,18 @@ public final class ItemIndex implements ItemChangeListener {
         try {
             Map<String, Long> known = firstSeen(items.stream().map(Item::id).toList());
             long now = clock.millis();
-            for (Item item : items) {
-                long firstSeen = known.getOrDefault(item.id(), now);
-                writer.updateDocument(new Term(F_ID, item.id()),
-                        toDocument(item, vectors.get(item.id()), firstSeen));
-                unrefreshedFirstSeen.put(item.id(), firstSeen);
+            synchronized (writeLock) {
+                RebuildState rebuild = rebuilding.get();
+                for (Item item : items) {
+                    long firstSeen = known.getOrDefault(item.id(), now);
+                    writer.updateDocument(new Term(F_ID, item.id()),
+                            toDocument(item, vectors.get(item.id()), firstSeen));
+                    unrefreshedFirstSeen.put(item.id(), firstSeen);
+                    if (rebuild != null) {
+                        rebuild.written.add(item.id());
+                    }
+                }
+                lastUpdate = Instant.ofEpochMilli(now);
             }
             indexed.addAndGet(items.size());
         } catch (IOException e) {
@@ -673,7 +912,7 @@ public final class ItemIndex implements ItemChangeListener {
     private void commitQuietly() {
         try {
             if (writer.hasUncommittedChanges() && !closing.get()) {
-                writer.commit();
+                commit();
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Committing the item index failed", e);
