@@ -78,6 +78,9 @@ public class SearchIT {
         assertTrue(table, table.contains(first));
         String near = Support.execute(sessions, "rialto:similar -n 3 " + first);
         assertTrue(near, near.lines().count() >= 4);
+
+        String status = Support.execute(sessions, "rialto:index-status --check");
+        assertTrue(status, status.contains("Documents") && status.contains("Consistency"));
     }
 
     @Test
