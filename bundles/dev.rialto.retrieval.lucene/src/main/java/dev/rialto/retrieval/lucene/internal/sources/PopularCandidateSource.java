@@ -55,12 +55,21 @@ public final class PopularCandidateSource implements CandidateSource {
 
     @Override
     public List<Candidate> candidates(CandidateQuery query) {
+        return fromRanking(NAME, counters.ranking(), index, events, purchasesLookback, query);
+    }
+
+    /**
+     * The first {@code query.n()} items of a ranking that pass the query's filter (and, when asked, that the user
+     * did not buy), as candidates of the named source. Shared by the sources that read a counter's ranking.
+     */
+    static List<Candidate> fromRanking(String source, PopularityCounters.Ranking ranking, ItemIndex index,
+            EventRepository events, int purchasesLookback, CandidateQuery query) {
         Set<String> purchased = query.filter().excludePurchased()
                 ? UserHistory.purchased(events, query.userId(), purchasesLookback) : Set.of();
-        List<Candidate> out = new ArrayList<>(query.n());
-        scan(counters.ranking(), index, query.n(), (item, score) -> {
+        List<Candidate> out = new ArrayList<>(Math.min(query.n(), 256));
+        scan(ranking, index, query.n(), (item, score) -> {
             if (passes(query.filter(), purchased, item)) {
-                out.add(new Candidate(item.id(), NAME, out.size() + 1, score));
+                out.add(new Candidate(item.id(), source, out.size() + 1, score));
             }
             return out.size() < query.n();
         });

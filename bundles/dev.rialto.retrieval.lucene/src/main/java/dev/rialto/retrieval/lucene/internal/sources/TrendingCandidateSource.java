@@ -1,8 +1,6 @@
 package dev.rialto.retrieval.lucene.internal.sources;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -55,15 +53,6 @@ public final class TrendingCandidateSource implements CandidateSource {
 
     @Override
     public List<Candidate> candidates(CandidateQuery query) {
-        Set<String> purchased = query.filter().excludePurchased()
-                ? UserHistory.purchased(events, query.userId(), purchasesLookback) : Set.of();
-        List<Candidate> out = new ArrayList<>(Math.min(query.n(), 256));
-        PopularCandidateSource.scan(counters.trending(), index, query.n(), (item, score) -> {
-            if (PopularCandidateSource.passes(query.filter(), purchased, item)) {
-                out.add(new Candidate(item.id(), NAME, out.size() + 1, score));
-            }
-            return out.size() < query.n();
-        });
-        return out;
+        return PopularCandidateSource.fromRanking(NAME, counters.trending(), index, events, purchasesLookback, query);
     }
 }
