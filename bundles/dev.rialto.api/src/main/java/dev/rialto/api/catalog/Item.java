@@ -15,10 +15,11 @@ import java.util.Map;
  * @param currency    ISO 4217 code, or null when unknown
  * @param available   whether the item can be sold now
  * @param language    BCP 47 language of the text fields, for example {@code en} or {@code zh}
- * @param attributes  free attributes (brand, colour, ...)
+ * @param attributes  free attributes (colour, size, ...)
+ * @param brand       the brand, or null when unknown
  */
 public record Item(String id, String title, String description, String category, BigDecimal price,
-        String currency, boolean available, String language, Map<String, String> attributes) {
+        String currency, boolean available, String language, Map<String, String> attributes, String brand) {
 
     public static final String CATEGORY_SEPARATOR = " > ";
 
@@ -36,6 +37,14 @@ public record Item(String id, String title, String description, String category,
         }
         language = language == null || language.isBlank() ? "en" : language.strip();
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        brand = Require.optional(brand);
+    }
+
+    /** An item without a brand (or with the brand as the attribute {@code brand}, as version 1.0 kept it). */
+    public Item(String id, String title, String description, String category, BigDecimal price, String currency,
+            boolean available, String language, Map<String, String> attributes) {
+        this(id, title, description, category, price, currency, available, language, attributes,
+                attributes == null ? null : attributes.get("brand"));
     }
 
     /** The top level of the category path, or the empty string. */

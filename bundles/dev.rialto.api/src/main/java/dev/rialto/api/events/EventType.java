@@ -24,6 +24,11 @@ public enum EventType {
      *
      * @throws IllegalArgumentException naming the accepted values
      */
+    /** Ad events: they name an item or, in their context, a creative. */
+    public boolean isAd() {
+        return this == IMPRESSION || this == AD_CLICK;
+    }
+
     public static EventType parse(String wire) {
         if (wire == null || wire.isBlank()) {
             throw new IllegalArgumentException("type must not be blank");
