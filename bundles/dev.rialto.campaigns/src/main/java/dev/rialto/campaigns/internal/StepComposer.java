@@ -1,0 +1,117 @@
+package dev.rialto.campaigns.internal;
+
+import dev.rialto.api.campaigns.CampaignDefinition;
+import dev.rialto.api.campaigns.Delivery;
+import dev.rialto.api.campaigns.Purpose;
+import dev.rialto.api.campaigns.Step;
+import dev.rialto.api.campaigns.Variant;
+import dev.rialto.api.profiles.Profile;
+import dev.rialto.api.recommend.RecommendationRequest;
+import dev.rialto.api.recommend.RecommendedItem;
+import dev.rialto.api.recommend.Recommender;
+import dev.rialto.api.retrieval.ItemFilter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/** Runs the recommend, decide-ad and generate steps through the services that do them. */
+final class StepComposer implements Composer {
+
+    /** Writes copy for a recipient (the content capability). */
+    interface Generator {
+        /** @return the copy, or null when nothing compliant could be written */
+        Generated generate(String kind, String provider, String locale, String tone, Profile profile,
+                List<String> items, String channel);
+    }
+
+    /** Copy for one recipient, and what the generator reports about it (provider, guardrails). */
+    record Generated(String subject, String body, Map<String, String> attributes) {
+    }
+
+    /** Chooses a creative for a slot (the ads capability); null for no fill. */
+    interface AdDecider {
+        String decide(String slot, Profile profile);
+    }
+
+    private final Supplier<Recommender> recommender;
+    private final Supplier<Generator> generator;
+    private final Supplier<AdDecider> ads;
+    private final Function<String, Purpose> purposes;
+
+    StepComposer(Supplier<Recommender> recommender, Supplier<Generator> generator, Supplier<AdDecider> ads,
+            Function<String, Purpose> purposes) {
+        this.recommender = recommender;
+        this.generator = generator;
+        this.ads = ads;
+        this.purposes = purposes;
+    }
+
+    @Override
+    public Composed compose(CampaignDefinition d, Variant v, Profile p, String runId, String deliveryId,
+            Instant now) {
+        List<String> items = List.of();
+        String ad = null;
+        String subject = null;
+        String body = null;
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (Step step : d.steps()) {
+            switch (step.type()) {
+                case RECOMMEND -> {
+                    Recommender r = need(recommender.get(), "recommend", "rialto-retrieval");
+                    int n = Integer.parseInt(d.param(v, step, "n", "4"));
+                    String category = d.param(v, step, "category", null);
+                    boolean excludePurchased = Boolean.parseBoolean(d.param(v, step, "excludePurchased", "false"));
+                    ItemFilter filter = new ItemFilter(category, Set.of(), true, excludePurchased);
+                    items = new ArrayList<>();
+                    for (RecommendedItem item : r.recommend(new RecommendationRequest(p.id(), n, filter)).items()) {
+                        items.add(item.itemId());
+                    }
+                    if (items.isEmpty()) {
+                        return Composed.skip("no-content");
+                    }
+                }
+                case DECIDE_AD -> {
+                    AdDecider a = need(ads.get(), "decide_ad", "rialto-ads");
+                    ad = a.decide(d.param(v, step, "slot", null), p);
+                    attributes.put("ad.fill", ad == null ? "none" : "filled");
+                }
+                case GENERATE -> {
+                    Generator g = need(generator.get(), "generate", "rialto-content");
+                    Generated copy = g.generate(d.param(v, step, "kind", null), d.param(v, step, "provider", null),
+                            d.param(v, step, "locale", p.attributes().getOrDefault("locale", "en")),
+                            d.param(v, step, "tone", null), p, items, d.channel());
+                    if (copy == null || copy.body() == null || copy.body().isBlank()) {
+                        return Composed.skip("no-content");
+                    }
+                    subject = copy.subject() != null ? copy.subject() : subject;
+                    body = copy.body();
+                    attributes.putAll(copy.attributes());
+                }
+                case DELIVER -> {
+                    // the engine delivers
+                }
+            }
+        }
+        String address = null;
+        if (purposes.apply(d.channel()) == Purpose.EMAIL) {
+            address = p.attributes().get("email");
+            if (address == null || address.isBlank()) {
+                return Composed.skip("no-address");
+            }
+        }
+        return new Composed(new Delivery(deliveryId, d.id(), runId, v.name(), p.id(), address, subject, body, items,
+                ad, attributes, now), null);
+    }
+
+    private static <T> T need(T service, String step, String feature) {
+        if (service == null) {
+            throw new IllegalStateException("the " + step + " step needs feature " + feature + ", which is not running");
+        }
+        return service;
+    }
+}
