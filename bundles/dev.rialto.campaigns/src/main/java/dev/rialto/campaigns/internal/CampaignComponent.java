@@ -10,6 +10,7 @@ import dev.rialto.api.campaigns.SegmentPreview;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.profiles.ProfileRepository;
 import dev.rialto.api.recommend.Recommender;
+import dev.rialto.campaigns.internal.schedule.CampaignScheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -44,11 +46,13 @@ public final class CampaignComponent implements CampaignService {
     private final Map<String, DeliveryChannel> channels = new ConcurrentHashMap<>();
     private final AtomicReference<Recommender> recommender = new AtomicReference<>();
     private final CampaignManager manager;
+    private final CampaignScheduler scheduler;
 
     @Activate
     public CampaignComponent(@Reference(name = "dataSource", target = "(dataSourceName=rialto)") DataSource dataSource,
             // Also makes sure the store has migrated the schema before the first query.
-            @Reference(name = "profiles") ProfileRepository profiles, CampaignsConfig config) {
+            @Reference(name = "profiles") ProfileRepository profiles, CampaignsConfig config,
+            BundleContext bundleContext) {
         String node = config.node() == null || config.node().isBlank()
                 ? System.getProperty("karaf.name", "rialto") : config.node().strip();
         if (config.workers() < 1 || config.chunk_size() < 1 || config.max_attempts() < 1 || config.lease_seconds() < 3) {
@@ -64,6 +68,8 @@ public final class CampaignComponent implements CampaignService {
                 ZoneId.of(config.default_zone() == null || config.default_zone().isBlank() ? "UTC" : config.default_zone()));
         manager = new CampaignManager(tables, audience, composer, channels::get, node, config.workers(),
                 Duration.ofSeconds(config.lease_seconds()), settings, Clock.systemUTC());
+        scheduler = new CampaignScheduler(bundleContext, this);
+        manager.addListener(scheduler);
         Thread recovery = new Thread(() -> {
             try {
                 manager.recover();
@@ -83,16 +89,12 @@ public final class CampaignComponent implements CampaignService {
 
     @Deactivate
     void deactivate() {
+        scheduler.close();
         manager.close();
     }
 
     CampaignManager manager() {
         return manager;
-    }
-
-    /** Lets the scheduler follow the definitions. */
-    void addListener(CampaignManager.Listener listener) {
-        manager.addListener(listener);
     }
 
     @Reference(name = "channel", cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

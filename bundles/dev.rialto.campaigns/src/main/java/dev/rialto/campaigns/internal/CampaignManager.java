@@ -89,7 +89,7 @@ public final class CampaignManager implements CampaignService {
         };
     }
 
-    void addListener(Listener listener) {
+    public void addListener(Listener listener) {
         listeners.add(listener);
         listener.changed(list());
     }
