@@ -163,10 +163,54 @@ final class JsonLines {
         return number.toString();
     }
 
+    /** A record as compact JSON for a dead letter (values as received; nested ones shown by kind). */
+    static String raw(Map<String, Object> record) {
+        if (record == null) {
+            return "null";
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            for (Map.Entry<String, Object> field : record.entrySet()) {
+                json.writeFieldName(String.valueOf(field.getKey()));
+                Object v = field.getValue();
+                if (v == null) {
+                    json.writeNull();
+                } else if (v instanceof Boolean b) {
+                    json.writeBoolean(b);
+                } else if (v instanceof Number n) {
+                    json.writeNumber(number(n));
+                } else if (v instanceof String str) {
+                    json.writeString(str.length() > 4000 ? str.substring(0, 4000) : str);
+                } else {
+                    json.writeString(v instanceof Iterable<?> || v.getClass().isArray() ? "[array]" : "{object}");
+                }
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            return null;
+        }
+        return out.toString();
+    }
+
     /** A parsed line as a row source. */
     static Row.Source source(Map<String, String> values) {
+        return source(values, null);
+    }
+
+    /** A parsed line as a row source; {@code rawLine} the line as read, else the fields are rendered. */
+    static Row.Source source(Map<String, String> values, String rawLine) {
         List<String> columns = new ArrayList<>(values.keySet());
         return new Row.Source() {
+            @Override
+            public String raw() {
+                if (rawLine != null) {
+                    return rawLine;
+                }
+                Map<String, Object> record = new java.util.LinkedHashMap<>(values);
+                return JsonLines.raw(record);
+            }
+
             @Override
             public String get(String column) {
                 return values.get(column);
