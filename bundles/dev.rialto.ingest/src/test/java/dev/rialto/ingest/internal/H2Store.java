@@ -16,16 +16,16 @@ import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 
 /** The real JDBC store on an in-memory H2 database, with the privacy component, for pipeline tests. */
-final class H2Store implements AutoCloseable {
-    final JdbcDataSource dataSource = new JdbcDataSource();
-    final JdbcItemRepository items;
-    final JdbcEventRepository events;
-    final JdbcProfileRepository profiles;
-    final JdbcIngestJournal journal;
-    final JdbcUserDataRepository users;
-    final PrivacyGuard privacy;
+public final class H2Store implements AutoCloseable {
+    public final JdbcDataSource dataSource = new JdbcDataSource();
+    public final JdbcItemRepository items;
+    public final JdbcEventRepository events;
+    public final JdbcProfileRepository profiles;
+    public final JdbcIngestJournal journal;
+    public final JdbcUserDataRepository users;
+    public final PrivacyGuard privacy;
 
-    H2Store(Path keyFile, String policy) {
+    public H2Store(Path keyFile, String policy) {
         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         dataSource.setUser("sa");
         StoreConfig config = config();
@@ -43,7 +43,7 @@ final class H2Store implements AutoCloseable {
         privacy.activate(privacyConfig(true, "", keyFile.toString(), policy));
     }
 
-    CsvIngestor ingestor(int chunkSize, Path deadLetterDir) {
+    public CsvIngestor ingestor(int chunkSize, Path deadLetterDir) {
         return ingestor(events, chunkSize, deadLetterDir);
     }
 
