@@ -76,7 +76,7 @@ class ProfilesResourceTest {
         String body = (String) export.getEntity();
         assertTrue(body.contains("\"email\" : \"anna@example.com\""), body);
         assertTrue(body.contains("\"ads\" : false"), body);
-        assertTrue(body.contains("\"price\" : 12.50"), body);
+        assertTrue(body.contains("\"price\" : 12.5,"), body);
         try (JsonParser p = new JsonFactory().createParser(body)) {
             while (p.nextToken() != null) {
                 // well-formed JSON
