@@ -341,6 +341,32 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         return report;
     }
 
+    @Override
+    public IngestReport ingestMessage(String kind, String json, String source, String partition, long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative, was " + offset);
+        }
+        String name = source == null || source.isBlank() ? "message" : source.strip();
+        Settings s = settings;
+        if (s == null) {
+            throw new IllegalStateException("The ingestor is not activated");
+        }
+        Mapping mapping = s.mappings().resolve(kind);
+        String file = partition == null || partition.isBlank() ? "partition" : "partition-" + partition.strip();
+        Run run = new Run(mapping, name, s, name, file, null);
+        try {
+            run.parseMessage(JsonLines.message(json), file, offset);
+        } catch (RuntimeException e) {
+            run.fail(e);
+            throw e;
+        }
+        IngestReport report = run.finish();
+        LOG.debug("Ingested a message of {} ({} offset {}) with mapping {}: read {}, stored {}, duplicates {},"
+                + " rejected {}", name, file, offset, mapping.name, report.read(), report.stored(),
+                report.duplicates(), run.rejected);
+        return report;
+    }
+
     private static CSVFormat format(char delimiter) {
         return CSVFormat.RFC4180.builder()
                 .setDelimiter(delimiter)
@@ -490,7 +516,8 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         private final Settings settings;
         /** The journal's names: the source (a mapping, or http:...) and the file (null for record batches). */
         private final String journalSource;
-        private final String file;
+        /** The file, or the partition of a message (then one per record of it, to keep dead letters apart). */
+        private String file;
         /** Null: not journalled as a file (record batches). */
         private final String fingerprint;
         private FileRun previous;
@@ -625,6 +652,26 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
                     continue;
                 }
                 acceptFields(values, number, line);
+            }
+            flush();
+        }
+
+        /**
+         * The records of one message: dead letters carry the offset as their line and the partition as their file
+         * ({@code partition-0}, then {@code partition-0#2} for the second record of the same message).
+         */
+        void parseMessage(List<JsonLines.MessageRecord> records, String partition, long offset) {
+            int index = 0;
+            for (JsonLines.MessageRecord record : records) {
+                index++;
+                file = index == 1 ? partition : partition + "#" + index;
+                read++;
+                lastLine = offset;
+                if (record.fault() != null) {
+                    reject(offset, null, record.fault().field, record.fault().getMessage(), record.text(), null);
+                    continue;
+                }
+                acceptFields(record.values(), offset, record.text());
             }
             flush();
         }
@@ -827,7 +874,8 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         private void reject(long line, String recordId, String field, String reason, String raw, String user) {
             rejected++;
             if (rejections.size() < settings.maxRejections()) {
-                rejections.add(new Rejection(line, recordId, field, reason));
+                // a message at offset 0: reports count from 1, the dead letter keeps the offset
+                rejections.add(new Rejection(Math.max(1, line), recordId, field, reason));
             } else if (firstUnlisted == 0) {
                 firstUnlisted = line;
             }

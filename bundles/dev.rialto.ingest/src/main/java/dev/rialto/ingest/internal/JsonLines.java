@@ -163,6 +163,55 @@ final class JsonLines {
         return number.toString();
     }
 
+    /** One record of a message: its fields, or why it is unusable, and its text. */
+    record MessageRecord(Map<String, String> values, BadRecord fault, String text) {
+    }
+
+    /** The records of a message: one JSON object, an array of objects, or JSON Lines. */
+    static List<MessageRecord> message(String json) {
+        String text = json == null ? "" : json.strip();
+        List<MessageRecord> out = new ArrayList<>();
+        if (text.isEmpty()) {
+            out.add(new MessageRecord(null, new BadRecord("*", "the message is empty"), ""));
+            return out;
+        }
+        if (text.charAt(0) != '[') {
+            for (String line : text.split("\\r?\\n")) {
+                if (!line.isBlank()) {
+                    out.add(parsed(line));
+                }
+            }
+            return out;
+        }
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            parser.nextToken();
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    out.add(new MessageRecord(null, new BadRecord("*", "malformed JSON: the array does not end"),
+                            text));
+                    break;
+                }
+                int start = (int) parser.getTokenLocation().getCharOffset();
+                parser.skipChildren();
+                String element = text.substring(start, (int) parser.getCurrentLocation().getCharOffset());
+                out.add(token == JsonToken.START_OBJECT ? parsed(element)
+                        : new MessageRecord(null, new BadRecord("*", "the record is not a JSON object"), element));
+            }
+        } catch (IOException e) {
+            out.add(new MessageRecord(null, new BadRecord("*", "malformed JSON: " + e.getMessage()), text));
+        }
+        return out;
+    }
+
+    private static MessageRecord parsed(String object) {
+        try {
+            return new MessageRecord(parseObject(object), null, object);
+        } catch (BadRecord e) {
+            return new MessageRecord(null, e, object);
+        }
+    }
+
     /** A record as compact JSON for a dead letter (values as received; nested ones shown by kind). */
     static String raw(Map<String, Object> record) {
         if (record == null) {
