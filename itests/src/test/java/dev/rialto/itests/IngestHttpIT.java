@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rialto.api.events.Event;
+import dev.rialto.api.privacy.Pseudonymiser;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
 import java.time.Duration;
@@ -27,6 +28,10 @@ public class IngestHttpIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Sources' user ids are stored pseudonymised. */
+    @Inject
+    @Filter(timeout = 60_000)
+    private Pseudonymiser pseudonymiser;
     @Inject
     @Filter(timeout = 60_000)
     private EventRepository events;
@@ -54,7 +59,7 @@ public class IngestHttpIT {
         assertEquals(1, rejected.get("index").asInt());
         assertEquals("type", rejected.get("field").asText());
 
-        List<Event> stored = events.recentForUser("it-shopper", 10);
+        List<Event> stored = events.recentForUser(pseudonymiser.userId("it-shopper"), 10);
         assertEquals(1, stored.size());
         assertEquals(EventType.VIEW, stored.get(0).type());
 
@@ -67,6 +72,6 @@ public class IngestHttpIT {
                 RialtoOptions.COLLECTOR_KEY).status);
         Http.Answer wrong = Http.postWithKey("/api/v1/events", body, "not-a-key");
         assertEquals(wrong.toString(), 401, wrong.status);
-        assertTrue(events.recentForUser("it-shopper", 10).size() == 1);
+        assertTrue(events.recentForUser(pseudonymiser.userId("it-shopper"), 10).size() == 1);
     }
 }

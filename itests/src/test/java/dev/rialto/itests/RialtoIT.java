@@ -13,6 +13,7 @@ import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.ingest.Ingestor;
 import dev.rialto.api.models.ModelTrainer;
+import dev.rialto.api.privacy.Pseudonymiser;
 import dev.rialto.api.profiles.ProfileRepository;
 import dev.rialto.api.recommend.Recommendation;
 import dev.rialto.api.recommend.RecommendationRequest;
@@ -70,6 +71,10 @@ public class RialtoIT {
 
     @Inject
     private BundleContext context;
+    /** Sources' user ids are stored pseudonymised; direct service calls take the stored id. */
+    @Inject
+    @Filter(timeout = 60_000)
+    private Pseudonymiser pseudonymiser;
     @Inject
     private FeaturesService features;
     @Inject
@@ -233,9 +238,10 @@ public class RialtoIT {
         awaitModel();
         for (int u = 1; u <= 10; u++) {
             String user = String.format("u%04d", u);
-            String favourite = profiles.find(user).orElseThrow().attributes().get("favourite_category");
+            String favourite = profiles.find(pseudonymiser.userId(user)).orElseThrow().attributes().get("favourite_category");
             assertNotNull(user + " has a favourite category", favourite);
-            Recommendation recommendation = recommender.recommend(new RecommendationRequest(user, 10, null));
+            Recommendation recommendation = recommender.recommend(new RecommendationRequest(pseudonymiser.userId(user), 10,
+                    null));
             long inFavourite = recommendation.items().stream()
                     .filter(i -> i.category().startsWith(favourite)).count();
             assertTrue(user + " (" + favourite + ") got " + categories(recommendation), inFavourite >= 6);
@@ -268,7 +274,8 @@ public class RialtoIT {
         assertTrue(status, status.contains(model.name() + "@" + model.version()));
         String table = Support.execute(sessions, "rialto:recommend -n 5 u0002");
         assertTrue(table, table.contains("u0002") || table.lines().count() >= 6);
-        Recommendation direct = recommender.recommend(new RecommendationRequest("u0002", 5, null));
+        Recommendation direct = recommender.recommend(new RecommendationRequest(pseudonymiser.userId("u0002"), 5,
+                null));
         assertTrue(table, table.contains(direct.items().get(0).itemId()));
     }
 

@@ -27,4 +27,17 @@ public interface RecordIngestor {
      *                                  records (then nothing is stored)
      */
     IngestReport ingestRecords(String kind, List<Map<String, Object>> records, String source);
+
+    /**
+     * Ingests one message of a queue or topic (Kafka): JSON text holding one flat object, an array of them, or
+     * JSON Lines. Dead letters name the source, the partition as their file and the message offset as their line.
+     *
+     * @param kind      as in {@link #ingestRecords}
+     * @param json      the message's text; null or blank is one rejected record
+     * @param source    for example {@code kafka:rialto-events}
+     * @param partition the partition or queue the message came from, or null
+     * @param offset    the message's offset in the partition (at least 0)
+     * @throws IllegalArgumentException when the kind is unknown
+     */
+    IngestReport ingestMessage(String kind, String json, String source, String partition, long offset);
 }

@@ -21,7 +21,7 @@ final class TestDb {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:campaigns" + N.incrementAndGet() + ";DB_CLOSE_DELAY=-1");
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            for (String script : new String[] {"V1__schema.sql", "V6__campaigns.sql"}) {
+            for (String script : new String[] {"V1__schema.sql", "V2__context_consent_journal.sql", "V6__campaigns.sql"}) {
                 String path = "dev/rialto/store/jdbc/migration/" + script;
                 try (InputStream in = TestDb.class.getClassLoader().getResourceAsStream(path)) {
                     if (in == null) {

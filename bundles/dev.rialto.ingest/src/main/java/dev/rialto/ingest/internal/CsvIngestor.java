@@ -6,11 +6,16 @@ import dev.rialto.api.common.Require;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.ingest.DeadLetter;
 import dev.rialto.api.ingest.EntityKind;
+import dev.rialto.api.ingest.FileIngestor;
+import dev.rialto.api.ingest.FileRun;
+import dev.rialto.api.ingest.IngestJournal;
 import dev.rialto.api.ingest.IngestReport;
 import dev.rialto.api.ingest.Ingestor;
 import dev.rialto.api.ingest.RecordIngestor;
 import dev.rialto.api.ingest.Rejection;
+import dev.rialto.api.profiles.Consent;
 import dev.rialto.api.profiles.Profile;
 import dev.rialto.api.profiles.ProfileRepository;
 import java.io.BufferedInputStream;
@@ -19,7 +24,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -31,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
@@ -52,11 +62,14 @@ import org.slf4j.LoggerFactory;
  * File ingestion (CSV, TSV, JSON Lines, each optionally gzipped) through a column mapping: streams the records, validates each one, stores the valid ones in chunks and reports the rest.
  * A bad record never stops the others; a store failure (the database is down) does, and propagates.
  */
-@Component(name = CsvIngestor.PID, configurationPid = CsvIngestor.PID, service = {Ingestor.class, RecordIngestor.class},
+@Component(name = CsvIngestor.PID, configurationPid = CsvIngestor.PID,
+        service = {Ingestor.class, RecordIngestor.class, FileIngestor.class},
         property = ServiceProperties.BEAN_NAME + "=ingestor")
 @Designate(ocd = CsvIngestor.Config.class)
-public class CsvIngestor implements Ingestor, RecordIngestor {
+public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
     public static final String PID = "dev.rialto.ingest";
+    /** Bytes of a file hashed into its fingerprint. */
+    static final int FINGERPRINT_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(CsvIngestor.class);
 
     @ObjectClassDefinition(name = "Rialto ingestion", description = "Ingestion of items, events and profiles from CSV, TSV and JSON Lines")
@@ -76,30 +89,44 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
         @AttributeDefinition(description = "Folder of the named column mappings (<name>.properties); empty means"
                 + " ${karaf.etc}/rialto/mappings")
         String mappingsDir() default "";
+
+        @AttributeDefinition(description = "Folder of the dead-letter files (<source>/<date>.jsonl); empty means"
+                + " ${karaf.data}/rialto/dead-letters")
+        String deadLetterDir() default "";
+
+        @AttributeDefinition(description = "Days a dead-letter file is kept", min = "1")
+        int deadLetterDays() default 30;
     }
 
-    private record Settings(ZoneId zone, int chunkSize, int maxFieldLength, int maxRejections, Mappings mappings) {
+    private record Settings(ZoneId zone, int chunkSize, int maxFieldLength, int maxRejections, Mappings mappings,
+            DeadLetterFiles files) {
     }
 
     private final ItemRepository items;
     private final EventRepository events;
     private final ProfileRepository profiles;
-    private final Pseudonymiser pseudonymiser;
+    /** Null: no journal (tests without a store): no dead-letter table, no checkpoints, no totals. */
+    private final IngestJournal journal;
+    /** Null: ids and attributes are stored as given (tests). */
+    private final PrivacyGuard privacy;
     private volatile Settings settings;
 
     @Activate
     public CsvIngestor(@Reference(name = "items") ItemRepository items,
             @Reference(name = "events") EventRepository events,
-            @Reference(name = "profiles") ProfileRepository profiles) {
-        this(items, events, profiles, Pseudonymiser.NONE);
-    }
-
-    CsvIngestor(ItemRepository items, EventRepository events, ProfileRepository profiles,
-            Pseudonymiser pseudonymiser) {
+            @Reference(name = "profiles") ProfileRepository profiles,
+            @Reference(name = "journal") IngestJournal journal,
+            @Reference(name = "privacy") PrivacyGuard privacy) {
         this.items = items;
         this.events = events;
         this.profiles = profiles;
-        this.pseudonymiser = pseudonymiser;
+        this.journal = journal;
+        this.privacy = privacy;
+    }
+
+    /** Without journal and privacy: records are stored as given (unit tests of parsing and mapping). */
+    CsvIngestor(ItemRepository items, EventRepository events, ProfileRepository profiles) {
+        this(items, events, profiles, null, null);
     }
 
     @Activate
@@ -115,8 +142,28 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
         positive(config.chunkSize(), "chunkSize");
         positive(config.maxFieldLength(), "maxFieldLength");
         positive(config.maxRejections(), "maxRejections");
+        positive(config.deadLetterDays(), "deadLetterDays");
         settings = new Settings(zone, config.chunkSize(), config.maxFieldLength(), config.maxRejections(),
-                new Mappings(mappingsDir(config.mappingsDir())));
+                new Mappings(mappingsDir(config.mappingsDir())),
+                new DeadLetterFiles(deadLetterDir(config.deadLetterDir()), config.deadLetterDays()));
+    }
+
+    /** The configured folder, else ${karaf.data}/rialto/dead-letters; null (no files) outside Karaf. */
+    private static Path deadLetterDir(String configured) {
+        String dir = configured == null ? "" : configured.strip();
+        if (!dir.isEmpty()) {
+            return Path.of(dir);
+        }
+        String data = System.getProperty("karaf.data");
+        return data == null ? null : Path.of(data, "rialto", "dead-letters");
+    }
+
+    String userId(String raw) {
+        return privacy == null ? raw : privacy.userId(raw);
+    }
+
+    Map<String, String> protect(Map<String, String> attributes) {
+        return privacy == null ? attributes : privacy.protect(attributes);
     }
 
     /** The configured folder, else ${karaf.etc}/rialto/mappings; null (built-ins only) outside Karaf. */
@@ -140,24 +187,121 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
 
     @Override
     public IngestReport ingestCsv(String kind, InputStream data, String source) {
+        return ingest(kind, data, source, null);
+    }
+
+    @Override
+    public IngestReport ingestFile(Path file, String kind, FileIngestor.Progress progress) {
+        Objects.requireNonNull(file, "file must not be null");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException("file " + file + " does not exist or cannot be read");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            CountingInputStream counting = new CountingInputStream(in);
+            Progress tick = progress == null ? null : records -> progress.update(counting.count(), size, records);
+            IngestReport report = ingest(kind, counting, file.getFileName().toString(), tick);
+            if (progress != null) {
+                progress.update(size, size, report.read());
+            }
+            return report;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Called every few thousand records with the number read. */
+    @FunctionalInterface
+    interface Progress {
+        void records(long read);
+    }
+
+    /**
+     * One file or stream: journalled under the mapping's name (the source) and the name (the file), keyed by a
+     * fingerprint of its first MiB, so that a run interrupted by a crash resumes after its last checkpoint.
+     */
+    IngestReport ingest(String kind, InputStream data, String source, Progress progress) {
         Objects.requireNonNull(data, "csv must not be null");
         String name = source == null || source.isBlank() ? "csv" : source.strip();
         Settings s = settings;
         if (s == null) {
             throw new IllegalStateException("The ingestor is not activated");
         }
-        Mapping mapping = s.mappings().resolve(kind);
+        Mapping mapping;
+        try {
+            mapping = s.mappings().resolve(kind);
+        } catch (RuntimeException e) {
+            failed(kind == null || kind.isBlank() ? "unknown" : kind.strip(), e);
+            throw e;
+        }
         Format format = mapping.format != null ? mapping.format : Format.ofName(name);
-        Run run = new Run(mapping, name, s);
-        // The caller owns the stream: shield it from our closes.
+        BufferedInputStream buffered = new BufferedInputStream(CloseShieldInputStream.wrap(data), FINGERPRINT_BYTES);
+        Run run;
+        try {
+            run = new Run(mapping, name, s, mapping.name, name, fingerprint(buffered, name));
+        } catch (IOException e) {
+            failed(mapping.name, e);
+            throw new UncheckedIOException("Reading " + name + " failed: " + e.getMessage(), e);
+        }
+        run.progress = progress;
+        try {
+            parseStream(run, buffered, mapping, format, name, s);
+        } catch (RuntimeException e) {
+            run.fail(e);
+            throw e;
+        }
+        IngestReport report = run.finish();
+        LOG.info("Ingested {} with mapping {} ({}): read {}, stored {}, duplicates {}, rejected {}{}{}", name,
+                mapping.name, format, report.read(), report.stored(), report.duplicates(), run.rejected,
+                run.alsoLog(), run.resumedLog());
+        return report;
+    }
+
+    private void failed(String source, Exception e) {
+        if (journal != null) {
+            try {
+                journal.addToSource(source, 0, 0, 0, 0, rootMessage(e));
+            } catch (RuntimeException storeDown) {
+                LOG.warn("Could not record the failure of source {} in the journal: {}", source, storeDown.getMessage());
+            }
+        }
+    }
+
+    /** SHA-256 of the name and the first MiB (raw bytes, before gzip): the same file gets the same journal. */
+    private static String fingerprint(BufferedInputStream in, String name) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha.update(name.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        in.mark(FINGERPRINT_BYTES);
+        byte[] buffer = new byte[8192];
+        int total = 0;
+        while (total < FINGERPRINT_BYTES) {
+            int n = in.read(buffer, 0, Math.min(buffer.length, FINGERPRINT_BYTES - total));
+            if (n < 0) {
+                break;
+            }
+            sha.update(buffer, 0, n);
+            total += n;
+        }
+        in.reset();
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private void parseStream(Run run, InputStream data, Mapping mapping, Format format, String name, Settings s) {
         try (BufferedReader reader = withoutBom(new BufferedReader(new InputStreamReader(
-                decompressed(CloseShieldInputStream.wrap(data)), mapping.charset), 65536))) {
+                decompressed(data), mapping.charset), 65536))) {
             if (format == Format.JSONL) {
                 run.parseJsonLines(new JsonLines(reader, s.maxFieldLength() * 16));
             } else {
                 char delimiter = mapping.delimiter != null ? mapping.delimiter
                         : format == Format.TSV ? '\t' : detectDelimiter(reader);
                 try (CSVParser parser = format(delimiter).parse(reader)) {
+                    run.delimiter = delimiter;
                     run.parse(parser);
                 } catch (UncheckedIOException e) {
                     // Thrown while reading the header row.
@@ -168,10 +312,6 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
         } catch (IOException e) {
             throw new UncheckedIOException("Reading " + name + " failed: " + e.getMessage(), e);
         }
-        IngestReport report = run.report();
-        LOG.info("Ingested {} with mapping {} ({}): read {}, stored {}, duplicates {}, rejected {}{}", name,
-                mapping.name, format, report.read(), report.stored(), report.duplicates(), run.rejected, run.alsoLog());
-        return report;
     }
 
     @Override
@@ -187,12 +327,43 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
             throw new IllegalStateException("The ingestor is not activated");
         }
         Mapping mapping = s.mappings().resolve(kind);
-        Run run = new Run(mapping, name, s);
-        run.parseRecords(records);
-        IngestReport report = run.report();
+        Run run = new Run(mapping, name, s, name, null, null);
+        try {
+            run.parseRecords(records);
+        } catch (RuntimeException e) {
+            run.fail(e);
+            throw e;
+        }
+        IngestReport report = run.finish();
         // Web shops post small batches all day: one line per call only when asked for.
         LOG.debug("Ingested {} with mapping {} (records): read {}, stored {}, duplicates {}, rejected {}{}", name,
                 mapping.name, report.read(), report.stored(), report.duplicates(), run.rejected, run.alsoLog());
+        return report;
+    }
+
+    @Override
+    public IngestReport ingestMessage(String kind, String json, String source, String partition, long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative, was " + offset);
+        }
+        String name = source == null || source.isBlank() ? "message" : source.strip();
+        Settings s = settings;
+        if (s == null) {
+            throw new IllegalStateException("The ingestor is not activated");
+        }
+        Mapping mapping = s.mappings().resolve(kind);
+        String file = partition == null || partition.isBlank() ? "partition" : "partition-" + partition.strip();
+        Run run = new Run(mapping, name, s, name, file, null);
+        try {
+            run.parseMessage(JsonLines.message(json), file, offset);
+        } catch (RuntimeException e) {
+            run.fail(e);
+            throw e;
+        }
+        IngestReport report = run.finish();
+        LOG.debug("Ingested a message of {} ({} offset {}) with mapping {}: read {}, stored {}, duplicates {},"
+                + " rejected {}", name, file, offset, mapping.name, report.read(), report.stored(),
+                report.duplicates(), run.rejected);
         return report;
     }
 
@@ -313,11 +484,11 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
             List<Profile> changed = new ArrayList<>(unique.size());
             for (Pending p : unique.values()) {
                 Optional<Profile> known = profiles.find(p.id());
-                if (known.isPresent() && known.get().attributes().equals(p.attributes())) {
+                if (known.isPresent() && sameProfile(known.get(), p)) {
                     duplicates++;
                 } else {
                     // The store keeps the original created time of a known profile.
-                    changed.add(new Profile(p.id(), p.attributes(), now, now));
+                    changed.add(new Profile(p.id(), p.attributes(), p.consent(), now, now));
                 }
             }
             if (!changed.isEmpty()) {
@@ -343,6 +514,21 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
         private final Mapping mapping;
         private final String source;
         private final Settings settings;
+        /** The journal's names: the source (a mapping, or http:...) and the file (null for record batches). */
+        private final String journalSource;
+        /** The file, or the partition of a message (then one per record of it, to keep dead letters apart). */
+        private String file;
+        /** Null: not journalled as a file (record batches). */
+        private final String fingerprint;
+        private FileRun previous;
+        /** Records up to this line were committed by an earlier, interrupted run: skipped. */
+        private long resumeAfter;
+        private long skipped;
+        private long lastLine;
+        private final Instant started = Instant.now();
+        private final List<DeadLetter> letters = new ArrayList<>();
+        Progress progress;
+        char delimiter = ',';
         private final List<Rejection> rejections = new ArrayList<>();
         private final Sink primary;
         /** Storing order: further kinds first. */
@@ -353,13 +539,47 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
         private long rejected;
         private long firstUnlisted;
 
-        Run(Mapping mapping, String source, Settings settings) {
+        Run(Mapping mapping, String source, Settings settings, String journalSource, String file,
+                String fingerprint) {
             this.mapping = mapping;
             this.source = source;
             this.settings = settings;
+            this.journalSource = journalSource;
+            this.file = file;
+            this.fingerprint = journal == null ? null : fingerprint;
             mapping.also.forEach(part -> sinks.add(new Sink(part, true)));
             primary = new Sink(mapping.primary, false);
             sinks.add(primary);
+            if (this.fingerprint != null) {
+                previous = journal.fileRun(journalSource, this.fingerprint).orElse(null);
+                if (previous != null && previous.state() != FileRun.State.DONE) {
+                    // An interrupted run: what it committed stays committed; go on after it.
+                    resumeAfter = previous.line();
+                    read = previous.committed();
+                    rejected = previous.rejected();
+                    primary.stored = previous.stored();
+                    primary.duplicates = previous.duplicates();
+                    LOG.info("Resuming {} ({}) after line {}: {} records were committed before", file,
+                            journalSource, resumeAfter, previous.committed());
+                }
+                checkpoint(FileRun.State.RUNNING, null);
+            }
+        }
+
+        /** Whether the record at this line was committed by an interrupted run (then it is skipped). */
+        private boolean resumed(long line) {
+            if (line <= resumeAfter) {
+                skipped++;
+                return true;
+            }
+            lastLine = line;
+            return false;
+        }
+
+        private void tick() {
+            if (progress != null && (read & 1023) == 0) {
+                progress.records(read);
+            }
         }
 
         void parse(CSVParser parser) {
@@ -377,13 +597,19 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
                     // Commons CSV cannot go on (an unterminated quote, text after a closing quote, a broken gzip
                     // stream): keep what came before.
                     read++;
-                    reject(previousEnd + 1, null, "*", "malformed CSV, parsing stopped here: " + rootMessage(e));
+                    lastLine = Math.max(lastLine, previousEnd + 1);
+                    reject(previousEnd + 1, null, "*", "malformed CSV, parsing stopped here: " + rootMessage(e), null,
+                            null);
                     break;
                 }
                 long end = parser.getCurrentLineNumber();
                 long line = Math.max(previousEnd + 1, end - newlinesIn(record));
                 previousEnd = end;
+                if (resumed(line)) {
+                    continue;
+                }
                 read++;
+                tick();
                 acceptCsv(record, line);
             }
             flush();
@@ -396,7 +622,9 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
                     line = lines.nextLine();
                 } catch (IOException e) {
                     read++;
-                    reject(lines.lineNumber() + 1, null, "*", "unreadable, parsing stopped here: " + rootMessage(e));
+                    lastLine = Math.max(lastLine, lines.lineNumber() + 1);
+                    reject(lines.lineNumber() + 1, null, "*", "unreadable, parsing stopped here: " + rootMessage(e),
+                            null, null);
                     break;
                 }
                 if (line == null) {
@@ -405,21 +633,45 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
                 if (line.isBlank()) {
                     continue;
                 }
-                read++;
                 long number = lines.lineNumber();
+                if (resumed(number)) {
+                    continue;
+                }
+                read++;
+                tick();
                 if (lines.tooLong()) {
                     reject(number, null, "*", "the line is longer than " + (settings.maxFieldLength() * 16)
-                            + " characters");
+                            + " characters", line, null);
                     continue;
                 }
                 Map<String, String> values;
                 try {
                     values = JsonLines.parseObject(line);
                 } catch (BadRecord e) {
-                    reject(number, null, e.field, e.getMessage());
+                    reject(number, null, e.field, e.getMessage(), line, null);
                     continue;
                 }
-                acceptFields(values, number);
+                acceptFields(values, number, line);
+            }
+            flush();
+        }
+
+        /**
+         * The records of one message: dead letters carry the offset as their line and the partition as their file
+         * ({@code partition-0}, then {@code partition-0#2} for the second record of the same message).
+         */
+        void parseMessage(List<JsonLines.MessageRecord> records, String partition, long offset) {
+            int index = 0;
+            for (JsonLines.MessageRecord record : records) {
+                index++;
+                file = index == 1 ? partition : partition + "#" + index;
+                read++;
+                lastLine = offset;
+                if (record.fault() != null) {
+                    reject(offset, null, record.fault().field, record.fault().getMessage(), record.text(), null);
+                    continue;
+                }
+                acceptFields(record.values(), offset, record.text());
             }
             flush();
         }
@@ -430,25 +682,31 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
             for (Map<String, Object> record : records) {
                 number++;
                 read++;
+                lastLine = number;
                 Map<String, String> values;
                 try {
                     values = JsonLines.fields(record);
                 } catch (BadRecord e) {
-                    reject(number, JsonLines.idOf(record), e.field, e.getMessage());
+                    reject(number, JsonLines.idOf(record), e.field, e.getMessage(), JsonLines.raw(record), null);
                     continue;
                 }
-                acceptFields(values, number);
+                acceptFields(values, number, null);
             }
             flush();
         }
 
         /** A flat record by lower-case field name (JSON Lines, HTTP): fields too long reject it. */
-        private void acceptFields(Map<String, String> values, long number) {
-            Row.Source row = JsonLines.source(values);
+        private void acceptFields(Map<String, String> values, long number, String rawLine) {
+            Row.Source row = JsonLines.source(values, rawLine);
             for (Map.Entry<String, String> v : values.entrySet()) {
                 if (v.getValue() != null && v.getValue().length() > settings.maxFieldLength()) {
                     reject(number, recordId(row, number), v.getKey(), v.getKey() + " is longer than "
-                            + settings.maxFieldLength() + " characters (" + v.getValue().length() + ")");
+                            + settings.maxFieldLength() + " characters (" + v.getValue().length() + ")", row);
+                    return;
+                }
+                if (v.getValue() != null && badText(v.getValue())) {
+                    reject(number, recordId(row, number), v.getKey(), v.getKey() + BAD_TEXT
+                            + mapping.charset.name() + ", or NUL)", row);
                     return;
                 }
             }
@@ -516,18 +774,27 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
                 public List<String> columns() {
                     return header;
                 }
+
+                @Override
+                public String raw() {
+                    return csvLine(record, delimiter);
+                }
             };
             if (record.size() != header.size()) {
                 reject(line, recordId(row, line), "*", "the record has " + record.size() + " fields, the header has "
-                        + header.size());
+                        + header.size(), row);
                 return;
             }
             for (int i = 0; i < record.size(); i++) {
-                int length = record.get(i).length();
-                if (length > settings.maxFieldLength()) {
-                    String field = header.get(i).isEmpty() ? "column " + (i + 1) : header.get(i);
+                String value = record.get(i);
+                String field = header.get(i).isEmpty() ? "column " + (i + 1) : header.get(i);
+                if (value.length() > settings.maxFieldLength()) {
                     reject(line, recordId(row, line), field, field + " is longer than " + settings.maxFieldLength()
-                            + " characters (" + length + ")");
+                            + " characters (" + value.length() + ")", row);
+                    return;
+                }
+                if (badText(value)) {
+                    reject(line, recordId(row, line), field, field + BAD_TEXT + mapping.charset.name() + ", or NUL)", row);
                     return;
                 }
             }
@@ -553,7 +820,7 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
                 String v = value == null ? "" : value.strip();
                 if (rule.pattern().matcher(v).matches()) {
                     reject(line, recordId(source, line), rule.label(), rule.reason() + " (" + rule.label() + " "
-                            + Row.quote(v) + ")");
+                            + Row.quote(v) + ")", source);
                     return;
                 }
             }
@@ -565,7 +832,7 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
                     records[i] = build(new Row(source, sinks.get(i).part, line));
                 }
             } catch (BadRecord e) {
-                reject(line, recordId(source, line), e.field, e.getMessage());
+                reject(line, recordId(source, line), e.field, e.getMessage(), source);
                 return;
             }
             for (int i = 0; i < records.length; i++) {
@@ -579,22 +846,109 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
         private Object build(Row row) throws BadRecord {
             return switch (row.kind()) {
                 case ITEMS -> Mappers.item(row, mapping);
-                case EVENTS -> Mappers.event(row, mapping, settings.zone(), pseudonymiser);
-                case PROFILES -> new Pending(pseudonymiser.userId(row.id("id")), row.attributes(Mappers.PROFILE_FIELDS));
+                case EVENTS -> Mappers.event(row, mapping, settings.zone(), CsvIngestor.this::userId);
+                case PROFILES -> new Pending(userId(row.id("id")), protect(row.attributes(Mappers.PROFILE_FIELDS)),
+                        Mappers.consent(row));
             };
         }
 
-        private void reject(long line, String recordId, String field, String reason) {
-            rejected++;
-            if (rejections.size() < settings.maxRejections()) {
-                rejections.add(new Rejection(line, recordId, field, reason));
-            } else if (firstUnlisted == 0) {
-                firstUnlisted = line;
+        /** A rejection of a record that was read: its raw text and its user come from the row. */
+        private void reject(long line, String recordId, String field, String reason, Row.Source row) {
+            reject(line, recordId, field, reason, row.raw(), userOf(row, line));
+        }
+
+        /** The stored id of the user a rejected record names, when it can be read (so that forget finds it). */
+        private String userOf(Row.Source row, long line) {
+            Mapping.Part part = mapping.primary.kind == EntityKind.ITEMS ? null : mapping.primary;
+            if (part == null) {
+                return null;
+            }
+            try {
+                String raw = new Row(row, part, line).optional(part.kind == EntityKind.EVENTS ? "user" : "id");
+                return raw == null || raw.length() > Row.MAX_ID_LENGTH ? null : userId(raw);
+            } catch (BadRecord | RuntimeException e) {
+                return null;
             }
         }
 
+        private void reject(long line, String recordId, String field, String reason, String raw, String user) {
+            rejected++;
+            if (rejections.size() < settings.maxRejections()) {
+                // a message at offset 0: reports count from 1, the dead letter keeps the offset
+                rejections.add(new Rejection(Math.max(1, line), recordId, field, reason));
+            } else if (firstUnlisted == 0) {
+                firstUnlisted = line;
+            }
+            if (journal != null || settings.files().enabled()) {
+                letters.add(new DeadLetter(journalSource, file, line, recordId, field, reason, raw, user,
+                        Instant.now()));
+                if (letters.size() >= settings.chunkSize()) {
+                    flush(); // a file of bad records must not pile up in memory
+                }
+            }
+        }
+
+        /**
+         * Stores the pending records, then keeps the dead letters, then writes the checkpoint: a crash at any point
+         * repeats at most the work since the last checkpoint, and every step is idempotent.
+         */
         private void flush() {
             sinks.forEach(Sink::flush);
+            if (!letters.isEmpty()) {
+                List<DeadLetter> batch = List.copyOf(letters);
+                letters.clear();
+                if (journal != null) {
+                    journal.addDeadLetters(batch);
+                }
+                settings.files().append(batch);
+            }
+            if (fingerprint != null) {
+                checkpoint(FileRun.State.RUNNING, null);
+            }
+            if (progress != null) {
+                progress.records(read);
+            }
+        }
+
+        private void checkpoint(FileRun.State state, String error) {
+            Instant now = Instant.now();
+            journal.saveFileRun(new FileRun(journalSource, file, fingerprint, read, Math.max(lastLine, resumeAfter),
+                    primary.stored, primary.duplicates, rejected, state, error,
+                    previous == null ? started : previous.started(), now));
+        }
+
+        /** The whole file or batch failed (the store is down, the header is wrong): journal why, if we can. */
+        void fail(Exception e) {
+            if (journal == null) {
+                return;
+            }
+            try {
+                if (fingerprint != null) {
+                    checkpoint(FileRun.State.FAILED, rootMessage(e));
+                }
+                journal.addToSource(journalSource, 0, 0, 0, 0, rootMessage(e));
+            } catch (RuntimeException storeDown) {
+                LOG.warn("Could not journal the failure of {} ({}): {}", source, journalSource,
+                        storeDown.getMessage());
+            }
+        }
+
+        /** Everything committed: the file is done. */
+        IngestReport finish() {
+            IngestReport report = report();
+            if (journal != null) {
+                if (fingerprint != null) {
+                    checkpoint(FileRun.State.DONE, null);
+                }
+                // An interrupted run added nothing to the totals: the whole file counts now, once.
+                journal.addToSource(journalSource, 1, primary.stored, primary.duplicates, rejected, null);
+            }
+            return report;
+        }
+
+        String resumedLog() {
+            return resumeAfter > 0 ? "; resumed after line " + resumeAfter + " (" + skipped + " records skipped)"
+                    : "";
         }
 
         String alsoLog() {
@@ -627,7 +981,86 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
     }
 
     /** A valid profile row before its timestamps are set. */
-    private record Pending(String id, Map<String, String> attributes) {
+    private record Pending(String id, Map<String, String> attributes, Consent consent) {
+    }
+
+    /**
+     * Unchanged: same attributes and consent. Encrypted personal fields differ at each encryption (a fresh IV), so
+     * a profile with encrypted fields is rewritten whenever it arrives again; that is cheap and keeps it current.
+     */
+    private static boolean sameProfile(Profile known, Pending p) {
+        return known.attributes().equals(p.attributes()) && known.consent().equals(p.consent());
+    }
+
+    /** The record as a CSV line with the file's delimiter, for a dead letter. */
+    static String csvLine(CSVRecord record, char delimiter) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < record.size() && out.length() <= DeadLetter.MAX_RAW; i++) {
+            if (i > 0) {
+                out.append(delimiter);
+            }
+            String v = record.get(i);
+            if (v.indexOf(delimiter) >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+                out.append('"').append(v.replace("\"", "\"\"")).append('"');
+            } else {
+                out.append(v);
+            }
+        }
+        return out.toString();
+    }
+
+    private static final String BAD_TEXT = " is not valid text (bytes that are not valid ";
+
+    /**
+     * Bytes the charset cannot decode (the decoder put U+FFFD there) or NUL characters: the record is rejected
+     * rather than stored with a damaged value.
+     */
+    static boolean badText(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\uFFFD' || c == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Counts the bytes read, for the progress of a file. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private volatile long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 
     /** Items equal but for the scale of the price (the store gives back 10 for 10.00). */
@@ -640,7 +1073,8 @@ public class CsvIngestor implements Ingestor, RecordIngestor {
         return samePrice && a.id().equals(b.id()) && a.title().equals(b.title())
                 && a.description().equals(b.description()) && a.category().equals(b.category())
                 && Objects.equals(a.currency(), b.currency()) && a.available() == b.available()
-                && a.language().equals(b.language()) && a.attributes().equals(b.attributes());
+                && a.language().equals(b.language()) && a.attributes().equals(b.attributes())
+                && Objects.equals(a.brand(), b.brand());
     }
 
     private static long newlinesIn(CSVRecord record) {

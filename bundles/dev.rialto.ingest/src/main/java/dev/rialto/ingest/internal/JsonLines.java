@@ -163,10 +163,103 @@ final class JsonLines {
         return number.toString();
     }
 
+    /** One record of a message: its fields, or why it is unusable, and its text. */
+    record MessageRecord(Map<String, String> values, BadRecord fault, String text) {
+    }
+
+    /** The records of a message: one JSON object, an array of objects, or JSON Lines. */
+    static List<MessageRecord> message(String json) {
+        String text = json == null ? "" : json.strip();
+        List<MessageRecord> out = new ArrayList<>();
+        if (text.isEmpty()) {
+            out.add(new MessageRecord(null, new BadRecord("*", "the message is empty"), ""));
+            return out;
+        }
+        if (text.charAt(0) != '[') {
+            for (String line : text.split("\\r?\\n")) {
+                if (!line.isBlank()) {
+                    out.add(parsed(line));
+                }
+            }
+            return out;
+        }
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            parser.nextToken();
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    out.add(new MessageRecord(null, new BadRecord("*", "malformed JSON: the array does not end"),
+                            text));
+                    break;
+                }
+                int start = (int) parser.getTokenLocation().getCharOffset();
+                parser.skipChildren();
+                String element = text.substring(start, (int) parser.getCurrentLocation().getCharOffset());
+                out.add(token == JsonToken.START_OBJECT ? parsed(element)
+                        : new MessageRecord(null, new BadRecord("*", "the record is not a JSON object"), element));
+            }
+        } catch (IOException e) {
+            out.add(new MessageRecord(null, new BadRecord("*", "malformed JSON: " + e.getMessage()), text));
+        }
+        return out;
+    }
+
+    private static MessageRecord parsed(String object) {
+        try {
+            return new MessageRecord(parseObject(object), null, object);
+        } catch (BadRecord e) {
+            return new MessageRecord(null, e, object);
+        }
+    }
+
+    /** A record as compact JSON for a dead letter (values as received; nested ones shown by kind). */
+    static String raw(Map<String, Object> record) {
+        if (record == null) {
+            return "null";
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            for (Map.Entry<String, Object> field : record.entrySet()) {
+                json.writeFieldName(String.valueOf(field.getKey()));
+                Object v = field.getValue();
+                if (v == null) {
+                    json.writeNull();
+                } else if (v instanceof Boolean b) {
+                    json.writeBoolean(b);
+                } else if (v instanceof Number n) {
+                    json.writeNumber(number(n));
+                } else if (v instanceof String str) {
+                    json.writeString(str.length() > 4000 ? str.substring(0, 4000) : str);
+                } else {
+                    json.writeString(v instanceof Iterable<?> || v.getClass().isArray() ? "[array]" : "{object}");
+                }
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            return null;
+        }
+        return out.toString();
+    }
+
     /** A parsed line as a row source. */
     static Row.Source source(Map<String, String> values) {
+        return source(values, null);
+    }
+
+    /** A parsed line as a row source; {@code rawLine} the line as read, else the fields are rendered. */
+    static Row.Source source(Map<String, String> values, String rawLine) {
         List<String> columns = new ArrayList<>(values.keySet());
         return new Row.Source() {
+            @Override
+            public String raw() {
+                if (rawLine != null) {
+                    return rawLine;
+                }
+                Map<String, Object> record = new java.util.LinkedHashMap<>(values);
+                return JsonLines.raw(record);
+            }
+
             @Override
             public String get(String column) {
                 return values.get(column);

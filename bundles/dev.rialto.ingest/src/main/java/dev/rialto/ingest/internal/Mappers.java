@@ -2,6 +2,13 @@ package dev.rialto.ingest.internal;
 
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventContext;
+import dev.rialto.api.profiles.Consent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.function.UnaryOperator;
 import dev.rialto.api.events.EventType;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -22,11 +29,15 @@ import java.util.regex.Pattern;
 /** Turns rows into records of the API, or a BadRecord naming the field (as the source calls it). */
 final class Mappers {
     static final List<String> ITEM_REQUIRED = List.of("id", "title");
-    static final Set<String> ITEM_FIELDS =
-            Set.of("id", "title", "description", "category", "price", "currency", "available", "language");
-    static final List<String> EVENT_REQUIRED = List.of("id", "type", "user", "timestamp");
+    static final Set<String> ITEM_FIELDS = Set.of("id", "title", "description", "category", "price", "currency",
+            "available", "language", "brand");
+    /** The id is optional: without one, an event's id is a hash of its content (see {@link #contentId}). */
+    static final List<String> EVENT_REQUIRED = List.of("type", "user", "timestamp");
     static final List<String> PROFILE_REQUIRED = List.of("id");
-    static final Set<String> PROFILE_FIELDS = Set.of("id");
+    static final String CONSENT_PERSONALISATION = "consent_personalisation";
+    static final String CONSENT_EMAIL = "consent_email";
+    static final String CONSENT_ADS = "consent_ads";
+    static final Set<String> PROFILE_FIELDS = Set.of("id", CONSENT_PERSONALISATION, CONSENT_EMAIL, CONSENT_ADS);
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
     private Mappers() {
@@ -35,19 +46,7 @@ final class Mappers {
     static Item item(Row row, Mapping mapping) throws BadRecord {
         String id = row.id("id");
         String title = row.required("title");
-        BigDecimal price = null;
-        String rawPrice = row.optional("price");
-        String priceLabel = row.label("price");
-        if (rawPrice != null) {
-            try {
-                price = new BigDecimal(mapping.normalDecimal(rawPrice));
-            } catch (NumberFormatException e) {
-                throw new BadRecord(priceLabel, priceLabel + " " + Row.quote(rawPrice) + " is not a number");
-            }
-            if (price.signum() < 0) {
-                throw new BadRecord(priceLabel, priceLabel + " must not be negative, was " + Row.quote(rawPrice));
-            }
-        }
+        BigDecimal price = price(row, mapping);
         String currency = row.optional("currency");
         if (currency != null) {
             String upper = currency.toUpperCase(Locale.ROOT);
@@ -61,14 +60,53 @@ final class Mappers {
         Map<String, String> attributes = row.attributes(ITEM_FIELDS);
         try {
             return new Item(id, title, row.optional("description"), row.optional("category"), price, currency,
-                    available, row.optional("language"), attributes);
+                    available, row.optional("language"), attributes, row.optional("brand"));
         } catch (IllegalArgumentException e) {
             throw new BadRecord(fieldOf(e.getMessage()), e.getMessage());
         }
     }
 
-    static Event event(Row row, Mapping mapping, ZoneId zone, Pseudonymiser pseudonymiser) throws BadRecord {
-        String id = row.id("id");
+    /** A price in the mapping's decimal format, at most 15 digits before the point (the store's DECIMAL(19,4)). */
+    static BigDecimal price(Row row, Mapping mapping) throws BadRecord {
+        String rawPrice = row.optional("price");
+        if (rawPrice == null) {
+            return null;
+        }
+        String label = row.label("price");
+        BigDecimal price;
+        try {
+            price = new BigDecimal(mapping.normalDecimal(rawPrice));
+        } catch (NumberFormatException e) {
+            throw new BadRecord(label, label + " " + Row.quote(rawPrice) + " is not a number");
+        }
+        if (price.signum() < 0) {
+            throw new BadRecord(label, label + " must not be negative, was " + Row.quote(rawPrice));
+        }
+        if (price.precision() - price.scale() > 15) {
+            throw new BadRecord(label, label + " " + Row.quote(rawPrice) + " is too large");
+        }
+        if (price.scale() > 4) {
+            throw new BadRecord(label, label + " " + Row.quote(rawPrice) + " has more than 4 decimal places");
+        }
+        return price;
+    }
+
+    /** Tri-state consent columns: true/false (yes/no, y/n, 1/0) or blank for "not said". */
+    static Consent consent(Row row) throws BadRecord {
+        return new Consent(tri(row, CONSENT_PERSONALISATION), tri(row, CONSENT_EMAIL), tri(row, CONSENT_ADS));
+    }
+
+    private static Boolean tri(Row row, String field) throws BadRecord {
+        return row.optional(field) == null ? null : bool(row, field, false);
+    }
+
+    static Event event(Row row, Mapping mapping, ZoneId zone, UnaryOperator<String> pseudonymiser)
+            throws BadRecord {
+        String id = row.optional("id");
+        if (id != null && id.length() > Row.MAX_ID_LENGTH) {
+            throw new BadRecord(row.label("id"), row.label("id") + " is longer than " + Row.MAX_ID_LENGTH
+                    + " characters");
+        }
         String rawType = row.required("type");
         EventType type;
         try {
@@ -78,8 +116,10 @@ final class Mappers {
             throw new BadRecord(label, e.getMessage().replace("type '" + rawType + "'", label + " "
                     + Row.quote(rawType)));
         }
-        String user = pseudonymiser.userId(row.id("user"));
-        String item = type.needsItem() ? row.id("item") : row.optional("item");
+        String user = pseudonymiser.apply(row.id("user"));
+        // An ad event may name a creative in its context instead of an item.
+        boolean itemRequired = type.needsItem() && !(type.isAd() && row.optional("creative") != null);
+        String item = itemRequired ? row.id("item") : row.optional("item");
         if (item != null && item.length() > Row.MAX_ID_LENGTH) {
             throw new BadRecord(row.label("item"), row.label("item") + " is longer than " + Row.MAX_ID_LENGTH
                     + " characters");
@@ -98,8 +138,15 @@ final class Mappers {
             }
         }
         Instant timestamp = timestamp(row.required("timestamp"), row.label("timestamp"), mapping, zone);
+        BigDecimal price = price(row, mapping);
+        EventContext context = new EventContext(shortText(row, "channel"), shortText(row, "campaign"),
+                shortText(row, "slot"), shortText(row, "creative"));
+        String query = row.optional("query");
+        if (id == null) {
+            id = contentId(type, user, item, quantity, timestamp, query, price, context);
+        }
         try {
-            return new Event(id, type, user, item, quantity, timestamp, row.optional("query"));
+            return new Event(id, type, user, item, quantity, timestamp, query, price, context);
         } catch (IllegalArgumentException e) {
             throw new BadRecord(fieldOf(e.getMessage()), e.getMessage());
         }
@@ -155,6 +202,43 @@ final class Mappers {
             throw new BadRecord(label, label + " " + Row.quote(value)
                     + " is not an ISO-8601 instant, a local date-time or epoch milliseconds");
         }
+    }
+
+    /** An optional text stored in a VARCHAR(255) column. */
+    private static String shortText(Row row, String field) throws BadRecord {
+        String value = row.optional(field);
+        if (value != null && value.length() > Row.MAX_ID_LENGTH) {
+            throw new BadRecord(row.label(field), row.label(field) + " is longer than " + Row.MAX_ID_LENGTH
+                    + " characters");
+        }
+        return value;
+    }
+
+    /**
+     * The id of an event that came without one: {@code h:} and the SHA-256 of everything it says (after
+     * pseudonymisation, so the raw user id never enters it). Re-sending or re-ingesting it gives the same id, so it
+     * is stored once; two events identical in every field, to the millisecond, are one event.
+     */
+    static String contentId(EventType type, String user, String item, int quantity, Instant timestamp, String query,
+            BigDecimal price, EventContext context) {
+        StringBuilder text = new StringBuilder(128);
+        text.append(type.wireName()).append('\u0000').append(user).append('\u0000').append(nullable(item))
+                .append('\u0000').append(quantity).append('\u0000').append(timestamp.toEpochMilli())
+                .append('\u0000').append(nullable(query)).append('\u0000')
+                .append(price == null ? "" : price.stripTrailingZeros().toPlainString()).append('\u0000')
+                .append(nullable(context.channel())).append('\u0000').append(nullable(context.campaign()))
+                .append('\u0000').append(nullable(context.slot())).append('\u0000')
+                .append(nullable(context.creative()));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return "h:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String nullable(String value) {
+        return value == null ? "\u0001" : value;
     }
 
     private static boolean bool(Row row, String field, boolean otherwise) throws BadRecord {

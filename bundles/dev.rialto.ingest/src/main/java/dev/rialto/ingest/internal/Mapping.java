@@ -29,7 +29,8 @@ import java.util.regex.PatternSyntaxException;
 final class Mapping {
     /** In {@code concat.<field>}: the record's line number, which makes ids of repeated rows distinct. */
     static final String LINE = "#line";
-    static final Set<String> EVENT_FIELDS = Set.of("id", "type", "user", "item", "quantity", "timestamp", "query");
+    static final Set<String> EVENT_FIELDS = Set.of("id", "type", "user", "item", "quantity", "timestamp", "query",
+            "price", "channel", "campaign", "slot", "creative");
     private static final Pattern FIELD = Pattern.compile("[a-z0-9_]+");
 
     final String name;

@@ -20,6 +20,11 @@ final class Row {
 
         /** The record's lower-case column names. */
         List<String> columns();
+
+        /** The record as received, for a dead letter; null when unknown. */
+        default String raw() {
+            return null;
+        }
     }
 
     private final Source source;

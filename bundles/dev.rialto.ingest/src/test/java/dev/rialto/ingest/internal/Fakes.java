@@ -131,7 +131,22 @@ final class Fakes {
 
     static CsvIngestor.Config config(String zone, int chunkSize, int maxFieldLength, int maxRejections,
             String mappingsDir) {
+        return config(zone, chunkSize, maxFieldLength, maxRejections, mappingsDir, "");
+    }
+
+    static CsvIngestor.Config config(String zone, int chunkSize, int maxFieldLength, int maxRejections,
+            String mappingsDir, String deadLetterDir) {
         return new CsvIngestor.Config() {
+            @Override
+            public String deadLetterDir() {
+                return deadLetterDir;
+            }
+
+            @Override
+            public int deadLetterDays() {
+                return 30;
+            }
+
             @Override
             public Class<? extends Annotation> annotationType() {
                 return CsvIngestor.Config.class;

@@ -1,5 +1,6 @@
 package dev.rialto.shell.internal;
 
+import dev.rialto.api.privacy.Pseudonymiser;
 import dev.rialto.api.recommend.Recommender;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -32,9 +33,14 @@ public class RecommendCommand implements Action {
     @Reference(optional = true)
     private Recommender recommender;
 
+    /** Sources' user ids are stored pseudonymised: look the given id up the same way. */
+    @Reference(optional = true)
+    private Pseudonymiser pseudonymiser;
+
     @Override
     public Object execute() {
-        session.getConsole().print(RecommendationText.recommend(recommender, user, n, category, excludePurchased));
+        String stored = pseudonymiser == null || user == null ? user : pseudonymiser.userId(user);
+        session.getConsole().print(RecommendationText.recommend(recommender, stored, n, category, excludePurchased));
         return null;
     }
 }

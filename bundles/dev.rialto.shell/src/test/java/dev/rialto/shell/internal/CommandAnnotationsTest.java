@@ -22,7 +22,9 @@ class CommandAnnotationsTest {
 
     private static final List<Class<? extends Action>> COMMANDS =
             List.of(StatusCommand.class, RecommendCommand.class, TrainCommand.class,
-                    ModelListCommand.class, ModelInfoCommand.class, ModelRollbackCommand.class);
+                    ModelListCommand.class, ModelInfoCommand.class, ModelRollbackCommand.class,
+                    IngestCommand.class, IngestStatusCommand.class, DeadLettersCommand.class,
+                    ProfileExportCommand.class, ProfileForgetCommand.class);
 
     @Test
     void commandsAreKarafServicesInTheRialtoScope() throws Exception {
@@ -33,7 +35,8 @@ class CommandAnnotationsTest {
             assertTrue(Modifier.isPublic(type.getModifiers()));
             assertNotNull(type.getConstructor().newInstance());
         }
-        assertEquals(List.of("status", "recommend", "train", "model-list", "model-info", "model-rollback"),
+        assertEquals(List.of("status", "recommend", "train", "model-list", "model-info", "model-rollback",
+                "ingest", "ingest-status", "dead-letters", "profile-export", "profile-forget"),
                 COMMANDS.stream().map(c -> c.getAnnotation(Command.class).name()).toList());
     }
 

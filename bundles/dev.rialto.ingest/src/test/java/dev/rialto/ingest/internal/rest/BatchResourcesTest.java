@@ -42,6 +42,11 @@ class BatchResourcesTest {
             sources.add(source);
             return answer.apply(records);
         }
+
+        @Override
+        public IngestReport ingestMessage(String kind, String json, String source, String partition, long offset) {
+            throw new UnsupportedOperationException("not used over HTTP");
+        }
     }
 
     private FakeIngestor ingestor;

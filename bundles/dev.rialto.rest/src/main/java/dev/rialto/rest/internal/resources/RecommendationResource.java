@@ -10,6 +10,7 @@ import dev.rialto.api.scoring.ModelUnavailableException;
 import dev.rialto.rest.internal.RialtoApplication;
 import java.util.List;
 import java.util.Set;
+import dev.rialto.api.privacy.Pseudonymiser;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -44,6 +45,7 @@ public class RecommendationResource {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationResource.class);
 
     private final AtomicReference<Recommender> recommender = new AtomicReference<>();
+    private final AtomicReference<Pseudonymiser> pseudonymiser = new AtomicReference<>();
 
     public record Source(String source, int rank, double score) {
     }
@@ -90,7 +92,7 @@ public class RecommendationResource {
         ItemFilter filter = new ItemFilter(category, Set.of(), true, exclude);
         Recommendation result;
         try {
-            result = current.recommend(new RecommendationRequest(userId, count, filter));
+            result = current.recommend(new RecommendationRequest(storedId(userId), count, filter));
         } catch (ModelUnavailableException e) {
             return ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
         } catch (IllegalArgumentException e) {
@@ -100,12 +102,17 @@ public class RecommendationResource {
             LOG.warn("Recommendation failed (n={}, category filter={})", count, category != null, e);
             return ApiErrors.of(Response.Status.INTERNAL_SERVER_ERROR, "recommendation failed", null);
         }
-        return Response.ok(toJson(result)).build();
+        // the caller's id, not the stored pseudonym
+        return Response.ok(toJson(result, userId)).build();
     }
 
     static Recommendations toJson(Recommendation recommendation) {
+        return toJson(recommendation, recommendation.userId());
+    }
+
+    static Recommendations toJson(Recommendation recommendation, String user) {
         List<Item> items = recommendation.items().stream().map(RecommendationResource::toJson).toList();
-        return new Recommendations(recommendation.userId(), recommendation.model(), items);
+        return new Recommendations(user, recommendation.model(), items);
     }
 
     private static Item toJson(RecommendedItem item) {
@@ -142,5 +149,24 @@ public class RecommendationResource {
 
     void unbindRecommender(Recommender service) {
         recommender.compareAndSet(service, null);
+    }
+
+    /**
+     * The id the store holds for a user id given by a caller: sources' user ids are pseudonymised at ingestion
+     * (dev.rialto.ingest), so callers keep using their own ids. Without the privacy service, the id as given.
+     */
+    String storedId(String userId) {
+        Pseudonymiser p = pseudonymiser.get();
+        return p == null ? userId : p.userId(userId);
+    }
+
+    @Reference(name = "pseudonymiser", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPseudonymiser")
+    void bindPseudonymiser(Pseudonymiser service) {
+        pseudonymiser.set(service);
+    }
+
+    void unbindPseudonymiser(Pseudonymiser service) {
+        pseudonymiser.compareAndSet(service, null);
     }
 }

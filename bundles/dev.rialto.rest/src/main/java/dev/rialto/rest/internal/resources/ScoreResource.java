@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.rialto.api.privacy.Pseudonymiser;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.POST;
@@ -47,6 +48,7 @@ public class ScoreResource {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AtomicReference<InterestScorer> scorer = new AtomicReference<>();
+    private final AtomicReference<Pseudonymiser> pseudonymiser = new AtomicReference<>();
 
     /** The answer: {@code model} is {@code name@version}; {@code scores} in the order the items were given. */
     public record Scores(String model, Map<String, Double> scores) {
@@ -110,7 +112,7 @@ public class ScoreResource {
         }
         ScoreResult result;
         try {
-            result = current.score(user, items);
+            result = current.score(storedId(user), items);
         } catch (ModelUnavailableException e) {
             return ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), null);
         } catch (IllegalArgumentException e) {
@@ -138,5 +140,24 @@ public class ScoreResource {
 
     void unbindScorer(InterestScorer service) {
         scorer.compareAndSet(service, null);
+    }
+
+    /**
+     * The id the store holds for a user id given by a caller: sources' user ids are pseudonymised at ingestion
+     * (dev.rialto.ingest), so callers keep using their own ids. Without the privacy service, the id as given.
+     */
+    String storedId(String userId) {
+        Pseudonymiser p = pseudonymiser.get();
+        return p == null ? userId : p.userId(userId);
+    }
+
+    @Reference(name = "pseudonymiser", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPseudonymiser")
+    void bindPseudonymiser(Pseudonymiser service) {
+        pseudonymiser.set(service);
+    }
+
+    void unbindPseudonymiser(Pseudonymiser service) {
+        pseudonymiser.compareAndSet(service, null);
     }
 }

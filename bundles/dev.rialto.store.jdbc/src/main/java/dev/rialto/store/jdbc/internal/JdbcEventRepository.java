@@ -1,6 +1,7 @@
 package dev.rialto.store.jdbc.internal;
 
 import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventContext;
 import dev.rialto.api.events.EventListener;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
@@ -34,9 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class JdbcEventRepository implements EventRepository {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEventRepository.class);
 
-    private static final String COLUMNS = "id, type, user_id, item_id, quantity, ts, query";
-    private static final String SELECT = "SELECT " + COLUMNS + " FROM events";
-    private static final String INSERT = "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    static final String COLUMNS =
+            "id, type, user_id, item_id, quantity, ts, query, price, channel, campaign, slot, creative";
+    static final String SELECT = "SELECT " + COLUMNS + " FROM events";
+    private static final String INSERT = "INSERT INTO events (" + COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final DataSource dataSource;
     private final Listeners<EventListener> listeners = new Listeners<>();
@@ -125,11 +128,17 @@ public final class JdbcEventRepository implements EventRepository {
                     }
                     insert.setInt(5, e.quantity());
                     insert.setObject(6, Jdbc.toDb(e.timestamp()));
-                    if (e.query() == null) {
-                        insert.setNull(7, Types.VARCHAR);
+                    string(insert, 7, e.query());
+                    if (e.price() == null) {
+                        insert.setNull(8, Types.DECIMAL);
                     } else {
-                        insert.setString(7, e.query());
+                        insert.setBigDecimal(8, e.price());
                     }
+                    EventContext context = e.context();
+                    string(insert, 9, context.channel());
+                    string(insert, 10, context.campaign());
+                    string(insert, 11, context.slot());
+                    string(insert, 12, context.creative());
                     insert.addBatch();
                     stored.add(e);
                     added++;
@@ -263,8 +272,18 @@ public final class JdbcEventRepository implements EventRepository {
         });
     }
 
-    private static Event map(ResultSet rs) throws SQLException {
+    static Event map(ResultSet rs) throws SQLException {
         return new Event(rs.getString("id"), EventType.parse(rs.getString("type")), rs.getString("user_id"),
-                rs.getString("item_id"), rs.getInt("quantity"), Jdbc.instant(rs, "ts"), rs.getString("query"));
+                rs.getString("item_id"), rs.getInt("quantity"), Jdbc.instant(rs, "ts"), rs.getString("query"),
+                JdbcItemRepository.price(rs.getBigDecimal("price")), new EventContext(rs.getString("channel"),
+                        rs.getString("campaign"), rs.getString("slot"), rs.getString("creative")));
+    }
+
+    private static void string(PreparedStatement ps, int index, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.VARCHAR);
+        } else {
+            ps.setString(index, value);
+        }
     }
 }

@@ -32,7 +32,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = StoreConfig.class)
 public final class JdbcItemRepository implements ItemRepository {
     private static final String COLUMNS =
-            "id, title, description, category, price, currency, available, language, attributes, updated_at";
+            "id, title, description, category, price, currency, available, language, attributes, updated_at, brand";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM items";
 
     private final DataSource dataSource;
@@ -83,7 +83,7 @@ public final class JdbcItemRepository implements ItemRepository {
         jdbc.inTransaction("Upserting " + stored.size() + " items", c -> {
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM items WHERE id = ?");
                     PreparedStatement insert = c.prepareStatement("INSERT INTO items (" + COLUMNS
-                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (List<Item> chunk : Jdbc.chunks(stored, jdbc.batchSize)) {
                     for (Item item : chunk) {
                         delete.setString(1, item.id());
@@ -109,6 +109,11 @@ public final class JdbcItemRepository implements ItemRepository {
                         insert.setString(8, item.language());
                         insert.setString(9, FlatJson.write(item.attributes()));
                         insert.setObject(10, now);
+                        if (item.brand() == null) {
+                            insert.setNull(11, Types.VARCHAR);
+                        } else {
+                            insert.setString(11, item.brand());
+                        }
                         insert.addBatch();
                     }
                     insert.executeBatch();
@@ -186,7 +191,8 @@ public final class JdbcItemRepository implements ItemRepository {
     private static Item map(ResultSet rs) throws SQLException {
         return new Item(rs.getString("id"), rs.getString("title"), rs.getString("description"),
                 rs.getString("category"), price(rs.getBigDecimal("price")), rs.getString("currency"),
-                rs.getBoolean("available"), rs.getString("language"), FlatJson.read(rs.getString("attributes")));
+                rs.getBoolean("available"), rs.getString("language"), FlatJson.read(rs.getString("attributes")),
+                rs.getString("brand"));
     }
 
     /** DECIMAL(19,4) pads to four places; give back the plain value (9.9900 becomes 9.99, 10.0000 becomes 10). */

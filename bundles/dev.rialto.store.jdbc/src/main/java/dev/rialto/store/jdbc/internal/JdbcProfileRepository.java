@@ -1,10 +1,12 @@
 package dev.rialto.store.jdbc.internal;
 
+import dev.rialto.api.profiles.Consent;
 import dev.rialto.api.profiles.Profile;
 import dev.rialto.api.profiles.ProfileRepository;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,6 +22,8 @@ import org.osgi.service.component.annotations.Reference;
 /** Profiles in the {@code profiles} table. */
 @Component(name = StoreConfig.PID + ".profiles", configurationPid = StoreConfig.PID)
 public final class JdbcProfileRepository implements ProfileRepository {
+    static final String SELECT = "SELECT id, attributes, created_at, updated_at, consent_personalisation,"
+            + " consent_email, consent_ads FROM profiles";
     private final DataSource dataSource;
     private volatile Jdbc jdbc;
 
@@ -46,9 +50,11 @@ public final class JdbcProfileRepository implements ProfileRepository {
         List<Profile> distinct = List.copyOf(byId.values());
         jdbc.inTransaction("Upserting " + distinct.size() + " profiles", c -> {
             try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE profiles SET attributes = ?, updated_at = ? WHERE id = ?");
+                    "UPDATE profiles SET attributes = ?, updated_at = ?, consent_personalisation = ?,"
+                            + " consent_email = ?, consent_ads = ? WHERE id = ?");
                     PreparedStatement insert = c.prepareStatement(
-                            "INSERT INTO profiles (id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?)")) {
+                            "INSERT INTO profiles (id, attributes, created_at, updated_at, consent_personalisation,"
+                            + " consent_email, consent_ads) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (List<Profile> chunk : Jdbc.chunks(distinct, jdbc.batchSize)) {
                     Map<String, Instant> created = new HashMap<>();
                     try (PreparedStatement known = c.prepareStatement(
@@ -69,7 +75,8 @@ public final class JdbcProfileRepository implements ProfileRepository {
                             Instant updated = p.updated().isBefore(first) ? first : p.updated();
                             update.setString(1, FlatJson.write(p.attributes()));
                             update.setObject(2, Jdbc.toDb(updated));
-                            update.setString(3, p.id());
+                            consent(update, 3, p.consent());
+                            update.setString(6, p.id());
                             update.addBatch();
                             updates = true;
                         } else {
@@ -77,6 +84,7 @@ public final class JdbcProfileRepository implements ProfileRepository {
                             insert.setString(2, FlatJson.write(p.attributes()));
                             insert.setObject(3, Jdbc.toDb(p.created()));
                             insert.setObject(4, Jdbc.toDb(p.updated()));
+                            consent(insert, 5, p.consent());
                             insert.addBatch();
                             inserts = true;
                         }
@@ -100,7 +108,7 @@ public final class JdbcProfileRepository implements ProfileRepository {
         }
         return jdbc.read("Finding a profile", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, attributes, created_at, updated_at FROM profiles WHERE id = ?")) {
+                    SELECT + " WHERE id = ?")) {
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(map(rs)) : Optional.<Profile>empty();
@@ -120,8 +128,26 @@ public final class JdbcProfileRepository implements ProfileRepository {
         });
     }
 
-    private static Profile map(ResultSet rs) throws SQLException {
-        return new Profile(rs.getString("id"), FlatJson.read(rs.getString("attributes")),
+    static Profile map(ResultSet rs) throws SQLException {
+        Consent consent = new Consent(bool(rs, "consent_personalisation"), bool(rs, "consent_email"),
+                bool(rs, "consent_ads"));
+        return new Profile(rs.getString("id"), FlatJson.read(rs.getString("attributes")), consent,
                 Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+    }
+
+    private static Boolean bool(ResultSet rs, String column) throws SQLException {
+        boolean value = rs.getBoolean(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static void consent(PreparedStatement ps, int first, Consent consent) throws SQLException {
+        Boolean[] answers = {consent.personalisation(), consent.email(), consent.ads()};
+        for (int i = 0; i < answers.length; i++) {
+            if (answers[i] == null) {
+                ps.setNull(first + i, Types.BOOLEAN);
+            } else {
+                ps.setBoolean(first + i, answers[i]);
+            }
+        }
     }
 }

@@ -10,8 +10,13 @@ import dev.rialto.api.catalog.Item;
 import dev.rialto.api.catalog.ItemChangeListener;
 import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventContext;
 import dev.rialto.api.events.EventListener;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.ingest.DeadLetter;
+import dev.rialto.api.ingest.FileRun;
+import dev.rialto.api.ingest.SourceStatus;
+import dev.rialto.api.profiles.Consent;
 import dev.rialto.api.profiles.Profile;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -92,7 +97,8 @@ abstract class StoreContractTest {
     @Test
     void migrationsCreateTheSchemaOnceAndRecordIt() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String table : List.of("items", "profiles", "events")) {
+            for (String table : List.of("items", "profiles", "events", "dead_letters", "ingest_files",
+                    "ingest_sources")) {
                 try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
                     rs.next();
                     assertEquals(0, rs.getLong(1), table);
@@ -101,9 +107,11 @@ abstract class StoreContractTest {
             // Flyway quotes its table and columns in lower case, whatever the mode.
             try (ResultSet rs = s.executeQuery("SELECT \"version\" FROM \"" + Migrations.HISTORY_TABLE
                     + "\" WHERE \"success\" = TRUE AND \"version\" IS NOT NULL")) {
-                assertTrue(rs.next());
-                assertEquals("1", rs.getString(1));
-                assertFalse(rs.next());
+                List<String> versions = new ArrayList<>();
+                while (rs.next()) {
+                    versions.add(rs.getString(1));
+                }
+                assertEquals(List.of("1", "2"), versions.stream().sorted().toList());
             }
         }
         assertEquals(0, Migrations.migrate(dataSource), "a second run applies nothing");
@@ -330,6 +338,134 @@ abstract class StoreContractTest {
         assertEquals(Map.of("country", "DE", "segment", "vip"), p1.attributes());
         assertEquals(later, profiles.find("p3").orElseThrow().created());
         assertTrue(profiles.find("nobody").isEmpty());
+    }
+
+    // --- version 2: brand, event price and context, consent
+
+    @Test
+    void brandPriceContextAndConsentRoundTrip() {
+        items.upsert(List.of(new Item("b1", "Boots", "", "Shoes", new BigDecimal("59.90"), "EUR", true, "en",
+                Map.of("colour", "red"), "Acme"), new Item("b2", "Plain", "", "", null, null, true, "en", Map.of(),
+                null)));
+        assertEquals("Acme", items.find("b1").orElseThrow().brand());
+        assertNull(items.find("b2").orElseThrow().brand());
+
+        EventContext context = new EventContext("ads", "spring", "home-top", "cr-7");
+        events.append(List.of(
+                new Event("x1", EventType.AD_CLICK, "u1", null, 1, T0, null, new BigDecimal("0.35"), context),
+                new Event("x2", EventType.PURCHASE, "u1", "b1", 2, T0.plusSeconds(1), null, new BigDecimal("59.9"),
+                        new EventContext("web", null, null, null)),
+                new Event("x3", EventType.VIEW, "u1", "b2", 1, T0.plusSeconds(2))));
+        List<Event> recent = events.recentForUser("u1", 10);
+        assertEquals(List.of("x3", "x2", "x1"), recent.stream().map(Event::id).toList());
+        assertEquals(context, recent.get(2).context());
+        assertEquals(new BigDecimal("0.35"), recent.get(2).price());
+        assertEquals(0, new BigDecimal("59.90").compareTo(recent.get(1).price()));
+        assertEquals("web", recent.get(1).context().channel());
+        assertNull(recent.get(0).price());
+        assertTrue(recent.get(0).context().isEmpty());
+
+        profiles.upsert(List.of(new Profile("c1", Map.of(), new Consent(true, false, null), T0, T0),
+                new Profile("c2", Map.of(), T0, T0)));
+        assertEquals(new Consent(true, false, null), profiles.find("c1").orElseThrow().consent());
+        assertEquals(Consent.UNKNOWN, profiles.find("c2").orElseThrow().consent());
+        profiles.upsert(List.of(new Profile("c1", Map.of(), new Consent(null, true, true), T0, T0)));
+        assertEquals(new Consent(null, true, true), profiles.find("c1").orElseThrow().consent());
+    }
+
+    // --- ingestion journal
+
+    @Test
+    void deadLettersAreKeptOncePerOriginAndListedNewestFirst() {
+        JdbcIngestJournal journal = new JdbcIngestJournal(dataSource);
+        journal.activate(Configs.config(3, 3, true));
+        String big = "x".repeat(5000);
+        List<DeadLetter> letters = new ArrayList<>();
+        for (int line = 1; line <= 5; line++) {
+            letters.add(new DeadLetter("events", "a.csv", line, "e" + line, "type", "bad type", big, "u" + line,
+                    T0.plusSeconds(line)));
+        }
+        letters.add(new DeadLetter("http:events", null, 1, null, "*", "not an object", "[1]", null, T0));
+        assertEquals(6, journal.addDeadLetters(letters));
+        assertEquals(0, journal.addDeadLetters(letters), "kept once per source, file and line");
+        assertEquals(1, journal.addDeadLetters(List.of(new DeadLetter("events", "b.csv", 1, null, "*", "x", null,
+                null, T0))));
+        assertEquals(7, journal.countDeadLetters(null));
+        assertEquals(6, journal.countDeadLetters("events"));
+        List<DeadLetter> newest = journal.deadLetters("events", 2);
+        assertEquals(2, newest.size());
+        assertEquals("b.csv", newest.get(0).file());
+        assertEquals(5, newest.get(1).line());
+        assertTrue(newest.get(1).raw().length() <= DeadLetter.MAX_RAW);
+        assertTrue(newest.get(1).raw().endsWith("...[5000 chars]"));
+        DeadLetter http = journal.deadLetters("http:events", 10).get(0);
+        assertNull(http.file());
+        assertEquals("[1]", http.raw());
+    }
+
+    @Test
+    void fileRunsAndSourceTotalsAreSavedAndAdded() {
+        JdbcIngestJournal journal = new JdbcIngestJournal(dataSource);
+        journal.activate(Configs.defaults());
+        assertTrue(journal.fileRun("events", "abc").isEmpty());
+        FileRun running = new FileRun("events", "a.csv", "abc", 1000, 1001, 990, 5, 5, FileRun.State.RUNNING, null,
+                T0, T0);
+        journal.saveFileRun(running);
+        assertEquals(running, journal.fileRun("events", "abc").orElseThrow());
+        FileRun done = new FileRun("events", "a.csv", "abc", 1500, 1501, 1480, 10, 10, FileRun.State.DONE, null,
+                T0, T0.plusSeconds(5));
+        journal.saveFileRun(done);
+        assertEquals(done, journal.fileRun("events", "abc").orElseThrow());
+
+        journal.addToSource("events", 1, 100, 2, 3, null);
+        journal.addToSource("events", 1, 50, 0, 1, "header misses user");
+        journal.addToSource("http:events", 1, 7, 0, 0, null);
+        List<SourceStatus> sources = journal.sources();
+        assertEquals(List.of("events", "http:events"), sources.stream().map(SourceStatus::source).toList());
+        SourceStatus events = sources.get(0);
+        assertEquals(2, events.files());
+        assertEquals(150, events.stored());
+        assertEquals(2, events.duplicates());
+        assertEquals(4, events.rejected());
+        assertEquals("header misses user", events.lastError());
+        assertTrue(events.lastErrorAt() != null);
+        assertNull(sources.get(1).lastError());
+    }
+
+    // --- one user's data
+
+    @Test
+    void userDataIsReadAndDeletedWholeAndListenersHearAfterCommit() {
+        JdbcUserDataRepository users = new JdbcUserDataRepository(dataSource);
+        users.activate(Configs.defaults());
+        JdbcIngestJournal journal = new JdbcIngestJournal(dataSource);
+        journal.activate(Configs.defaults());
+        List<dev.rialto.api.privacy.UserData> heard = new CopyOnWriteArrayList<>();
+        users.addListener(heard::add);
+        profiles.upsert(List.of(new Profile("u1", Map.of("country", "FR"), new Consent(true, null, false), T0, T0),
+                new Profile("u2", Map.of(), T0, T0)));
+        events.append(List.of(new Event("e1", EventType.VIEW, "u1", "i1", 1, T0),
+                new Event("e2", EventType.PURCHASE, "u1", "i1", 1, T0.plusSeconds(5)),
+                new Event("e3", EventType.VIEW, "u2", "i1", 1, T0)));
+        journal.addDeadLetters(List.of(new DeadLetter("events", "a.csv", 9, "e9", "type", "bad", "raw", "u1", T0)));
+
+        dev.rialto.api.privacy.UserData found = users.find("u1");
+        assertEquals("FR", found.profile().attributes().get("country"));
+        assertEquals(List.of("e1", "e2"), found.events().stream().map(Event::id).toList());
+        assertEquals(1, found.deadLetters().size());
+        assertTrue(heard.isEmpty());
+
+        dev.rialto.api.privacy.UserData deleted = users.delete("u1");
+        assertEquals(found, deleted);
+        assertEquals(List.of(deleted), heard);
+        assertTrue(users.find("u1").isEmpty());
+        assertTrue(profiles.find("u1").isEmpty());
+        assertEquals(1, events.count());
+        assertEquals(0, journal.countDeadLetters(null));
+        assertTrue(profiles.find("u2").isPresent());
+
+        assertTrue(users.delete("nobody").isEmpty());
+        assertEquals(1, heard.size(), "nothing deleted, nothing told");
     }
 
     // --- errors and configuration
