@@ -13,4 +13,15 @@ public interface ProfileRepository {
     Optional<Profile> find(String id);
 
     long count();
+
+    /**
+     * The stored profiles of these ids (absent ids are left out); one query per chunk where the store can.
+     */
+    default java.util.Map<String, Profile> findAll(Collection<String> ids) {
+        java.util.Map<String, Profile> out = new java.util.HashMap<>();
+        for (String id : ids) {
+            find(id).ifPresent(p -> out.put(id, p));
+        }
+        return out;
+    }
 }

@@ -386,6 +386,20 @@ public final class CampaignTables {
         });
     }
 
+    /** Removes every trace of a profile from campaign history (the profile was forgotten); returns rows removed. */
+    public int forget(String profileId) {
+        return tx("Forgetting a profile in campaign history", c -> {
+            int n = 0;
+            for (String table : new String[] {"campaign_members", "campaign_deliveries"}) {
+                try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE profile_id = ?")) {
+                    delete.setString(1, profileId);
+                    n += delete.executeUpdate();
+                }
+            }
+            return n;
+        });
+    }
+
     // ---- history
 
     private static final String RUN_COLUMNS =

@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -86,10 +85,6 @@ final class StoreAudience implements Audience {
 
     @Override
     public Map<String, Profile> profiles(Collection<String> ids) {
-        Map<String, Profile> out = new HashMap<>();
-        for (String id : ids) {
-            profiles.find(id).ifPresent(p -> out.put(id, p));
-        }
-        return out;
+        return profiles.findAll(ids);
     }
 }

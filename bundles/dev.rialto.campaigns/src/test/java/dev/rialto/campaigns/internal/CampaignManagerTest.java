@@ -110,6 +110,20 @@ class CampaignManagerTest {
     }
 
     @Test
+    void aForgottenProfileLeavesNoTraceInCampaignHistory() throws Exception {
+        manager.save(campaign(WEEKLY), "test");
+        RunSummary run = manager.runAndWait("weekly", "test");
+        long before = tables.deliveries(run.runId());
+        assertTrue(tables.open(run.runId(), "", 1).isEmpty(), "the run is complete");
+        new ForgetListener(ds).userDeleted(new dev.rialto.api.privacy.UserData("u0007", null, List.of(), List.of()));
+        Map<CampaignTables.MemberStatus, Map<String, Long>> counts = tables.counts(run.runId());
+        long members = counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+        assertEquals(999, members);
+        assertTrue(tables.deliveries(run.runId()) >= before - 1);
+        assertEquals(0, tables.deliveriesSince(List.of("u0007"), "*", Instant.EPOCH).size());
+    }
+
+    @Test
     void theSameProfileLandsInTheSameArmEveryRun() {
         CampaignDefinition d = campaign(WEEKLY);
         Map<String, Integer> arms = new HashMap<>();

@@ -118,6 +118,29 @@ public final class JdbcProfileRepository implements ProfileRepository {
     }
 
     @Override
+    public Map<String, Profile> findAll(Collection<String> ids) {
+        Map<String, Profile> out = new HashMap<>();
+        if (ids == null || ids.isEmpty()) {
+            return out;
+        }
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(ids));
+        return jdbc.read("Finding " + all.size() + " profiles", c -> {
+            for (List<String> chunk : Jdbc.chunks(all, jdbc.batchSize)) {
+                try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE id = ANY(?)")) {
+                    ps.setArray(1, Jdbc.idArray(c, chunk));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Profile p = map(rs);
+                            out.put(p.id(), p);
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public long count() {
         return jdbc.read("Counting profiles", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM profiles");

@@ -111,7 +111,8 @@ abstract class StoreContractTest {
                 while (rs.next()) {
                     versions.add(rs.getString(1));
                 }
-                assertEquals(List.of("1", "2"), versions.stream().sorted().toList());
+                assertEquals(Migrations.SCRIPTS.stream().map(f -> f.substring(1, f.indexOf("__"))).sorted().toList(),
+                        versions.stream().sorted().toList());
             }
         }
         assertEquals(0, Migrations.migrate(dataSource), "a second run applies nothing");
@@ -338,6 +339,9 @@ abstract class StoreContractTest {
         assertEquals(Map.of("country", "DE", "segment", "vip"), p1.attributes());
         assertEquals(later, profiles.find("p3").orElseThrow().created());
         assertTrue(profiles.find("nobody").isEmpty());
+        Map<String, Profile> some = profiles.findAll(List.of("p1", "p3", "p1", "nobody"));
+        assertEquals(java.util.Set.of("p1", "p3"), some.keySet());
+        assertEquals(p1, some.get("p1"));
     }
 
     // --- version 2: brand, event price and context, consent
