@@ -326,6 +326,18 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final RateLimitedLog embedWarnings = new RateLimitedLog(LOG, 60_000);
     /** First-seen times written since the last refresh: a searcher cannot see them yet. */
     private final Map<String, Long> unrefreshedFirstSeen = new ConcurrentHashMap<>();
+    /**
+     * Looked-up items by id: sources look the same popular items up on every request. An entry is dropped when its
+     * item is written or deleted, and only cached from a read during which nothing was written or refreshed, of an
+     * id with no write pending a refresh ({@link #dirty}), so it never outlives the document it was read from.
+     */
+    private final Map<String, IndexedItem> itemCache = new ConcurrentHashMap<>();
+    /** Ids written or deleted since the last completed refresh. */
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    /** Changes on every write, delete and completed refresh. */
+    private final AtomicLong cacheEpoch = new AtomicLong();
+    /** Most items the cache holds (about 200 bytes each); beyond that, lookups read the index. */
+    static final int ITEM_CACHE_MAX = 500_000;
     private volatile Clock clock = Clock.systemUTC();
     /** The running rebuild, null when none runs: at most one at a time. */
     private final AtomicReference<RebuildState> rebuilding = new AtomicReference<>();
@@ -645,6 +657,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             synchronized (writeLock) {
                 for (String id : indexIds) {
                     if (!state.written.contains(id)) {
+                        invalidate(id);
                         writer.deleteDocuments(new Term(F_ID, id));
                         removed++;
                     }
@@ -847,6 +860,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     writer.updateDocument(new Term(F_ID, item.id()),
                             toDocument(item, vectors.get(item.id()), model, firstSeen));
                     unrefreshedFirstSeen.put(item.id(), firstSeen);
+                    invalidate(item.id());
                     if (rebuild != null) {
                         rebuild.written.add(item.id());
                     }
@@ -984,8 +998,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             SearcherManager sm = searchers;
             if (sm != null && !closing.get()) {
                 Set<String> before = Set.copyOf(unrefreshedFirstSeen.keySet());
+                Set<String> dirtyBefore = Set.copyOf(dirty);
                 if (sm.maybeRefresh()) {
-                    forgetRefreshed(before);
+                    forgetRefreshed(before, dirtyBefore);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -996,16 +1011,26 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private void refreshBlocking() {
         try {
             Set<String> before = Set.copyOf(unrefreshedFirstSeen.keySet());
+            Set<String> dirtyBefore = Set.copyOf(dirty);
             searchers.maybeRefreshBlocking();
-            forgetRefreshed(before);
+            forgetRefreshed(before, dirtyBefore);
         } catch (IOException e) {
             throw new UncheckedIOException("Refreshing the item index searcher failed", e);
         }
     }
 
     /** Entries written before a completed refresh are visible to searchers now. */
-    private void forgetRefreshed(Set<String> before) {
+    private void forgetRefreshed(Set<String> before, Set<String> dirtyBefore) {
+        cacheEpoch.incrementAndGet();
         before.forEach(unrefreshedFirstSeen::remove);
+        dirtyBefore.forEach(dirty::remove);
+    }
+
+    /** Called under the write lock before an id's document is written or deleted. */
+    private void invalidate(String id) {
+        cacheEpoch.incrementAndGet();
+        dirty.add(id);
+        itemCache.remove(id);
     }
 
     private void commitQuietly() {
@@ -1052,18 +1077,35 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             return Map.of();
         }
         Set<String> unique = new LinkedHashSet<>(ids);
-        List<BytesRef> terms = new ArrayList<>(unique.size());
+        long epoch = cacheEpoch.get();
+        Map<String, IndexedItem> found = new HashMap<>(unique.size() * 2);
+        List<BytesRef> terms = new ArrayList<>();
         for (String id : unique) {
-            terms.add(new BytesRef(id));
-        }
-        Map<String, IndexedItem> found = withSearcher(s -> {
-            ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), unique.size()).scoreDocs;
-            Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
-            for (IndexedItem item : read(s, docs)) {
-                byId.put(item.id(), item);
+            IndexedItem cached = itemCache.get(id);
+            if (cached != null) {
+                found.put(id, cached);
+            } else {
+                terms.add(new BytesRef(id));
             }
-            return byId;
-        });
+        }
+        if (!terms.isEmpty()) {
+            Map<String, IndexedItem> read = withSearcher(s -> {
+                ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
+                Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
+                for (IndexedItem item : read(s, docs)) {
+                    byId.put(item.id(), item);
+                }
+                return byId;
+            });
+            found.putAll(read);
+            if (cacheEpoch.get() == epoch && itemCache.size() < ITEM_CACHE_MAX) {
+                read.forEach((id, item) -> {
+                    if (!dirty.contains(id)) {
+                        itemCache.put(id, item);
+                    }
+                });
+            }
+        }
         Map<String, IndexedItem> ordered = new LinkedHashMap<>(found.size() * 2);
         for (String id : unique) {
             IndexedItem item = found.get(id);
