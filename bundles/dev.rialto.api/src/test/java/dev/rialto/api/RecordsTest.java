@@ -78,6 +78,31 @@ class RecordsTest {
     }
 
     @Test
+    void filterAcceptsByBrandAndPriceRange() {
+        ItemFilter f = new ItemFilter(null, Set.of(), true, false, Set.of(" Acme "), new java.math.BigDecimal("5"),
+                new java.math.BigDecimal("10.50"));
+        assertTrue(f.restrictsBrandOrPrice());
+        assertTrue(f.accepts("a", "", true, "ACME", new java.math.BigDecimal("5.00")), "bounds are inclusive");
+        assertTrue(f.accepts("a", "", true, "acme", new java.math.BigDecimal("10.5")));
+        assertFalse(f.accepts("a", "", true, "Other", new java.math.BigDecimal("7")));
+        assertFalse(f.accepts("a", "", true, null, new java.math.BigDecimal("7")), "no brand fails a brand filter");
+        assertFalse(f.accepts("a", "", true, "Acme", null), "no price fails a price filter");
+        assertFalse(f.accepts("a", "", true, "Acme", new java.math.BigDecimal("10.51")));
+        assertFalse(f.accepts("a", "", true, "Acme", new java.math.BigDecimal("4.99")));
+        assertFalse(f.accepts("a", "", true), "the 1.2 overload knows no brand");
+        assertTrue(ItemFilter.DEFAULT.accepts("a", "", true, null, null));
+        assertEquals(Set.of("x", "y"), f.excluding(Set.of("x", "y")).excludeItemIds());
+        assertEquals(f.brands(), f.excluding(Set.of("x")).withExcludePurchased(true).brands());
+        assertEquals("minPrice (3) must not exceed maxPrice (2)", assertThrows(IllegalArgumentException.class,
+                () -> new ItemFilter(null, null, true, false, null, java.math.BigDecimal.valueOf(3),
+                        java.math.BigDecimal.valueOf(2))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ItemFilter(null, null, true, false, Set.of(" "),
+                null, null));
+        assertThrows(IllegalArgumentException.class, () -> new ItemFilter(null, null, true, false, null,
+                java.math.BigDecimal.valueOf(-1), null));
+    }
+
+    @Test
     void requestBoundsN() {
         assertThrows(IllegalArgumentException.class, () -> new RecommendationRequest("u", 0, null));
         assertThrows(IllegalArgumentException.class, () -> new RecommendationRequest("u", 1001, null));

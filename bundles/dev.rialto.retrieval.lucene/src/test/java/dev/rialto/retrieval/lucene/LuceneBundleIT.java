@@ -115,6 +115,20 @@ class LuceneBundleIT {
                 }
             });
             assertEquals("k1", found.get(0).getClass().getMethod("itemId").invoke(found.get(0)));
+            Object chinese = queryClass.getConstructor(String.class, String.class, int.class, filterClass)
+                    .newInstance(null, "我想买耳机", 10, null);
+            // Polled as well: the first Chinese document loads smartcn's dictionaries (seconds on a busy machine)
+            // and a periodic refresh may show the batch's other items before it.
+            List<?> zh = poll(() -> {
+                try {
+                    List<?> l = (List<?>) candidates.invoke(text, chinese);
+                    return l.isEmpty() ? null : l;
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(1, zh.size(), "a Chinese query finds the Chinese item: " + zh);
+            assertEquals("z1", zh.get(0).getClass().getMethod("itemId").invoke(zh.get(0)));
 
             Object recommender = service(ctx, "dev.rialto.api.recommend.Recommender", "(rialto.bean=recommender)");
             Class<?> requestClass = api.loadClass("dev.rialto.api.recommend.RecommendationRequest");
@@ -188,7 +202,10 @@ class LuceneBundleIT {
                 itemCtor.newInstance("k2", "Cast iron skillet", "Pre-seasoned", "Kitchen > Cookware",
                         BigDecimal.ONE, "EUR", true, "en", Map.of()),
                 itemCtor.newInstance("b1", "Detective novel", "Paperback", "Books > Fiction", null, null, true, "en",
-                        Map.of()));
+                        Map.of()),
+                // smartcn segments it; its dictionaries load from the embedded jar.
+                itemCtor.newInstance("z1", "蓝牙无线耳机", "降噪，续航三十小时", "电子产品 > 音频", null, null, true,
+                        "zh-CN", Map.of()));
         Instant t = Instant.parse("2024-06-01T00:00:00Z");
         var eventCtor = eventClass.getConstructor(String.class, typeClass, String.class, String.class, int.class,
                 Instant.class);

@@ -2,6 +2,7 @@ package dev.rialto.shell.internal;
 
 import dev.rialto.api.privacy.Pseudonymiser;
 import dev.rialto.api.recommend.Recommender;
+import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -10,7 +11,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 
-/** {@code rialto:recommend USER [-n N] [--category PREFIX] [--exclude-purchased]}. */
+/**
+ * {@code rialto:recommend USER [-n N] [--category PREFIX] [--exclude-purchased] [--brand B]... [--min-price X]
+ * [--max-price Y]}.
+ */
 @Service
 @Command(scope = "rialto", name = "recommend", description = "Recommends items for a user and shows why.")
 public class RecommendCommand implements Action {
@@ -27,6 +31,16 @@ public class RecommendCommand implements Action {
     @Option(name = "--exclude-purchased", description = "Leave out items the user already bought")
     private boolean excludePurchased;
 
+    @Option(name = "--brand", description = "Only items of this brand (repeat, or separate with commas)",
+            multiValued = true)
+    private List<String> brands;
+
+    @Option(name = "--min-price", description = "Only items priced at least this")
+    private String minPrice;
+
+    @Option(name = "--max-price", description = "Only items priced at most this")
+    private String maxPrice;
+
     @Reference
     private Session session;
 
@@ -40,7 +54,8 @@ public class RecommendCommand implements Action {
     @Override
     public Object execute() {
         String stored = pseudonymiser == null || user == null ? user : pseudonymiser.userId(user);
-        session.getConsole().print(RecommendationText.recommend(recommender, stored, n, category, excludePurchased));
+        session.getConsole().print(RecommendationText.recommendFiltered(recommender, stored, n,
+                FilterOptions.filter(category, brands, minPrice, maxPrice, excludePurchased)));
         return null;
     }
 }

@@ -24,10 +24,13 @@ final class RecommendationText {
      */
     static String recommend(Recommender recommender, String user, int n, String categoryPrefix,
             boolean excludePurchased) {
+        return recommendFiltered(recommender, user, n, new ItemFilter(categoryPrefix, Set.of(), true, excludePurchased));
+    }
+
+    static String recommendFiltered(Recommender recommender, String user, int n, ItemFilter filter) {
         if (recommender == null) {
             return "Recommender: " + Format.NOT_AVAILABLE + " (is the rialto-retrieval feature installed?)\n";
         }
-        ItemFilter filter = new ItemFilter(categoryPrefix, Set.of(), true, excludePurchased);
         return table(recommender.recommend(new RecommendationRequest(user, n, filter)));
     }
 

@@ -10,7 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.api.console.Session;
 
-/** {@code rialto:search [-n N] [--category PREFIX] QUERY...}. */
+/** {@code rialto:search [-n N] [--category PREFIX] [--brand B]... [--min-price X] [--max-price Y] QUERY...}. */
 @Service
 @Command(scope = "rialto", name = "search", description = "Hybrid search (BM25 + semantic) over available items.")
 public class SearchCommand implements Action {
@@ -24,6 +24,16 @@ public class SearchCommand implements Action {
     @Option(name = "--category", description = "Only items whose category path starts with this prefix")
     private String category;
 
+    @Option(name = "--brand", description = "Only items of this brand (repeat, or separate with commas)",
+            multiValued = true)
+    private List<String> brands;
+
+    @Option(name = "--min-price", description = "Only items priced at least this")
+    private String minPrice;
+
+    @Option(name = "--max-price", description = "Only items priced at most this")
+    private String maxPrice;
+
     @Reference
     private Session session;
 
@@ -32,7 +42,8 @@ public class SearchCommand implements Action {
 
     @Override
     public Object execute() {
-        session.getConsole().print(SearchText.search(search, query, n, category));
+        session.getConsole().print(SearchText.searchFiltered(search, query, n,
+                FilterOptions.filter(category, brands, minPrice, maxPrice, false)));
         return null;
     }
 }

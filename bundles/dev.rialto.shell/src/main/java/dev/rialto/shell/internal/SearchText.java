@@ -22,11 +22,14 @@ final class SearchText {
      *                                  names the argument
      */
     static String search(ItemSearch search, List<String> words, int n, String categoryPrefix) {
+        return searchFiltered(search, words, n, new ItemFilter(categoryPrefix, Set.of(), true, false));
+    }
+
+    static String searchFiltered(ItemSearch search, List<String> words, int n, ItemFilter filter) {
         if (search == null) {
             return UNAVAILABLE;
         }
         String query = words == null ? "" : String.join(" ", words).strip();
-        ItemFilter filter = new ItemFilter(categoryPrefix, Set.of(), true, false);
         return table("Search results for \"" + query + "\"", search.search(query, n, filter));
     }
 

@@ -56,6 +56,6 @@ class CommandAnnotationsTest {
     void recommendHasTheDocumentedOptions() {
         List<String> options = java.util.Arrays.stream(RecommendCommand.class.getDeclaredFields())
                 .map(f -> f.getAnnotation(Option.class)).filter(o -> o != null).map(Option::name).toList();
-        assertEquals(List.of("-n", "--category", "--exclude-purchased"), options);
+        assertEquals(List.of("-n", "--category", "--exclude-purchased", "--brand", "--min-price", "--max-price"), options);
     }
 }

@@ -8,6 +8,8 @@ import dev.rialto.api.recommend.SourceHit;
 import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.api.scoring.ModelUnavailableException;
 import dev.rialto.rest.internal.RialtoApplication;
+import java.math.BigDecimal;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import dev.rialto.api.privacy.Pseudonymiser;
@@ -30,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /api/v1/recommendations?user=ID&n=10[&category=PREFIX][&excludePurchased=true]}. Parameters arrive as
+ * {@code GET /api/v1/recommendations?user=ID&n=10[&category=PREFIX][&excludePurchased=true][&brand=B]...
+ * [&minPrice=X][&maxPrice=Y]} (brands repeated or comma-separated, prices inclusive). Parameters arrive as
  * strings so that a bad value becomes a 400 naming the field, not CXF's bare 404.
  */
 @Component(service = RecommendationResource.class)
@@ -41,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public class RecommendationResource {
     static final int DEFAULT_N = 10;
     static final int MAX_USER_LENGTH = 256;
+    static final int MAX_BRANDS = 50;
 
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationResource.class);
 
@@ -59,10 +63,17 @@ public class RecommendationResource {
     public record Recommendations(String user, String model, List<Item> items) {
     }
 
+    /** Without brand or price filters. */
+    public Response recommend(String user, String n, String category, String excludePurchased) {
+        return recommend(user, n, category, excludePurchased, null, null, null);
+    }
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response recommend(@QueryParam("user") String user, @QueryParam("n") String n,
-            @QueryParam("category") String category, @QueryParam("excludePurchased") String excludePurchased) {
+            @QueryParam("category") String category, @QueryParam("excludePurchased") String excludePurchased,
+            @QueryParam("brand") List<String> brands, @QueryParam("minPrice") String minPrice,
+            @QueryParam("maxPrice") String maxPrice) {
         String userId = user == null ? "" : user.strip();
         if (userId.isEmpty()) {
             return ApiErrors.badRequest("user is required", "user");
@@ -84,12 +95,39 @@ public class RecommendationResource {
             return ApiErrors.badRequest("excludePurchased must be true or false", "excludePurchased");
         }
 
+        Set<String> brandSet = new LinkedHashSet<>();
+        for (String value : brands == null ? List.<String>of() : brands) {
+            for (String b : value == null ? new String[0] : value.split(",")) {
+                if (!b.isBlank()) {
+                    brandSet.add(b.strip());
+                }
+            }
+        }
+        if (brandSet.size() > MAX_BRANDS) {
+            return ApiErrors.badRequest("at most " + MAX_BRANDS + " brands", "brand");
+        }
+        BigDecimal min;
+        BigDecimal max;
+        try {
+            min = price(minPrice, "minPrice");
+        } catch (IllegalArgumentException e) {
+            return ApiErrors.badRequest(e.getMessage(), "minPrice");
+        }
+        try {
+            max = price(maxPrice, "maxPrice");
+        } catch (IllegalArgumentException e) {
+            return ApiErrors.badRequest(e.getMessage(), "maxPrice");
+        }
+        if (min != null && max != null && min.compareTo(max) > 0) {
+            return ApiErrors.badRequest("minPrice must not exceed maxPrice", "minPrice");
+        }
+
         Recommender current = recommender.get();
         if (current == null) {
             return ApiErrors.of(Response.Status.SERVICE_UNAVAILABLE,
                     "no recommender is available; install and start the recommendation feature", null);
         }
-        ItemFilter filter = new ItemFilter(category, Set.of(), true, exclude);
+        ItemFilter filter = new ItemFilter(category, Set.of(), true, exclude, brandSet, min, max);
         Recommendation result;
         try {
             result = current.recommend(new RecommendationRequest(storedId(userId), count, filter));
@@ -123,6 +161,23 @@ public class RecommendationResource {
 
     private static Source toJson(SourceHit hit) {
         return new Source(hit.source(), hit.rank(), hit.score());
+    }
+
+    /** A price parameter, null when absent. */
+    private static BigDecimal price(String value, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        BigDecimal p;
+        try {
+            p = new BigDecimal(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(field + " must be a decimal number");
+        }
+        if (p.signum() < 0) {
+            throw new IllegalArgumentException(field + " must not be negative");
+        }
+        return p;
     }
 
     /** True, false, or null when the value is neither. Absent means false. */

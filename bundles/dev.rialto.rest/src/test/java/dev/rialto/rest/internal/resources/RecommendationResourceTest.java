@@ -81,6 +81,20 @@ class RecommendationResourceTest {
     }
 
     @Test
+    void brandAndPriceFiltersReachTheRecommender() {
+        Response response = resource.recommend("u1", "5", null, null, List.of("Acme,Globex", " "), "1.50", "9");
+        assertEquals(200, response.getStatus());
+        RecommendationRequest request = requests.get(0);
+        assertEquals(java.util.Set.of("Acme", "Globex"), request.filter().brands());
+        assertEquals(new java.math.BigDecimal("1.50"), request.filter().minPrice());
+        assertEquals(new java.math.BigDecimal("9"), request.filter().maxPrice());
+        assertBadRequest(resource.recommend("u1", "5", null, null, null, "abc", null), "minPrice");
+        assertBadRequest(resource.recommend("u1", "5", null, null, null, null, "-2"), "maxPrice");
+        assertBadRequest(resource.recommend("u1", "5", null, null, null, "10", "2"), "minPrice");
+        assertEquals(1, requests.size(), "bad filters never reach the recommender");
+    }
+
+    @Test
     void defaultsAreTenItemsKeepingPurchases() {
         assertEquals(200, resource.recommend(" u42 ", null, null, null).getStatus());
         RecommendationRequest request = requests.get(0);

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +33,9 @@ import java.time.Instant;
 import java.time.Clock;
 
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoubleDocValuesField;
@@ -96,11 +99,16 @@ import org.slf4j.LoggerFactory;
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.catalog.ItemChangeListener;
 import dev.rialto.api.catalog.ItemRepository;
+import dev.rialto.api.common.Require;
 import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.embeddings.TextEmbedder;
+import dev.rialto.api.retrieval.BehaviourVectorSink;
+import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.retrieval.IndexAdmin;
 import dev.rialto.api.retrieval.IndexStatus;
 import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
+import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourModel;
 import dev.rialto.retrieval.lucene.internal.common.RateLimitedLog;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
 
@@ -108,10 +116,10 @@ import dev.rialto.retrieval.lucene.internal.common.Settings;
  * The item index: one IndexWriter, near-real-time searchers, fed by the store's change feed. Every component of
  * this bundle shares the one configuration PID described by {@link Config}.
  */
-@Component(service = {ItemIndex.class, ItemChangeListener.class, IndexAdmin.class}, configurationPid = ItemIndex.PID,
+@Component(service = {ItemIndex.class, ItemChangeListener.class, IndexAdmin.class, BehaviourVectorSink.class}, configurationPid = ItemIndex.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = ItemIndex.Config.class)
-public final class ItemIndex implements ItemChangeListener, IndexAdmin {
+public final class ItemIndex implements ItemChangeListener, IndexAdmin, BehaviourVectorSink {
 
     public static final String PID = "dev.rialto.retrieval.lucene";
 
@@ -137,6 +145,21 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
     public static final String F_FIRST_SEEN = "first_seen";
     /** Prefix of the vector field of each model: {@code vec_minilm}, {@code vec_bge-small-zh}. */
     public static final String VEC_PREFIX = "vec_";
+    /** Suffix of the text fields of Chinese items, analysed by smartcn: {@code title_zh}, ... */
+    public static final String ZH_SUFFIX = "_zh";
+    public static final String F_TITLE_ZH = F_TITLE + ZH_SUFFIX;
+    public static final String F_DESCRIPTION_ZH = F_DESCRIPTION + ZH_SUFFIX;
+    public static final String F_CATEGORY_ZH = F_CATEGORY + ZH_SUFFIX;
+    /** The primary language subtag whose items go to the Chinese fields. */
+    public static final String CHINESE = "zh";
+    /** The brand key ({@link ItemFilter#brandKey}), for brand filters. */
+    public static final String F_BRAND = "brand";
+    /** The brand as given, as doc values. */
+    public static final String F_BRAND_DV = "brand_dv";
+    /** The primary language subtag (keyword and doc values). */
+    public static final String F_LANGUAGE = "lang";
+    /** The behaviour model ({@code model@version}) whose vector the item has; absent when it has none. */
+    public static final String F_BVEC_MODEL = "bvec_model";
 
     private static final Logger LOG = LoggerFactory.getLogger(ItemIndex.class);
 
@@ -244,13 +267,26 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
                 description = "For users with history, new arrivals come from their top categories first.")
         boolean new_arrivals_by_category() default true;
 
+        @AttributeDefinition(name = "Behaviour directory", required = false,
+                description = "Where published behaviour vectors are kept. Empty: ${karaf.data}/rialto/behaviour.")
+        String behaviour_dir() default "";
+
+        @AttributeDefinition(name = "Behaviour fold-in alpha",
+                description = "Confidence slope of the iALS fold-in of users not in the published set: an item of "
+                        + "history weight w counts with confidence 1 + alpha * w.")
+        double behaviour_alpha() default 10;
+
+        @AttributeDefinition(name = "Behaviour excludes seen items",
+                description = "The behaviour source leaves out the user's recent items themselves.")
+        boolean behaviour_exclude_seen() default false;
+
         @AttributeDefinition(name = "Candidates per source")
         int candidates_per_source() default 200;
 
         @AttributeDefinition(name = "Source weights",
                 description = "RRF weight per source name; unlisted sources weigh 1.0.")
         String source_weights() default "text=1.0,semantic=1.0,popular=0.5,popular-in-category=0.7,"
-                + "co-visitation=1.0,trending=0.4,new-arrivals=0.3";
+                + "co-visitation=1.0,trending=0.4,new-arrivals=0.3,behaviour=1.0";
 
         @AttributeDefinition(name = "Source quotas", required = false,
                 description = "Most candidates taken from a source before fusion, e.g. popular=50,trending=20; "
@@ -272,7 +308,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
     }
 
     private final ItemRepository repository;
-    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final Analyzer analyzer = newAnalyzer();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong indexed = new AtomicLong();
 
@@ -290,12 +326,29 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
     private final RateLimitedLog embedWarnings = new RateLimitedLog(LOG, 60_000);
     /** First-seen times written since the last refresh: a searcher cannot see them yet. */
     private final Map<String, Long> unrefreshedFirstSeen = new ConcurrentHashMap<>();
+    /**
+     * Looked-up items by id: sources look the same popular items up on every request. An entry is dropped when its
+     * item is written or deleted, and only cached from a read during which nothing was written or refreshed, of an
+     * id with no write pending a refresh ({@link #dirty}), so it never outlives the document it was read from.
+     */
+    private final Map<String, IndexedItem> itemCache = new ConcurrentHashMap<>();
+    /** Ids written or deleted since the last completed refresh. */
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    /** Changes on every write, delete and completed refresh. */
+    private final AtomicLong cacheEpoch = new AtomicLong();
+    /** Most items the cache holds (about 200 bytes each); beyond that, lookups read the index. */
+    static final int ITEM_CACHE_MAX = 500_000;
     private volatile Clock clock = Clock.systemUTC();
     /** The running rebuild, null when none runs: at most one at a time. */
     private final AtomicReference<RebuildState> rebuilding = new AtomicReference<>();
     /** Serialises document writes with the removal of stale documents at the end of a rebuild. */
     private final Object writeLock = new Object();
     private volatile Instant lastCommit;
+    /** The published behaviour vectors in use; null when none were published. */
+    private volatile BehaviourModel behaviour;
+    private BehaviourFile behaviourFile;
+    /** One publication at a time. */
+    private final Object publishLock = new Object();
     private volatile Instant lastUpdate;
 
     /** Commit user data key: when the commit was made (epoch millis). */
@@ -313,6 +366,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
         int commitS = Settings.positive(config.commit_interval_s(), "commit.interval.s");
         int ramMb = Settings.positive(config.ram_buffer_mb(), "ram.buffer.mb");
         batchSize = Settings.positive(config.rebuild_batch_size(), "rebuild.batch.size");
+        behaviourFile = new BehaviourFile(Settings.dataDir(config.behaviour_dir(), "rialto/behaviour",
+                "behaviour.dir"));
+        loadBehaviour();
         closing.set(false);
         withBundleLoader(() -> {
             open(dir, ramMb);
@@ -383,6 +439,36 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
             LOG.info("Item index closed");
         } catch (IOException | RuntimeException e) {
             LOG.warn("Closing the item index failed", e);
+        }
+    }
+
+    /**
+     * English analysis for the text fields, smartcn (word segmentation, no stemming) for their {@code _zh}
+     * counterparts, which hold the text of Chinese items. smartcn reads its dictionaries from its own jar, which is
+     * embedded whole, so they load in OSGi too.
+     */
+    static Analyzer newAnalyzer() {
+        Analyzer chinese = new SmartChineseAnalyzer();
+        return new PerFieldAnalyzerWrapper(new EnglishAnalyzer(),
+                Map.of(F_TITLE_ZH, chinese, F_DESCRIPTION_ZH, chinese, F_CATEGORY_ZH, chinese));
+    }
+
+    /** The text field for an item of this language: {@code base}, or {@code base_zh} for Chinese. */
+    public static String textField(String base, String language) {
+        return CHINESE.equals(primaryLanguage(language)) ? base + ZH_SUFFIX : base;
+    }
+
+    private void loadBehaviour() {
+        try {
+            Optional<BehaviourVectors> stored = behaviourFile.read();
+            behaviour = stored.map(BehaviourModel::new).orElse(null);
+            stored.ifPresent(v -> LOG.info("Behaviour vectors {}@{} loaded: {} items, {} users, {} dims", v.model(),
+                    v.version(), v.items().size(), v.users().size(), v.dimension()));
+        } catch (IOException | RuntimeException e) {
+            // The other sources keep working; the next publication replaces the file.
+            behaviour = null;
+            LOG.error("Cannot read the behaviour vectors at {}; the behaviour source stays empty until the next "
+                    + "publication", behaviourFile.path(), e);
         }
     }
 
@@ -571,6 +657,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
             synchronized (writeLock) {
                 for (String id : indexIds) {
                     if (!state.written.contains(id)) {
+                        invalidate(id);
                         writer.deleteDocuments(new Term(F_ID, id));
                         removed++;
                     }
@@ -640,6 +727,10 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
             Map<String, Long> vectors = new LinkedHashMap<>();
             for (String model : models) {
                 vectors.put(model, (long) s.count(new TermQuery(new Term(F_VEC_MODEL, model))));
+            }
+            BehaviourModel b = behaviour;
+            if (b != null) {
+                vectors.put("behaviour:" + b.label(), (long) s.count(new TermQuery(new Term(F_BVEC_MODEL, b.label()))));
             }
             return new Snapshot(s.getIndexReader().numDocs(), s.getIndexReader().leaves().size(), vectors);
         });
@@ -763,11 +854,13 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
             long now = clock.millis();
             synchronized (writeLock) {
                 RebuildState rebuild = rebuilding.get();
+                BehaviourModel model = behaviour;
                 for (Item item : items) {
                     long firstSeen = known.getOrDefault(item.id(), now);
                     writer.updateDocument(new Term(F_ID, item.id()),
-                            toDocument(item, vectors.get(item.id()), firstSeen));
+                            toDocument(item, vectors.get(item.id()), model, firstSeen));
                     unrefreshedFirstSeen.put(item.id(), firstSeen);
+                    invalidate(item.id());
                     if (rebuild != null) {
                         rebuild.written.add(item.id());
                     }
@@ -849,7 +942,17 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
     }
 
     static Document toDocument(Item item, ItemVector vector, long firstSeen) {
+        return toDocument(item, vector, null, firstSeen);
+    }
+
+    static Document toDocument(Item item, ItemVector vector, BehaviourModel behaviour, long firstSeen) {
         Document doc = new Document();
+        float[] bvec = behaviour == null ? null : behaviour.item(item.id());
+        if (bvec != null) {
+            // iALS scores are raw dot products of unnormalised vectors.
+            doc.add(new KnnFloatVectorField(behaviour.field(), bvec, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+            doc.add(new StringField(F_BVEC_MODEL, behaviour.label(), Field.Store.NO));
+        }
         doc.add(new NumericDocValuesField(F_FIRST_SEEN, firstSeen));
         doc.add(new StoredField(F_FIRST_SEEN, firstSeen));
         if (vector != null) {
@@ -860,10 +963,20 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
         }
         doc.add(new StringField(F_ID, item.id(), Field.Store.YES));
         doc.add(new SortedDocValuesField(F_ID, new BytesRef(item.id())));
-        doc.add(new TextField(F_TITLE, item.title(), Field.Store.YES));
+        String language = primaryLanguage(item.language());
+        doc.add(new StringField(F_LANGUAGE, language, Field.Store.NO));
+        doc.add(new SortedDocValuesField(F_LANGUAGE, new BytesRef(language)));
+        doc.add(new TextField(textField(F_TITLE, language), item.title(), Field.Store.YES));
         doc.add(new BinaryDocValuesField(F_TITLE_DV, new BytesRef(item.title())));
-        doc.add(new TextField(F_DESCRIPTION, item.description(), Field.Store.NO));
-        doc.add(new TextField(F_CATEGORY, item.category(), Field.Store.NO));
+        doc.add(new TextField(textField(F_DESCRIPTION, language), item.description(), Field.Store.NO));
+        doc.add(new TextField(textField(F_CATEGORY, language), item.category(), Field.Store.NO));
+        // The brand field of the record; items stored before it existed keep it as the attribute "brand".
+        String brand = item.brand() != null ? item.brand() : item.attributes().get("brand");
+        String brandKey = ItemFilter.brandKey(brand);
+        if (brandKey != null) {
+            doc.add(new StringField(F_BRAND, brandKey, Field.Store.NO));
+            doc.add(new SortedDocValuesField(F_BRAND_DV, new BytesRef(brand.strip())));
+        }
         doc.add(new StringField(F_CATEGORY_KEY, item.category(), Field.Store.YES));
         doc.add(new SortedDocValuesField(F_CATEGORY_KEY, new BytesRef(item.category())));
         doc.add(new StringField(F_TOP_CATEGORY, item.topCategory(), Field.Store.NO));
@@ -885,8 +998,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
             SearcherManager sm = searchers;
             if (sm != null && !closing.get()) {
                 Set<String> before = Set.copyOf(unrefreshedFirstSeen.keySet());
+                Set<String> dirtyBefore = Set.copyOf(dirty);
                 if (sm.maybeRefresh()) {
-                    forgetRefreshed(before);
+                    forgetRefreshed(before, dirtyBefore);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -897,16 +1011,26 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
     private void refreshBlocking() {
         try {
             Set<String> before = Set.copyOf(unrefreshedFirstSeen.keySet());
+            Set<String> dirtyBefore = Set.copyOf(dirty);
             searchers.maybeRefreshBlocking();
-            forgetRefreshed(before);
+            forgetRefreshed(before, dirtyBefore);
         } catch (IOException e) {
             throw new UncheckedIOException("Refreshing the item index searcher failed", e);
         }
     }
 
     /** Entries written before a completed refresh are visible to searchers now. */
-    private void forgetRefreshed(Set<String> before) {
+    private void forgetRefreshed(Set<String> before, Set<String> dirtyBefore) {
+        cacheEpoch.incrementAndGet();
         before.forEach(unrefreshedFirstSeen::remove);
+        dirtyBefore.forEach(dirty::remove);
+    }
+
+    /** Called under the write lock before an id's document is written or deleted. */
+    private void invalidate(String id) {
+        cacheEpoch.incrementAndGet();
+        dirty.add(id);
+        itemCache.remove(id);
     }
 
     private void commitQuietly() {
@@ -953,18 +1077,35 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
             return Map.of();
         }
         Set<String> unique = new LinkedHashSet<>(ids);
-        List<BytesRef> terms = new ArrayList<>(unique.size());
+        long epoch = cacheEpoch.get();
+        Map<String, IndexedItem> found = new HashMap<>(unique.size() * 2);
+        List<BytesRef> terms = new ArrayList<>();
         for (String id : unique) {
-            terms.add(new BytesRef(id));
-        }
-        Map<String, IndexedItem> found = withSearcher(s -> {
-            ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), unique.size()).scoreDocs;
-            Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
-            for (IndexedItem item : read(s, docs)) {
-                byId.put(item.id(), item);
+            IndexedItem cached = itemCache.get(id);
+            if (cached != null) {
+                found.put(id, cached);
+            } else {
+                terms.add(new BytesRef(id));
             }
-            return byId;
-        });
+        }
+        if (!terms.isEmpty()) {
+            Map<String, IndexedItem> read = withSearcher(s -> {
+                ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
+                Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
+                for (IndexedItem item : read(s, docs)) {
+                    byId.put(item.id(), item);
+                }
+                return byId;
+            });
+            found.putAll(read);
+            if (cacheEpoch.get() == epoch && itemCache.size() < ITEM_CACHE_MAX) {
+                read.forEach((id, item) -> {
+                    if (!dirty.contains(id)) {
+                        itemCache.put(id, item);
+                    }
+                });
+            }
+        }
         Map<String, IndexedItem> ordered = new LinkedHashMap<>(found.size() * 2);
         for (String id : unique) {
             IndexedItem item = found.get(id);
@@ -993,6 +1134,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
         BinaryDocValues titles = null;
         NumericDocValues available = null;
         NumericDocValues prices = null;
+        SortedDocValues brands = null;
+        SortedDocValues languages = null;
         for (int i : order) {
             int doc = docs[i].doc;
             if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
@@ -1003,6 +1146,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
                 titles = DocValues.getBinary(r, F_TITLE_DV);
                 available = DocValues.getNumeric(r, F_AVAILABLE);
                 prices = DocValues.getNumeric(r, F_PRICE);
+                brands = DocValues.getSorted(r, F_BRAND_DV);
+                languages = DocValues.getSorted(r, F_LANGUAGE);
             }
             int local = doc - leaf.docBase;
             String id = ids.advanceExact(local) ? ids.lookupOrd(ids.ordValue()).utf8ToString() : "";
@@ -1011,13 +1156,16 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
             String title = titles.advanceExact(local) ? titles.binaryValue().utf8ToString() : "";
             boolean isAvailable = available.advanceExact(local) && available.longValue() == 1;
             Double price = prices.advanceExact(local) ? NumericUtils.sortableLongToDouble(prices.longValue()) : null;
-            out[i] = new IndexedItem(id, title, category, isAvailable, price);
+            String brand = brands.advanceExact(local) ? brands.lookupOrd(brands.ordValue()).utf8ToString() : null;
+            String language = languages.advanceExact(local)
+                    ? languages.lookupOrd(languages.ordValue()).utf8ToString() : "en";
+            out[i] = new IndexedItem(id, title, category, isAvailable, price, brand, language);
         }
         return out;
     }
 
     /**
-     * The query restricted by the filter (category prefix, availability, exclusions) and by the extra
+     * The query restricted by the filter (category prefix, availability, brand, price, exclusions) and by the extra
      * exclusions. {@code main} null means every item.
      */
     public static Query filtered(Query main, ItemFilter filter, Collection<String> extraExcluded) {
@@ -1029,6 +1177,17 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
         if (filter.availableOnly()) {
             b.add(IntPoint.newExactQuery(F_AVAILABLE, 1), Occur.FILTER);
         }
+        if (!filter.brands().isEmpty()) {
+            List<BytesRef> keys = filter.brands().stream().map(ItemFilter::brandKey).distinct().map(BytesRef::new)
+                    .toList();
+            b.add(new TermInSetQuery(F_BRAND, keys), Occur.FILTER);
+        }
+        if (filter.minPrice() != null || filter.maxPrice() != null) {
+            // Items without a price have no point and fail, as ItemFilter.accepts says.
+            double min = filter.minPrice() == null ? Double.NEGATIVE_INFINITY : filter.minPrice().doubleValue();
+            double max = filter.maxPrice() == null ? Double.POSITIVE_INFINITY : filter.maxPrice().doubleValue();
+            b.add(DoublePoint.newRangeQuery(F_PRICE, min, max), Occur.FILTER);
+        }
         Set<String> excluded = new LinkedHashSet<>(filter.excludeItemIds());
         excluded.addAll(extraExcluded);
         if (!excluded.isEmpty()) {
@@ -1039,6 +1198,71 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
             b.add(new TermInSetQuery(F_ID, terms), Occur.MUST_NOT);
         }
         return b.build();
+    }
+
+    // ---- behaviour vectors -----------------------------------------------------------------------------------
+
+    /**
+     * Keeps the vectors on disk, then rewrites every item of the store with its new behaviour vector (text vectors
+     * are carried over from the index, not recomputed), removing the previous ones; returns once searchable.
+     */
+    @Override
+    public void publish(BehaviourVectors vectors) {
+        Require.nonNull(vectors, "vectors");
+        if (!open) {
+            throw new RialtoException("The item index is not open");
+        }
+        synchronized (publishLock) {
+            long start = System.nanoTime();
+            BehaviourModel model = new BehaviourModel(vectors);
+            try {
+                behaviourFile.write(vectors);
+            } catch (IOException e) {
+                throw new RialtoException("Cannot store the behaviour vectors " + model.label() + " at "
+                        + behaviourFile.path() + ": " + e.getMessage(), e);
+            }
+            synchronized (writeLock) {
+                behaviour = model;
+            }
+            long[] written = {0};
+            List<Item> batch = new ArrayList<>(batchSize);
+            repository.forEach(item -> {
+                if (closing.get()) {
+                    throw new RebuildCancelled();
+                }
+                batch.add(item);
+                if (batch.size() >= batchSize) {
+                    written[0] += rewrite(batch);
+                }
+            });
+            written[0] += rewrite(batch);
+            refreshBlocking();
+            LOG.info("Behaviour vectors {} published: {} items rewritten, {} item and {} user vectors, {} dims, "
+                    + "in {} ms", model.label(), written[0], vectors.items().size(), vectors.users().size(),
+                    vectors.dimension(), (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private int rewrite(List<Item> batch) {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        Map<String, ItemVector> text = vectors(batch.stream().map(Item::id).toList());
+        writeDocuments(batch, text);
+        int n = batch.size();
+        batch.clear();
+        return n;
+    }
+
+    @Override
+    public Optional<String> current() {
+        BehaviourModel b = behaviour;
+        return b == null ? Optional.empty() : Optional.of(b.label());
+    }
+
+    /** The behaviour vectors in use, or null. */
+    public BehaviourModel behaviour() {
+        return behaviour;
     }
 
     // ---- embeddings -------------------------------------------------------------------------------------------
@@ -1287,7 +1511,11 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin {
      * dimensions differ.
      */
     public List<Hit> knn(String model, float[] vector, int k, Query filter) {
-        String field = vectorField(model);
+        return knnField(vectorField(model), vector, k, filter);
+    }
+
+    /** As {@link #knn}, on any vector field. */
+    public List<Hit> knnField(String field, float[] vector, int k, Query filter) {
         int dims = withSearcher(s -> {
             for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
                 FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);

@@ -2,7 +2,6 @@ package dev.rialto.retrieval.lucene.internal.recommend;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,12 +117,8 @@ public final class LuceneRecommender implements Recommender {
         Set<String> purchased = filter.excludePurchased()
                 ? UserHistory.purchased(events, request.userId(), t.purchasesLookback()) : Set.of();
         // Read the purchases once here and hand them to the sources as plain exclusions.
-        ItemFilter sourceFilter = filter;
-        if (filter.excludePurchased()) {
-            Set<String> excluded = new HashSet<>(filter.excludeItemIds());
-            excluded.addAll(purchased);
-            sourceFilter = new ItemFilter(filter.categoryPrefix(), excluded, filter.availableOnly(), false);
-        }
+        ItemFilter sourceFilter = filter.excludePurchased()
+                ? filter.excluding(purchased).withExcludePurchased(false) : filter;
         CandidateQuery query = new CandidateQuery(request.userId(), null, Math.max(t.perSource(), request.n()),
                 sourceFilter);
 
@@ -140,7 +135,7 @@ public final class LuceneRecommender implements Recommender {
             Map<String, IndexedItem> found = index.lookup(slice.stream().map(Fused::itemId).toList());
             for (Fused f : slice) {
                 IndexedItem item = found.get(f.itemId());
-                if (item != null && filter.accepts(item.id(), item.category(), item.available())
+                if (item != null && item.passes(filter)
                         && !purchased.contains(item.id())) {
                     head.add(f);
                     items.put(item.id(), item);

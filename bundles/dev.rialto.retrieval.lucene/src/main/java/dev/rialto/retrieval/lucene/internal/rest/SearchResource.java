@@ -1,6 +1,6 @@
 package dev.rialto.retrieval.lucene.internal.rest;
 
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.ws.rs.GET;
@@ -25,7 +25,7 @@ import dev.rialto.api.retrieval.ItemSearch;
 import dev.rialto.api.retrieval.SearchResult;
 
 /**
- * {@code GET /api/v1/search?q=TEXT&n=10[&category=PREFIX]}: hybrid BM25 + semantic search over available items.
+ * {@code GET /api/v1/search?q=TEXT&n=10[&category=PREFIX][&brand=B]...[&minPrice=X][&maxPrice=Y]}: hybrid BM25 + semantic search over available items.
  * Only active while a JAX-RS whiteboard runs (the reference to the RuntimeDelegate service that Aries registers), so
  * the javax.ws.rs classes, imported optionally, are only loaded where they exist.
  */
@@ -44,7 +44,8 @@ public class SearchResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response search(@QueryParam("q") String q, @QueryParam("n") String n,
-            @QueryParam("category") String category) {
+            @QueryParam("category") String category, @QueryParam("brand") List<String> brands,
+            @QueryParam("minPrice") String minPrice, @QueryParam("maxPrice") String maxPrice) {
         String query = q == null ? "" : q.strip();
         if (query.isEmpty()) {
             return SearchJson.error(Response.Status.BAD_REQUEST, "q is required", "q");
@@ -57,12 +58,18 @@ public class SearchResource {
         if (count == null) {
             return SearchJson.badN();
         }
+        ItemFilter filter;
+        try {
+            filter = FilterParams.filter(category, brands, minPrice, maxPrice, false);
+        } catch (FilterParams.BadParameter e) {
+            return SearchJson.error(Response.Status.BAD_REQUEST, e.getMessage(), e.field);
+        }
         ItemSearch current = search.get();
         if (current == null) {
             return SearchJson.error(Response.Status.SERVICE_UNAVAILABLE, "search is not available", null);
         }
         try {
-            SearchResult result = current.search(query, count, new ItemFilter(category, Set.of(), true, false));
+            SearchResult result = current.search(query, count, filter);
             return Response.ok(new SearchJson.Results(result.query(), SearchJson.hits(result))).build();
         } catch (IllegalArgumentException e) {
             return SearchJson.error(Response.Status.BAD_REQUEST, e.getMessage(), null);

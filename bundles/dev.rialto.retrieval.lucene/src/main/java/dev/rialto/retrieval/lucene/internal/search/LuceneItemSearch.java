@@ -157,7 +157,7 @@ public final class LuceneItemSearch implements ItemSearch {
         List<RecommendedItem> out = new ArrayList<>(Math.min(n, head.size()));
         for (Fused f : head) {
             IndexedItem item = items.get(f.itemId());
-            if (item == null || !filter.accepts(item.id(), item.category(), item.available())) {
+            if (item == null || !item.passes(filter)) {
                 continue;
             }
             List<SourceHit> hits = f.hits();
@@ -174,9 +174,10 @@ public final class LuceneItemSearch implements ItemSearch {
     /** BM25 more-like-this: the distinct terms of the item's title and category, OR-ed, title terms weigh more. */
     private Query likeQuery(IndexedItem item) {
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        int clauses = addTerms(b, ItemIndex.F_TITLE, item.title(), 2f)
-                + addTerms(b, ItemIndex.F_CATEGORY, item.category(), 1.5f)
-                + addTerms(b, ItemIndex.F_DESCRIPTION, item.title(), 1f);
+        String lang = item.language();
+        int clauses = addTerms(b, ItemIndex.textField(ItemIndex.F_TITLE, lang), item.title(), 2f)
+                + addTerms(b, ItemIndex.textField(ItemIndex.F_CATEGORY, lang), item.category(), 1.5f)
+                + addTerms(b, ItemIndex.textField(ItemIndex.F_DESCRIPTION, lang), item.title(), 1f);
         return clauses == 0 ? null : b.build();
     }
 

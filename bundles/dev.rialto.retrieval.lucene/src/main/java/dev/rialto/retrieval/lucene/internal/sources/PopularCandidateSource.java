@@ -77,7 +77,7 @@ public final class PopularCandidateSource implements CandidateSource {
     }
 
     static boolean passes(ItemFilter filter, Set<String> purchased, IndexedItem item) {
-        return filter.accepts(item.id(), item.category(), item.available()) && !purchased.contains(item.id());
+        return item.passes(filter) && !purchased.contains(item.id());
     }
 
     /** Receives indexed items in popularity order; returns false to stop. */

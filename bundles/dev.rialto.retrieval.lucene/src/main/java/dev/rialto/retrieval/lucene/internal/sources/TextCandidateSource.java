@@ -39,7 +39,8 @@ import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 
 /**
- * BM25 over title, category and description. With query text it searches that text; without text but with a
+ * BM25 over title, category and description (English analysis; smartcn for the {@code _zh} fields of Chinese
+ * items, searched with the same boosts). With query text it searches that text; without text but with a
  * user, it searches the terms of the titles and categories the user engaged with ("more like these").
  */
 @Component(service = CandidateSource.class, configurationPid = ItemIndex.PID,
@@ -76,6 +77,8 @@ public final class TextCandidateSource implements CandidateSource {
                         + "', expected title, category or description");
             }
             boosts.put(field, w.floatValue());
+            // Chinese items keep their text in the smartcn-analysed twin of each field.
+            boosts.put(field + ItemIndex.ZH_SUFFIX, w.floatValue());
         });
         if (boosts.isEmpty()) {
             throw new IllegalArgumentException("text.boosts must name at least one field");
@@ -135,8 +138,10 @@ public final class TextCandidateSource implements CandidateSource {
             if (item == null) {
                 continue;
             }
-            addTerms(terms, ItemIndex.F_TITLE, item.title(), e.getValue() * titleBoost);
-            addTerms(terms, ItemIndex.F_CATEGORY, item.category(), e.getValue() * categoryBoost);
+            addTerms(terms, ItemIndex.textField(ItemIndex.F_TITLE, item.language()), item.title(),
+                    e.getValue() * titleBoost);
+            addTerms(terms, ItemIndex.textField(ItemIndex.F_CATEGORY, item.language()), item.category(),
+                    e.getValue() * categoryBoost);
         }
         if (terms.isEmpty()) {
             return null;

@@ -62,7 +62,7 @@ class SearchResourcesTest {
 
     @Test
     void searchReturnsItemsWithTheirSources() {
-        Response r = searchResource.search(" red mug ", "5", "Home");
+        Response r = searchResource.search(" red mug ", "5", "Home", null, null, null);
         assertEquals(200, r.getStatus());
         JsonNode body = json(r);
         assertEquals("red mug", body.get("query").asText());
@@ -85,21 +85,37 @@ class SearchResourcesTest {
         assertEquals("Home", filter.categoryPrefix());
         assertEquals(true, filter.availableOnly());
 
-        searchResource.search("mug", null, null);
+        searchResource.search("mug", null, null, null, null, null);
         assertEquals(10, calls.get(1)[1], "n defaults to 10");
     }
 
     @Test
+    void brandAndPriceParametersBecomeTheFilter() {
+        Response r = searchResource.search("mug", "5", null, List.of("Acme, Globex", "Initech"), "9.5", "20");
+        assertEquals(200, r.getStatus());
+        ItemFilter filter = (ItemFilter) calls.get(0)[2];
+        assertEquals(java.util.Set.of("Acme", "Globex", "Initech"), filter.brands());
+        assertEquals(new java.math.BigDecimal("9.5"), filter.minPrice());
+        assertEquals(new java.math.BigDecimal("20"), filter.maxPrice());
+        assertNull(filter.categoryPrefix());
+
+        assertError(searchResource.search("mug", "5", null, null, "cheap", null), 400, "minPrice");
+        assertError(searchResource.search("mug", "5", null, null, null, "-1"), 400, "maxPrice");
+        assertError(searchResource.search("mug", "5", null, null, "30", "20"), 400, "minPrice");
+        assertEquals(1, calls.size(), "bad filters never reach the search");
+    }
+
+    @Test
     void badSearchParametersAre400sNamingTheField() {
-        assertError(searchResource.search(null, "5", null), 400, "q");
-        assertError(searchResource.search("  ", "5", null), 400, "q");
-        assertError(searchResource.search("x".repeat(1001), "5", null), 400, "q");
-        assertError(searchResource.search("mug", "0", null), 400, "n");
-        assertError(searchResource.search("mug", "101", null), 400, "n");
-        assertError(searchResource.search("mug", "ten", null), 400, "n");
+        assertError(searchResource.search(null, "5", null, null, null, null), 400, "q");
+        assertError(searchResource.search("  ", "5", null, null, null, null), 400, "q");
+        assertError(searchResource.search("x".repeat(1001), "5", null, null, null, null), 400, "q");
+        assertError(searchResource.search("mug", "0", null, null, null, null), 400, "n");
+        assertError(searchResource.search("mug", "101", null, null, null, null), 400, "n");
+        assertError(searchResource.search("mug", "ten", null, null, null, null), 400, "n");
         assertEquals(0, calls.size());
         searchResource.unbindSearch(fake);
-        assertError(searchResource.search("mug", "5", null), 503, null);
+        assertError(searchResource.search("mug", "5", null, null, null, null), 503, null);
     }
 
     @Test

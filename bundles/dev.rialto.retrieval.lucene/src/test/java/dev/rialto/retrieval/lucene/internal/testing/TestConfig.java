@@ -21,7 +21,13 @@ public final class TestConfig {
     }
 
     public ItemIndex.Config build() {
-        Map<String, Object> copy = Map.copyOf(values);
+        Map<String, Object> all = new HashMap<>(values);
+        // Tests run without karaf.data: published behaviour vectors go next to the test's index.
+        if (all.containsKey("index.dir") && !all.containsKey("behaviour.dir")) {
+            all.put("behaviour.dir", java.nio.file.Path.of(all.get("index.dir").toString()).resolve("behaviour")
+                    .toString());
+        }
+        Map<String, Object> copy = Map.copyOf(all);
         return (ItemIndex.Config) Proxy.newProxyInstance(ItemIndex.Config.class.getClassLoader(),
                 new Class<?>[] {ItemIndex.Config.class}, (proxy, method, args) -> {
                     String property = method.getName().replace('_', '.');

@@ -1,0 +1,92 @@
+package dev.rialto.benchmarks.retrieval;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import dev.rialto.api.recommend.Recommendation;
+import dev.rialto.api.recommend.RecommendationRequest;
+import dev.rialto.api.retrieval.CandidateQuery;
+import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
+
+/**
+ * (b) The latency of gathering 500 fused candidates from all eight sources for one user, single thread, on a
+ * synthetic shop: {@code recommend(user, n=500)} with no scorer bound, so the answer is the fused order. Each
+ * source is also timed alone, asked for 500.
+ */
+final class FusedLatency {
+
+    private FusedLatency() {
+    }
+
+    static void run(Path work, int nItems, int nUsers, int eventsPerUser, int requests) throws Exception {
+        System.out.printf("%n== (b) 500 fused candidates, all sources: %,d items, %,d users, %,d events ==%n", nItems,
+                nUsers, (long) nUsers * eventsPerUser);
+        Synthetic shop = new Synthetic(nItems, nUsers, 42);
+        MemoryEvents events = new MemoryEvents();
+        events.append(shop.events(eventsPerUser));
+        events.seal();
+        Path dir = work.resolve("fused-" + nItems);
+        Files.createDirectories(dir);
+        // Published before the index opens, so that the first build writes the behaviour vectors too.
+        new BehaviourFile(dir.resolve("behaviour")).write(shop.behaviour(64, 0.8));
+        try (Stack stack = new Stack(dir, shop.items, events, new Synthetic.WordEmbedder(384), Map.of())) {
+            Random random = new Random(1);
+            List<String> users = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                users.add(Synthetic.user(random.nextInt(nUsers)));
+            }
+            // Warm-up: JIT, Lucene's caches, the popularity rankings.
+            for (int i = 0; i < Math.min(1000, requests); i++) {
+                stack.recommender.recommend(new RecommendationRequest(users.get(i), 500, ItemFilter.DEFAULT));
+            }
+            long[] nanos = new long[requests];
+            long candidates = 0;
+            for (int i = 0; i < requests; i++) {
+                long t = System.nanoTime();
+                Recommendation r = stack.recommender.recommend(
+                        new RecommendationRequest(users.get(i), 500, ItemFilter.DEFAULT));
+                nanos[i] = System.nanoTime() - t;
+                candidates += r.items().size();
+            }
+            report("fused (recommend n=500)", nanos);
+            System.out.printf("  mean candidates returned: %.1f%n", candidates / (double) requests);
+
+            Map<String, long[]> perSource = new LinkedHashMap<>();
+            Map<String, Long> found = new LinkedHashMap<>();
+            for (Map.Entry<String, CandidateSource> e : stack.sources.entrySet()) {
+                long[] ns = new long[requests];
+                long n = 0;
+                for (int i = 0; i < requests; i++) {
+                    CandidateQuery q = new CandidateQuery(users.get(i), null, 500, ItemFilter.DEFAULT);
+                    long t = System.nanoTime();
+                    n += e.getValue().candidates(q).size();
+                    ns[i] = System.nanoTime() - t;
+                }
+                perSource.put(e.getKey(), ns);
+                found.put(e.getKey(), n);
+            }
+            perSource.forEach((name, ns) -> report("  source " + name + " (mean "
+                    + String.format("%.0f", found.get(name) / (double) requests) + " found)", ns));
+        }
+    }
+
+    static void report(String what, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%-52s p50 %7.3f ms  p90 %7.3f ms  p99 %7.3f ms  max %7.3f ms  (%d requests)%n", what,
+                pct(sorted, 50), pct(sorted, 90), pct(sorted, 99), sorted[sorted.length - 1] / 1e6, sorted.length);
+    }
+
+    static double pct(long[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+}
