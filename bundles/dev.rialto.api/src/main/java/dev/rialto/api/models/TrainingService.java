@@ -35,8 +35,8 @@ public interface TrainingService {
 
     /**
      * For a schedule that ticks about every minute: trains every model (without force) when a minute matching the
-     * cron expression began since the previous call; otherwise does nothing and returns an empty list. The first
-     * call only remembers the time.
+     * cron expression began since the previous call (for the first call: in the last minute); otherwise does
+     * nothing and returns an empty list.
      *
      * @param cron five fields, minute hour day-of-month month day-of-week, in UTC; {@code *}, lists, ranges and
      *             steps ({@code 0 3 * * 1-5}, {@code *&#47;15 * * * *})

@@ -374,9 +374,9 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
             cron = parsed;
         }
         Instant now = clock.instant();
-        Instant previous = lastTick;
+        Instant previous = lastTick == null ? now.minusSeconds(60) : lastTick;
         lastTick = now;
-        if (previous == null || !parsed.firedBetween(previous, now)) {
+        if (!parsed.firedBetween(previous, now)) {
             return List.of();
         }
         return train(null, false, TrainingProgress.NONE);

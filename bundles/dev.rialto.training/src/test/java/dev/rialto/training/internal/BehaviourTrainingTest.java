@@ -158,7 +158,7 @@ class BehaviourTrainingTest {
 
     @Test
     void theScheduleTrainsOnlyWhenACronMinuteHasPassed() {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T02:29:30Z"));
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-28T02:28:30Z"));
         Clock clock = new Clock() {
             @Override
             public java.time.ZoneId getZone() {
@@ -176,7 +176,7 @@ class BehaviourTrainingTest {
             }
         };
         TrainerComponent trainer = trainer(clock);
-        assertEquals(List.of(), trainer.trainIfDue("30 2 * * *"), "the first call only remembers the time");
+        assertEquals(List.of(), trainer.trainIfDue("30 2 * * *"), "02:30 is not in the first call's last minute");
         now.set(Instant.parse("2026-11-28T02:29:59Z"));
         assertEquals(List.of(), trainer.trainIfDue("30 2 * * *"));
         now.set(Instant.parse("2026-11-28T02:30:40Z"));
@@ -185,6 +185,9 @@ class BehaviourTrainingTest {
         assertEquals(List.of("ranker", "behaviour-ials"), reports.stream().map(TrainingReport::modelName).toList());
         now.set(Instant.parse("2026-11-28T02:31:40Z"));
         assertEquals(List.of(), trainer.trainIfDue("30 2 * * *"));
+        TrainerComponent fresh = trainer(clock);
+        now.set(Instant.parse("2026-11-28T02:30:10Z"));
+        assertEquals(2, fresh.trainIfDue("* * * * *").size(), "a first call in a matching minute trains");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trainer.trainIfDue("bad"));
         assertTrue(e.getMessage().contains("5 fields"), e.getMessage());
     }
