@@ -5,7 +5,10 @@ import dev.rialto.api.ingest.IngestReport;
 import dev.rialto.api.ingest.Ingestor;
 import dev.rialto.api.ingest.Rejection;
 import dev.rialto.api.models.ModelTrainer;
+import dev.rialto.api.models.TrainingJob;
+import dev.rialto.api.models.TrainingProgress;
 import dev.rialto.api.models.TrainingReport;
+import dev.rialto.api.models.TrainingService;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,20 +51,52 @@ final class Fakes {
         }
     }
 
-    static final class FakeTrainer implements ModelTrainer {
+    static final class FakeTrainer implements ModelTrainer, TrainingService {
         final List<Boolean> calls = new CopyOnWriteArrayList<>();
+        final List<String> crons = new CopyOnWriteArrayList<>();
 
         @Override
         public TrainingReport train(boolean force) {
             calls.add(force);
+            return skipped("ranker");
+        }
+
+        private static TrainingReport skipped(String model) {
             Instant now = Instant.now();
-            return new TrainingReport(TrainingReport.Status.SKIPPED, "ranker", null, now, now, 0, 0, Map.of(),
+            return new TrainingReport(TrainingReport.Status.SKIPPED, model, null, now, now, 0, 0, Map.of(),
                     Map.of(), "no new events since the last run");
         }
 
         @Override
         public Optional<TrainingReport> lastReport() {
             return Optional.empty();
+        }
+
+        @Override
+        public List<String> trainable() {
+            return List.of("ranker", "behaviour-ials");
+        }
+
+        @Override
+        public List<TrainingReport> train(String model, boolean force, TrainingProgress progress) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public TrainingJob submit(String model, boolean force) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<TrainingJob> job(String id) {
+            return Optional.empty();
+        }
+
+        /** Due on every call, like "* * * * *" with ticks a minute apart. */
+        @Override
+        public List<TrainingReport> trainIfDue(String cron) {
+            crons.add(cron);
+            return List.of(skipped("ranker"), skipped("behaviour-ials"));
         }
     }
 }

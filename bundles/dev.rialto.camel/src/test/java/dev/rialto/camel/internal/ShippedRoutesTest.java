@@ -45,6 +45,7 @@ class ShippedRoutesTest {
         overrides.setProperty("rialto.ingest.poll", "100");
         overrides.setProperty("rialto.train.delay", "0");
         overrides.setProperty("rialto.train.period", "200");
+        overrides.setProperty("rialto.train.cron", "*/5 3 * * 1-5");
         engine = new CamelEngine("test", new ServiceBeanRepository(new EmptyDirectory()),
                 getClass().getClassLoader(), List.of(), overrides, 5);
         engine.context().getRegistry().bind("ingestor", ingestor);
@@ -119,11 +120,13 @@ class ShippedRoutesTest {
     }
 
     @Test
-    void trainRankerCallsTheTrainerWithoutForce() {
+    void trainModelsAsksTheTrainerWithTheConfiguredCron() {
         deploy("train-models.camel.yaml");
-        Await.until("two training runs", 10_000, () -> trainer.calls.size() >= 2);
-        assertTrue(trainer.calls.stream().noneMatch(force -> force));
-        assertEquals("train-ranker", engine.routes().get(0).routeId());
+        Await.until("two ticks", 10_000, () -> trainer.crons.size() >= 2);
+        assertTrue(trainer.crons.stream().allMatch("*/5 3 * * 1-5"::equals), trainer.crons.toString());
+        assertTrue(trainer.calls.isEmpty(), "never train(force) directly");
+        assertEquals("train-models", engine.routes().get(0).routeId());
+        assertTrue(engine.problems().isEmpty(), () -> engine.problems().toString());
     }
 
     @Test
@@ -131,7 +134,7 @@ class ShippedRoutesTest {
         deploy("ingest-files.camel.yaml");
         deploy("train-models.camel.yaml");
         assertEquals(List.of("ingest-events", "ingest-items", "ingest-online-retail", "ingest-profiles",
-                "train-ranker"),
+                "train-models"),
                 engine.routes().stream().map(r -> r.routeId()).toList());
         assertTrue(engine.problems().isEmpty(), () -> engine.problems().toString());
     }

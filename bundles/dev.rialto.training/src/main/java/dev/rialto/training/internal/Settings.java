@@ -15,9 +15,10 @@ import java.util.Set;
  * @param epochs               SGD epochs
  * @param promoteMetric        the metric the promotion gate compares
  * @param historyLimit         how many of a user's latest events the extractor sees, as at serving time
+ * @param behaviour            the behaviour embeddings (iALS): name, hyper-parameters, event weights
  */
 public record Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
-        long seed, int epochs, String promoteMetric, int historyLimit) {
+        long seed, int epochs, String promoteMetric, int historyLimit, Behaviour.Config behaviour) {
 
     /** Metrics the trainer computes, so the ones the gate can compare. */
     public static final Set<String> METRICS = Set.of(TrainingRun.AUC, TrainingRun.LOGLOSS, TrainingRun.HR,
@@ -54,6 +55,20 @@ public record Settings(Path modelsDir, String modelName, int minEvents, int nega
         if (historyLimit < 1) {
             throw new IllegalArgumentException("history.limit must be at least 1, was " + historyLimit);
         }
+        if (behaviour == null) {
+            behaviour = Behaviour.Config.defaults();
+        }
+        if (behaviour.modelName().equals(modelName)) {
+            throw new IllegalArgumentException("behaviour.model.name must differ from model.name ('" + modelName
+                    + "')");
+        }
+    }
+
+    /** With the default behaviour model. */
+    public Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
+            long seed, int epochs, String promoteMetric, int historyLimit) {
+        this(modelsDir, modelName, minEvents, negativesPerPositive, testFraction, seed, epochs, promoteMetric,
+                historyLimit, null);
     }
 
     /** Whether a larger value of the metric is better (log loss is the one where lower wins). */

@@ -8,8 +8,13 @@ import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.models.EvaluationHistory;
 import dev.rialto.api.models.EvaluationReport;
 import dev.rialto.api.models.ModelTrainer;
+import dev.rialto.api.models.TrainingJob;
+import dev.rialto.api.models.TrainingProgress;
 import dev.rialto.api.models.TrainingReport;
 import dev.rialto.api.models.TrainingReport.Status;
+import dev.rialto.api.models.TrainingService;
+import dev.rialto.api.retrieval.BehaviourVectorSink;
+import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureExtractor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +31,12 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -37,12 +46,14 @@ import org.tribuo.ONNXExportable;
 
 /**
  * Trains the ranker from the store, evaluates it on the latest period and writes it to the models folder only
- * when it beats the live model on the configured metric.
+ * when it beats the live model on the configured metric; trains the behaviour embeddings (iALS), evaluates them
+ * beside the baselines and publishes them to the index's {@link BehaviourVectorSink} when one is registered.
  */
 @Component(name = TrainerComponent.PID, configurationPid = TrainerComponent.PID,
-        service = {ModelTrainer.class, EvaluationHistory.class}, property = ServiceProperties.BEAN_NAME + "=trainer")
+        service = {ModelTrainer.class, EvaluationHistory.class, TrainingService.class},
+        property = ServiceProperties.BEAN_NAME + "=trainer")
 @Designate(ocd = TrainerComponent.Config.class)
-public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
+public final class TrainerComponent implements ModelTrainer, EvaluationHistory, TrainingService {
     public static final String PID = "dev.rialto.training";
     static final String FRAMEWORK = "tribuo 4.3.2 LogisticRegression";
 
@@ -79,6 +90,26 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
         @AttributeDefinition(name = "History limit",
                 description = "How many of a user's latest events the feature extractor sees; match serving.")
         int history_limit() default 100;
+
+        @AttributeDefinition(name = "Behaviour model name",
+                description = "Name of the behaviour embeddings (iALS) published to the item index.")
+        String behaviour_model_name() default "behaviour-ials";
+
+        @AttributeDefinition(name = "iALS factors", description = "Length of the behaviour vectors.")
+        int ials_factors() default 32;
+
+        @AttributeDefinition(name = "iALS iterations", description = "Alternating least-squares passes.")
+        int ials_iterations() default 10;
+
+        @AttributeDefinition(name = "iALS regularisation", description = "L2 weight lambda.")
+        double ials_regularisation() default 0.1;
+
+        @AttributeDefinition(name = "iALS alpha", description = "Confidence scale: c = 1 + alpha * log(1 + r).")
+        double ials_alpha() default 10;
+
+        @AttributeDefinition(name = "iALS event weights",
+                description = "type:weight pairs; r of a (user, item) is the sum of its events' weights.")
+        String ials_weights() default Behaviour.Config.DEFAULT_WEIGHTS;
     }
 
     private final ItemRepository itemRepository;
@@ -86,7 +117,20 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
     private final FeatureExtractor extractor;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean behaviourRunning = new AtomicBoolean();
     private volatile Settings settings;
+    /** Newest event timestamp the last behaviour run trained on. */
+    private volatile Instant lastBehaviourDataTo;
+    /** The vectors the last behaviour run published, for checks in tests. */
+    volatile BehaviourVectors lastPublished;
+    /** The index, when the retrieval feature is installed: behaviour vectors are published to it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile BehaviourVectorSink vectorSink;
+    private final Jobs jobs = new Jobs();
+    /** The cron expression of the last scheduled call, parsed, and when that call was made. */
+    private volatile Cron cron;
+    private volatile Instant lastTick;
     private volatile TrainingReport lastReport;
     /** Newest event timestamp the last completed run trained on; "nothing new" is measured against it. */
     private volatile Instant lastDataTo;
@@ -127,9 +171,215 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
         } else {
             modelsDir = Path.of(dir);
         }
+        Behaviour.Config behaviour = new Behaviour.Config(
+                config.behaviour_model_name() == null ? null : config.behaviour_model_name().strip(),
+                new Ials.Params(config.ials_factors(), config.ials_iterations(), config.ials_regularisation(),
+                        config.ials_alpha(), config.seed()), Behaviour.weights(config.ials_weights()));
         return new Settings(modelsDir.toAbsolutePath(), config.model_name() == null ? null : config.model_name().strip(),
                 config.min_events(), config.negatives_per_positive(), config.test_fraction(), config.seed(),
-                config.epochs(), config.promote_metric(), config.history_limit());
+                config.epochs(), config.promote_metric(), config.history_limit(), behaviour);
+    }
+
+    @Deactivate
+    void deactivate() {
+        jobs.shutdown();
+    }
+
+    @Override
+    public List<String> trainable() {
+        Settings s = settings;
+        return List.of(s.modelName(), s.behaviour().modelName());
+    }
+
+    private List<String> models(String model) {
+        List<String> all = trainable();
+        if (model == null || model.isBlank()) {
+            return all;
+        }
+        if (!all.contains(model.strip())) {
+            throw new IllegalArgumentException("model '" + model + "' is not trained here; known: " + all);
+        }
+        return List.of(model.strip());
+    }
+
+    @Override
+    public List<TrainingReport> train(String model, boolean force, TrainingProgress progress) {
+        List<String> names = models(model);
+        TrainingProgress p = progress == null ? TrainingProgress.NONE : progress;
+        List<TrainingReport> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(trainOne(name, force, p));
+        }
+        return out;
+    }
+
+    private TrainingReport trainOne(String name, boolean force, TrainingProgress progress) {
+        Settings s = settings;
+        TrainingRun.Progress p = (stage, fraction) -> {
+            try {
+                progress.update(name, stage, Math.max(0, Math.min(1, fraction)));
+            } catch (RuntimeException e) {
+                LOG.debug("A training progress listener failed", e);
+            }
+        };
+        TrainingReport report = name.equals(s.behaviour().modelName()) ? trainBehaviour(s, force, p)
+                : train(force, p);
+        p.update("done", 1);
+        return report;
+    }
+
+    /**
+     * One run of the behaviour model: iALS fitted on the events before the split and evaluated beside the
+     * baselines on the test period; when it beats popularity on the metric, fitted again on every event and
+     * published to the index.
+     */
+    private TrainingReport trainBehaviour(Settings s, boolean force, TrainingRun.Progress progress) {
+        String name = s.behaviour().modelName();
+        Instant started = clock.instant();
+        if (!behaviourRunning.compareAndSet(false, true)) {
+            return new TrainingReport(Status.SKIPPED, name, null, started, clock.instant(), 0, 0, Map.of(), Map.of(),
+                    "a training run of " + name + " is already in progress");
+        }
+        TrainingReport report;
+        TrainingRun.BehaviourOutcome outcome = null;
+        String metric = null;
+        try {
+            long count = eventRepository.count();
+            Instant newest = eventRepository.newestTimestamp();
+            Instant seen = lastBehaviourDataTo;
+            if (count < s.minEvents()) {
+                report = behaviourReport(s, Status.SKIPPED, null, started, null,
+                        "only " + count + " events are stored; min.events is " + s.minEvents());
+            } else if (!force && seen != null && newest != null && !newest.isAfter(seen)) {
+                report = behaviourReport(s, Status.SKIPPED, null, started, null, "no event newer than " + seen
+                        + " (the data of the last run); use force to train anyway");
+            } else {
+                Map<String, Item> items = new HashMap<>();
+                itemRepository.forEach(item -> items.put(item.id(), item));
+                List<Event> events = new ArrayList<>();
+                eventRepository.forEach(null, null, events::add);
+                TrainingRun run = new TrainingRun(s, extractor, items, events).progress(progress);
+                outcome = run.runBehaviour();
+                lastBehaviourDataTo = outcome.to();
+                Map<String, Double> mine = outcome.results().get(TrainingRun.IALS);
+                metric = mine.containsKey(s.promoteMetric()) ? s.promoteMetric() : TrainingRun.NDCG;
+                Double own = mine.get(metric);
+                Double popularity = outcome.results().get(EvaluationReport.POPULARITY).get(metric);
+                BehaviourVectorSink sink = vectorSink;
+                boolean better = own != null && Double.isFinite(own) && (popularity == null
+                        || !Double.isFinite(popularity) || (s.higherIsBetter() ? own > popularity : own < popularity));
+                String versus = metric + " " + round(own == null ? Double.NaN : own) + " against popularity "
+                        + round(popularity == null ? Double.NaN : popularity);
+                if (!better) {
+                    report = behaviourReport(s, Status.REJECTED, outcome, started, null,
+                            versus + ": not published, it does not beat popularity");
+                } else if (sink == null) {
+                    report = behaviourReport(s, Status.REJECTED, outcome, started, null, versus
+                            + ": not published, no BehaviourVectorSink service (install the rialto-retrieval feature)");
+                } else {
+                    progress.update("publish", 0.85);
+                    Instant created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                    String version = ModelFolder.VERSION.format(created);
+                    Behaviour.Fitted all = run.fitAllIals();
+                    BehaviourVectors vectors = new BehaviourVectors(name, version, s.behaviour().params().factors(),
+                            all.itemVectors(), all.userVectors(), s.behaviour().params().regularisation(), created);
+                    progress.update("publish", 0.95);
+                    sink.publish(vectors);
+                    lastPublished = vectors;
+                    report = behaviourReport(s, Status.PROMOTED, outcome, started, version, "version " + version
+                            + " published (" + vectors.items().size() + " items, " + vectors.users().size()
+                            + " users); " + versus + " (" + Behaviour.describe(s.behaviour()) + ")");
+                }
+            }
+        } catch (TrainingRun.NotEnoughData e) {
+            report = behaviourReport(s, Status.SKIPPED, null, started, null, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("Model {} training failed", name, e);
+            report = behaviourReport(s, Status.FAILED, null, started, null,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            behaviourRunning.set(false);
+        }
+        switch (report.status()) {
+            case PROMOTED, REJECTED -> LOG.info("Model {} training {}: {}", name, report.status(), report.message());
+            case SKIPPED -> LOG.info("Model {} training skipped: {}", name, report.message());
+            case FAILED -> LOG.warn("Model {} training failed: {}", name, report.message());
+        }
+        if (report.status() != Status.SKIPPED) {
+            keepBehaviour(s, report, outcome, metric == null ? TrainingRun.NDCG : metric);
+        }
+        return report;
+    }
+
+    private TrainingReport behaviourReport(Settings s, Status status, TrainingRun.BehaviourOutcome o,
+            Instant started, String version, String message) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, Double> baselines = new LinkedHashMap<>();
+        if (o != null) {
+            metrics.putAll(ModelCard.finite(o.results().get(TrainingRun.IALS)));
+            o.results().forEach((contender, values) -> {
+                if (!contender.equals(TrainingRun.IALS)) {
+                    ModelCard.finite(values).forEach((k, v) -> baselines.put(contender + "." + k, v));
+                }
+            });
+        }
+        return new TrainingReport(status, s.behaviour().modelName(), version, started, clock.instant(), 0,
+                o == null ? 0 : o.testRows(), metrics, baselines, message);
+    }
+
+    private void keepBehaviour(Settings s, TrainingReport report, TrainingRun.BehaviourOutcome o, String metric) {
+        Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+        String winner = null;
+        if (o != null) {
+            o.results().forEach((k, v) -> results.put(k.equals(TrainingRun.IALS) ? EvaluationReport.MODEL : k,
+                    ModelCard.finite(v)));
+            double best = Double.NaN;
+            for (Map.Entry<String, Map<String, Double>> e : results.entrySet()) {
+                Double v = e.getValue().get(metric);
+                if (v != null && (winner == null || (s.higherIsBetter() ? v > best : v < best))) {
+                    winner = e.getKey();
+                    best = v;
+                }
+            }
+        }
+        EvaluationReport evaluation = new EvaluationReport(s.behaviour().modelName(), report.startedAt(),
+                report.finishedAt(), report.status(), report.version(), null, null, metric, winner, results,
+                o == null ? null : o.from(), null, o == null ? null : o.splitAt(), o == null ? null : o.to(),
+                o == null ? 0 : o.events(), 0, report.testRows(), o == null ? 0 : o.evalUsers(),
+                o == null ? 0 : o.fullRankUsers(), report.message());
+        try {
+            new EvaluationLog(s.modelsDir(), s.behaviour().modelName()).write(evaluation);
+        } catch (RuntimeException e) {
+            LOG.warn("Model {}: the evaluation report could not be kept: {}", s.behaviour().modelName(),
+                    e.getMessage());
+        }
+    }
+
+    @Override
+    public TrainingJob submit(String model, boolean force) {
+        List<String> names = models(model);
+        return jobs.submit(names, force, (name, progress) -> trainOne(name, force, progress));
+    }
+
+    @Override
+    public Optional<TrainingJob> job(String id) {
+        return jobs.get(id);
+    }
+
+    @Override
+    public List<TrainingReport> trainIfDue(String expression) {
+        Cron parsed = cron;
+        if (parsed == null || !parsed.toString().equals(expression == null ? null : expression.strip())) {
+            parsed = Cron.parse(expression);
+            cron = parsed;
+        }
+        Instant now = clock.instant();
+        Instant previous = lastTick == null ? now.minusSeconds(60) : lastTick;
+        lastTick = now;
+        if (!parsed.firedBetween(previous, now)) {
+            return List.of();
+        }
+        return train(null, false, TrainingProgress.NONE);
     }
 
     @Override
@@ -139,6 +389,10 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
 
     @Override
     public TrainingReport train(boolean force) {
+        return train(force, TrainingRun.Progress.NONE);
+    }
+
+    private TrainingReport train(boolean force, TrainingRun.Progress progress) {
         Settings s = settings;
         Instant started = clock.instant();
         if (!running.compareAndSet(false, true)) {
@@ -147,7 +401,7 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
         }
         try {
             RunState state = new RunState();
-            TrainingReport report = run(s, force, started, state);
+            TrainingReport report = run(s, force, started, state, progress);
             lastReport = report;
             keep(s, report, state);
             switch (report.status()) {
@@ -222,7 +476,8 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
         return new EvaluationLog(settings.modelsDir(), modelName).list(Math.min(limit, EvaluationLog.KEEP));
     }
 
-    private TrainingReport run(Settings s, boolean force, Instant started, RunState state) {
+    private TrainingReport run(Settings s, boolean force, Instant started, RunState state,
+            TrainingRun.Progress progress) {
         ModelFolder folder = new ModelFolder(s.modelsDir(), s.modelName());
         Path tmp = null;
         try {
@@ -262,7 +517,7 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
             }
             TrainingRun.Outcome outcome;
             try {
-                outcome = new TrainingRun(s, extractor, items, events, liveContender).run();
+                outcome = new TrainingRun(s, extractor, items, events, liveContender).progress(progress).run();
             } catch (TrainingRun.NotEnoughData e) {
                 return report(s, Status.SKIPPED, null, started, null, e.getMessage());
             }
@@ -341,7 +596,7 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory {
 
     private static String baselineSummary(TrainingRun.Outcome outcome, String metric) {
         StringBuilder out = new StringBuilder("baselines " + metric + ":");
-        for (String b : List.of(EvaluationReport.POPULARITY, EvaluationReport.ITEM_KNN, EvaluationReport.BUY_AGAIN)) {
+        for (String b : TrainingRun.BASELINES) {
             Double v = outcome.baselines().get(b + "." + metric);
             out.append(' ').append(b).append(' ').append(v == null || !Double.isFinite(v) ? "n/a" : round(v));
         }

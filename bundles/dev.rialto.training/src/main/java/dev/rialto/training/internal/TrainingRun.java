@@ -62,6 +62,11 @@ public final class TrainingRun {
     public static final String POSITIVE = "1";
     public static final String NEGATIVE = "0";
     static final String POPULARITY = "popularity.";
+    /** The behaviour embeddings' contender: the dot product of the user's and the item's iALS vectors. */
+    public static final String IALS = "ials";
+    /** The non-ONNX contenders, in the order {@link Evaluation} scores them. */
+    static final List<String> BASELINES = List.of(EvaluationReport.POPULARITY, EvaluationReport.ITEM_KNN,
+            EvaluationReport.BUY_AGAIN, IALS);
 
     /** The He et al. (2017) protocol: each user's test positives ranked among 100 sampled negatives. */
     static final int EVAL_NEGATIVES = 100;
@@ -106,6 +111,23 @@ public final class TrainingRun {
             List<float[]> sampleRows, Map<String, Map<String, Double>> results, String liveNote, int fullRankUsers) {
     }
 
+    /**
+     * What a behaviour-only run produced: the iALS evaluation beside the baselines (no ranker is fitted).
+     *
+     * @param results contender -> metric; {@link #IALS} and the baselines
+     */
+    public record BehaviourOutcome(Map<String, Map<String, Double>> results, long testRows, long events, Instant from,
+            Instant to, Instant splitAt, int evalUsers, int fullRankUsers) {
+    }
+
+    /** Progress of a run: a stage name and the fraction of the run done, in [0, 1]. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (stage, fraction) -> { };
+
+        void update(String stage, double fraction);
+    }
+
     /** Rows are appended user by user: {@code users} holds each row's user. */
     private record Rows(List<float[]> x, List<Boolean> y, List<Float> w, List<String> items, List<String> users) {
         Rows() {
@@ -125,6 +147,9 @@ public final class TrainingRun {
     private final LiveContender live;
     /** Why the live model was not scored, or null. */
     private String liveNote;
+    private Progress progress = Progress.NONE;
+    /** iALS fitted on the events before the split, for the evaluation. */
+    private Behaviour.Fitted ials;
 
     public TrainingRun(Settings settings, FeatureExtractor extractor, Map<String, Item> items, List<Event> events) {
         this(settings, extractor, items, events, null);
@@ -157,8 +182,55 @@ public final class TrainingRun {
         }
     }
 
-    public Outcome run() {
+    TrainingRun progress(Progress p) {
+        this.progress = p == null ? Progress.NONE : p;
+        return this;
+    }
+
+    /**
+     * Fits iALS on the events before the split and evaluates it beside the baselines on the test period, as the
+     * ranker's run does; no ranker is fitted.
+     */
+    public BehaviourOutcome runBehaviour() {
         int n = events.size();
+        int[] bounds = split(n);
+        int split = bounds[0];
+        Instant splitAt = events.get(split).timestamp();
+        Map<String, Map<String, Float>> testPositives = positives(split, n);
+        if (testPositives.isEmpty()) {
+            throw new NotEnoughData("no item events in the test period");
+        }
+        SplittableRandom random = new SplittableRandom(settings.seed());
+        progress.update("features", 0.05);
+        FeatureSnapshot testSnapshot = extractor.snapshot(items, events.subList(0, split));
+        Rows test = rows(testSnapshot, splitAt, testPositives, random);
+        fitIals(split, 0.1, 0.6);
+        progress.update("evaluation", 0.6);
+        Evaluation evaluation = new Evaluation(testSnapshot, splitAt, split, testPositives, popularity(split), test);
+        evaluation.progressFrom = 0.6;
+        evaluation.progressTo = 0.8;
+        Map<String, Map<String, Double>> results = evaluation.run(random);
+        progress.update("evaluation", 0.8);
+        return new BehaviourOutcome(results, test.x().size(), n, events.get(0).timestamp(),
+                events.get(n - 1).timestamp(), splitAt, evaluation.evaluated, evaluation.fullEvaluated);
+    }
+
+    /** iALS on every event, for publication once the evaluation approved it. */
+    Behaviour.Fitted fitAllIals() {
+        return Behaviour.fit(events, itemIds, itemIndex, settings.behaviour(), null);
+    }
+
+    /** iALS on the events before {@code split}; progress moves from {@code from} to {@code to}. */
+    private void fitIals(int split, double from, double to) {
+        Behaviour.Config config = settings.behaviour();
+        int iterations = config.params().iterations();
+        progress.update("ials", from);
+        ials = Behaviour.fit(events.subList(0, split), itemIds, itemIndex, config,
+                it -> progress.update("ials", from + (to - from) * it / iterations));
+    }
+
+    /** {split, cut}: the test period starts at split, the training label period at cut. */
+    private int[] split(int n) {
         if (itemIds.length < 2) {
             throw new NotEnoughData("the catalogue has " + itemIds.length + " items; at least 2 are needed");
         }
@@ -167,6 +239,14 @@ public final class TrainingRun {
         if (split <= 0 || split >= n || cut <= 0 || cut >= split) {
             throw new NotEnoughData("the events' timestamps do not allow a train / test split by time");
         }
+        return new int[] {split, cut};
+    }
+
+    public Outcome run() {
+        int n = events.size();
+        int[] bounds = split(n);
+        int split = bounds[0];
+        int cut = bounds[1];
         Instant splitAt = events.get(split).timestamp();
         Instant cutoff = events.get(cut).timestamp();
 
@@ -178,6 +258,7 @@ public final class TrainingRun {
         }
         SplittableRandom random = new SplittableRandom(settings.seed());
         long t0 = System.nanoTime();
+        progress.update("features", 0.02);
 
         FeatureSnapshot trainSnapshot = extractor.snapshot(items, events.subList(0, cut));
         Rows train = rows(trainSnapshot, cutoff, trainPositives, random);
@@ -187,9 +268,13 @@ public final class TrainingRun {
             throw new NotEnoughData("no negatives could be sampled: every item was touched");
         }
         long t1 = System.nanoTime();
+        progress.update("fit", 0.25);
 
         LinearSGDModel model = fit(train);
+        progress.update("ials", 0.4);
+        fitIals(split, 0.4, 0.55);
         long t2 = System.nanoTime();
+        progress.update("evaluation", 0.55);
         ImmutableFeatureMap featureMap = model.getFeatureIDMap();
         List<String> onnxFeatures = new ArrayList<>(featureMap.size());
         for (int id = 0; id < featureMap.size(); id++) {
@@ -219,9 +304,10 @@ public final class TrainingRun {
 
         Map<String, Double> metrics = results.get(EvaluationReport.MODEL);
         Map<String, Double> baselines = new LinkedHashMap<>();
-        for (String b : List.of(EvaluationReport.POPULARITY, EvaluationReport.ITEM_KNN, EvaluationReport.BUY_AGAIN)) {
+        for (String b : BASELINES) {
             results.get(b).forEach((k, v) -> baselines.put(b + "." + k, v));
         }
+        progress.update("evaluation", 0.9);
         List<float[]> sample = List.copyOf(test.x().subList(0, Math.min(SAMPLE_ROWS, test.x().size())));
         return new Outcome(model, List.copyOf(onnxFeatures), positiveIndex, model.getOutputIDInfo().size(),
                 metrics, baselines, train.x().size(), test.x().size(), n, events.get(0).timestamp(),
@@ -439,6 +525,8 @@ public final class TrainingRun {
         private final Baselines.ItemKnn knn;
         int evaluated;
         int fullEvaluated;
+        double progressFrom = 0.55;
+        double progressTo = 0.9;
         long extractNanos;
         long scoreNanos;
 
@@ -473,11 +561,10 @@ public final class TrainingRun {
             own.forEach((i, w) -> weights[i] = w);
             int[] history = own.keySet().stream().mapToInt(Integer::intValue).toArray();
             return new double[][] {Baselines.popularity(popularity), knn.scores(history),
-                Baselines.buyAgain(weights, popularity)};
+                Baselines.buyAgain(weights, popularity), ials.model().scores(ials.user(user))};
         }
 
-        private final List<String> baselineNames = List.of(EvaluationReport.POPULARITY, EvaluationReport.ITEM_KNN,
-                EvaluationReport.BUY_AGAIN);
+        private final List<String> baselineNames = BASELINES;
 
         Map<String, Map<String, Double>> run(SplittableRandom random) {
             Map<String, Map<String, Double>> out = new LinkedHashMap<>();
@@ -555,6 +642,9 @@ public final class TrainingRun {
             double[][] sums = new double[contenders][4];
             List<String> catalogue = Arrays.asList(itemIds);
             for (int u = 0; u < users.size(); u++) {
+                if (u % 50 == 0) {
+                    progress.update("evaluation", progressFrom + (progressTo - progressFrom) * u / users.size());
+                }
                 String user = users.get(u);
                 Set<String> pos = positives.get(user).keySet();
                 List<String> negatives = sampleNegatives(pos, EVAL_NEGATIVES, random);

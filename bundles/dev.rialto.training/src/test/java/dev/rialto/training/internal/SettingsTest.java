@@ -6,13 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.annotation.Annotation;
+import dev.rialto.api.events.EventType;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SettingsTest {
 
     /** The configuration as SCR would pass it, with the defaults and the overrides given. */
     private static TrainerComponent.Config config(String modelsDir, double testFraction, String metric) {
+        return config(modelsDir, testFraction, metric, "view:1,purchase:3");
+    }
+
+    private static TrainerComponent.Config config(String modelsDir, double testFraction, String metric,
+            String weights) {
         return new TrainerComponent.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -63,6 +70,36 @@ class SettingsTest {
             public int history_limit() {
                 return 100;
             }
+
+            @Override
+            public String behaviour_model_name() {
+                return "behaviour-ials";
+            }
+
+            @Override
+            public int ials_factors() {
+                return 16;
+            }
+
+            @Override
+            public int ials_iterations() {
+                return 5;
+            }
+
+            @Override
+            public double ials_regularisation() {
+                return 0.1;
+            }
+
+            @Override
+            public double ials_alpha() {
+                return 10;
+            }
+
+            @Override
+            public String ials_weights() {
+                return weights;
+            }
         };
     }
 
@@ -100,5 +137,29 @@ class SettingsTest {
     void logLossIsTheOneMetricWhereLowerWins() {
         assertFalse(new Settings(Path.of("/m"), "r", 1, 1, 0.2, 1, 1, "logloss", 10).higherIsBetter());
         assertTrue(new Settings(Path.of("/m"), "r", 1, 1, 0.2, 1, 1, "auc", 10).higherIsBetter());
+    }
+
+    @Test
+    void behaviourSettingsComeFromTheConfiguration() {
+        Settings s = TrainerComponent.settings(config("/tmp/m", 0.2, "ndcg@10"));
+        assertEquals("behaviour-ials", s.behaviour().modelName());
+        assertEquals(16, s.behaviour().params().factors());
+        assertEquals(Map.of(EventType.VIEW, 1f, EventType.PURCHASE, 3f), s.behaviour().weights());
+    }
+
+    @Test
+    void badEventWeightsAreRefusedNamingTheEntry() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainerComponent.settings(config("/tmp/m", 0.2, "ndcg@10", "view:1,purchase")));
+        assertTrue(e.getMessage().contains("ials.weights: 'purchase' is not type:weight"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TrainerComponent.settings(config("/tmp/m", 0.2, "ndcg@10", "search:1")));
+        assertTrue(e.getMessage().contains("search events name no item"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TrainerComponent.settings(config("/tmp/m", 0.2, "ndcg@10", "view:-2")));
+        assertTrue(e.getMessage().contains("the weight of view must be > 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TrainerComponent.settings(config("/tmp/m", 0.2, "ndcg@10", "view:1,view:2")));
+        assertTrue(e.getMessage().contains("view is given twice"), e.getMessage());
     }
 }

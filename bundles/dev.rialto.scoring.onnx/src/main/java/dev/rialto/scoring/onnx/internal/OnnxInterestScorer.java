@@ -11,23 +11,28 @@ import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import dev.rialto.api.scoring.InterestScorer;
 import dev.rialto.api.scoring.ModelInfo;
 import dev.rialto.api.scoring.ScoreResult;
 import dev.rialto.scoring.onnx.internal.registry.LoadedModel;
+import dev.rialto.scoring.onnx.internal.registry.ModelCard;
 import dev.rialto.scoring.onnx.internal.registry.ModelLease;
 import dev.rialto.scoring.onnx.internal.registry.OnnxModelRegistry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -124,6 +129,9 @@ public class OnnxInterestScorer implements InterestScorer {
             if (ids.isEmpty()) {
                 return new ScoreResult(model.info(), Map.of());
             }
+            if (!model.card().denseOnly()) {
+                return new ScoreResult(model.info(), runSignature(model, stats, history, ids));
+            }
             // Serve the model the history length it was trained with (history is newest first).
             int trained = model.card().historyLimit();
             if (trained > 0 && history.size() > trained) {
@@ -164,6 +172,104 @@ public class OnnxInterestScorer implements InterestScorer {
         } catch (OrtException e) {
             throw new RialtoException("scoring " + rows + " items with model " + model.id() + " failed", e);
         }
+    }
+
+    /** Item events a sequence model's history is made of, as the recipe in models/sequence/ trains it. */
+    private static final Set<EventType> SEQUENCE_EVENTS = EnumSet.of(EventType.VIEW, EventType.CLICK,
+            EventType.ADD_TO_CART, EventType.PURCHASE);
+
+    /**
+     * Builds every input the card's signature names, in one batch of {@code ids.size()} rows, from direct
+     * buffers: dense features through the extractor, the user's item history (oldest first, consecutive repeats
+     * collapsed, left-padded) and each candidate as vocabulary integers, unknown items as the OOV index. Every
+     * tensor is closed before returning.
+     */
+    private Map<String, Double> runSignature(LoadedModel model, FeatureSnapshot stats, List<Event> history,
+            List<String> ids) {
+        int rows = ids.size();
+        ModelCard card = model.card();
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        FloatBuffer dense = null;
+        try {
+            for (ModelCard.Input input : card.inputs()) {
+                int width = input.width();
+                long[] shape = {rows, width};
+                if (input.dense()) {
+                    List<Event> cut = card.historyLimit() > 0 && history.size() > card.historyLimit()
+                            ? history.subList(0, card.historyLimit()) : history;
+                    dense = borrow(rows * width);
+                    extractor.extract(stats, cut, ids, model.features(), dense);
+                    dense.flip();
+                    inputs.put(input.name(), OnnxTensor.createTensor(env, dense, shape));
+                } else if (ModelCard.HISTORY_ITEM_IDS.equals(input.feature())) {
+                    long[] sequence = sequence(model, history, width);
+                    LongBuffer in = directLongs(rows * width);
+                    for (int r = 0; r < rows; r++) {
+                        in.put(sequence);
+                    }
+                    in.flip();
+                    inputs.put(input.name(), OnnxTensor.createTensor(env, in, shape));
+                } else {
+                    LongBuffer in = directLongs(rows);
+                    for (String id : ids) {
+                        in.put(model.itemIndex(id));
+                    }
+                    in.flip();
+                    inputs.put(input.name(), OnnxTensor.createTensor(env, in, shape));
+                }
+            }
+            try (OrtSession.Result result = model.session().run(inputs)) {
+                OnnxValue value = result.get(card.outputName()).orElseThrow(() -> new RialtoException("model "
+                        + model.id() + " returned no '" + card.outputName() + "' output"));
+                FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
+                int width = card.outputWidth();
+                int positive = card.positiveIndex();
+                @SuppressWarnings("unchecked")
+                Map.Entry<String, Double>[] scores = new Map.Entry[rows];
+                for (int row = 0; row < rows; row++) {
+                    scores[row] = Map.entry(ids.get(row), (double) out.get(row * width + positive));
+                }
+                return Map.ofEntries(scores);
+            }
+        } catch (OrtException e) {
+            throw new RialtoException("scoring " + rows + " items with model " + model.id() + " failed", e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+            if (dense != null) {
+                giveBack(dense);
+            }
+        }
+    }
+
+    /**
+     * The user's last {@code width} item events as vocabulary integers, oldest first, left-padded; the history
+     * arrives newest first.
+     */
+    static long[] sequence(LoadedModel model, List<Event> history, int width) {
+        long[] out = new long[width];
+        java.util.Arrays.fill(out, model.card().vocabulary().padding());
+        int at = width;
+        String previous = null;
+        for (Event e : history) {
+            if (at == 0) {
+                break;
+            }
+            if (e.itemId() == null || !SEQUENCE_EVENTS.contains(e.type())) {
+                continue;
+            }
+            // Newest first: a repeat of the item just placed (older in time) is the same step.
+            if (e.itemId().equals(previous)) {
+                continue;
+            }
+            out[--at] = model.itemIndex(e.itemId());
+            previous = e.itemId();
+        }
+        return out;
+    }
+
+    private static LongBuffer directLongs(int count) {
+        return ByteBuffer.allocateDirect(count * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
     }
 
     /**

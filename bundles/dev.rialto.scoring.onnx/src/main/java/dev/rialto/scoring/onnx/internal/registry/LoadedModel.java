@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.rialto.api.scoring.ModelInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -24,8 +25,12 @@ public final class LoadedModel {
     private final AtomicInteger references = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
 
-    LoadedModel(ModelCard card, ModelInfo info, OrtSession session, OrtSession.SessionOptions options) {
+    private final Map<String, Long> vocabulary;
+
+    LoadedModel(ModelCard card, ModelInfo info, OrtSession session, OrtSession.SessionOptions options,
+            Map<String, Long> vocabulary) {
         this.card = card;
+        this.vocabulary = vocabulary;
         this.info = info;
         this.session = session;
         this.options = options;
@@ -43,6 +48,18 @@ public final class LoadedModel {
         return session;
     }
 
+    /** Item id to the integer the id inputs take; empty when the model has no id input. */
+    public Map<String, Long> vocabulary() {
+        return vocabulary;
+    }
+
+    /** The integer of an item for the id inputs: its vocabulary entry, else the out-of-vocabulary index. */
+    public long itemIndex(String itemId) {
+        Long at = itemId == null ? null : vocabulary.get(itemId);
+        return at != null ? at : card.vocabulary().oov();
+    }
+
+    /** The dense input's feature columns (empty for a model with only id inputs). */
     public List<String> features() {
         return card.features();
     }

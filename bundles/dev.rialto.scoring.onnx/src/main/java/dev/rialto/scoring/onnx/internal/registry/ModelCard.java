@@ -30,18 +30,64 @@ import java.util.Set;
  * @param baselines     baselines' metrics on the same split
  * @param historyLimit  how many of a user's latest events the model's features saw in training
  *                      ({@code training.historyLimit}), or 0 when the card does not say
+ * @param inputs        every input in the card's order: the dense one (when there is one) and the id inputs
+ * @param vocabulary    how item ids map to the id inputs' integers, or null when the model has no id input
  */
 public record ModelCard(String name, String version, Instant createdAt, String framework, String inputName,
         List<String> features, String outputName, int outputWidth, int positiveIndex, Map<String, Double> metrics,
-        Map<String, Double> baselines, int historyLimit) {
+        Map<String, Double> baselines, int historyLimit, List<Input> inputs, Vocabulary vocabulary) {
 
     public static final String FLOAT32 = "float32";
+    public static final String INT64 = "int64";
+    /** An int64 input [-1, N]: the user's last N item ids (oldest first, left-padded), the same on every row. */
+    public static final String HISTORY_ITEM_IDS = "history_item_ids";
+    /** An int64 input [-1, 1]: each row's candidate item id. */
+    public static final String CANDIDATE_ITEM_ID = "candidate_item_id";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One input tensor of shape {@code [-1, width]}.
+     *
+     * @param feature  for an id input, {@link #HISTORY_ITEM_IDS} or {@link #CANDIDATE_ITEM_ID}; null for the dense
+     *                 input, whose columns are the card's {@code features}
+     */
+    public record Input(String name, String type, int width, String feature) {
+        public boolean dense() {
+            return feature == null;
+        }
+    }
+
+    /**
+     * The item vocabulary of the id inputs: line i (0-based) of {@code file}, in the version folder, is the item
+     * whose integer is {@code first + i}; {@code padding} fills short histories and {@code oov} stands for any item
+     * not in the file.
+     */
+    public record Vocabulary(String file, long padding, long oov, long first) {
+    }
 
     public ModelCard {
         features = List.copyOf(features);
         metrics = Map.copyOf(metrics);
         baselines = Map.copyOf(baselines);
+        inputs = List.copyOf(inputs);
+    }
+
+    /** Whether the only input is the dense one (the engineered-feature ranker). */
+    public boolean denseOnly() {
+        return inputs.size() == 1 && inputs.get(0).dense();
+    }
+
+    /** Every input's feature names, for listings: the dense columns and the id inputs' features. */
+    public List<String> allFeatures() {
+        List<String> out = new ArrayList<>();
+        for (Input input : inputs) {
+            if (input.dense()) {
+                out.addAll(features);
+            } else {
+                out.add(input.feature());
+            }
+        }
+        return out;
     }
 
     /** Parses and checks the card on its own (shapes, counts, index); {@link #check} adds the folder and features. */
@@ -71,38 +117,61 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         String framework = text(root, "framework", "framework", false);
 
         JsonNode signature = object(root, "signature", "signature");
-        JsonNode inputs = array(signature, "inputs", "signature.inputs");
-        if (inputs.size() != 1) {
-            throw new InvalidModelException("signature.inputs", "must hold exactly one input, has " + inputs.size());
+        JsonNode inputNodes = array(signature, "inputs", "signature.inputs");
+        if (inputNodes.isEmpty()) {
+            throw new InvalidModelException("signature.inputs", "must hold at least one input");
         }
-        String in = "signature.inputs[0]";
-        JsonNode input = inputs.get(0);
-        if (!input.isObject()) {
-            throw new InvalidModelException(in, "must be an object");
-        }
-        String inputName = text(input, "name", in + ".name", true);
-        floatType(input, in);
-        JsonNode featureNodes = array(input, "features", in + ".features");
-        List<String> features = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < featureNodes.size(); i++) {
-            JsonNode f = featureNodes.get(i);
-            if (!f.isTextual() || f.asText().isBlank()) {
-                throw new InvalidModelException(in + ".features[" + i + "]", "must be a feature name");
+        List<Input> inputs = new ArrayList<>();
+        String inputName = null;
+        List<String> features = List.of();
+        Set<String> names = new HashSet<>();
+        Set<String> idFeatures = new HashSet<>();
+        for (int n = 0; n < inputNodes.size(); n++) {
+            String in = "signature.inputs[" + n + "]";
+            JsonNode input = inputNodes.get(n);
+            if (!input.isObject()) {
+                throw new InvalidModelException(in, "must be an object");
             }
-            if (!seen.add(f.asText())) {
-                throw new InvalidModelException(in + ".features[" + i + "]", "'" + f.asText() + "' is listed twice");
+            String tensor = text(input, "name", in + ".name", true);
+            if (!names.add(tensor)) {
+                throw new InvalidModelException(in + ".name", "'" + tensor + "' is used by two inputs");
             }
-            features.add(f.asText());
+            String type = text(input, "type", in + ".type", true);
+            long width = batchShape(input, in + ".shape");
+            if (FLOAT32.equals(type)) {
+                if (inputName != null) {
+                    throw new InvalidModelException(in, "only one float32 (dense features) input is allowed");
+                }
+                features = denseFeatures(input, in);
+                if (width != features.size()) {
+                    throw new InvalidModelException(in + ".shape", "must be [-1, " + features.size() + "] for "
+                            + features.size() + " features, was " + input.get("shape"));
+                }
+                inputName = tensor;
+                inputs.add(new Input(tensor, FLOAT32, (int) width, null));
+            } else if (INT64.equals(type)) {
+                String feature = text(input, "feature", in + ".feature", true);
+                if (!feature.equals(HISTORY_ITEM_IDS) && !feature.equals(CANDIDATE_ITEM_ID)) {
+                    throw new InvalidModelException(in + ".feature", "must be " + HISTORY_ITEM_IDS + " or "
+                            + CANDIDATE_ITEM_ID + ", was '" + feature + "'");
+                }
+                if (!idFeatures.add(feature)) {
+                    throw new InvalidModelException(in + ".feature", "'" + feature + "' feeds two inputs");
+                }
+                if (feature.equals(CANDIDATE_ITEM_ID) && width != 1) {
+                    throw new InvalidModelException(in + ".shape", "must be [-1, 1] for " + CANDIDATE_ITEM_ID
+                            + ", was " + input.get("shape"));
+                }
+                inputs.add(new Input(tensor, INT64, (int) width, feature));
+            } else {
+                throw new InvalidModelException(in + ".type", "must be float32 or int64, was '" + type + "'");
+            }
         }
-        if (features.isEmpty()) {
-            throw new InvalidModelException(in + ".features", "must name at least one feature");
+        if (!idFeatures.isEmpty() && !idFeatures.contains(CANDIDATE_ITEM_ID) && inputName == null) {
+            throw new InvalidModelException("signature.inputs", "a model without dense features needs a "
+                    + CANDIDATE_ITEM_ID + " input, or it cannot tell the candidates apart");
         }
-        long width = batchShape(input, in + ".shape");
-        if (width != features.size()) {
-            throw new InvalidModelException(in + ".shape", "must be [-1, " + features.size() + "] for "
-                    + features.size() + " features, was " + input.get("shape"));
-        }
+        Vocabulary vocabulary = idFeatures.isEmpty() ? null : vocabulary(root);
 
         JsonNode outputs = array(signature, "outputs", "signature.outputs");
         if (outputs.size() != 1) {
@@ -128,7 +197,52 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         JsonNode limit = root.path("training").path("historyLimit");
         int historyLimit = limit.isIntegralNumber() && limit.intValue() > 0 ? limit.intValue() : 0;
         return new ModelCard(name, version, createdAt, framework, inputName, features, outputName, (int) k,
-                positiveIndex, numbers(root, "metrics"), numbers(root, "baselines"), historyLimit);
+                positiveIndex, numbers(root, "metrics"), numbers(root, "baselines"), historyLimit, inputs, vocabulary);
+    }
+
+    private static List<String> denseFeatures(JsonNode input, String in) {
+        JsonNode featureNodes = array(input, "features", in + ".features");
+        List<String> features = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < featureNodes.size(); i++) {
+            JsonNode f = featureNodes.get(i);
+            if (!f.isTextual() || f.asText().isBlank()) {
+                throw new InvalidModelException(in + ".features[" + i + "]", "must be a feature name");
+            }
+            if (!seen.add(f.asText())) {
+                throw new InvalidModelException(in + ".features[" + i + "]", "'" + f.asText() + "' is listed twice");
+            }
+            features.add(f.asText());
+        }
+        if (features.isEmpty()) {
+            throw new InvalidModelException(in + ".features", "must name at least one feature");
+        }
+        return features;
+    }
+
+    private static Vocabulary vocabulary(JsonNode root) {
+        JsonNode v = object(root, "vocabulary", "vocabulary");
+        String file = text(v, "file", "vocabulary.file", true);
+        if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+            throw new InvalidModelException("vocabulary.file", "must be a file name in the version folder, was '"
+                    + file + "'");
+        }
+        long padding = integer(v, "padding", "vocabulary.padding");
+        long oov = integer(v, "oov", "vocabulary.oov");
+        long first = integer(v, "first", "vocabulary.first");
+        if (padding < 0 || oov < 0 || padding == oov || first <= Math.max(padding, oov)) {
+            throw new InvalidModelException("vocabulary", "needs 0 <= padding != oov < first, was padding=" + padding
+                    + " oov=" + oov + " first=" + first);
+        }
+        return new Vocabulary(file, padding, oov, first);
+    }
+
+    private static long integer(JsonNode node, String key, String field) {
+        JsonNode value = node.get(key);
+        if (value == null || !value.isIntegralNumber()) {
+            throw new InvalidModelException(field, value == null ? "is missing" : "must be an integer");
+        }
+        return value.longValue();
     }
 
     /** The rules that need context: the folder the card sits in and the features the extractor knows. */
@@ -143,10 +257,19 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         Set<String> known = Set.copyOf(knownFeatures);
         for (int i = 0; i < features.size(); i++) {
             if (!known.contains(features.get(i))) {
-                throw new InvalidModelException("signature.inputs[0].features[" + i + "]",
+                throw new InvalidModelException("signature.inputs[" + denseIndex() + "].features[" + i + "]",
                         "'" + features.get(i) + "' is not a feature the FeatureExtractor knows");
             }
         }
+    }
+
+    private int denseIndex() {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).dense()) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     private static String text(JsonNode node, String key, String field, boolean required) {

@@ -389,6 +389,7 @@ public class OnnxModelRegistry implements ModelRegistry {
         if (!Files.isRegularFile(graph)) {
             throw new InvalidModelException(GRAPH, "is missing");
         }
+        Map<String, Long> vocabulary = card.vocabulary() == null ? Map.of() : vocabulary(card, versionDir);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = null;
@@ -400,7 +401,7 @@ public class OnnxModelRegistry implements ModelRegistry {
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
             session = env.createSession(graph.toString(), options);
             checkSignature(card, session);
-            warmUp(env, card, session);
+            warmUp(env, card, session, vocabulary.size());
         } catch (OrtException e) {
             close(session, options);
             throw new InvalidModelException(GRAPH, "ONNX Runtime cannot run it: " + e.getMessage(), e);
@@ -408,27 +409,70 @@ public class OnnxModelRegistry implements ModelRegistry {
             close(session, options);
             throw e;
         }
-        ModelInfo info = new ModelInfo(name, version, card.features(), card.metrics(), card.createdAt(), Instant.now());
+        ModelInfo info = new ModelInfo(name, version, card.allFeatures(), card.metrics(), card.createdAt(),
+                Instant.now());
         LOG.debug("Loaded model {}@{} in {} ms", name, version, (System.nanoTime() - started) / 1_000_000);
-        return new LoadedModel(card, info, session, options);
+        return new LoadedModel(card, info, session, options, vocabulary);
+    }
+
+    /** Line i of the card's vocabulary file is the item whose integer is first + i; blank lines are refused. */
+    private static Map<String, Long> vocabulary(ModelCard card, Path versionDir) {
+        ModelCard.Vocabulary v = card.vocabulary();
+        Path file = versionDir.resolve(v.file());
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new InvalidModelException("vocabulary.file", "'" + v.file() + "' is missing");
+        } catch (IOException e) {
+            throw new InvalidModelException("vocabulary.file", "'" + v.file() + "' cannot be read: " + e.getMessage());
+        }
+        Map<String, Long> out = new java.util.HashMap<>(lines.size() * 2);
+        for (int i = 0; i < lines.size(); i++) {
+            String id = lines.get(i).strip();
+            if (id.isEmpty()) {
+                throw new InvalidModelException("vocabulary.file", "line " + (i + 1) + " of '" + v.file()
+                        + "' is empty");
+            }
+            if (out.put(id, v.first() + i) != null) {
+                throw new InvalidModelException("vocabulary.file", "item '" + id + "' is listed twice in '"
+                        + v.file() + "' (line " + (i + 1) + ")");
+            }
+        }
+        return Map.copyOf(out);
     }
 
     private static void checkSignature(ModelCard card, OrtSession session) throws OrtException {
-        checkTensor(session.getInputInfo(), card.inputName(), card.features().size(), "signature.inputs[0]");
-        checkTensor(session.getOutputInfo(), card.outputName(), card.outputWidth(), "signature.outputs[0]");
+        Map<String, NodeInfo> graphInputs = session.getInputInfo();
+        if (graphInputs.size() != card.inputs().size()) {
+            throw new InvalidModelException("signature.inputs", "the ONNX graph has inputs " + graphInputs.keySet()
+                    + ", the card names " + card.inputs().stream().map(ModelCard.Input::name).toList());
+        }
+        for (int i = 0; i < card.inputs().size(); i++) {
+            ModelCard.Input input = card.inputs().get(i);
+            checkTensor(graphInputs, input.name(), input.width(), "signature.inputs[" + i + "]",
+                    input.dense() ? OnnxJavaType.FLOAT : OnnxJavaType.INT64);
+        }
+        Map<String, NodeInfo> graphOutputs = session.getOutputInfo();
+        if (graphOutputs.size() != 1) {
+            throw new InvalidModelException("signature.outputs[0].name", "the ONNX graph's tensors are "
+                    + graphOutputs.keySet() + ", the card names '" + card.outputName() + "'");
+        }
+        checkTensor(graphOutputs, card.outputName(), card.outputWidth(), "signature.outputs[0]", OnnxJavaType.FLOAT);
     }
 
-    private static void checkTensor(Map<String, NodeInfo> graph, String name, long width, String field) {
-        if (graph.size() != 1 || !graph.containsKey(name)) {
+    private static void checkTensor(Map<String, NodeInfo> graph, String name, long width, String field,
+            OnnxJavaType type) {
+        if (!graph.containsKey(name)) {
             throw new InvalidModelException(field + ".name",
                     "the ONNX graph's tensors are " + graph.keySet() + ", the card names '" + name + "'");
         }
         if (!(graph.get(name).getInfo() instanceof TensorInfo tensor)) {
             throw new InvalidModelException(field, "the ONNX graph's '" + name + "' is not a tensor");
         }
-        if (tensor.type != OnnxJavaType.FLOAT) {
+        if (tensor.type != type) {
             throw new InvalidModelException(field + ".type", "the ONNX graph's '" + name + "' is " + tensor.type
-                    + ", not float32");
+                    + ", not " + (type == OnnxJavaType.FLOAT ? "float32" : "int64"));
         }
         long[] shape = tensor.getShape();
         if (shape.length != 2 || shape[0] != -1 || shape[1] != width) {
@@ -438,28 +482,55 @@ public class OnnxModelRegistry implements ModelRegistry {
     }
 
     /** A few batches so the first requests do not pay for lazy allocation; also proves the output is sane. */
-    private static void warmUp(OrtEnvironment env, ModelCard card, OrtSession session) throws OrtException {
-        int features = card.features().size();
+    private static void warmUp(OrtEnvironment env, ModelCard card, OrtSession session, int vocabularySize)
+            throws OrtException {
         for (int rows : WARM_UP_BATCHES) {
-            FloatBuffer in = ByteBuffer.allocateDirect(rows * features * Float.BYTES).order(ByteOrder.nativeOrder())
-                    .asFloatBuffer();
-            for (int i = 0; i < rows * features; i++) {
-                in.put((i % 7) / 7f);
-            }
-            in.flip();
-            try (OnnxTensor tensor = OnnxTensor.createTensor(env, in, new long[] {rows, features});
-                    OrtSession.Result result = session.run(Map.of(card.inputName(), tensor))) {
-                OnnxTensor output = (OnnxTensor) result.get(0);
-                long[] shape = output.getInfo().getShape();
-                if (shape.length != 2 || shape[0] != rows || shape[1] != card.outputWidth()) {
-                    throw new InvalidModelException("signature.outputs[0].shape", "a batch of " + rows
-                            + " rows produced shape " + java.util.Arrays.toString(shape));
-                }
-                FloatBuffer scores = output.getFloatBuffer();
-                while (scores.hasRemaining()) {
-                    if (!Float.isFinite(scores.get())) {
-                        throw new InvalidModelException("signature.outputs[0]", "warm-up produced a non-finite score");
+            Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
+            try {
+                for (ModelCard.Input input : card.inputs()) {
+                    int width = input.width();
+                    long[] shape = {rows, width};
+                    if (input.dense()) {
+                        FloatBuffer in = ByteBuffer.allocateDirect(rows * width * Float.BYTES)
+                                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                        for (int i = 0; i < rows * width; i++) {
+                            in.put((i % 7) / 7f);
+                        }
+                        in.flip();
+                        inputs.put(input.name(), OnnxTensor.createTensor(env, in, shape));
+                    } else {
+                        // Every kind of id: padding, out of vocabulary and the first and last known items.
+                        ModelCard.Vocabulary v = card.vocabulary();
+                        long[] ids = {v.padding(), v.oov(), v.first(), v.first() + Math.max(0, vocabularySize - 1)};
+                        java.nio.LongBuffer in = ByteBuffer.allocateDirect(rows * width * Long.BYTES)
+                                .order(ByteOrder.nativeOrder()).asLongBuffer();
+                        for (int i = 0; i < rows * width; i++) {
+                            in.put(vocabularySize == 0 && i % 4 > 1 ? v.oov() : ids[i % 4]);
+                        }
+                        in.flip();
+                        inputs.put(input.name(), OnnxTensor.createTensor(env, in, shape));
                     }
+                }
+                warmUpRun(card, session, inputs, rows);
+            } finally {
+                inputs.values().forEach(OnnxTensor::close);
+            }
+        }
+    }
+
+    private static void warmUpRun(ModelCard card, OrtSession session, Map<String, OnnxTensor> inputs, int rows)
+            throws OrtException {
+        try (OrtSession.Result result = session.run(inputs)) {
+            OnnxTensor output = (OnnxTensor) result.get(0);
+            long[] shape = output.getInfo().getShape();
+            if (shape.length != 2 || shape[0] != rows || shape[1] != card.outputWidth()) {
+                throw new InvalidModelException("signature.outputs[0].shape", "a batch of " + rows
+                        + " rows produced shape " + java.util.Arrays.toString(shape));
+            }
+            FloatBuffer scores = output.getFloatBuffer();
+            while (scores.hasRemaining()) {
+                if (!Float.isFinite(scores.get())) {
+                    throw new InvalidModelException("signature.outputs[0]", "warm-up produced a non-finite score");
                 }
             }
         }
@@ -486,10 +557,20 @@ public class OnnxModelRegistry implements ModelRegistry {
         }
     }
 
-    /** Sizes and times of the two files: a refused version is retried once someone fixes it in place. */
+    /**
+     * Sizes and times of the files (the card, the graph, a vocabulary): a refused version is retried once someone
+     * fixes it in place. The rolled-back marker does not count.
+     */
     private static String fingerprint(Path versionDir) {
         StringBuilder out = new StringBuilder();
-        for (String file : List.of(CARD, GRAPH)) {
+        List<String> files = new ArrayList<>(List.of(CARD, GRAPH));
+        try (Stream<Path> list = Files.list(versionDir)) {
+            list.map(p -> p.getFileName().toString()).filter(n -> !files.contains(n) && !n.equals(ROLLED_BACK))
+                    .sorted().forEach(files::add);
+        } catch (IOException e) {
+            // the two required files below say "missing"
+        }
+        for (String file : files) {
             try {
                 BasicFileAttributes a = Files.readAttributes(versionDir.resolve(file), BasicFileAttributes.class);
                 out.append(file).append(':').append(a.size()).append(':').append(a.lastModifiedTime().toMillis());

@@ -86,7 +86,9 @@ class ModelCardTest {
                 Map.entry("\"name\": \"ranker\"", "\"name\": \"other\"=name"),
                 Map.entry("\"version\": \"20261128T154500123Z\"", "\"version\": \"20261128T000000000Z\"=version"),
                 Map.entry("\"type\": \"float32\", \"shape\": [-1, 7]",
-                        "\"type\": \"int64\", \"shape\": [-1, 7]=signature.inputs[0].type"),
+                        "\"type\": \"float16\", \"shape\": [-1, 7]=signature.inputs[0].type"),
+                Map.entry("\"type\": \"float32\", \"shape\": [-1, 7],",
+                        "\"type\": \"int64\", \"shape\": [-1, 7],=signature.inputs[0].feature"),
                 Map.entry("\"auc\": 0.81", "\"auc\": \"high\"=metrics.auc"),
                 Map.entry("\"createdAt\": \"2026-11-28T15:45:00.123Z\"", "\"createdAt\": \"yesterday\"=createdAt"),
                 Map.entry("\"shape\": [-1, 2], ", "=signature.outputs[0].shape"));
@@ -101,9 +103,34 @@ class ModelCardTest {
     }
 
     @Test
-    void twoInputsOrBrokenJsonAreRefused() {
-        String twoInputs = EXAMPLE.replace("\"inputs\": [", "\"inputs\": [{\"name\": \"ids\"},");
-        assertEquals("signature.inputs", refused(twoInputs).field());
+    void badIdInputsOrBrokenJsonAreRefused() {
+        String untyped = EXAMPLE.replace("\"inputs\": [", "\"inputs\": [{\"name\": \"ids\"},");
+        assertEquals("signature.inputs[0].type", refused(untyped).field());
+        String history = "{\"name\": \"history\", \"type\": \"int64\", \"shape\": [-1, 20], "
+                + "\"feature\": \"history_item_ids\"},";
+        String withHistory = EXAMPLE.replace("\"inputs\": [", "\"inputs\": [" + history);
+        assertEquals("vocabulary", refused(withHistory).field(), "id inputs need a vocabulary");
+        String vocabulary = "\"vocabulary\": {\"file\": \"vocabulary.txt\", \"padding\": 0, \"oov\": 1, "
+                + "\"first\": 2},";
+        ModelCard both = ModelCard.parse(withHistory.replace("\"signature\":", vocabulary + "\"signature\":")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(2, both.inputs().size());
+        assertEquals("input", both.inputName(), "the dense input keeps its features");
+        assertEquals(20, both.inputs().get(0).width());
+        assertEquals("vocabulary.txt", both.vocabulary().file());
+        assertEquals("vocabulary.file", refused(withHistory.replace("\"signature\":", vocabulary.replace(
+                "vocabulary.txt", "../etc/passwd") + "\"signature\":")).field());
+        assertEquals("vocabulary", refused(withHistory.replace("\"signature\":", vocabulary.replace(
+                "\"first\": 2", "\"first\": 1") + "\"signature\":")).field());
+        String wrongFeature = EXAMPLE.replace("\"inputs\": [", "\"inputs\": [" + history.replace(
+                "history_item_ids", "user_age"));
+        assertEquals("signature.inputs[0].feature", refused(wrongFeature).field());
+        String candidateTooWide = EXAMPLE.replace("\"inputs\": [", "\"inputs\": [" + history.replace(
+                "history_item_ids", "candidate_item_id"));
+        assertEquals("signature.inputs[0].shape", refused(candidateTooWide).field());
+        String twoDense = EXAMPLE.replace("\"inputs\": [", "\"inputs\": [{\"name\": \"more\", \"type\": "
+                + "\"float32\", \"shape\": [-1, 1], \"features\": [\"item_popularity\"]},");
+        assertEquals("signature.inputs[1]", refused(twoDense).field());
         assertEquals("model.json", refused("{ not json").field());
         assertEquals("signature", refused("{\"name\": \"ranker\", \"version\": \"20261128T154500123Z\"}").field());
     }

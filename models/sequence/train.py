@@ -1,0 +1,321 @@
+#!/usr/bin/python3
+"""Trains the sequence interest model of DESIGN.md: a bidirectional LSTM over a user's last N items that scores a
+candidate item, and exports it to ONNX with a model card and a vocabulary the Rialto registry serves unchanged.
+
+Input: an events CSV in the ingest format (id,type,user,item,quantity,timestamp[,query]), as written by
+`rialto:export-events FILE`. Only item events count: view, click, add_to_cart, purchase (others are ignored).
+
+Protocol (the same as the Java trainer's, so the numbers are comparable):
+  * events sorted by time; the test period starts at the (1 - test_fraction) quantile by count (all events),
+    moved back to the first event with that timestamp, or at --split-at;
+  * the model is fitted on the sequences before the split only; each position t of a user's sequence is a
+    positive (history = the N items before t, candidate = item t) with --negatives uniform negatives;
+  * evaluation: for every user with item events in the test period, the history is the last N items before the
+    split and the positives are the distinct items of the test period; every catalogue item is ranked
+    (full ranking, HR@10 and NDCG@10 with binary relevance and ideal DCG of min(|positives|, 10)), and each
+    positive is ranked among 100 sampled items the user did not touch in the test period (He et al. 2017).
+    Popularity (item event counts before the split) is measured on the same users as a sanity anchor.
+
+Usage:
+  /usr/bin/python3 models/sequence/train.py --events events.csv --out /opt/rialto/models [--items items.csv]
+
+Writes <out>/<name>/<version>/{model.onnx, model.json, vocabulary.txt} through a hidden temp folder and a rename.
+Needs Debian's python3-torch and python3-onnx (apt-get install python3-torch python3-onnx).
+"""
+import argparse
+import csv
+import datetime as dt
+import gzip
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+ITEM_EVENTS = {"view", "click", "add_to_cart", "purchase"}
+PAD, OOV, FIRST = 0, 1, 2
+K = 10
+
+
+def parse_time(text):
+    text = text.strip()
+    if text.isdigit():
+        return dt.datetime.fromtimestamp(int(text) / 1000, dt.timezone.utc)
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    t = dt.datetime.fromisoformat(text)
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)
+
+
+def read_events(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    out = []
+    with opener(path, "rt", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            out.append((parse_time(row["timestamp"]), row["type"].strip().lower(), row["user"].strip(),
+                        (row.get("item") or "").strip()))
+    out.sort(key=lambda e: e[0])
+    return out
+
+
+def read_items(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", newline="") as f:
+        return [row["id"].strip() for row in csv.DictReader(f)]
+
+
+def split_index(events, fraction):
+    at = int(math.floor((1 - fraction) * len(events)))
+    t = events[at][0]
+    while at > 0 and events[at - 1][0] >= t:
+        at -= 1
+    return at
+
+
+class SequenceModel(nn.Module):
+    """Item embeddings shared by history and candidate; BiLSTM over the history, masked mean of its outputs,
+    projected to the embedding size; score = sigmoid(dot(user, candidate) + item bias)."""
+
+    def __init__(self, vocab, dim, hidden):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, dim, padding_idx=PAD)
+        self.bias = nn.Embedding(vocab, 1, padding_idx=PAD)
+        self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
+        self.project = nn.Linear(2 * hidden, dim)
+        nn.init.normal_(self.embed.weight, std=0.05)
+        nn.init.zeros_(self.bias.weight)
+
+    def user(self, history):
+        mask = (history != PAD).unsqueeze(-1).float()
+        out, _ = self.lstm(self.embed(history))
+        pooled = (out * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return self.project(pooled)
+
+    def forward(self, history, candidate):
+        u = self.user(history)
+        c = candidate[:, 0]
+        logit = (u * self.embed(c)).sum(-1, keepdim=True) + self.bias(c)
+        return torch.sigmoid(logit)
+
+
+def pad_left(seq, n):
+    seq = seq[-n:]
+    return [PAD] * (n - len(seq)) + seq
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--events", required=True)
+    p.add_argument("--items", help="catalogue CSV with an id column; default: every item seen in the events")
+    p.add_argument("--out", required=True, help="models folder")
+    p.add_argument("--name", default="sequence")
+    p.add_argument("--max-len", type=int, default=20)
+    p.add_argument("--dim", type=int, default=32)
+    p.add_argument("--hidden", type=int, default=32)
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--negatives", type=int, default=4)
+    p.add_argument("--batch", type=int, default=512)
+    p.add_argument("--lr", type=float, default=0.005)
+    p.add_argument("--test-fraction", type=float, default=0.2)
+    p.add_argument("--split-at", help="ISO-8601 instant: the test period starts here instead of the quantile")
+    p.add_argument("--min-count", type=int, default=1,
+                   help="items with fewer training events map to the out-of-vocabulary index")
+    p.add_argument("--eval-users", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=12345)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--metrics-json", help="also write the evaluation (model and popularity) to this file")
+    a = p.parse_args()
+
+    random.seed(a.seed)
+    np.random.seed(a.seed)
+    torch.manual_seed(a.seed)
+    torch.set_num_threads(a.threads)
+    started = time.time()
+
+    events = read_events(a.events)
+    if len(events) < 10:
+        sys.exit("too few events: %d" % len(events))
+    if a.split_at:
+        t = parse_time(a.split_at)
+        split = next((i for i, e in enumerate(events) if e[0] >= t), len(events))
+    else:
+        split = split_index(events, a.test_fraction)
+    split_at = events[split][0]
+    catalogue = read_items(a.items) if a.items else sorted({e[3] for e in events if e[1] in ITEM_EVENTS and e[3]})
+    in_catalogue = set(catalogue)
+
+    train_seq, test_pos, counts = {}, {}, {}
+    for i, (t, kind, user, item) in enumerate(events):
+        if kind not in ITEM_EVENTS or item not in in_catalogue:
+            continue
+        if i < split:
+            seq = train_seq.setdefault(user, [])
+            if not seq or seq[-1] != item:  # repeated views of one item are one step
+                seq.append(item)
+            counts[item] = counts.get(item, 0) + 1
+        else:
+            test_pos.setdefault(user, set()).add(item)
+
+    vocabulary = sorted(i for i, c in counts.items() if c >= a.min_count)
+    index = {item: FIRST + n for n, item in enumerate(vocabulary)}
+    vocab_size = FIRST + len(vocabulary)
+    ids = lambda seq: [index.get(i, OOV) for i in seq]
+
+    histories, candidates = [], []
+    for seq in train_seq.values():
+        encoded = ids(seq)
+        for t in range(1, len(encoded)):
+            histories.append(pad_left(encoded[:t], a.max_len))
+            candidates.append(encoded[t])
+    if not histories:
+        sys.exit("no training sequences before the split")
+    hist = torch.tensor(histories, dtype=torch.long)
+    cand = torch.tensor(candidates, dtype=torch.long)
+    print("events %d, split at %s (index %d), users %d, vocabulary %d, training positives %d"
+          % (len(events), split_at.isoformat(), split, len(train_seq), len(vocabulary), len(histories)), flush=True)
+
+    model = SequenceModel(vocab_size, a.dim, a.hidden)
+    optimiser = torch.optim.Adam(model.parameters(), lr=a.lr)
+    loss_fn = nn.BCELoss()
+    n = len(histories)
+    for epoch in range(a.epochs):
+        model.train()
+        order = torch.randperm(n)
+        total = 0.0
+        for b in range(0, n, a.batch):
+            batch = order[b:b + a.batch]
+            h = hist[batch]
+            pos = cand[batch].unsqueeze(1)
+            neg = torch.randint(FIRST, vocab_size, (len(batch) * a.negatives, 1))
+            h_all = torch.cat([h, h.repeat(a.negatives, 1)])
+            c_all = torch.cat([pos, neg])
+            y = torch.cat([torch.ones(len(batch), 1), torch.zeros(len(neg), 1)])
+            optimiser.zero_grad()
+            loss = loss_fn(model(h_all, c_all), y)
+            loss.backward()
+            optimiser.step()
+            total += loss.item() * len(batch)
+        print("epoch %d: loss %.4f (%.0f s)" % (epoch + 1, total / n, time.time() - started), flush=True)
+
+    model.eval()
+    metrics, baselines, evaluated = evaluate(model, a, train_seq, test_pos, catalogue, index, counts)
+    print("evaluated %d users: model %s; popularity %s" % (evaluated, metrics, baselines), flush=True)
+
+    created = dt.datetime.now(dt.timezone.utc)
+    version = created.strftime("%Y%m%dT%H%M%S") + "%03dZ" % (created.microsecond // 1000)
+    folder = os.path.join(a.out, a.name)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, ".tmp-" + version)
+    os.makedirs(tmp)
+    try:
+        export(model, a, os.path.join(tmp, "model.onnx"))
+        with open(os.path.join(tmp, "vocabulary.txt"), "w", encoding="utf-8") as f:
+            for item in vocabulary:
+                f.write(item + "\n")
+        card = {
+            "name": a.name,
+            "version": version,
+            "createdAt": created.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (created.microsecond // 1000),
+            "framework": "pytorch %s BiLSTM" % torch.__version__,
+            "signature": {
+                "inputs": [
+                    {"name": "history", "type": "int64", "shape": [-1, a.max_len], "feature": "history_item_ids"},
+                    {"name": "candidate", "type": "int64", "shape": [-1, 1], "feature": "candidate_item_id"},
+                ],
+                "outputs": [{"name": "score", "type": "float32", "shape": [-1, 1], "positiveIndex": 0}],
+            },
+            "vocabulary": {"file": "vocabulary.txt", "padding": PAD, "oov": OOV, "first": FIRST},
+            "training": {
+                "from": events[0][0].isoformat().replace("+00:00", "Z"),
+                "to": events[-1][0].isoformat().replace("+00:00", "Z"),
+                "splitAt": split_at.isoformat().replace("+00:00", "Z"),
+                "events": len(events), "trainPositives": len(histories), "evalUsers": evaluated,
+                "historyLimit": a.max_len,
+                "history": "the user's last %d item events (view, click, add_to_cart, purchase), oldest first, "
+                           "consecutive repeats of one item collapsed, left-padded with %d" % (a.max_len, PAD),
+                "labels": "1 = the next item the user acted on, 0 = %d uniform items per positive" % a.negatives,
+                "trainer": "Adam lr=%g, epochs=%d, batch=%d, dim=%d, hidden=%d, seed=%d"
+                           % (a.lr, a.epochs, a.batch, a.dim, a.hidden, a.seed),
+            },
+            "metrics": metrics,
+            "baselines": {"popularity." + k: v for k, v in baselines.items()},
+        }
+        with open(os.path.join(tmp, "model.json"), "w", encoding="utf-8") as f:
+            json.dump(card, f, indent=2)
+            f.write("\n")
+        os.rename(tmp, os.path.join(folder, version))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if a.metrics_json:
+        with open(a.metrics_json, "w", encoding="utf-8") as f:
+            json.dump({"model": metrics, "popularity": baselines, "users": evaluated}, f, indent=2)
+    print("wrote %s (%.0f s)" % (os.path.join(folder, version), time.time() - started))
+
+
+def ndcg_full(top, positives):
+    dcg = sum(1 / math.log2(r + 2) for r, i in enumerate(top) if i in positives)
+    ideal = sum(1 / math.log2(r + 2) for r in range(min(len(positives), K)))
+    return (1.0 if dcg > 0 else 0.0), (dcg / ideal if ideal else 0.0)
+
+
+def evaluate(model, a, train_seq, test_pos, catalogue, index, counts):
+    rng = random.Random(a.seed)
+    users = sorted(test_pos)
+    rng.shuffle(users)
+    users = users[:a.eval_users]
+    cat_ids = torch.tensor([[index.get(i, OOV)] for i in catalogue], dtype=torch.long)
+    pop = np.array([counts.get(i, 0) for i in catalogue], dtype=np.float64)
+    position = {item: n for n, item in enumerate(catalogue)}
+    sums = {"model": np.zeros(4), "popularity": np.zeros(4)}
+    evaluated = 0
+    with torch.no_grad():
+        for u in users:
+            positives = {position[i] for i in test_pos[u] if i in position}
+            if not positives:
+                continue
+            seq = [index.get(i, OOV) for i in train_seq.get(u, [])]
+            h = torch.tensor([pad_left(seq, a.max_len)], dtype=torch.long)
+            scores = model(h.expand(len(catalogue), -1), cat_ids)[:, 0].numpy().astype(np.float64)
+            ties = np.array([rng.random() for _ in catalogue])
+            negatives = [j for j in rng.sample(range(len(catalogue)), min(len(catalogue), 100 + len(positives) * 2))
+                         if j not in positives][:100]
+            for name, s in (("model", scores), ("popularity", pop)):
+                top = list(np.lexsort((-ties, -s))[:K])
+                hit, ndcg = ndcg_full(top, positives)
+                sums[name][2] += hit
+                sums[name][3] += ndcg
+                hr_s = nd_s = 0.0
+                for pidx in positives:
+                    greater = sum(1 for j in negatives if s[j] > s[pidx])
+                    tied = sum(1 for j in negatives if s[j] == s[pidx])
+                    rank = greater + (rng.randint(0, tied) if tied else 0)
+                    if rank < K:
+                        hr_s += 1
+                        nd_s += 1 / math.log2(rank + 2)
+                sums[name][0] += hr_s / len(positives)
+                sums[name][1] += nd_s / len(positives)
+            evaluated += 1
+    names = ["hr@10", "ndcg@10", "hr@10.full", "ndcg@10.full"]
+    out = {k: {n: float(v / max(evaluated, 1)) for n, v in zip(names, sums[k])} for k in sums}
+    return out["model"], out["popularity"], evaluated
+
+
+def export(model, a, path):
+    h = torch.zeros(2, a.max_len, dtype=torch.long)
+    c = torch.full((2, 1), FIRST, dtype=torch.long)
+    torch.onnx.export(model, (h, c), path, input_names=["history", "candidate"], output_names=["score"],
+                      dynamic_axes={"history": {0: "batch"}, "candidate": {0: "batch"}, "score": {0: "batch"}},
+                      opset_version=13)
+    import onnx
+    onnx.checker.check_model(onnx.load(path))
+
+
+if __name__ == "__main__":
+    main()
