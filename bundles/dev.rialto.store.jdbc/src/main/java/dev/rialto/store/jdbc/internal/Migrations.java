@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
     static final String PATH = "dev/rialto/store/jdbc/migration/";
     /** Every migration script, oldest first. Add new ones here. */
-    static final List<String> SCRIPTS = List.of("V1__schema.sql");
+    static final List<String> SCRIPTS = List.of("V1__schema.sql", "V3__ads.sql");
     static final String HISTORY_TABLE = "rialto_schema_history";
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);

@@ -27,7 +27,7 @@ class MigrationsTest {
     void resourceProviderServesTheScriptsByPrefixAndSuffix() throws Exception {
         Migrations.Scripts scripts = new Migrations.Scripts(Migrations.class.getClassLoader());
         List<LoadableResource> versioned = List.copyOf(scripts.getResources("V", new String[] {".sql"}));
-        assertEquals(1, versioned.size());
+        assertEquals(Migrations.SCRIPTS, versioned.stream().map(LoadableResource::getFilename).toList());
         assertEquals("V1__schema.sql", versioned.get(0).getFilename());
         try (Reader r = versioned.get(0).read()) {
             char[] buf = new char[4096];
