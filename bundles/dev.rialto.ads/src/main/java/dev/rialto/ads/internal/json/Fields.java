@@ -94,6 +94,11 @@ final class Fields {
         } else {
             throw new FieldException(join(path, name), "must be a number");
         }
+        // One spelling per amount (20, 20.0 and 2E+1 alike), so that entities compare equal after a round trip.
+        amount = amount.stripTrailingZeros();
+        if (amount.scale() < 0) {
+            amount = amount.setScale(0);
+        }
         if (amount.signum() < 0) {
             throw new FieldException(join(path, name), "must not be negative, was " + amount.toPlainString());
         }
