@@ -76,8 +76,9 @@ public class AdsComponent implements AdPlacementEngine, AdInventory, Services {
             AdsConfig config) {
         this.events = events;
         Settings settings = settings(config);
-        this.inventory = new Inventory(new JdbcAdStore(dataSource));
-        this.engine = new AdEngine(inventory, new JdbcAdStore(dataSource), evaluator, this, settings,
+        JdbcAdStore store = new JdbcAdStore(dataSource);
+        this.inventory = new Inventory(store);
+        this.engine = new AdEngine(inventory, store, evaluator, this, settings,
                 Clock.systemUTC(), ThreadLocalRandom::current);
         refreshPlugins();
         LOG.info("Ad placement engine started: {} campaigns, {} creatives, {} slots; rules {}",

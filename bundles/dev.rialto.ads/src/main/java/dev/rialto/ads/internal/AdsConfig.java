@@ -25,7 +25,7 @@ public @interface AdsConfig {
     @AttributeDefinition(description = "Time zone of the pacing day (daily budgets reset at its midnight)")
     String pacing_zone() default "UTC";
 
-    @AttributeDefinition(description = "Share of auction decisions that pick an eligible creative at random, 0 to 0.5")
+    @AttributeDefinition(description = "Share of auction decisions that pick an eligible creative at random, 0 to 1")
     double exploration_share() default 0.02;
 
     @AttributeDefinition(description = "Expected actions per click, to rank CPA bids")

@@ -77,14 +77,24 @@ final class DecisionContext implements PlacementContext, RuleFacts {
         return this;
     }
 
+    // The page view does not change during one decision: copied once, not per candidate.
+    private Set<String> campaignsOnPage;
+    private Set<String> labelsOnPage;
+
     @Override
     public Set<String> campaignsOnPage() {
-        return page.campaigns();
+        if (campaignsOnPage == null) {
+            campaignsOnPage = page.campaigns();
+        }
+        return campaignsOnPage;
     }
 
     @Override
     public Set<String> labelsOnPage() {
-        return page.labels();
+        if (labelsOnPage == null) {
+            labelsOnPage = page.labels();
+        }
+        return labelsOnPage;
     }
 
     RandomGenerator random() {

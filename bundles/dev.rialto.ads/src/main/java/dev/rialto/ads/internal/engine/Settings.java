@@ -9,7 +9,7 @@ import java.time.ZoneId;
  * @param consentUnknownAllows whether personal targeting may use a user whose ads consent is unknown
  * @param userZone             the time zone of local-time rules when a request names none
  * @param pacingZone           the time zone of the pacing day (daily budgets)
- * @param exploration          the share of auction decisions that pick an eligible creative at random, in [0, 0.5]
+ * @param exploration          the share of auction decisions that pick an eligible creative at random, in [0, 1]
  * @param cpaConversionRate    expected actions per click, to rank CPA bids (eCPM = bid x pCTR x rate x 1000)
  * @param historyLimit         how many of the user's recent events behaviour rules read
  * @param decisionTtl          how long a decision accepts its impression and click
@@ -25,8 +25,9 @@ public record Settings(boolean consentUnknownAllows, ZoneId userZone, ZoneId pac
         double pacingInitialRate, double pacingMinRate, double ctrPriorMean, double ctrPriorStrength) {
 
     public Settings {
-        if (!(exploration >= 0 && exploration <= 0.5)) {
-            throw new IllegalArgumentException("exploration.share must be between 0 and 0.5, was " + exploration);
+        // 1 picks at random within the auction tier every time: the simulation's baseline.
+        if (!(exploration >= 0 && exploration <= 1)) {
+            throw new IllegalArgumentException("exploration.share must be between 0 and 1, was " + exploration);
         }
         if (!(cpaConversionRate > 0 && cpaConversionRate <= 1)) {
             throw new IllegalArgumentException("cpa.conversion.rate must be in (0, 1], was " + cpaConversionRate);
