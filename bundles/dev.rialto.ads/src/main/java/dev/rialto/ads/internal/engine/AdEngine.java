@@ -187,11 +187,15 @@ public final class AdEngine implements AdPlacementEngine {
             PlacementCandidate candidate = new PlacementCandidate(campaign, creative, slot);
             List<RuleCheck> checks = new ArrayList<>(active.size());
             boolean ok = true;
+            RuleCheck[] cached = perCampaign.get(campaign.id());
+            if (cached == null) {
+                cached = new RuleCheck[active.size()];
+                perCampaign.put(campaign.id(), cached);
+            }
             for (int i = 0; i < active.size(); i++) {
                 NamedRule rule = active.get(i);
                 RuleCheck check;
                 if (rule.rule().perCampaign()) {
-                    RuleCheck[] cached = perCampaign.computeIfAbsent(campaign.id(), k -> new RuleCheck[active.size()]);
                     check = cached[i];
                     if (check == null) {
                         check = run(rule, candidate, ctx);

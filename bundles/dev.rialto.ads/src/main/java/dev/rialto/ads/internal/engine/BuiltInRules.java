@@ -50,6 +50,7 @@ final class BuiltInRules {
 
     /** Advertiser, campaign and creative must be active. */
     static final class Status implements PlacementRule {
+        private static final RuleCheck ACTIVE = RuleCheck.pass("status", "active");
         private final AdEngine engine;
 
         Status(AdEngine engine) {
@@ -74,7 +75,7 @@ final class BuiltInRules {
             if (c.creative().status() != AdStatus.ACTIVE) {
                 return RuleCheck.fail("status", "creative is " + c.creative().status().wireName());
             }
-            return RuleCheck.pass("status", "active");
+            return ACTIVE;
         }
     }
 
@@ -105,6 +106,9 @@ final class BuiltInRules {
 
     /** The creative's size must fit the slot's (the format is matched by the candidate index). */
     static final class Format implements PlacementRule {
+        // Passes are constant: this rule runs for every creative of every decision.
+        private static final RuleCheck FITS = RuleCheck.pass("format", "fits the slot");
+
         @Override
         public int order() {
             return ORDER_FORMAT;
@@ -121,7 +125,7 @@ final class BuiltInRules {
                 return RuleCheck.fail("format", "size " + (creative.size() == null ? "none" : creative.size())
                         + ", slot takes " + slot.size());
             }
-            return RuleCheck.pass("format", creative.format() + (creative.size() == null ? "" : " " + creative.size()));
+            return FITS;
         }
     }
 
@@ -226,6 +230,8 @@ final class BuiltInRules {
 
     /** Frequency caps per user: per creative and per campaign over their windows, and per session. */
     static final class Caps implements PlacementRule {
+        private static final RuleCheck UNDER_CAPS = RuleCheck.pass("caps", "under every cap");
+        private static final RuleCheck NO_CAPS = RuleCheck.pass("caps", "no caps");
         private final AdEngine engine;
 
         Caps(AdEngine engine) {
@@ -241,23 +247,20 @@ final class BuiltInRules {
         public RuleCheck check(PlacementCandidate c, PlacementContext context) {
             List<FrequencyCap> caps = c.campaign().caps();
             if (caps.isEmpty()) {
-                return RuleCheck.pass("caps", "no caps");
+                return NO_CAPS;
             }
-            StringBuilder seen = new StringBuilder();
+            List<FrequencyCaps.Seen> impressions = ((DecisionContext) context).impressionsOf(c.campaign().id(),
+                    engine.caps(), engine.inventory().snapshot().longestCapWindow());
             for (FrequencyCap cap : caps) {
-                int count = engine.caps().count(context.request().userId(), cap, c.campaign().id(), c.creative().id(),
-                        context.request().sessionId(), context.now(), engine.inventory().snapshot().longestCapWindow());
-                String what = cap.scope().wireName() + " " + count + "/" + cap.max()
-                        + (cap.window() == null ? " per session" : " per " + cap.window());
+                int count = FrequencyCaps.count(impressions, cap, c.creative().id(), context.request().sessionId(),
+                        context.now());
                 if (count >= cap.max()) {
-                    return RuleCheck.fail("caps", what + " reached");
+                    return RuleCheck.fail("caps", cap.scope().wireName() + " " + count + "/" + cap.max()
+                            + (cap.window() == null ? " per session" : " per " + cap.window()) + " reached");
                 }
-                if (seen.length() > 0) {
-                    seen.append(", ");
-                }
-                seen.append(what);
             }
-            return RuleCheck.pass("caps", seen.toString());
+            // Constant: built for every creative of every decision, so the counts are only spelled out on failure.
+            return UNDER_CAPS;
         }
     }
 

@@ -101,6 +101,16 @@ final class DecisionContext implements PlacementContext, RuleFacts {
         return random;
     }
 
+    private Map<String, List<FrequencyCaps.Seen>> impressions;
+
+    /** The user's recent impressions by campaign, read once per decision. */
+    List<FrequencyCaps.Seen> impressionsOf(String campaign, FrequencyCaps caps, java.time.Duration keep) {
+        if (impressions == null) {
+            impressions = caps.byCampaign(request.userId(), now, keep);
+        }
+        return impressions.getOrDefault(campaign, List.of());
+    }
+
     PageViews.Page page() {
         return page;
     }

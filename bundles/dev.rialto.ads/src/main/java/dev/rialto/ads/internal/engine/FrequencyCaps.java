@@ -5,6 +5,9 @@ import dev.rialto.api.ads.FrequencyCap;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,32 +64,43 @@ public final class FrequencyCaps {
     }
 
     /**
-     * How many of the user's impressions count against the cap: of the creative or the campaign within the cap's
-     * window, or of the campaign in the session (0 without a session).
-     *
-     * @param keep how far back impressions are kept (the longest cap window)
+     * The user's impressions since {@code now - keep} grouped by campaign: taken once per decision, so that the
+     * caps of many candidates cost a look-up each, not a walk over the user's history.
      */
-    public int count(String user, FrequencyCap cap, String campaign, String creative, String session, Instant now,
-            Duration keep) {
+    public Map<String, List<Seen>> byCampaign(String user, Instant now, Duration keep) {
+        History h = history(user, now.minus(keep));
+        Map<String, List<Seen>> out = new HashMap<>();
+        synchronized (h) {
+            for (Seen s : h.seen) {
+                if (!s.at.isAfter(now)) {
+                    out.computeIfAbsent(s.campaign, k -> new ArrayList<>()).add(s);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * How many of the campaign's impressions (from {@link #byCampaign}) count against the cap: of the creative or
+     * the campaign within the cap's window, or of the campaign in the session (0 without a session).
+     */
+    public static int count(List<Seen> seen, FrequencyCap cap, String creative, String session, Instant now) {
         if (cap.scope() == FrequencyCap.Scope.SESSION && session == null) {
             return 0;
         }
-        History h = history(user, now.minus(keep));
         Instant since = cap.window() == null ? Instant.MIN : now.minus(cap.window());
         int count = 0;
-        synchronized (h) {
-            for (Seen s : h.seen) {
-                if (!s.campaign.equals(campaign) || s.at.isAfter(now) || s.at.isBefore(since)) {
-                    continue;
-                }
-                boolean counts = switch (cap.scope()) {
-                    case CREATIVE -> s.creative.equals(creative);
-                    case CAMPAIGN -> true;
-                    case SESSION -> Objects.equals(session, s.session);
-                };
-                if (counts) {
-                    count++;
-                }
+        for (Seen s : seen) {
+            if (s.at.isBefore(since)) {
+                continue;
+            }
+            boolean counts = switch (cap.scope()) {
+                case CREATIVE -> s.creative.equals(creative);
+                case CAMPAIGN -> true;
+                case SESSION -> Objects.equals(session, s.session);
+            };
+            if (counts) {
+                count++;
             }
         }
         return count;
