@@ -7,10 +7,14 @@ import static org.junit.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rialto.api.ads.AdInventory;
+import dev.rialto.api.ads.PlacementRule;
+import dev.rialto.api.ads.RuleCheck;
+import dev.rialto.api.rules.ContextField;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
 import java.time.Duration;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,6 +22,8 @@ import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
@@ -28,7 +34,8 @@ import org.ops4j.pax.exam.util.Filter;
 
 /**
  * Ads end to end: the feature, entities over REST and from a deploy file, a decision with its trace, impression and
- * click recorded (as events too), the frequency cap honoured, and the console.
+ * click recorded (as events too), the frequency cap honoured, the console, and a placement rule service picked up
+ * and dropped.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerSuite.class)
@@ -46,6 +53,8 @@ public class AdsIT {
     private EventRepository events;
     @Inject
     private SessionFactory sessions;
+    @Inject
+    private BundleContext bundleContext;
 
     @Configuration
     public Option[] config() {
@@ -132,6 +141,31 @@ public class AdsIT {
         assertTrue(decide, decide.contains("creative it-c2 (campaign it-k2, remnant cpm)"));
         String list = Support.execute(sessions, "rialto:ad-campaigns");
         assertTrue(list, list.contains("it-k1") && list.contains("it-k2"));
+
+        // A placement rule from another bundle joins and leaves without touching the engine.
+        PlacementRule brandSafety = (candidate, context) -> {
+            String category = context.facts().context(ContextField.CATEGORY);
+            return category != null && category.startsWith("News")
+                    ? RuleCheck.fail("it-brand-safety", "unsafe page category " + category)
+                    : RuleCheck.pass("it-brand-safety", "safe");
+        };
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("rialto.provider", "it-brand-safety");
+        ServiceRegistration<PlacementRule> registration = bundleContext.registerService(PlacementRule.class,
+                brandSafety, properties);
+        String news = "/api/v1/ads/decision?user=it-news-reader&slot=it-top&country=DE&category=News%20%3E%20Crime";
+        JsonNode unsafe = Await.until("the plug-in rule", Duration.ofSeconds(30), () -> {
+            try {
+                JsonNode d = JSON.readTree(Http.get(news, "admin", password).body);
+                return d.get("filled").asBoolean() ? null : d;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(unsafe.toString(), unsafe.get("reasons").get(0).asText().contains("failed it-brand-safety"));
+        registration.unregister();
+        JsonNode safe = JSON.readTree(Http.get(news, "admin", password).body);
+        assertTrue(safe.toString(), safe.get("filled").asBoolean());
     }
 
     private static void post(String path, String json, String password) {
