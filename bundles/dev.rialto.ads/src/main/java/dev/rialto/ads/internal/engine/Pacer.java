@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * at LinkedIn", KDD 2014). Each campaign with a daily budget takes part in a request with probability {@code p}.
  * The day is cut into slots; at the end of each slot the spend of the slot is compared with its allowance, the
  * remaining budget spread evenly over the remaining slots (so being behind or ahead is made up for), and {@code p}
- * is multiplied by {@code 1 + r} (under-spent, capped at 1) or {@code 1 - r} (over-spent).
+ * is multiplied by {@code 1 + r} (under-spent, capped at 1) or, over-spent, by {@code 1 - r} or the ratio of
+ * allowance to spend when that is smaller (at most halved per slot): the paper's fixed step with a proportional
+ * cut for large overshoots.
  */
 public final class Pacer {
 
@@ -21,6 +23,9 @@ public final class Pacer {
         double rate;
         double spendAtSlotStart;
     }
+
+    /** The largest cut of the rate in one slot. */
+    static final double MAX_DROP = 0.5;
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final long slotSeconds;
@@ -73,7 +78,10 @@ public final class Pacer {
                 double allowance = Math.max(0, dailyBudget - s.spendAtSlotStart) / slotsLeft;
                 double spent = todaySpend - s.spendAtSlotStart;
                 if (spent > allowance) {
-                    s.rate = Math.max(minRate, s.rate * (1 - adjust));
+                    // At least the fixed step down; further when the slot overspent by more than that, so that a
+                    // campaign whose traffic dwarfs its budget is reined in within minutes, not hours.
+                    double factor = Math.min(1 - adjust, Math.max(MAX_DROP, allowance / spent));
+                    s.rate = Math.max(minRate, s.rate * factor);
                 } else if (spent < allowance) {
                     s.rate = Math.min(1, s.rate * (1 + adjust));
                 }
