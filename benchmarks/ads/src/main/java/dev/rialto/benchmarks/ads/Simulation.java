@@ -1,0 +1,436 @@
+package dev.rialto.benchmarks.ads;
+
+import dev.rialto.ads.internal.engine.AdEngine;
+import dev.rialto.ads.internal.engine.Inventory;
+import dev.rialto.ads.internal.engine.Services;
+import dev.rialto.ads.internal.engine.Settings;
+import dev.rialto.ads.internal.rules.RuleEvaluatorComponent;
+import dev.rialto.ads.internal.store.MemoryAdStore;
+import dev.rialto.api.ads.AdCampaign;
+import dev.rialto.api.ads.AdDecision;
+import dev.rialto.api.ads.AdPlacement;
+import dev.rialto.api.ads.AdRequest;
+import dev.rialto.api.ads.AdStatus;
+import dev.rialto.api.ads.Advertiser;
+import dev.rialto.api.ads.BidType;
+import dev.rialto.api.ads.Creative;
+import dev.rialto.api.ads.FrequencyCap;
+import dev.rialto.api.ads.PacingMode;
+import dev.rialto.api.ads.Slot;
+import dev.rialto.api.ads.Tier;
+import dev.rialto.api.rules.ContextField;
+import dev.rialto.api.rules.Rule;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A seeded simulation of one day of ad requests against the real engine (in-memory store): users with known true
+ * click probabilities, campaigns with caps, budgets, targeting and competitive labels. Runs the engine as
+ * configured (pCTR ranking, 2% exploration) and, on the same traffic, a random-within-tier baseline (exploration 1).
+ *
+ * <p>Usage: {@code java -jar ads-simulation.jar [REQUESTS] [SEED]} (defaults 1,000,000 and 42).
+ */
+public final class Simulation {
+    static final Instant DAY = Instant.parse("2026-03-03T00:00:00Z");
+    static final String[] COUNTRIES = {"DE", "FR", "GB", "US", "IT"};
+    static final double[] COUNTRY_SHARES = {0.4, 0.2, 0.2, 0.15, 0.05};
+    static final String[] LABELS = {"airline", "telco", "bank"};
+    static final int CAMPAIGNS = 100;
+    static final int CREATIVES_PER_CAMPAIGN = 10;
+    static final int USERS = 50_000;
+    // Per-decision CPU time as well as wall time: on a shared machine the wall time includes waiting for a core.
+    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    final int requests;
+    final long seed;
+    final List<AdCampaign> campaigns = new ArrayList<>();
+    final List<Creative> creatives = new ArrayList<>();
+    final Map<String, Double> quality = new HashMap<>();
+    final String[] userCountry = new String[USERS];
+    final String[] userDevice = new String[USERS];
+    final double[] propensity = new double[USERS];
+    long[] pageViewSeconds;
+    int[] pageViewUser;
+
+    Simulation(int requests, long seed) {
+        this.requests = requests;
+        this.seed = seed;
+        build();
+    }
+
+    public static void main(String[] args) {
+        int requests = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
+        Simulation sim = new Simulation(requests, seed);
+        System.out.printf(Locale.ROOT, "Ads simulation: %,d requests (%,d page views x 2 slots), %d campaigns,"
+                + " %d creatives, %,d users, seed %d, %d cores, Java %s%n", sim.pageViewSeconds.length * 2,
+                sim.pageViewSeconds.length, CAMPAIGNS, sim.creatives.size(), USERS, seed,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        Result engine = sim.run(0.02, "engine (pCTR ranking, exploration 0.02)");
+        Result baseline = sim.run(1.0, "baseline (random within tier)");
+        System.out.println();
+        engine.print(sim);
+        System.out.println();
+        baseline.print(sim);
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Realised CTR, auction tier: engine %.4f%% vs baseline %.4f%% (x%.2f);"
+                + " all tiers: %.4f%% vs %.4f%% (x%.2f)%n", 100 * engine.ctr(Tier.AUCTION),
+                100 * baseline.ctr(Tier.AUCTION), engine.ctr(Tier.AUCTION) / baseline.ctr(Tier.AUCTION),
+                100 * engine.ctr(null), 100 * baseline.ctr(null), engine.ctr(null) / baseline.ctr(null));
+    }
+
+    private static double logNormal(SplittableRandom r, double sigma) {
+        // Mean 1: exp(N(-sigma^2/2, sigma)).
+        double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+        return Math.exp(sigma * g - sigma * sigma / 2);
+    }
+
+    private static BigDecimal money(double v) {
+        return BigDecimal.valueOf(v).setScale(2, RoundingMode.HALF_UP);
+    }
+
+    private void build() {
+        SplittableRandom r = new SplittableRandom(seed);
+        RuleEvaluatorComponent rules = new RuleEvaluatorComponent();
+        for (int u = 0; u < USERS; u++) {
+            double x = r.nextDouble();
+            int c = 0;
+            for (double acc = COUNTRY_SHARES[0]; x > acc && c < COUNTRIES.length - 1; acc += COUNTRY_SHARES[++c]) {
+                // pick the country by its share
+            }
+            userCountry[u] = COUNTRIES[c];
+            userDevice[u] = r.nextDouble() < 0.6 ? "mobile" : "desktop";
+            propensity[u] = logNormal(r, 0.5);
+        }
+        Instant start = DAY.minus(Duration.ofDays(1));
+        // Budgets scale with the traffic, so that a smaller run keeps the same supply and demand balance: at 1M
+        // requests, contracts buy about 1% of the impressions each and auction budgets exceed what is left.
+        double scale = requests / 1_000_000d;
+        for (int i = 0; i < CAMPAIGNS; i++) {
+            String id = String.format(Locale.ROOT, "k%03d", i);
+            Tier tier;
+            BidType type;
+            double bid;
+            BigDecimal daily;
+            List<FrequencyCap> caps = new ArrayList<>();
+            Rule targeting = null;
+            Set<String> labels = Set.of();
+            if (i < 10) {
+                tier = Tier.CONTRACT;
+                type = BidType.CPM;
+                bid = 4.0;
+                daily = money(40 * scale);
+                caps.add(new FrequencyCap(FrequencyCap.Scope.CAMPAIGN, 3, Duration.ofDays(1)));
+            } else if (i < 90) {
+                tier = Tier.AUCTION;
+                boolean cpc = r.nextDouble() < 0.6;
+                type = cpc ? BidType.CPC : BidType.CPM;
+                bid = cpc ? 0.2 + 0.8 * r.nextDouble() : 1 + 5 * r.nextDouble();
+                daily = money((7.5 + 15 * r.nextDouble()) * scale);
+                caps.add(new FrequencyCap(FrequencyCap.Scope.CAMPAIGN, 4, Duration.ofDays(1)));
+                if (r.nextDouble() < 0.5) {
+                    caps.add(new FrequencyCap(FrequencyCap.Scope.CREATIVE, 1, Duration.ofHours(1)));
+                }
+                if (r.nextDouble() < 0.33) {
+                    caps.add(new FrequencyCap(FrequencyCap.Scope.SESSION, 2, null));
+                }
+                double t = r.nextDouble();
+                if (t < 0.3) {
+                    String a = COUNTRIES[r.nextInt(COUNTRIES.length)];
+                    String b = COUNTRIES[r.nextInt(COUNTRIES.length)];
+                    targeting = rules.parse("{\"context\":\"country\",\"values\":[\"" + a + "\",\"" + b + "\"]}");
+                } else if (t < 0.45) {
+                    targeting = rules.parse("{\"all\":[{\"context\":\"device\",\"value\":\"mobile\"},"
+                            + "{\"context\":\"hour\",\"op\":\"between\",\"values\":[\"6\",\"23\"]}]}");
+                }
+                if (r.nextDouble() < 0.2) {
+                    labels = Set.of(LABELS[r.nextInt(LABELS.length)]);
+                }
+            } else {
+                tier = Tier.REMNANT;
+                type = BidType.CPM;
+                bid = 0.1;
+                daily = null;
+            }
+            AdCampaign campaign = new AdCampaign(id, "adv", "Campaign " + id, AdStatus.ACTIVE, start, null, null,
+                    daily, type, BigDecimal.valueOf(bid).setScale(4, RoundingMode.HALF_UP), tier, targeting, caps,
+                    labels, PacingMode.EVEN);
+            campaigns.add(campaign);
+            double base = 0.01 * logNormal(r, 0.5);
+            for (int k = 0; k < CREATIVES_PER_CAMPAIGN; k++) {
+                Creative creative = new Creative(id + "-c" + k, id, "banner", "300x250", "Ad " + id + "/" + k, "", null,
+                        "https://example.com/" + id + "/" + k, List.of(), AdStatus.ACTIVE);
+                creatives.add(creative);
+                quality.put(creative.id(), base * logNormal(r, 0.4));
+            }
+        }
+        // Page views over the day: more in the evening (rejection sampling on a sine), users heavy-tailed.
+        int pageViews = requests / 2;
+        pageViewSeconds = new long[pageViews];
+        pageViewUser = new int[pageViews];
+        for (int i = 0; i < pageViews; i++) {
+            long s;
+            do {
+                s = r.nextLong(86_400);
+            } while (r.nextDouble() * 1.6 > 1 + 0.6 * Math.sin(2 * Math.PI * (s / 86_400d - 0.375)));
+            pageViewSeconds[i] = s;
+        }
+        Arrays.sort(pageViewSeconds);
+        for (int i = 0; i < pageViews; i++) {
+            double x = r.nextDouble();
+            pageViewUser[i] = (int) (USERS * x * x);
+        }
+    }
+
+    Result run(double exploration, String name) {
+        MemoryAdStore store = new MemoryAdStore();
+        store.save(new Advertiser("adv", "Advertiser", AdStatus.ACTIVE));
+        store.save(new Slot("top", "Top", "banner", "300x250", new BigDecimal("0.5"), "home", 2));
+        store.save(new Slot("side", "Side", "banner", "300x250", new BigDecimal("0.3"), "home", 2));
+        campaigns.forEach(store::save);
+        creatives.forEach(store::save);
+        Inventory inventory = new Inventory(store);
+        MutableClock clock = new MutableClock(DAY);
+        SplittableRandom engineRandom = new SplittableRandom(seed + 1);
+        Settings d = Settings.defaults();
+        Settings settings = new Settings(false, ZoneId.of("UTC"), ZoneId.of("UTC"), exploration, d.cpaConversionRate(),
+                0, d.decisionTtl(), d.pacingSlot(), d.pacingAdjust(), d.pacingInitialRate(), d.pacingMinRate(),
+                d.ctrPriorMean(), d.ctrPriorStrength());
+        AdEngine engine = new AdEngine(inventory, store, new RuleEvaluatorComponent(), Services.NONE, settings, clock,
+                () -> engineRandom);
+        SplittableRandom clicks = new SplittableRandom(seed + 2);
+        CapChecker checker = new CapChecker(campaigns);
+        Result result = new Result(name, pageViewSeconds.length * 2);
+        Map<String, double[]> hourlySpend = new HashMap<>();
+        campaigns.stream().filter(c -> c.dailyBudget() != null).forEach(c -> hourlySpend.put(c.id(), new double[25]));
+        String[] slots = {"top", "side"};
+        int hour = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < pageViewSeconds.length; i++) {
+            long second = pageViewSeconds[i];
+            while (second >= (hour + 1) * 3600L) {
+                hour++;
+                clock.set(DAY.plusSeconds(hour * 3600L - 1));
+                snapshot(engine, hourlySpend, hour);
+            }
+            Instant t = DAY.plusSeconds(second);
+            clock.set(t);
+            int user = pageViewUser[i];
+            String userId = "u" + user;
+            String session = userId + "-" + (second / 1800);
+            Map<ContextField, String> context = Map.of(ContextField.COUNTRY, userCountry[user], ContextField.DEVICE,
+                    userDevice[user], ContextField.PAGE, "home");
+            for (String slot : slots) {
+                AdRequest request = new AdRequest(userId, slot, "pv" + i, session, context, null, t);
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                AdDecision decision = engine.decide(request);
+                result.latency[result.requests] = System.nanoTime() - t0;
+                result.cpu[result.requests++] = THREADS.getCurrentThreadCpuTime() - c0;
+                if (!decision.filled()) {
+                    result.noFill++;
+                    continue;
+                }
+                AdPlacement p = decision.placement();
+                engine.recordImpression(decision.id());
+                checker.impression(userId, p.campaign(), p.creative().id(), session, t, result);
+                int tier = p.campaign().tier().ordinal();
+                result.impressions[tier]++;
+                double trueCtr = Math.min(0.5, quality.get(p.creative().id()) * propensity[user]);
+                result.expectedClicks[tier] += trueCtr;
+                if (clicks.nextDouble() < trueCtr) {
+                    engine.recordClick(decision.id());
+                    result.clicks[tier]++;
+                }
+            }
+        }
+        while (hour < 24) {
+            hour++;
+            clock.set(DAY.plusSeconds(hour * 3600L - 1));
+            snapshot(engine, hourlySpend, hour);
+        }
+        result.seconds = (System.nanoTime() - started) / 1e9;
+        for (AdCampaign c : campaigns) {
+            if (c.dailyBudget() != null) {
+                result.spend.put(c.id(), engine.report(c.id()).todaySpend());
+                double[] cumulative = hourlySpend.get(c.id());
+                double[] perHour = new double[24];
+                for (int h = 0; h < 24; h++) {
+                    perHour[h] = cumulative[h + 1] - cumulative[h];
+                }
+                result.hourly.put(c.id(), perHour);
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s: %.1f s%n", name, result.seconds);
+        return result;
+    }
+
+    private static void snapshot(AdEngine engine, Map<String, double[]> hourlySpend, int hour) {
+        hourlySpend.forEach((id, spend) -> spend[hour] = engine.report(id).todaySpend());
+    }
+
+    /** Checks every impression against the caps, independently of the engine. */
+    static final class CapChecker {
+        private final Map<String, ArrayDeque<Instant>> campaignSeen = new HashMap<>();
+        private final Map<String, ArrayDeque<Instant>> creativeSeen = new HashMap<>();
+        private final Map<String, Integer> sessionSeen = new HashMap<>();
+
+        CapChecker(List<AdCampaign> campaigns) {
+        }
+
+        void impression(String user, AdCampaign campaign, String creative, String session, Instant t, Result result) {
+            ArrayDeque<Instant> byCampaign = campaignSeen.computeIfAbsent(user + "|" + campaign.id(),
+                    k -> new ArrayDeque<>());
+            ArrayDeque<Instant> byCreative = creativeSeen.computeIfAbsent(user + "|" + creative, k -> new ArrayDeque<>());
+            byCampaign.add(t);
+            byCreative.add(t);
+            int inSession = sessionSeen.merge(session + "|" + campaign.id(), 1, Integer::sum);
+            for (FrequencyCap cap : campaign.caps()) {
+                result.capChecks++;
+                long count = switch (cap.scope()) {
+                    case CAMPAIGN -> byCampaign.stream().filter(s -> !s.isBefore(t.minus(cap.window()))).count();
+                    case CREATIVE -> byCreative.stream().filter(s -> !s.isBefore(t.minus(cap.window()))).count();
+                    case SESSION -> inSession;
+                };
+                if (count > cap.max()) {
+                    result.capViolations++;
+                }
+            }
+        }
+    }
+
+    static final class Result {
+        final String name;
+        final long[] latency;
+        final long[] cpu;
+        int requests;
+        long noFill;
+        final long[] impressions = new long[Tier.values().length];
+        final long[] clicks = new long[Tier.values().length];
+        final double[] expectedClicks = new double[Tier.values().length];
+        long capChecks;
+        long capViolations;
+        final Map<String, Double> spend = new HashMap<>();
+        final Map<String, double[]> hourly = new HashMap<>();
+        double seconds;
+
+        Result(String name, int requests) {
+            this.name = name;
+            this.latency = new long[requests];
+            this.cpu = new long[requests];
+        }
+
+        double ctr(Tier tier) {
+            long i = 0;
+            long c = 0;
+            for (Tier t : Tier.values()) {
+                if (tier == null || t == tier) {
+                    i += impressions[t.ordinal()];
+                    c += clicks[t.ordinal()];
+                }
+            }
+            return i == 0 ? 0 : (double) c / i;
+        }
+
+        void print(Simulation sim) {
+            long[] sorted = Arrays.copyOf(latency, requests);
+            Arrays.sort(sorted);
+            System.out.println("== " + name);
+            System.out.printf(Locale.ROOT, "requests %,d, filled %,d (%.1f%%), wall %.1f s%n", requests,
+                    requests - noFill, 100.0 * (requests - noFill) / requests, seconds);
+            for (Tier t : Tier.values()) {
+                if (impressions[t.ordinal()] > 0) {
+                    System.out.printf(Locale.ROOT, "  %-8s impressions %,9d clicks %,7d CTR %.4f%% (true expected"
+                            + " %.4f%%)%n", t.wireName(), impressions[t.ordinal()], clicks[t.ordinal()],
+                            100.0 * clicks[t.ordinal()] / impressions[t.ordinal()],
+                            100 * expectedClicks[t.ordinal()] / impressions[t.ordinal()]);
+                }
+            }
+            System.out.printf(Locale.ROOT, "cap violations: %d of %,d cap checks on impressions%n", capViolations,
+                    capChecks);
+            List<Double> ratios = new ArrayList<>();
+            int within = 0;
+            for (AdCampaign c : sim.campaigns) {
+                if (c.dailyBudget() != null) {
+                    double ratio = spend.get(c.id()) / c.dailyBudget().doubleValue();
+                    ratios.add(ratio);
+                    if (Math.abs(ratio - 1) <= 0.03) {
+                        within++;
+                    }
+                }
+            }
+            ratios.sort(Double::compare);
+            System.out.printf(Locale.ROOT, "spend/daily budget over %d budgeted campaigns: within +/-3%%: %d;"
+                    + " min %.3f, p10 %.3f, median %.3f, max %.3f%n", ratios.size(), within, ratios.get(0),
+                    ratios.get(ratios.size() / 10), ratios.get(ratios.size() / 2), ratios.get(ratios.size() - 1));
+            // Hourly error vs an even plan, for campaigns that spent at least 97% (the others were supply-limited).
+            List<Double> errors = new ArrayList<>();
+            for (AdCampaign c : sim.campaigns) {
+                if (c.dailyBudget() == null || spend.get(c.id()) < 0.97 * c.dailyBudget().doubleValue()) {
+                    continue;
+                }
+                double plan = c.dailyBudget().doubleValue() / 24;
+                for (double h : hourly.get(c.id())) {
+                    errors.add(Math.abs(h - plan) / plan);
+                }
+            }
+            errors.sort(Double::compare);
+            if (!errors.isEmpty()) {
+                double mean = errors.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                System.out.printf(Locale.ROOT, "hourly spend error vs even plan (%d campaign-hours): mean %.1f%%,"
+                        + " median %.1f%%, p90 %.1f%%%n", errors.size(), 100 * mean, 100 * errors.get(errors.size() / 2),
+                        100 * errors.get(errors.size() * 9 / 10));
+            }
+            System.out.printf(Locale.ROOT, "decision latency, wall: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
+                    sorted[requests / 2] / 1e6, sorted[(int) (requests * 0.99)] / 1e6,
+                    sorted[(int) (requests * 0.999)] / 1e6, sorted[requests - 1] / 1e6);
+            long[] cpuSorted = Arrays.copyOf(cpu, requests);
+            Arrays.sort(cpuSorted);
+            System.out.printf(Locale.ROOT, "decision latency, thread CPU: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms,"
+                    + " max %.3f ms%n", cpuSorted[requests / 2] / 1e6, cpuSorted[(int) (requests * 0.99)] / 1e6,
+                    cpuSorted[(int) (requests * 0.999)] / 1e6, cpuSorted[requests - 1] / 1e6);
+        }
+    }
+
+    /** The simulated time. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.rialto.ads.internal.engine;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Smoothed historical click-through rate: a Beta prior, shrinking a creative's CTR towards its campaign's, and the
+ * campaign's towards the global prior mean. With {@code k} the prior strength (pseudo-impressions):
+ * {@code ctr(campaign) = (clicks + m k) / (impressions + k)}, {@code ctr(creative) = (clicks + ctr(campaign) k) /
+ * (impressions + k)}. New creatives start at their campaign's rate; their own data takes over after ~k impressions.
+ */
+public final class CtrModel {
+    private final double priorMean;
+    private final double strength;
+    private final Map<String, AtomicLongArray> creatives = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLongArray> campaigns = new ConcurrentHashMap<>();
+
+    public CtrModel(double priorMean, double strength) {
+        if (!(priorMean > 0 && priorMean < 1)) {
+            throw new IllegalArgumentException("ctr.prior.mean must be between 0 and 1 exclusive, was " + priorMean);
+        }
+        if (!(strength > 0)) {
+            throw new IllegalArgumentException("ctr.prior.strength must be positive, was " + strength);
+        }
+        this.priorMean = priorMean;
+        this.strength = strength;
+    }
+
+    /** Seeds the counts: creative id to {@code [impressions, clicks]}, with each creative's campaign. */
+    public void seed(Map<String, long[]> counts, Map<String, String> campaignOfCreative) {
+        counts.forEach((creative, c) -> {
+            add(creatives, creative, c[0], c[1]);
+            String campaign = campaignOfCreative.get(creative);
+            if (campaign != null) {
+                add(campaigns, campaign, c[0], c[1]);
+            }
+        });
+    }
+
+    private static void add(Map<String, AtomicLongArray> map, String key, long impressions, long clicks) {
+        AtomicLongArray a = map.computeIfAbsent(key, k -> new AtomicLongArray(2));
+        a.addAndGet(0, impressions);
+        a.addAndGet(1, clicks);
+    }
+
+    public void impression(String creative, String campaign) {
+        add(creatives, creative, 1, 0);
+        add(campaigns, campaign, 1, 0);
+    }
+
+    public void click(String creative, String campaign) {
+        add(creatives, creative, 0, 1);
+        add(campaigns, campaign, 0, 1);
+    }
+
+    public double ctr(String creative, String campaign) {
+        double campaignRate = smooth(campaigns.get(campaign), priorMean);
+        return smooth(creatives.get(creative), campaignRate);
+    }
+
+    private double smooth(AtomicLongArray counts, double prior) {
+        if (counts == null) {
+            return prior;
+        }
+        double impressions = counts.get(0);
+        double clicks = Math.min(counts.get(1), counts.get(0));
+        return (clicks + prior * strength) / (impressions + strength);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.rialto.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rialto.api.ads.AdInventory;
+import dev.rialto.api.ads.PlacementRule;
+import dev.rialto.api.ads.RuleCheck;
+import dev.rialto.api.rules.ContextField;
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
+import java.time.Duration;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.SessionFactory;
+import org.junit.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerSuite;
+import org.ops4j.pax.exam.util.Filter;
+
+/**
+ * Ads end to end: the feature, entities over REST and from a deploy file, a decision with its trace, impression and
+ * click recorded (as events too), the frequency cap honoured, the console, and a placement rule service picked up
+ * and dropped.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerSuite.class)
+public class AdsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String USER = "it-ad-user";
+
+    @Inject
+    private FeaturesService features;
+    @Inject
+    @Filter(timeout = 60_000)
+    private AdInventory inventory;
+    @Inject
+    @Filter(timeout = 60_000)
+    private EventRepository events;
+    @Inject
+    private SessionFactory sessions;
+    @Inject
+    private BundleContext bundleContext;
+
+    @Configuration
+    public Option[] config() {
+        return RialtoOptions.distribution();
+    }
+
+    @Test
+    public void adsFromRestAndDeployFileDecideRecordCapAndReport() throws Exception {
+        assertTrue(features.isInstalled(features.getFeature("rialto-ads")));
+        String password = Support.adminPassword();
+        Await.until("the ads resource", Duration.ofSeconds(60), () -> {
+            Http.Answer answer = Http.get("/api/v1/ads/slots", "admin", password);
+            return answer.status == 200 ? answer : null;
+        });
+
+        post("/api/v1/ads/advertisers", "{\"id\":\"it-adv\",\"name\":\"IT Advertiser\"}", password);
+        String campaign = "{\"id\":\"it-k1\",\"advertiser\":\"it-adv\",\"name\":\"IT spring\","
+                + "\"start\":\"2020-01-01T00:00:00Z\",\"bidType\":\"cpc\",\"bid\":0.5,\"dailyBudget\":100,"
+                + "\"pacing\":\"asap\",\"targeting\":{\"context\":\"country\",\"values\":[\"DE\",\"AT\"]},"
+                + "\"caps\":[{\"scope\":\"campaign\",\"max\":1,\"window\":\"P1D\"}]}";
+        Http.Answer bad = Http.post("/api/v1/ads/campaigns", campaign.replace("\"bid\":0.5", "\"bid\":-1"), "admin",
+                password);
+        assertEquals(bad.toString(), 400, bad.status);
+        assertEquals("bid", JSON.readTree(bad.body).get("field").asText());
+        post("/api/v1/ads/campaigns", campaign, password);
+        post("/api/v1/ads/creatives", "{\"id\":\"it-c1\",\"campaign\":\"it-k1\",\"format\":\"banner\","
+                + "\"size\":\"300x250\",\"headline\":\"Spring\",\"landingUrl\":\"https://shop.example/spring\","
+                + "\"items\":[\"it-ad-item\"]}", password);
+        post("/api/v1/ads/slots", "{\"id\":\"it-top\",\"format\":\"banner\",\"size\":\"300x250\",\"reserveCpm\":1}",
+                password);
+
+        Support.write(Support.home().resolve("deploy"), "it-house.ads.json", "{"
+                + "\"advertisers\":[{\"id\":\"it-house\",\"name\":\"House\"}],"
+                + "\"campaigns\":[{\"id\":\"it-k2\",\"advertiser\":\"it-house\",\"name\":\"House ads\","
+                + "\"start\":\"2020-01-01T00:00:00Z\",\"bidType\":\"cpm\",\"bid\":0.1,\"tier\":\"remnant\"}],"
+                + "\"creatives\":[{\"id\":\"it-c2\",\"campaign\":\"it-k2\",\"format\":\"native\",\"headline\":\"Hi\","
+                + "\"landingUrl\":\"https://shop.example/\",\"items\":[\"it-ad-item\"]}],"
+                + "\"slots\":[{\"id\":\"it-feed\",\"format\":\"native\"}]}");
+        Await.until("the deploy file's slot", Duration.ofSeconds(60),
+                () -> inventory.slot("it-feed").isPresent() ? true : null);
+        assertEquals("House ads", inventory.campaign("it-k2").orElseThrow().name());
+
+        Http.Answer foreign = Http.get("/api/v1/ads/decision?user=" + USER + "&slot=it-top&country=FR", "admin",
+                password);
+        JsonNode noFill = JSON.readTree(foreign.body);
+        assertFalse(foreign.body, noFill.get("filled").asBoolean());
+        assertTrue(foreign.body, noFill.get("reasons").get(0).asText().contains("failed targeting"));
+
+        Http.Answer answer = Http.get("/api/v1/ads/decision?user=" + USER + "&slot=it-top&country=DE&pageView=p1",
+                "admin", password);
+        assertEquals(answer.toString(), 200, answer.status);
+        JsonNode decision = JSON.readTree(answer.body);
+        assertTrue(answer.body, decision.get("filled").asBoolean());
+        assertEquals("it-c1", decision.get("ad").get("creative").get("id").asText());
+        JsonNode trace = decision.get("trace").get(0);
+        assertEquals("won", trace.get("outcome").asText());
+        Set<String> rules = List.of(JSON.treeToValue(trace.get("rules"), JsonNode[].class)).stream()
+                .map(r -> r.get("rule").asText()).collect(Collectors.toSet());
+        assertTrue(rules.toString(), rules.containsAll(Set.of("status", "flight", "targeting", "caps", "pacing")));
+        // A lone CPC bidder pays the reserve: 1.00 CPM at the 1% prior CTR is 0.10 per click.
+        assertEquals(0.10, decision.get("ad").get("price").asDouble(), 1e-9);
+
+        String id = decision.get("decision").asText();
+        assertEquals(200, Http.post("/api/v1/ads/impressions/" + id, "", "admin", password).status);
+        assertEquals(404, Http.post("/api/v1/ads/impressions/" + id, "", "admin", password).status);
+        assertEquals(200, Http.post("/api/v1/ads/clicks/" + id, "", "admin", password).status);
+
+        JsonNode capped = JSON.readTree(Http.get("/api/v1/ads/decision?user=" + USER
+                + "&slot=it-top&country=DE&pageView=p2", "admin", password).body);
+        assertFalse(capped.toString(), capped.get("filled").asBoolean());
+        assertTrue(capped.toString(), capped.get("reasons").get(0).asText().contains("failed caps"));
+
+        List<Event> recorded = events.recentForUser(USER, 10);
+        Set<EventType> types = recorded.stream().map(Event::type).collect(Collectors.toSet());
+        assertEquals(Set.of(EventType.IMPRESSION, EventType.AD_CLICK), types);
+
+        JsonNode report = JSON.readTree(Http.get("/api/v1/ads/campaigns/it-k1/report", "admin", password).body);
+        assertEquals(1, report.get("impressions").asInt());
+        assertEquals(0.10, report.get("spend").asDouble(), 1e-9);
+
+        String console = Support.execute(sessions, "rialto:ad-report it-k1");
+        assertTrue(console, console.contains("all time: 1 impressions, 1 clicks"));
+        String decide = Support.execute(sessions, "rialto:ad-decide someone-else it-feed");
+        assertTrue(decide, decide.contains("creative it-c2 (campaign it-k2, remnant cpm)"));
+        String list = Support.execute(sessions, "rialto:ad-campaigns");
+        assertTrue(list, list.contains("it-k1") && list.contains("it-k2"));
+
+        // A placement rule from another bundle joins and leaves without touching the engine.
+        PlacementRule brandSafety = (candidate, context) -> {
+            String category = context.facts().context(ContextField.CATEGORY);
+            return category != null && category.startsWith("News")
+                    ? RuleCheck.fail("it-brand-safety", "unsafe page category " + category)
+                    : RuleCheck.pass("it-brand-safety", "safe");
+        };
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("rialto.provider", "it-brand-safety");
+        ServiceRegistration<PlacementRule> registration = bundleContext.registerService(PlacementRule.class,
+                brandSafety, properties);
+        String news = "/api/v1/ads/decision?user=it-news-reader&slot=it-top&country=DE&category=News%20%3E%20Crime";
+        JsonNode unsafe = Await.until("the plug-in rule", Duration.ofSeconds(30), () -> {
+            try {
+                JsonNode d = JSON.readTree(Http.get(news, "admin", password).body);
+                return d.get("filled").asBoolean() ? null : d;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertTrue(unsafe.toString(), unsafe.get("reasons").get(0).asText().contains("failed it-brand-safety"));
+        registration.unregister();
+        JsonNode safe = JSON.readTree(Http.get(news, "admin", password).body);
+        assertTrue(safe.toString(), safe.get("filled").asBoolean());
+    }
+
+    private static void post(String path, String json, String password) {
+        Http.Answer answer = Http.post(path, json, "admin", password);
+        assertEquals(path + ": " + answer, 201, answer.status);
+    }
+}
