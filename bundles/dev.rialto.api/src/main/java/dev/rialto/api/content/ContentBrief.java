@@ -17,8 +17,9 @@ import java.util.List;
  * @param variants  how many variants to draft
  * @param attempt   1 for the first try, 2 and up for regenerations
  * @param feedback  on regeneration, why earlier drafts failed the guardrails (messages without personal data)
- * @param context   the values every email needs (sender address, unsubscribe link placeholder) and similar
- *                  deployment settings, by name
+ * @param context   deployment values by name: {@code footer} (the text every email body must end with),
+ *                  {@code sender.address}, {@code unsubscribe.url}, {@code banned.claims} and
+ *                  {@code grounded.claims} (comma-separated phrases the guardrails reject or require grounding for)
  */
 public record ContentBrief(ContentKind kind, String locale, List<Item> items, Audience audience, String tone,
         int maxLength, int variants, int attempt, List<String> feedback, java.util.Map<String, String> context) {

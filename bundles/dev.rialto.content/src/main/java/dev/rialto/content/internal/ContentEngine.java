@@ -6,6 +6,7 @@ import dev.rialto.api.content.ContentBrief;
 import dev.rialto.api.content.ContentGenerator;
 import dev.rialto.api.content.ContentKind;
 import dev.rialto.api.content.ContentProvider;
+import dev.rialto.api.content.ContentProviderException;
 import dev.rialto.api.content.ContentRequest;
 import dev.rialto.api.content.ContentResponse;
 import dev.rialto.api.content.ContentVariant;
@@ -119,8 +120,14 @@ final class ContentEngine {
             } catch (RuntimeException e) {
                 // Provider errors are not retried here: providers retry their own transport.
                 notes.add("provider " + requested + " failed: " + safeMessage(e));
-                LOG.warn("Content provider {} failed on attempt {} ({} for {} items)", requested, attempt,
-                        request.kind().id(), p.items().size(), e);
+                if (e instanceof ContentProviderException) {
+                    // Expected failures (timeouts, server errors): the message says enough.
+                    LOG.warn("Content provider {} failed on attempt {} ({}): {}", requested, attempt,
+                            request.kind().id(), safeMessage(e));
+                } else {
+                    LOG.warn("Content provider {} failed on attempt {} ({})", requested, attempt,
+                            request.kind().id(), e);
+                }
                 break;
             }
             if (drafts == null || drafts.isEmpty()) {
@@ -236,7 +243,9 @@ final class ContentEngine {
         Map<String, String> context = Map.of(
                 "sender.address", guardrails.settings().senderAddress(),
                 "unsubscribe.url", guardrails.settings().unsubscribeUrl(),
-                "footer", footer);
+                "footer", footer,
+                "banned.claims", String.join(", ", guardrails.settings().bannedClaims()),
+                "grounded.claims", String.join(", ", guardrails.settings().groundedClaims()));
         return new Prepared(request, resolved, audience, max, subject, footer, context);
     }
 
