@@ -45,69 +45,115 @@ final class GroundedProvider implements ContentProvider {
     public List<String> draft(ContentBrief brief) {
         Item item = brief.item();
         List<String> ranked = rank(Sanitiser.sentences(item.description()), query(brief), item.language());
-        boolean zh = brief.language().equals("zh");
-        Frames f = zh ? Frames.ZH : Frames.EN;
+        Frames f = brief.language().equals("zh") ? Frames.ZH : Frames.EN;
+        List<String> candidates = candidates(brief, f, ranked).stream().filter(t -> t != null && !t.isBlank())
+                .distinct().toList();
         List<String> out = new ArrayList<>();
+        if (candidates.isEmpty()) {
+            return out;
+        }
         int offset = (brief.attempt() - 1) * brief.variants();
-        for (int v = offset; v < offset + brief.variants(); v++) {
-            String text = compose(brief, f, rotate(ranked, v), v);
-            if (text != null && !out.contains(text)) {
-                out.add(text);
-            }
+        for (int v = offset; v < offset + brief.variants() && v < offset + candidates.size(); v++) {
+            out.add(candidates.get(v % candidates.size()));
         }
         return out;
     }
 
-    private String compose(ContentBrief brief, Frames f, List<String> sentences, int v) {
+    /**
+     * Every text this provider can make for the brief that fits the limit, the most complete first. Variants are
+     * taken from this list in order, so they differ in which facts they carry, not only in their order.
+     */
+    private List<String> candidates(ContentBrief brief, Frames f, List<String> ranked) {
         Item item = brief.item();
         int max = brief.maxLength();
         String leaf = CopyModel.leaf(item.category());
         String price = CopyModel.price(item, brief.locale());
         String name = brief.audience().firstName();
-        String lead = sentences.isEmpty() ? null : sentences.get(0);
-        return switch (brief.kind()) {
-            case AD_HEADLINE -> switch (v % 3) {
-                case 0 -> fitTitle(f.headline, item, max);
-                case 1 -> item.brand() == null || leaf.isEmpty() ? fitTitle(f.headline, item, max)
-                        : fit(String.format(f.brandCategory, item.brand(), leaf), max);
-                default -> leaf.isEmpty() ? null : fitTitle(f.categoryTitle.replace("%1$s", leaf), item, max);
-            };
+        String pricePart = price == null ? null : String.format(f.price, price);
+        String s0 = ranked.isEmpty() ? null : ranked.get(0);
+        String s1 = ranked.size() < 2 ? null : ranked.get(1);
+        String s2 = ranked.size() < 3 ? null : ranked.get(2);
+        List<String> out = new ArrayList<>();
+        switch (brief.kind()) {
+            case AD_HEADLINE -> {
+                out.add(fitTitle(f.headline, item, max));
+                if (item.brand() != null && !leaf.isEmpty()) {
+                    out.add(fit(String.format(f.brandCategory, item.brand(), leaf), max));
+                }
+                if (!leaf.isEmpty()) {
+                    out.add(fitTitle(f.categoryTitle.replace("%1$s", leaf), item, max));
+                }
+            }
             case AD_DESCRIPTION, PUSH_MESSAGE -> {
-                String head = v % 2 == 0 || lead == null ? fitTitle(f.titlePrice(price), item, max) : lead;
-                yield fit(join(f, head, v % 2 == 0 ? lead : (price == null ? null : String.format(f.price, price))),
-                        max);
+                String titlePrice = fitTitle(f.titlePrice(price), item, max);
+                out.add(fit(join(f, titlePrice, s0), max));
+                out.add(fit(join(f, s0, pricePart), max));
+                out.add(fit(join(f, s1, pricePart), max));
+                out.add(fit(join(f, titlePrice, s1), max));
+                out.add(fit(join(f, s2, pricePart), max));
+                out.add(titlePrice);
+                out.add(s0 == null ? null : fit(String.format(f.reason, s0), max));
             }
             case EMAIL_SUBJECT -> {
                 String greeting = name == null ? "" : String.format(f.nameComma, name);
-                String frame = switch (v % 3) {
-                    case 0 -> f.subject;
-                    case 1 -> leaf.isEmpty() ? f.subject : f.categoryTitle.replace("%1$s", leaf);
-                    default -> item.brand() == null ? f.subject : f.brandTitle.replace("%1$s", item.brand());
-                };
-                yield fitTitle(greeting + frame, item, max);
+                out.add(fitTitle(greeting + f.subject, item, max));
+                out.add(s0 == null ? null : fit(greeting + String.format(f.reason, s0), max));
+                out.add(s1 == null ? null : fit(greeting + String.format(f.reason, s1), max));
+                if (item.brand() != null && !leaf.isEmpty()) {
+                    out.add(fit(greeting + String.format(f.brandCategory, item.brand(), leaf), max));
+                }
+                if (!leaf.isEmpty()) {
+                    out.add(fitTitle(greeting + f.categoryTitle.replace("%1$s", leaf), item, max));
+                }
             }
             case PRODUCT_DESCRIPTION -> {
                 String head = String.format(f.titleBrand(item.brand()), item.title(), item.brand());
-                List<String> parts = new ArrayList<>(sentences);
-                parts.addAll(attributes(item, f));
-                if (price != null) {
-                    parts.add(String.format(f.price, price));
+                List<String> attributes = attributes(item, f);
+                List<String> all = new ArrayList<>(ranked);
+                all.addAll(attributes);
+                if (pricePart != null) {
+                    all.add(pricePart);
                 }
-                yield append(f, head, parts, max);
+                out.add(append(f, head, all, max));
+                // The most relevant sentences first, then the facts as a list: no title.
+                List<String> facts = new ArrayList<>(attributes);
+                if (item.brand() != null) {
+                    facts.add(String.format(f.attribute, f.brandLabel, item.brand()));
+                }
+                if (!leaf.isEmpty()) {
+                    facts.add(String.format(f.attribute, f.categoryLabel, leaf));
+                }
+                if (pricePart != null) {
+                    facts.add(pricePart);
+                }
+                if (s0 != null) {
+                    out.add(append(f, s0, facts, max));
+                }
+                if (s1 != null) {
+                    out.add(append(f, head, List.of(s1), max));
+                }
             }
             case EMAIL_BODY -> {
                 String footer = brief.context("footer", "");
                 String greeting = name == null ? f.hello : String.format(f.helloName, name);
-                String head = greeting + "\n\n" + String.format(f.recommend, item.title());
-                List<String> parts = new ArrayList<>(sentences.subList(0, Math.min(2, sentences.size())));
-                if (price != null) {
-                    parts.add(String.format(f.price, price));
-                }
                 int room = max - footer.length() - 2;
-                String body = append(f, head, parts, room);
-                yield body == null ? null : body + "\n\n" + footer;
+                List<List<String>> bodies = new ArrayList<>();
+                bodies.add(ranked.subList(0, Math.min(2, ranked.size())));
+                if (ranked.size() > 1) {
+                    bodies.add(ranked.subList(1, ranked.size()));
+                }
+                for (List<String> sentences : bodies) {
+                    List<String> parts = new ArrayList<>(sentences);
+                    if (pricePart != null) {
+                        parts.add(pricePart);
+                    }
+                    String body = append(f, greeting + "\n\n" + String.format(f.recommend, item.title()), parts, room);
+                    out.add(body == null ? null : body + "\n\n" + footer);
+                }
             }
-        };
+            default -> throw new IllegalStateException("unknown kind " + brief.kind());
+        }
+        return out;
     }
 
     private static List<String> attributes(Item item, Frames f) {
@@ -160,18 +206,6 @@ final class GroundedProvider implements ContentProvider {
 
     private static int length(String s) {
         return s.codePointCount(0, s.length());
-    }
-
-    private static List<String> rotate(List<String> ranked, int v) {
-        if (ranked.isEmpty()) {
-            return ranked;
-        }
-        List<String> out = new ArrayList<>(ranked.size());
-        int start = v % ranked.size();
-        for (int i = 0; i < ranked.size(); i++) {
-            out.add(ranked.get((start + i) % ranked.size()));
-        }
-        return out;
     }
 
     /** The audience as a text: segment, trait values and tone; empty when nothing is known. */
@@ -237,15 +271,15 @@ final class GroundedProvider implements ContentProvider {
     }
 
     /** The fixed words around the facts, per language. */
-    private record Frames(String headline, String brandCategory, String categoryTitle, String brandTitle,
-            String subject, String nameComma, String price, String attribute, String hello, String helloName,
-            String recommend, String separator, String byBrand, String titleOnly, String priceTitle) {
+    private record Frames(String headline, String brandCategory, String categoryTitle, String subject,
+            String nameComma, String price, String attribute, String hello, String helloName, String recommend,
+            String separator, String byBrand, String titleOnly, String priceTitle, String brandLabel,
+            String categoryLabel, String reason) {
 
-        static final Frames EN = new Frames("%s", "%1$s %2$s", "%1$s: %s", "%1$s: %s", "%s", "%s, ",
-                "Price: %s.", "%s: %s.", "Hello,", "Hi %s,", "Meet %s.", " ", "%s by %s.", "%s.", "%s, %s.");
-        static final Frames ZH = new Frames("好物：%s", "%1$s%2$s精选", "%1$s精选：%s", "%1$s出品：%s", "为您推荐：%s", "%s，",
-                "价格：%s。", "%s：%s。", "您好！", "%s，您好！", "为您推荐%s。", " ", "%s（品牌：%s）。", "商品：%s。",
-                "%s，售价%s。");
+        static final Frames EN = new Frames("%s", "%1$s %2$s", "%1$s: %s", "%s", "%s, ", "Price: %s.", "%s: %s.",
+                "Hello,", "Hi %s,", "Meet %s.", " ", "%s by %s.", "%s.", "%s, %s.", "Brand", "Category", "%s");
+        static final Frames ZH = new Frames("好物：%s", "%1$s %2$s精选", "%1$s精选：%s", "为您推荐：%s", "%s，", "价格：%s。",
+                "%s：%s。", "您好！", "%s，您好！", "为您推荐%s。", " ", "%s（品牌：%s）。", "商品：%s。", "%s，售价%s。", "品牌", "分类", "亮点：%s");
 
         String titleBrand(String brand) {
             return brand == null ? titleOnly : byBrand;

@@ -53,9 +53,13 @@ final class Sanitiser {
         return guardrails.check(loose, sentence).violations().stream().noneMatch(f -> !f.check().equals("language"));
     }
 
+    /** Up to a full stop followed by a space or the end (so "£59.00" stays whole), a CJK stop, or a line end. */
+    private static final java.util.regex.Pattern SENTENCE = java.util.regex.Pattern.compile(
+            "[^\\n]+?(?:[.!?]+(?=\\s|$)|[。！？]+|$)", java.util.regex.Pattern.MULTILINE);
+
     static List<String> sentences(String text) {
         List<String> out = new ArrayList<>();
-        Matcher m = java.util.regex.Pattern.compile("[^.!?。！？\\n]+[.!?。！？]*").matcher(text);
+        Matcher m = SENTENCE.matcher(text);
         while (m.find()) {
             String s = m.group().strip();
             if (!s.isEmpty()) {
