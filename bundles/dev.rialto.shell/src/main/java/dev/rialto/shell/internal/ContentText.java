@@ -15,6 +15,39 @@ final class ContentText {
     private ContentText() {
     }
 
+    /** The command's options, given before KIND ITEM (Karaf parses them) or after (parsed here). */
+    record Options(String provider, String locale, int variants, String tone) {
+        static Options parse(List<String> trailing, Options given) {
+            if (trailing == null || trailing.isEmpty()) {
+                return given;
+            }
+            Options o = given;
+            for (int i = 0; i < trailing.size(); i++) {
+                String name = trailing.get(i);
+                if (i + 1 >= trailing.size()) {
+                    throw new IllegalArgumentException("unexpected '" + name + "': options are --provider P, "
+                            + "--locale L, -n N, --tone T");
+                }
+                String value = trailing.get(++i);
+                o = switch (name) {
+                    case "--provider" -> new Options(value, o.locale, o.variants, o.tone);
+                    case "--locale" -> new Options(o.provider, value, o.variants, o.tone);
+                    case "--tone" -> new Options(o.provider, o.locale, o.variants, value);
+                    case "-n", "--variants" -> {
+                        try {
+                            yield new Options(o.provider, o.locale, Integer.parseInt(value), o.tone);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("-n must be a number, was '" + value + "'");
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unexpected '" + name
+                            + "': options are --provider P, --locale L, -n N, --tone T");
+                };
+            }
+            return o;
+        }
+    }
+
     static String generate(ContentGenerator generator, String kind, String item, String provider, String locale,
             int variants, String tone) {
         if (generator == null) {

@@ -1,6 +1,7 @@
 package dev.rialto.shell.internal;
 
 import dev.rialto.api.content.ContentGenerator;
+import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -34,6 +35,11 @@ public class GenerateCommand implements Action {
     @Option(name = "--tone", description = "The tone, e.g. friendly")
     private String tone;
 
+    // Karaf stops reading options at the first argument; the syntax puts them after KIND ITEM.
+    @Argument(index = 2, name = "options", multiValued = true, description = "--provider P, --locale L, "
+            + "-n N, --tone T after KIND ITEM")
+    private List<String> trailing;
+
     @Reference
     private Session session;
 
@@ -42,7 +48,15 @@ public class GenerateCommand implements Action {
 
     @Override
     public Object execute() {
-        session.getConsole().print(ContentText.generate(generator, kind, item, provider, locale, variants, tone));
+        ContentText.Options o;
+        try {
+            o = ContentText.Options.parse(trailing, new ContentText.Options(provider, locale, variants, tone));
+        } catch (IllegalArgumentException e) {
+            session.getConsole().print("Error: " + e.getMessage() + "\n");
+            return null;
+        }
+        session.getConsole().print(ContentText.generate(generator, kind, item, o.provider(), o.locale(),
+                o.variants(), o.tone()));
         return null;
     }
 }

@@ -67,6 +67,21 @@ class ContentTextTest {
     }
 
     @Test
+    void optionsAfterTheArgumentsAreRead() {
+        ContentText.Options given = new ContentText.Options(null, "en", 1, null);
+        assertEquals(new ContentText.Options("grounded", "zh", 3, "warm"), ContentText.Options.parse(
+                List.of("--provider", "grounded", "--locale", "zh", "-n", "3", "--tone", "warm"), given));
+        assertEquals(given, ContentText.Options.parse(null, given));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ContentText.Options.parse(List.of("--colour", "red"), given)).getMessage()
+                .contains("unexpected '--colour'"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ContentText.Options.parse(List.of("-n", "x"), given)).getMessage().startsWith("-n must"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ContentText.Options.parse(List.of("--locale"), given)).getMessage().startsWith("unexpected"));
+    }
+
+    @Test
     void errorsAreShownNotThrown() {
         assertEquals("Error: no item nope in the catalogue\n",
                 ContentText.generate(generator(), "ad-headline", "nope", null, "en", 1, null));

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code openai} provider: any OpenAI-compatible chat completions endpoint (OpenAI, vLLM, llama.cpp server,
- * hosted services). One instance per configuration: {@code etc/dev.rialto.content.llm.openai.cfg}, or factory
- * configurations {@code dev.rialto.content.llm.openai-NAME.cfg} with their own {@code rialto.provider}. Nothing is
- * contacted until a request names the provider.
+ * hosted services). One instance per factory configuration {@code etc/dev.rialto.content.llm.openai-NAME.cfg}
+ * ({@code -default} is shipped), each with its own {@code rialto.provider}. Nothing is contacted until a request
+ * names the provider.
  */
 @Component(service = ContentProvider.class, configurationPid = "dev.rialto.content.llm.openai",
         configurationPolicy = ConfigurationPolicy.REQUIRE, property = ContentProvider.PROVIDER + "=openai")
