@@ -104,7 +104,8 @@ final class ContentEngine {
         }
         Prepared p = prepare(request);
         Similarity similarity = new Similarity(embedders.apply(request.language()));
-        Accepted accepted = new Accepted(similarity, settings.duplicateSimilarity());
+        // The email footer is the same in every body: compared with it, any two bodies look alike.
+        Accepted accepted = new Accepted(similarity, settings.duplicateSimilarity(), p.footer());
         List<GuardrailReport> rejected = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         List<String> feedback = new ArrayList<>();
@@ -223,6 +224,22 @@ final class ContentEngine {
         return Sanitiser.cut(text, p.subject().maxLength());
     }
 
+    /**
+     * The guardrails' reports on the provider's first drafts for the request, without regeneration, de-duplication
+     * or fallback: how good a provider is on its own (the benchmark's first-try pass rate).
+     */
+    List<GuardrailReport> firstDrafts(ContentRequest request) {
+        String requested = request.provider() == null ? settings.defaultProvider() : request.provider();
+        ContentProvider provider = requested.equals(ContentGenerator.TEMPLATE_PROVIDER) ? template
+                : providers.apply(requested);
+        if (provider == null) {
+            throw new IllegalArgumentException("provider: no content provider named '" + requested + "'");
+        }
+        Prepared p = prepare(request);
+        return provider.draft(p.brief(request.variants(), 1, List.of())).stream()
+                .map(d -> guardrails.check(p.subject(), normalise(d))).toList();
+    }
+
     GuardrailReport check(ContentRequest request, String text) {
         return guardrails.check(prepare(request).subject(), normalise(text));
     }
@@ -292,10 +309,12 @@ final class ContentEngine {
         private final double threshold;
         private final List<ContentVariant> variants = new ArrayList<>();
         private final List<Object> vectors = new ArrayList<>();
+        private final String boilerplate;
 
-        Accepted(Similarity similarity, double threshold) {
+        Accepted(Similarity similarity, double threshold, String boilerplate) {
             this.similarity = similarity;
             this.threshold = threshold;
+            this.boilerplate = boilerplate;
         }
 
         int size() {
@@ -303,12 +322,13 @@ final class ContentEngine {
         }
 
         boolean offer(String text, String provider, int attempt, GuardrailReport report) {
+            String compared = boilerplate.isEmpty() ? text : text.replace(boilerplate, "").strip();
             Object vector;
             try {
-                vector = similarity.vector(text);
+                vector = similarity.vector(compared);
             } catch (RuntimeException e) {
                 LOG.warn("Embedding a variant for de-duplication failed; compared lexically", e);
-                vector = Similarity.terms(text);
+                vector = Similarity.terms(compared);
             }
             for (Object other : vectors) {
                 if (other.getClass() == vector.getClass() && Similarity.cosine(vector, other) > threshold) {

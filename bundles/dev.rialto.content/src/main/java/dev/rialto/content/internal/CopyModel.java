@@ -29,6 +29,9 @@ final class CopyModel {
         scope.put("price", price(item, brief.locale()));
         scope.put("inStock", item.available());
         scope.put("description", description);
+        List<String> sentences = Sanitiser.sentences(description);
+        scope.put("firstSentence", sentences.isEmpty() ? "" : sentences.get(0));
+        scope.put("lastSentence", sentences.size() < 2 ? "" : sentences.get(sentences.size() - 1));
         scope.put("firstName", brief.audience().firstName());
         scope.put("segment", brief.audience().segment());
         scope.put("tone", brief.tone());

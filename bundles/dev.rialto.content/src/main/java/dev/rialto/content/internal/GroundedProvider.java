@@ -83,6 +83,10 @@ final class GroundedProvider implements ContentProvider {
                 if (!leaf.isEmpty()) {
                     out.add(fitTitle(f.categoryTitle.replace("%1$s", leaf), item, max));
                 }
+                out.add(fitTitle(f.shop, item, max));
+                if (price != null) {
+                    out.add(fitTitle(f.titlePrice(price), item, max));
+                }
             }
             case AD_DESCRIPTION, PUSH_MESSAGE -> {
                 String titlePrice = fitTitle(f.titlePrice(price), item, max);
@@ -132,6 +136,7 @@ final class GroundedProvider implements ContentProvider {
                 if (s1 != null) {
                     out.add(append(f, head, List.of(s1), max));
                 }
+                out.add(append(f, String.format(f.titleOnly, item.title()), facts, max));
             }
             case EMAIL_BODY -> {
                 String footer = brief.context("footer", "");
@@ -142,12 +147,19 @@ final class GroundedProvider implements ContentProvider {
                 if (ranked.size() > 1) {
                     bodies.add(ranked.subList(1, ranked.size()));
                 }
+                bodies.add(List.of());
                 for (List<String> sentences : bodies) {
                     List<String> parts = new ArrayList<>(sentences);
                     if (pricePart != null) {
                         parts.add(pricePart);
                     }
-                    String body = append(f, greeting + "\n\n" + String.format(f.recommend, item.title()), parts, room);
+                    String intro = sentences.isEmpty() && !leaf.isEmpty()
+                            ? String.format(f.fromRange, leaf, item.title())
+                            : String.format(f.recommend, item.title());
+                    if (sentences.isEmpty()) {
+                        parts.addAll(0, attributes(item, f));
+                    }
+                    String body = append(f, greeting + "\n\n" + intro, parts, room);
                     out.add(body == null ? null : body + "\n\n" + footer);
                 }
             }
@@ -274,12 +286,14 @@ final class GroundedProvider implements ContentProvider {
     private record Frames(String headline, String brandCategory, String categoryTitle, String subject,
             String nameComma, String price, String attribute, String hello, String helloName, String recommend,
             String separator, String byBrand, String titleOnly, String priceTitle, String brandLabel,
-            String categoryLabel, String reason) {
+            String categoryLabel, String reason, String shop, String fromRange) {
 
         static final Frames EN = new Frames("%s", "%1$s %2$s", "%1$s: %s", "%s", "%s, ", "Price: %s.", "%s: %s.",
-                "Hello,", "Hi %s,", "Meet %s.", " ", "%s by %s.", "%s.", "%s, %s.", "Brand", "Category", "%s");
+                "Hello,", "Hi %s,", "Meet %s.", " ", "%s by %s.", "%s.", "%s, %s.", "Brand", "Category", "%s", "Shop %s",
+                "From our %s range: %s.");
         static final Frames ZH = new Frames("好物：%s", "%1$s %2$s精选", "%1$s精选：%s", "为您推荐：%s", "%s，", "价格：%s。",
-                "%s：%s。", "您好！", "%s，您好！", "为您推荐%s。", " ", "%s（品牌：%s）。", "商品：%s。", "%s，售价%s。", "品牌", "分类", "亮点：%s");
+                "%s：%s。", "您好！", "%s，您好！", "为您推荐%s。", " ", "%s（品牌：%s）。", "商品：%s。", "%s，售价%s。", "品牌", "分类", "亮点：%s",
+                "选购：%s", "%s系列：%s。");
 
         String titleBrand(String brand) {
             return brand == null ? titleOnly : byBrand;

@@ -226,7 +226,8 @@ class ContentEngineTest {
         TemplateCatalog catalog = Fixtures.catalog();
         catalog.putSource(TemplateCatalog.FOLDER, Map.of(
                 "email-body/en/1-letter.mustache", "Hello! {{title}} is guaranteed to please. Only 5 left. {{description}}",
-                "email-body/en/2-short.mustache", "Write to shop@example.com about {{title}}. Free shipping!"));
+                "email-body/en/2-short.mustache", "Write to shop@example.com about {{title}}. Free shipping!",
+                "email-body/en/3-range.mustache", "Call 020 7946 0958 now! {{title}} cures everything."));
         Guardrails guardrails = new Guardrails(Guardrails.Settings.defaults());
         ContentEngine engine = new ContentEngine(ContentEngine.Settings.defaults(), guardrails,
                 new TemplateProvider(catalog), n -> null, Set::of, Fixtures::find, l -> null);
@@ -235,6 +236,7 @@ class ContentEngineTest {
             assertTrue(v.report().passed(), v.text() + " " + v.report());
             assertFalse(v.text().contains("guaranteed"));
             assertFalse(v.text().contains("example.com"));
+            assertFalse(v.text().contains("7946"));
             assertTrue(v.text().contains(ContentConfigDefaults.SENDER));
         }
         assertTrue(r.variants().get(0).text().contains("dimmer"), "the clean sentences stay: " + r.text());
