@@ -109,6 +109,24 @@ public class ContentIT {
                 "admin", password).status);
         assertEquals(401, Http.post("/api/v1/content/generate", "{}", null, null).status);
 
+        // A template dropped into etc/rialto/templates is used without a restart (name order: it comes first).
+        java.nio.file.Path folder = Support.home().resolve("etc/rialto/templates/push-message/en");
+        Support.write(folder, "0-itest.mustache", "Fresh from the folder: {{title}}");
+        try {
+            JsonNode fromFolder = Await.until("the folder template", Duration.ofSeconds(30), () -> {
+                try {
+                    JsonNode r = generate("{\"kind\":\"push-message\",\"item\":\"" + item.id() + "\"}", password);
+                    return r.get("variants").get(0).get("text").asText().startsWith("Fresh from the folder: ") ? r
+                            : null;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertAllPassed(fromFolder, 120);
+        } finally {
+            Files.deleteIfExists(folder.resolve("0-itest.mustache"));
+        }
+
         String console = Support.execute(sessions, "rialto:generate push-message " + item.id()
                 + " --provider grounded --locale en -n 2");
         assertTrue(console, console.startsWith("push-message (en) by grounded"));
@@ -123,7 +141,7 @@ public class ContentIT {
             // A factory configuration: a second openai provider named "itest", as an operator would add one.
             Support.write(Support.home().resolve("etc"), "dev.rialto.content.llm.openai-itest.cfg",
                     "rialto.provider = itest\nbase.url = http://127.0.0.1:" + chat.port() + "/v1\nmodel = it\n"
-                            + ".api.key = it-secret-key\ntimeout.seconds = 2\nmax.retries = 0\n");
+                            + ".api.key = it-secret-key\ntimeout.seconds = 8\nmax.retries = 0\n");
             Await.until("the itest provider", Duration.ofSeconds(60),
                     () -> generator.providers().contains("itest") ? true : null);
 
@@ -139,7 +157,8 @@ public class ContentIT {
             assertFallback(generate("{\"kind\":\"ad-description\",\"item\":\"" + item.id()
                     + "\",\"provider\":\"itest\"}", password), 90);
 
-            chat.reply(200, completion("[\"late\"]"), 4000);
+            // Longer than the provider's 8 s timeout (generous: the build machine is loaded).
+            chat.reply(200, completion("[\"late\"]"), 11_000);
             assertFallback(generate("{\"kind\":\"email-subject\",\"item\":\"" + item.id()
                     + "\",\"provider\":\"itest\"}", password), 78);
 
@@ -157,6 +176,9 @@ public class ContentIT {
         } finally {
             Files.deleteIfExists(Support.home().resolve("etc/dev.rialto.content.llm.openai-itest.cfg"));
         }
+        // Removing the configuration removes the provider from the registry.
+        Await.until("the itest provider gone", Duration.ofSeconds(60),
+                () -> generator.providers().contains("itest") ? null : true);
         // The key is configuration, never log output.
         String log = Files.readString(Support.home().resolve("data/log/karaf.log"));
         assertFalse("the API key must not be logged", log.contains("it-secret-key"));
