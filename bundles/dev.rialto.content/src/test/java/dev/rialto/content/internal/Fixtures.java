@@ -1,0 +1,75 @@
+package dev.rialto.content.internal;
+
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.content.ContentProvider;
+import dev.rialto.api.embeddings.TextEmbedder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/** Items, the shipped templates and an engine over fakes. */
+final class Fixtures {
+    static final Path TEMPLATES = Path.of("src/main/resources/META-INF/rialto/templates");
+
+    static final Item LAMP = new Item("i00042", "Lumina Soft Desk Lamp LS-240, Teal",
+            "The Lumina desk lamp is made of brushed aluminium, with a dimmer and a USB port. "
+                    + "Ideal for reading late at night. It comes with a 2 metre cable.",
+            "Home > Lighting", new BigDecimal("49.90"), "GBP", true, "en", Map.of("colour", "teal"), "Lumina");
+
+    static final Item PAD = new Item("i00043", "Orbit Pro Wireless Controller OP-310",
+            "A wireless controller made of soft-touch plastic, with haptic feedback and a rechargeable battery. "
+                    + "A great choice for long gaming sessions. Pairs with consoles and PCs.",
+            "Gaming > Accessories", new BigDecimal("59.00"), "GBP", true, "en", Map.of(), "Orbit");
+
+    static final Map<String, Item> CATALOGUE = new LinkedHashMap<>();
+
+    static {
+        CATALOGUE.put(LAMP.id(), LAMP);
+        CATALOGUE.put(PAD.id(), PAD);
+    }
+
+    static TemplateCatalog catalog() {
+        TemplateCatalog catalog = new TemplateCatalog(null);
+        try {
+            catalog.putSource("bundle:1", TemplateCatalog.readTree(TEMPLATES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return catalog;
+    }
+
+    static Map<String, Item> find(Collection<String> ids) {
+        Map<String, Item> out = new LinkedHashMap<>();
+        ids.forEach(id -> {
+            if (CATALOGUE.containsKey(id)) {
+                out.put(id, CATALOGUE.get(id));
+            }
+        });
+        return out;
+    }
+
+    static ContentEngine engine(ContentEngine.Settings settings, Map<String, ContentProvider> providers,
+            Function<String, TextEmbedder> embedders) {
+        Guardrails guardrails = new Guardrails(Guardrails.Settings.defaults());
+        return new ContentEngine(settings, guardrails, new TemplateProvider(catalog()), providers::get,
+                () -> new TreeSet<>(providers.keySet()), Fixtures::find, embedders);
+    }
+
+    static ContentEngine engine(Map<String, ContentProvider> providers) {
+        return engine(ContentEngine.Settings.defaults(), providers, language -> null);
+    }
+
+    static Set<String> none() {
+        return Set.of();
+    }
+
+    private Fixtures() {
+    }
+}
