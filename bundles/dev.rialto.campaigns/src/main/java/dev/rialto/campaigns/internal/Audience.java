@@ -16,6 +16,10 @@ interface Audience {
      */
     long select(String ruleJson, Consumer<String> profileIds);
 
+    /** Checks a segment rule without evaluating it; throws naming the field. Unknowable rules pass. */
+    default void validate(String ruleJson) {
+    }
+
     /** The current profiles of these ids; forgotten ones are absent. */
     Map<String, Profile> profiles(Collection<String> ids);
 }

@@ -1,5 +1,6 @@
 package dev.rialto.campaigns.internal;
 
+import dev.rialto.api.ads.AdPlacementEngine;
 import dev.rialto.api.campaigns.CampaignDefinition;
 import dev.rialto.api.campaigns.CampaignService;
 import dev.rialto.api.campaigns.DeliveryChannel;
@@ -8,8 +9,12 @@ import dev.rialto.api.campaigns.RunReport;
 import dev.rialto.api.campaigns.RunSummary;
 import dev.rialto.api.campaigns.SegmentPreview;
 import dev.rialto.api.common.ServiceProperties;
+import dev.rialto.api.catalog.ItemRepository;
+import dev.rialto.api.content.ContentGenerator;
+import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.profiles.ProfileRepository;
 import dev.rialto.api.recommend.Recommender;
+import dev.rialto.api.rules.RuleEvaluator;
 import dev.rialto.campaigns.internal.schedule.CampaignScheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,14 +50,18 @@ public final class CampaignComponent implements CampaignService {
 
     private final Map<String, DeliveryChannel> channels = new ConcurrentHashMap<>();
     private final AtomicReference<Recommender> recommender = new AtomicReference<>();
+    private final AtomicReference<ContentGenerator> content = new AtomicReference<>();
+    private final AtomicReference<AdPlacementEngine> ads = new AtomicReference<>();
+    private final AtomicReference<RuleEvaluator> rules = new AtomicReference<>();
     private final CampaignManager manager;
     private final CampaignScheduler scheduler;
 
     @Activate
     public CampaignComponent(@Reference(name = "dataSource", target = "(dataSourceName=rialto)") DataSource dataSource,
             // Also makes sure the store has migrated the schema before the first query.
-            @Reference(name = "profiles") ProfileRepository profiles, CampaignsConfig config,
-            BundleContext bundleContext) {
+            @Reference(name = "profiles") ProfileRepository profiles,
+            @Reference(name = "events") EventRepository events, @Reference(name = "items") ItemRepository items,
+            CampaignsConfig config, BundleContext bundleContext) {
         String node = config.node() == null || config.node().isBlank()
                 ? System.getProperty("karaf.name", "rialto") : config.node().strip();
         if (config.workers() < 1 || config.chunk_size() < 1 || config.max_attempts() < 1 || config.lease_seconds() < 3) {
@@ -60,8 +69,19 @@ public final class CampaignComponent implements CampaignService {
                     + " lease.seconds at least 3");
         }
         CampaignTables tables = new CampaignTables(dataSource);
-        StoreAudience audience = new StoreAudience(dataSource, profiles, null);
-        StepComposer composer = new StepComposer(recommender::get, () -> null, () -> null, this::purpose);
+        boolean personalisation = config.consent_unknown_personalisation();
+        StoreAudience audience = new StoreAudience(dataSource, profiles, () -> {
+            RuleEvaluator evaluator = rules.get();
+            return evaluator == null ? null
+                    : new RuleSegments(evaluator, dataSource, events, items, personalisation, Clock.systemUTC());
+        });
+        StepComposer composer = new StepComposer(recommender::get, () -> {
+            ContentGenerator generator = content.get();
+            return generator == null ? null : ServiceSteps.generator(generator);
+        }, () -> {
+            AdPlacementEngine engine = ads.get();
+            return engine == null ? null : ServiceSteps.ads(engine);
+        }, this::purpose);
         RunEngine.Settings settings = new RunEngine.Settings(config.chunk_size(), config.max_attempts(),
                 Duration.ofMillis(Math.max(0, config.retry_backoff_ms())), config.consent_unknown_email(),
                 config.consent_unknown_personalisation(), config.consent_unknown_ads(),
@@ -123,6 +143,36 @@ public final class CampaignComponent implements CampaignService {
 
     void unbindRecommender(Recommender service) {
         recommender.compareAndSet(service, null);
+    }
+
+    @Reference(name = "content", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindContent")
+    void bindContent(ContentGenerator service) {
+        content.set(service);
+    }
+
+    void unbindContent(ContentGenerator service) {
+        content.compareAndSet(service, null);
+    }
+
+    @Reference(name = "ads", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindAds")
+    void bindAds(AdPlacementEngine service) {
+        ads.set(service);
+    }
+
+    void unbindAds(AdPlacementEngine service) {
+        ads.compareAndSet(service, null);
+    }
+
+    @Reference(name = "rules", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindRules")
+    void bindRules(RuleEvaluator service) {
+        rules.set(service);
+    }
+
+    void unbindRules(RuleEvaluator service) {
+        rules.compareAndSet(service, null);
     }
 
     @Override

@@ -186,6 +186,7 @@ public final class CampaignManager implements CampaignService {
 
     @Override
     public void save(CampaignDefinition definition, String origin) {
+        audience.validate(definition.audience());
         tables.saveCampaign(definition.id(), CampaignJson.write(definition), origin == null ? "api" : origin,
                 clock.instant());
         LOG.info("Campaign {} saved (from {})", definition.id(), origin);

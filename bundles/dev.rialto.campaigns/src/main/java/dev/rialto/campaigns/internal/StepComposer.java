@@ -85,11 +85,11 @@ final class StepComposer implements Composer {
                     Generated copy = g.generate(d.param(v, step, "kind", null), d.param(v, step, "provider", null),
                             d.param(v, step, "locale", p.attributes().getOrDefault("locale", "en")),
                             d.param(v, step, "tone", null), p, items, d.channel());
-                    if (copy == null || copy.body() == null || copy.body().isBlank()) {
+                    if (copy == null || (blank(copy.body()) && blank(copy.subject()))) {
                         return Composed.skip("no-content");
                     }
-                    subject = copy.subject() != null ? copy.subject() : subject;
-                    body = copy.body();
+                    subject = blank(copy.subject()) ? subject : copy.subject();
+                    body = blank(copy.body()) ? body : copy.body();
                     attributes.putAll(copy.attributes());
                 }
                 case DELIVER -> {
@@ -106,6 +106,10 @@ final class StepComposer implements Composer {
         }
         return new Composed(new Delivery(deliveryId, d.id(), runId, v.name(), p.id(), address, subject, body, items,
                 ad, attributes, now), null);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static <T> T need(T service, String step, String feature) {

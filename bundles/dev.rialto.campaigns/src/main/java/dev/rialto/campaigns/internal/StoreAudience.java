@@ -21,27 +21,39 @@ final class StoreAudience implements Audience {
     /** Compiles a segment rule into a test of a profile; null when no rule evaluator is installed. */
     interface Segments {
         Predicate<Profile> compile(String ruleJson);
+
+        /** Throws when the rule is not valid, naming the field. */
+        void validate(String ruleJson);
     }
 
     private final DataSource dataSource;
     private final ProfileRepository profiles;
-    private final Segments segments;
+    private final java.util.function.Supplier<Segments> segments;
 
-    StoreAudience(DataSource dataSource, ProfileRepository profiles, Segments segments) {
+    StoreAudience(DataSource dataSource, ProfileRepository profiles, java.util.function.Supplier<Segments> segments) {
         this.dataSource = dataSource;
         this.profiles = profiles;
         this.segments = segments;
     }
 
     @Override
+    public void validate(String ruleJson) {
+        Segments current = segments.get();
+        if (ruleJson != null && current != null) {
+            current.validate(ruleJson);
+        }
+    }
+
+    @Override
     public long select(String ruleJson, Consumer<String> ids) {
         Predicate<Profile> rule = null;
         if (ruleJson != null) {
-            if (segments == null) {
+            Segments current = segments.get();
+            if (current == null) {
                 throw new IllegalStateException("audience rules need the rule evaluator of feature rialto-ads;"
                         + " install it or remove the audience rule");
             }
-            rule = segments.compile(ruleJson);
+            rule = current.compile(ruleJson);
         }
         long scanned = 0;
         try (Connection c = dataSource.getConnection();
