@@ -92,7 +92,8 @@ public class CampaignsIT {
 
         Http.Answer created = Http.post("/api/v1/campaigns", """
                 {"id": "it-picks", "name": "Picks for you",
-                 "steps": [{"type": "recommend", "n": 3}, {"type": "deliver", "channel": "outbox"}],
+                 "steps": [{"type": "recommend", "n": 3}, {"type": "generate", "kind": "email-body", "provider": "template"},
+                           {"type": "deliver", "channel": "outbox"}],
                  "variants": [{"name": "A", "percent": 45}, {"name": "B", "percent": 45, "overrides": {"recommend.n": "5"}}],
                  "holdoutPercent": 10}
                 """, "admin", password);
@@ -129,6 +130,8 @@ public class CampaignsIT {
             assertTrue(ids.add(d.get("deliveryId").asText()));
             int n = d.get("items").size();
             boolean b = d.get("variant").asText().equals("B");
+            assertTrue(line, d.path("body").asText().length() > 20);
+            assertEquals(line, "template", d.path("attributes").path("content.email-body.provider").asText());
             assertTrue(line, n >= 1 && n <= (b ? 5 : 3));
             most = b ? Math.max(most, n) : most;
         }
