@@ -91,7 +91,7 @@ public class CampaignsIT {
         assertTrue(bad.body, bad.body.contains("steps[0].channel must not be blank"));
 
         Http.Answer created = Http.post("/api/v1/campaigns", """
-                {"id": "it-picks", "name": "Picks for you",
+                {"id": "it-picks", "name": "Picks for you", "audience": {"attribute": "country", "value": "IE"},
                  "steps": [{"type": "recommend", "n": 3}, {"type": "generate", "kind": "email-body", "provider": "template"},
                            {"type": "deliver", "channel": "outbox"}],
                  "variants": [{"name": "A", "percent": 45}, {"name": "B", "percent": 45, "overrides": {"recommend.n": "5"}}],
@@ -105,7 +105,7 @@ public class CampaignsIT {
         Http.Answer busy = Http.post("/api/v1/campaigns/it-picks/runs", "", "admin", password);
         assertTrue(busy.toString(), busy.status == 409 || busy.status == 202);
 
-        JsonNode report = Await.until("the run to complete", Duration.ofSeconds(180), () -> {
+        JsonNode report = Await.until("the run to complete", Duration.ofSeconds(300), () -> {
             try {
                 JsonNode r = JSON.readTree(Http.get("/api/v1/campaigns/runs/" + runId, "admin", password).body);
                 return r.path("summary").path("status").asText().equals("COMPLETED") ? r : null;
@@ -115,7 +115,11 @@ public class CampaignsIT {
         });
         JsonNode summary = report.get("summary");
         long delivered = summary.get("delivered").asLong();
-        assertTrue(summary.toString(), delivered > 800);
+        long audience = summary.get("audience").asLong();
+        long irish = campaigns.previewSegment("{\"attribute\": \"country\", \"value\": \"IE\"}", 5).count();
+        assertEquals("the segment rule selects the audience", irish, audience);
+        assertTrue(summary.toString(), audience > 20 && audience < 1000);
+        assertTrue(summary.toString(), delivered > audience / 2);
         assertEquals(0, summary.get("failed").asLong());
         assertEquals(report.toString(), "[\"A\",\"B\",\"holdout\"]", report.findValues("variant").toString()
                 .replace(" ", ""));
