@@ -95,11 +95,17 @@ public class ModelsIT {
             }, "it-recommendation-load");
             load.start();
             try {
-                Thread.sleep(1_000);
+                // Waits for served requests rather than sleeping: on a loaded machine (a training run in the
+                // background) one request can take longer than a fixed pause.
+                String before = trained.name() + "@" + trained.version();
+                Await.until("a request served by " + before, Duration.ofSeconds(60),
+                        () -> servedBy.contains(before) ? true : null);
                 Files.move(temp, dropped);
                 Await.until("the dropped version live", Duration.ofSeconds(60), () -> scorer.activeModel()
                         .filter(m -> m.version().equals(DROPPED)).orElse(null));
-                Thread.sleep(1_000);
+                String after = trained.name() + "@" + DROPPED;
+                Await.until("a request served by " + after, Duration.ofSeconds(60),
+                        () -> servedBy.contains(after) ? true : null);
             } finally {
                 loading.set(false);
                 load.join(30_000);
