@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Campaign throughput and crash safety on the built distribution, end to end over REST:
+#   1. N extra profiles (default 100,000) are dropped into the inbox beside the demo shop and ingested;
+#   2. a campaign with recommend + generate + outbox delivery runs over all of them: wall time, profiles/s;
+#   3. the same campaign runs again and the server is killed with kill -9 in the middle; after a restart the run
+#      resumes; the outbox must then hold exactly one line per delivered recipient (no duplicate, no gap).
+# Usage (after `mvn -B install -DskipTests`):  benchmarks/campaigns/run.sh [PROFILES]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+profiles=${1:-100000}
+dist=$(ls karaf-distribution/target/rialto-distribution-*.tar.gz)
+work=$(mktemp -d)
+trap 'if [ -n "${home:-}" ]; then "$home/bin/stop" >/dev/null 2>&1 || true; sleep 3; pkill -9 -f "karaf.home=$home" || true; fi; rm -rf "$work"' EXIT
+tar xzf "$dist" -C "$work"
+home=$(ls -d "$work"/rialto-distribution-*)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+echo "org.osgi.service.http.port = $port" >> "$home/etc/org.ops4j.pax.web.cfg"
+# Retraining every minute would compete with the campaign for the two cores: once an hour here.
+base="http://127.0.0.1:$port/api/v1"
+export RIALTO_ADMIN_PASSWORD="bench-$(date +%s)-$RANDOM"
+auth="admin:$RIALTO_ADMIN_PASSWORD"
+ms() { date +%s%3N; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1); $(date -u +%FT%TZ)"
+mkdir -p "$home/inbox/profiles"
+python3 - "$profiles" "$home/inbox/profiles/.bench-profiles.csv" <<'PY'
+import sys, random
+n, path = int(sys.argv[1]), sys.argv[2]
+random.seed(7)
+countries = ["GB", "DE", "FR", "NL", "CN", "US"]
+with open(path, "w") as f:
+    f.write("id,country,locale,email\n")
+    for i in range(n):
+        c = random.choice(countries)
+        f.write(f"b{i:07d},{c},{'zh' if c == 'CN' else 'en'},b{i:07d}@example.org\n")
+PY
+"$home/bin/start"
+until curl -sf "$base/health" >/dev/null 2>&1; do sleep 0.5; done
+mv "$home/inbox/profiles/.bench-profiles.csv" "$home/inbox/profiles/bench-profiles.csv"
+t0=$(ms)
+until [ -f "$home/inbox/profiles/.done/bench-profiles.csv" ]; do sleep 1; done
+echo "ingested $profiles profiles in $(( $(ms) - t0 )) ms"
+until curl -sf "$base/health" | grep -q '"model":"'; do sleep 2; done
+
+campaign() {
+  cat <<JSON
+{"id": "$1", "steps": [{"type": "recommend", "n": 4},
+  {"type": "generate", "kind": "${RIALTO_BENCH_KIND:-email_body}", "provider": "template"},
+  {"type": "deliver", "channel": "outbox"}],
+ "variants": [{"name": "A", "percent": 45}, {"name": "B", "percent": 45}], "holdoutPercent": 10}
+JSON
+}
+run() { curl -sf -u "$auth" -X POST "$base/campaigns/$1/runs" | json 'd["runId"]'; }
+report() { curl -sf -u "$auth" "$base/campaigns/runs/$1"; }
+wait_done() {
+  until report "$1" | json 'd["summary"]["status"]' | grep -qE 'COMPLETED|FAILED'; do sleep 1; done
+  report "$1"
+}
+
+campaign bench-throughput | curl -sf -u "$auth" -H 'Content-Type: application/json' -X POST --data-binary @- "$base/campaigns" >/dev/null
+t0=$(ms)
+run1=$(run bench-throughput)
+summary=$(wait_done "$run1")
+t1=$(ms)
+audience=$(echo "$summary" | json 'd["summary"]["audience"]')
+delivered=$(echo "$summary" | json 'd["summary"]["delivered"]')
+echo "run 1: $(echo "$summary" | json 'd["summary"]["status"], d["summary"]["skipped"], "failed", d["summary"]["failed"]')"
+echo "campaign over $audience profiles (recommend 4 + generate + outbox): $(( t1 - t0 )) ms wall," \
+  "$(( audience * 1000 / (t1 - t0) )) profiles/s, $delivered delivered"
+
+campaign bench-crash | curl -sf -u "$auth" -H 'Content-Type: application/json' -X POST --data-binary @- "$base/campaigns" >/dev/null
+run2=$(run bench-crash)
+outbox="$home/data/rialto/outbox/bench-crash/$run2.jsonl"
+until [ -f "$outbox" ] && [ "$(wc -l < "$outbox")" -ge $(( audience / 3 )) ]; do sleep 0.2; done
+pid=$(pgrep -f "karaf.home=$home" | head -1)
+kill -9 "$pid"
+lines_at_kill=$(wc -l < "$outbox")
+echo "killed the server (kill -9) with $lines_at_kill outbox lines written"
+sleep 2
+"$home/bin/start"
+until curl -sf "$base/health" >/dev/null 2>&1; do sleep 0.5; done
+summary=$(wait_done "$run2")
+status=$(echo "$summary" | json 'd["summary"]["status"]')
+delivered=$(echo "$summary" | json 'd["summary"]["delivered"]')
+skipped=$(echo "$summary" | json 'sum(d["summary"]["skipped"].values())')
+failed=$(echo "$summary" | json 'd["summary"]["failed"]')
+lines=$(wc -l < "$outbox")
+unique=$(python3 -c "import json,sys; print(len({json.loads(l)['deliveryId'] for l in open(sys.argv[1])}))" "$outbox")
+echo "after restart: run $status, audience $audience, delivered $delivered, skipped $skipped, failed $failed"
+echo "outbox: $lines lines, $unique distinct delivery ids; duplicates $(( lines - unique )); gap $(( audience - delivered - skipped - failed ))"
+[ "$status" = COMPLETED ] && [ "$lines" = "$unique" ] && [ "$lines" = "$delivered" ] \
+  && [ $(( delivered + skipped + failed )) = "$audience" ] && echo "exactly once: PASS" || { echo "exactly once: FAIL"; exit 1; }
