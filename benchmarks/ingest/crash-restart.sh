@@ -48,6 +48,9 @@ kill -9 "$pid"
 echo "killed with -9 after $c of $events events were stored"
 pid=""
 sleep 1
+if [ -f "$home/inbox/events/.done/crash.csv" ]; then
+  echo "INCONCLUSIVE: the file was done before the kill; run again with more EVENTS"; exit 2
+fi
 [ -f "$home/inbox/events/crash.csv" ] && echo "the file is still in the inbox (not marked done)"
 start
 echo "restarted (pid $pid)"
