@@ -52,6 +52,10 @@ public final class Http {
     }
 
     /** GET with a web-shop API key instead of a login. */
+    public static Answer delete(String path, String user, String password) {
+        return call("DELETE", path, null, user, password, null);
+    }
+
     public static Answer getWithKey(String path, String key) {
         return call("GET", path, null, null, null, key);
     }

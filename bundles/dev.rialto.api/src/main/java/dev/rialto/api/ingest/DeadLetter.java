@@ -39,8 +39,14 @@ public record DeadLetter(String source, String file, long line, String recordId,
         Require.nonNull(at, "at");
     }
 
-    /** The value cut to {@code max} characters, ending in {@code ...[N chars]} when cut. */
+    /**
+     * The value cut to {@code max} characters, ending in {@code ...[N chars]} when cut; NUL characters (which
+     * PostgreSQL refuses in text) become U+FFFD.
+     */
     public static String cut(String value, int max) {
+        if (value != null && value.indexOf('\u0000') >= 0) {
+            value = value.replace('\u0000', '\uFFFD');
+        }
         if (value == null || value.length() <= max) {
             return value;
         }

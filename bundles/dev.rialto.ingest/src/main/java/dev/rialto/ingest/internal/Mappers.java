@@ -39,6 +39,9 @@ final class Mappers {
     static final String CONSENT_ADS = "consent_ads";
     static final Set<String> PROFILE_FIELDS = Set.of("id", CONSENT_PERSONALISATION, CONSENT_EMAIL, CONSENT_ADS);
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    // compiled once: String.matches compiles its pattern at every call, and timestamps are parsed per row
+    private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d{1,18}");
+    private static final Pattern WITH_OFFSET = Pattern.compile(".*T.*[+-]\\d{2}(:?\\d{2})?$");
 
     private Mappers() {
     }
@@ -188,12 +191,12 @@ final class Mappers {
             }
         }
         try {
-            if (value.matches("-?\\d{1,18}")) {
+            if (EPOCH_MILLIS.matcher(value).matches()) {
                 return Instant.ofEpochMilli(Long.parseLong(value));
             }
             String iso = value.length() > 10 && value.charAt(10) == ' '
                     ? value.substring(0, 10) + 'T' + value.substring(11) : value;
-            if (iso.endsWith("Z") || iso.endsWith("z") || iso.matches(".*T.*[+-]\\d{2}(:?\\d{2})?$")) {
+            if (iso.endsWith("Z") || iso.endsWith("z") || WITH_OFFSET.matcher(iso).matches()) {
                 return OffsetDateTime.parse(iso.endsWith("z") ? iso.substring(0, iso.length() - 1) + 'Z' : iso)
                         .toInstant();
             }

@@ -84,6 +84,8 @@ public class PrivacyGuard implements Pseudonymiser, PrivacyService {
 
     private final UserDataRepository users;
     private final SecureRandom random = new SecureRandom();
+    private final ThreadLocal<Mac> macs = new ThreadLocal<>();
+    private final ThreadLocal<SecretKeySpec> macKey = new ThreadLocal<>();
     private volatile State state;
 
     @Activate
@@ -197,8 +199,14 @@ public class PrivacyGuard implements Pseudonymiser, PrivacyService {
             return id;
         }
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(s.hmacKey());
+            Mac mac = macs.get();
+            if (mac == null || mac.getAlgorithm() == null || macKey.get() != s.hmacKey()) {
+                // one Mac per thread and key: getInstance and init cost more than the HMAC of an id
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(s.hmacKey());
+                macs.set(mac);
+                macKey.set(s.hmacKey());
+            }
             byte[] digest = mac.doFinal(id.getBytes(StandardCharsets.UTF_8));
             // 128 bits: collisions are out of reach for any realistic number of users
             return PREFIX + HexFormat.of().formatHex(digest, 0, 16);

@@ -283,4 +283,23 @@ class FormatsAndMappingsTest {
         assertEquals(1, report.stored());
         assertEquals("From a feed", items.byId.get("f1").title());
     }
+
+    /** The worked example of docs/ingestion.md, as written there. */
+    @Test
+    void theDocumentedPartnerOrdersMappingWorks() throws IOException {
+        Files.writeString(mappingsDir.resolve("partner-orders.properties"), String.join("\n",
+                "kind = events", "delimiter = ;", "decimal.separator = ,", "timestamp.format = dd.MM.yyyy HH:mm",
+                "timestamp.zone = Europe/Berlin", "constant.type = purchase", "concat.id = Bestellung, Artikel",
+                "column.user = Kunde", "column.item = Artikel", "column.quantity = Menge", "column.price = Preis",
+                "column.timestamp = Zeit", "constant.channel = partner", ""));
+        IngestReport report = ingestor.ingestCsv("partner-orders", text("Bestellung;Kunde;Artikel;Menge;Preis;Zeit\n"
+                + "A-1001;K-17;SKU-9;2;19,90;03.03.2026 14:05\n"), "out-1.csv");
+        assertEquals(1, report.stored(), report.rejections().toString());
+        dev.rialto.api.events.Event e = events.byId.get("A-1001:SKU-9");
+        assertEquals("K-17", e.userId());
+        assertEquals(2, e.quantity());
+        assertEquals(new java.math.BigDecimal("19.90"), e.price());
+        assertEquals("partner", e.context().channel());
+        assertEquals(java.time.Instant.parse("2026-03-03T13:05:00Z"), e.timestamp());
+    }
 }

@@ -32,7 +32,12 @@ public class IngestCommand implements Action {
 
     @Override
     public Object execute() {
-        IngestText.ingest(ingestor, Path.of(file), mapping, session.getConsole());
+        Path path = Path.of(file);
+        String home = System.getProperty("karaf.home");
+        if (!path.isAbsolute() && home != null) {
+            path = Path.of(home).resolve(path); // as documented: relative to the Karaf home, wherever it started
+        }
+        IngestText.ingest(ingestor, path, mapping, session.getConsole());
         return null;
     }
 }

@@ -390,16 +390,22 @@ abstract class StoreContractTest {
                     T0.plusSeconds(line)));
         }
         letters.add(new DeadLetter("http:events", null, 1, null, "*", "not an object", "[1]", null, T0));
-        assertEquals(6, journal.addDeadLetters(letters));
+        // NUL, which PostgreSQL refuses in text, in every text field
+        letters.add(new DeadLetter("events", "nul\u0000.csv", 9, "e\u00009", "f\u0000", "bad \u0000 text",
+                "a\u0000b", null, T0));
+        assertEquals(7, journal.addDeadLetters(letters));
         assertEquals(0, journal.addDeadLetters(letters), "kept once per source, file and line");
         assertEquals(1, journal.addDeadLetters(List.of(new DeadLetter("events", "b.csv", 1, null, "*", "x", null,
                 null, T0))));
-        assertEquals(7, journal.countDeadLetters(null));
-        assertEquals(6, journal.countDeadLetters("events"));
+        assertEquals(8, journal.countDeadLetters(null));
+        assertEquals(7, journal.countDeadLetters("events"));
         List<DeadLetter> newest = journal.deadLetters("events", 2);
         assertEquals(2, newest.size());
         assertEquals("b.csv", newest.get(0).file());
-        assertEquals(5, newest.get(1).line());
+        assertEquals("a\uFFFDb", newest.get(1).raw());
+        newest = journal.deadLetters("events", 3);
+        assertEquals(5, newest.get(2).line());
+        newest = List.of(newest.get(0), newest.get(2));
         assertTrue(newest.get(1).raw().length() <= DeadLetter.MAX_RAW);
         assertTrue(newest.get(1).raw().endsWith("...[5000 chars]"));
         DeadLetter http = journal.deadLetters("http:events", 10).get(0);

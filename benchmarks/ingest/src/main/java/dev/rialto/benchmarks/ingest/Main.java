@@ -1,0 +1,393 @@
+package dev.rialto.benchmarks.ingest;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.rialto.api.ingest.IngestReport;
+import dev.rialto.ingest.internal.CsvIngestor;
+import dev.rialto.ingest.internal.PrivacyGuard;
+import dev.rialto.ingest.internal.rest.EventsResource;
+import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
+import dev.rialto.retrieval.lucene.internal.sources.PopularityCounters;
+import dev.rialto.store.jdbc.internal.JdbcEventRepository;
+import dev.rialto.store.jdbc.internal.JdbcIngestJournal;
+import dev.rialto.store.jdbc.internal.JdbcItemRepository;
+import dev.rialto.store.jdbc.internal.JdbcProfileRepository;
+import dev.rialto.store.jdbc.internal.JdbcUserDataRepository;
+import dev.rialto.store.jdbc.internal.StoreConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * Events per second into H2 through (1) the shipped file route (Camel, {@code ingest-files.camel.yaml}, the real
+ * ingestor with pseudonymisation, journal and dead letters) and (2) {@code POST /api/v1/events} (the real resource
+ * behind the JDK's HTTP server, batches of 10,000 over loopback), with the real popularity counters listening to
+ * the store's change feed, against (3) a raw JDBC batch insert of the same rows, in one run.
+ *
+ * <p>Usage: {@code java -jar ingest-benchmark.jar [EVENTS] [HTTP_EVENTS] [ROUTES_DIR]}.
+ */
+public final class Main {
+    static final int USERS = 20_000;
+    static final int ITEMS = 5_000;
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private Main() {
+    }
+
+    /** Wall time and the process's CPU time (all threads: H2's writer, GC, the listeners), read together. */
+    record Clock(long wallNanos, long cpuNanos) {
+        static Clock now() {
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            return new Clock(System.nanoTime(), os.getProcessCpuTime());
+        }
+
+        /** events per wall second and per CPU second since this clock. */
+        Rate rate(long events) {
+            Clock end = now();
+            return new Rate(events, (end.wallNanos - wallNanos) / 1e9, (end.cpuNanos - cpuNanos) / 1e9);
+        }
+    }
+
+    record Rate(long events, double wallSeconds, double cpuSeconds) {
+        double perWallSecond() {
+            return events / wallSeconds;
+        }
+
+        double perCpuSecond() {
+            return events / cpuSeconds;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d events in %.2f s wall, %.2f s CPU: %,.0f events/s wall, %,.0f"
+                    + " events per CPU second", events, wallSeconds, cpuSeconds, perWallSecond(), perCpuSecond());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
+        int httpEvents = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        Path routes = Path.of(args.length > 2 ? args[2] : "camel-routes").toAbsolutePath();
+        Path work = Files.createTempDirectory("rialto-ingest-bench");
+        System.out.printf(Locale.ROOT, "Rialto ingest benchmark: %,d events via the file route, %,d via HTTP; %d cores,"
+                + " Java %s, max heap %d MB; work folder %s%n", events, httpEvents,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() >> 20, work);
+
+        Path csv = work.resolve("events.csv");
+        writeCsv(csv, events, "f");
+        System.out.printf(Locale.ROOT, "events file: %.1f MB%n", Files.size(csv) / 1e6);
+
+        // Warm-up: a smaller file through each path, on a throw-away database, so the JIT has seen the code.
+        {
+            Path warm = work.resolve("warm");
+            Path warmCsv = warm.resolve("w.csv");
+            Files.createDirectories(warm);
+            int size = Math.max(10_000, events / 10);
+            writeCsv(warmCsv, size, "w");
+            Stack s = new Stack(warm.resolve("db"));
+            try (InputStream in = Files.newInputStream(warmCsv)) {
+                s.ingestor.ingestCsv("events", in, "w.csv");
+            }
+            rawInsert(warm.resolve("raw"), s, size, "w");
+            http(s, 10_000, "wh");
+            s.close();
+        }
+
+        Stack raw = new Stack(work.resolve("raw"));
+        Rate rawRate = rawInsert(work.resolve("raw-db"), raw, events, "f");
+        raw.close();
+
+        Stack file = new Stack(work.resolve("file"));
+        Rate fileRate = fileRoute(file, csv, routes, work.resolve("home"), events);
+        file.close();
+
+        Stack web = new Stack(work.resolve("http"));
+        Rate httpRate = http(web, httpEvents, "h");
+        web.close();
+
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-30s %14s %14s %12s%n", "path", "events/s wall", "events/CPU-s",
+                "x raw (CPU)");
+        for (var row : List.of(Map.entry("raw JDBC batch insert", rawRate),
+                Map.entry("file route (Camel + ingest)", fileRate), Map.entry("HTTP POST /api/v1/events", httpRate))) {
+            System.out.printf(Locale.ROOT, "%-30s %,14.0f %,14.0f %12.2f%n", row.getKey(), row.getValue().perWallSecond(),
+                    row.getValue().perCpuSecond(), row.getValue().perCpuSecond() / rawRate.perCpuSecond());
+        }
+        System.out.printf(Locale.ROOT, "system load average at the end: %.1f on %d cores%n", load,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "targets (wall): file route >= 50,000/s: %s; >= half the raw rate: %s%n",
+                fileRate.perWallSecond() >= 50_000 ? "met" : "NOT met",
+                fileRate.perWallSecond() >= rawRate.perWallSecond() / 2 ? "met" : "NOT met");
+        System.out.printf(Locale.ROOT, "targets (per CPU second): file route >= 50,000: %s; >= half the raw rate: %s%n",
+                fileRate.perCpuSecond() >= 50_000 ? "met" : "NOT met",
+                fileRate.perCpuSecond() >= rawRate.perCpuSecond() / 2 ? "met" : "NOT met");
+    }
+
+    /** id,type,user,item,quantity,timestamp: 20,000 users, 5,000 items, one event per second. */
+    static void writeCsv(Path file, int n, String prefix) throws IOException {
+        try (var out = Files.newBufferedWriter(file)) {
+            out.write("id,type,user,item,quantity,timestamp\n");
+            for (int i = 0; i < n; i++) {
+                out.write(prefix + i + "," + type(i) + ",u" + (i * 7919 % USERS) + ",i" + (i * 31 % ITEMS) + ","
+                        + (1 + i % 3) + "," + T0.plusSeconds(i) + "\n");
+            }
+        }
+    }
+
+    static String type(int i) {
+        return i % 10 == 0 ? "purchase" : i % 4 == 0 ? "add_to_cart" : "view";
+    }
+
+    /** The shipped route file, a Camel context of its own, the file dropped into inbox/events. */
+    static Rate fileRoute(Stack s, Path csv, Path routes, Path home, int n) throws Exception {
+        Path inbox = Files.createDirectories(home.resolve("inbox/events"));
+        CamelContext camel = new DefaultCamelContext();
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("karaf.home", home.toString());
+        props.setProperty("rialto.ingest.lock.interval", "20");
+        props.setProperty("rialto.ingest.lock.minAge", "20");
+        props.setProperty("rialto.ingest.poll", "20");
+        camel.getPropertiesComponent().setInitialProperties(props);
+        camel.getRegistry().bind("ingestor", s.ingestor);
+        camel.start();
+        String yaml = Files.readString(routes.resolve("ingest-files.camel.yaml"));
+        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("ingest-files.camel.yaml", yaml));
+        Path hidden = inbox.resolve(".events.csv");
+        Files.copy(csv, hidden);
+        Clock start = Clock.now();
+        Files.move(hidden, inbox.resolve("events.csv"));
+        Path done = inbox.resolve(".done/events.csv");
+        Path error = inbox.resolve(".error/events.csv");
+        while (!Files.exists(done) && !Files.exists(error)) {
+            Thread.sleep(5);
+        }
+        Rate rate = start.rate(n);
+        camel.close();
+        long stored = s.count();
+        if (stored != n || Files.exists(error)) {
+            throw new IllegalStateException("the file route stored " + stored + " of " + n);
+        }
+        System.out.println("file route (rename into inbox/events until the move to .done, with the route's 20 ms"
+                + " read-lock wait): " + rate);
+        return rate;
+    }
+
+    /** POST /api/v1/events with 10,000 events a call over loopback, one client connection, sequentially. */
+    static Rate http(Stack s, int n, String prefix) throws Exception {
+        EventsResource resource = new EventsResource();
+        Method bind = EventsResource.class.getDeclaredMethod("bindIngestor", dev.rialto.api.ingest.RecordIngestor.class);
+        bind.setAccessible(true);
+        bind.invoke(resource, s.ingestor);
+        SecurityContext collector = new SecurityContext() {
+            @Override
+            public Principal getUserPrincipal() {
+                return () -> "bench-shop";
+            }
+
+            @Override
+            public boolean isUserInRole(String role) {
+                return role.equals("rialto-collector");
+            }
+
+            @Override
+            public boolean isSecure() {
+                return false;
+            }
+
+            @Override
+            public String getAuthenticationScheme() {
+                return "API_KEY";
+            }
+        };
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server.createContext("/api/v1/events", exchange -> {
+            try (InputStream body = exchange.getRequestBody(); OutputStream out = exchange.getResponseBody()) {
+                Response r = resource.post(body, collector);
+                byte[] answer = String.valueOf(r.getEntity()).getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(r.getStatus(), answer.length);
+                out.write(answer);
+            }
+        });
+        server.start();
+        long before = s.count();
+        List<String> bodies = new ArrayList<>();
+        for (int from = 0; from < n; from += 10_000) {
+            StringBuilder b = new StringBuilder(1_200_000).append('[');
+            for (int i = from; i < Math.min(n, from + 10_000); i++) {
+                if (i > from) {
+                    b.append(',');
+                }
+                b.append("{\"id\":\"").append(prefix).append(i).append("\",\"type\":\"").append(type(i))
+                        .append("\",\"user\":\"u").append(i * 7919 % USERS).append("\",\"item\":\"i")
+                        .append(i * 31 % ITEMS).append("\",\"quantity\":").append(1 + i % 3)
+                        .append(",\"timestamp\":\"").append(T0.plusSeconds(i)).append("\"}");
+            }
+            bodies.add(b.append(']').toString());
+        }
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/events");
+        Clock start = Clock.now();
+        for (String body : bodies) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200 || !r.body().contains("\"rejected\":[]")) {
+                throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+            }
+        }
+        Rate rate = start.rate(n);
+        server.stop(0);
+        long stored = s.count() - before;
+        if (stored != n) {
+            throw new IllegalStateException("HTTP stored " + stored + " of " + n);
+        }
+        System.out.println("HTTP (" + bodies.size() + " calls of 10,000, client in the same JVM): " + rate);
+        return rate;
+    }
+
+    /**
+     * The same rows as the pipeline stores them (pseudonymised users, computed beforehand), inserted with one
+     * prepared statement, batches of 1,000, a commit per batch, into the migrated events table of a fresh database.
+     */
+    static Rate rawInsert(Path db, Stack pseudonyms, int n, String prefix) throws Exception {
+        Stack s = new Stack(db);
+        String[] users = new String[USERS];
+        for (int u = 0; u < USERS; u++) {
+            users[u] = pseudonyms.privacy.userId("u" + u);
+        }
+        Clock start = Clock.now();
+        try (Connection c = s.dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (id, type, user_id, item_id, quantity,"
+                    + " ts, query, price, channel, campaign, slot, creative) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL,"
+                    + " NULL, NULL, NULL, NULL)")) {
+                for (int i = 0; i < n; i++) {
+                    ps.setString(1, prefix + i);
+                    ps.setString(2, type(i));
+                    ps.setString(3, users[i * 7919 % USERS]);
+                    ps.setString(4, "i" + (i * 31 % ITEMS));
+                    ps.setInt(5, 1 + i % 3);
+                    ps.setObject(6, LocalDateTime.ofInstant(T0.plusSeconds(i), ZoneOffset.UTC));
+                    ps.addBatch();
+                    if ((i + 1) % 1000 == 0 || i == n - 1) {
+                        ps.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+        }
+        Rate rate = start.rate(n);
+        long stored = s.count();
+        s.close();
+        if (stored != n) {
+            throw new IllegalStateException("raw insert stored " + stored + " of " + n);
+        }
+        System.out.println("raw JDBC batch insert: " + rate);
+        return rate;
+    }
+
+    /** The real store on an H2 file database, the ingestor with privacy, and the popularity counters listening. */
+    static final class Stack implements AutoCloseable {
+        /** A pool, as the server has (pax-jdbc with dbcp2): without one, H2 closes the database after each call. */
+        final JdbcConnectionPool dataSource;
+        final JdbcEventRepository events;
+        final PrivacyGuard privacy;
+        final CsvIngestor ingestor;
+        final PopularityCounters counters;
+
+        Stack(Path dir) throws IOException {
+            Files.createDirectories(dir);
+            dataSource = JdbcConnectionPool.create("jdbc:h2:" + dir.resolve("rialto").toAbsolutePath(), "sa", "");
+            dataSource.setMaxConnections(8);
+            StoreConfig store = config(StoreConfig.class, Map.of());
+            JdbcItemRepository items = new JdbcItemRepository(dataSource);
+            items.activate(store);
+            events = new JdbcEventRepository(dataSource);
+            events.activate(store);
+            JdbcProfileRepository profiles = new JdbcProfileRepository(dataSource);
+            profiles.activate(store);
+            JdbcIngestJournal journal = new JdbcIngestJournal(dataSource);
+            journal.activate(store);
+            JdbcUserDataRepository users = new JdbcUserDataRepository(dataSource);
+            users.activate(store);
+            privacy = new PrivacyGuard(users);
+            privacy.activate(config(PrivacyGuard.Config.class, Map.of("keyFile", dir.resolve("privacy.key").toString())));
+            ingestor = new CsvIngestor(items, events, profiles, journal, privacy);
+            ingestor.activate(config(CsvIngestor.Config.class, Map.of("deadLetterDir", dir.resolve("dead").toString())));
+            counters = new PopularityCounters(events);
+            counters.activate(config(ItemIndex.Config.class, Map.of()));
+            events.addListener(counters);
+        }
+
+        long count() {
+            return events.count();
+        }
+
+        @Override
+        public void close() {
+            counters.deactivate();
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            } catch (Exception ignored) {
+                // closes under us
+            }
+            dataSource.dispose();
+        }
+    }
+
+    /** A component property type with its defaults, some overridden by method name. */
+    @SuppressWarnings("unchecked")
+    static <A> A config(Class<A> type, Map<String, Object> overrides) {
+        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+            if (method.getName().equals("annotationType")) {
+                return type;
+            }
+            if (overrides.containsKey(method.getName())) {
+                return overrides.get(method.getName());
+            }
+            if (method.getDefaultValue() != null) {
+                return method.getDefaultValue();
+            }
+            if (method.getName().equals("toString")) {
+                return type.getSimpleName();
+            }
+            if (method.getName().equals("hashCode")) {
+                return 0;
+            }
+            throw new IllegalStateException("no default for " + method.getName());
+        });
+    }
+}
