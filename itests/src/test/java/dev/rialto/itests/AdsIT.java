@@ -53,6 +53,10 @@ public class AdsIT {
     private EventRepository events;
     @Inject
     private SessionFactory sessions;
+    /** The decision endpoint takes the shop's user id; events are stored under its pseudonym. */
+    @Inject
+    @Filter(timeout = 60_000)
+    private dev.rialto.api.privacy.Pseudonymiser pseudonymiser;
     @Inject
     private BundleContext bundleContext;
 
@@ -127,7 +131,7 @@ public class AdsIT {
         assertFalse(capped.toString(), capped.get("filled").asBoolean());
         assertTrue(capped.toString(), capped.get("reasons").get(0).asText().contains("failed caps"));
 
-        List<Event> recorded = events.recentForUser(USER, 10);
+        List<Event> recorded = events.recentForUser(pseudonymiser.userId(USER), 10);
         Set<EventType> types = recorded.stream().map(Event::type).collect(Collectors.toSet());
         assertEquals(Set.of(EventType.IMPRESSION, EventType.AD_CLICK), types);
 

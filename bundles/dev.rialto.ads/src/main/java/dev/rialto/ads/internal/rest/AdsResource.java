@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rialto.ads.internal.json.AdJson;
 import dev.rialto.ads.internal.json.FieldException;
+import dev.rialto.api.privacy.Pseudonymiser;
 import dev.rialto.api.ads.AdDecision;
 import dev.rialto.api.ads.AdInventory;
 import dev.rialto.api.ads.AdNotFoundException;
@@ -51,6 +52,10 @@ import org.slf4j.LoggerFactory;
 @JSONRequired
 @Path("v1/ads")
 public class AdsResource {
+    @Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
+            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
+    private volatile Pseudonymiser pseudonymiser;
+
     static final String APPLICATION = "(osgi.jaxrs.name=rialto)";
     static final Set<String> WRITERS = Set.of("rialto-admin", "rialto-marketer");
     private static final Logger LOG = LoggerFactory.getLogger(AdsResource.class);
@@ -289,7 +294,10 @@ public class AdsResource {
         }
         AdRequest request;
         try {
-            request = new AdRequest(user, slot, pageView, session, context, zone, null);
+            // Stored user ids are pseudonyms (dev.rialto.ingest's privacy): look the shop's id up the same way.
+            Pseudonymiser p = pseudonymiser;
+            String stored = p == null || user == null || user.isBlank() ? user : p.userId(user.strip());
+            request = new AdRequest(stored, slot, pageView, session, context, zone, null);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage() == null ? "bad request" : e.getMessage();
             String field = message.contains(" ") ? message.substring(0, message.indexOf(' ')) : null;

@@ -25,6 +25,10 @@ public class AdDecideCommand implements Action {
     @Argument(index = 0, name = "user", description = "The user id", required = true)
     private String user;
 
+    /** Stored user ids are pseudonyms: the console takes the shop's id and maps it the same way. */
+    @org.apache.karaf.shell.api.action.lifecycle.Reference(optional = true)
+    private dev.rialto.api.privacy.Pseudonymiser pseudonymiser;
+
     @Argument(index = 1, name = "slot", description = "The slot id", required = true)
     private String slot;
 
@@ -66,7 +70,7 @@ public class AdDecideCommand implements Action {
         put(context, ContextField.DEVICE, device);
         put(context, ContextField.QUERY, query);
         try {
-            session.getConsole().print(AdText.decision(engine.decide(new AdRequest(user, slot, null, null, context,
+            session.getConsole().print(AdText.decision(engine.decide(new AdRequest(pseudonymiser == null ? user : pseudonymiser.userId(user), slot, null, null, context,
                     null, null)), all));
         } catch (AdNotFoundException | IllegalArgumentException e) {
             session.getConsole().println("Error: " + e.getMessage());
