@@ -117,7 +117,7 @@ public class RetrievalFiltersIT {
 
         String table = Support.execute(sessions, "rialto:search --brand Wombatwear --max-price 70 quokka shoe");
         assertTrue(table, table.contains("itf-2") && !table.contains("itf-1") && !table.contains("itf-3"));
-        String rec = Support.execute(sessions, "rialto:recommend itf-shopper --brand quokkasport --max-price 100");
+        String rec = Support.execute(sessions, "rialto:recommend --brand quokkasport --max-price 100 itf-shopper");
         assertTrue(rec, rec.contains("itf-1") && !rec.contains("itf-3"));
     }
 

@@ -1226,15 +1226,21 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             }
             long[] written = {0};
             List<Item> batch = new ArrayList<>(batchSize);
-            repository.forEach(item -> {
-                if (closing.get()) {
-                    throw new RebuildCancelled();
-                }
-                batch.add(item);
-                if (batch.size() >= batchSize) {
-                    written[0] += rewrite(batch);
-                }
-            });
+            try {
+                repository.forEach(item -> {
+                    if (closing.get()) {
+                        throw new RebuildCancelled();
+                    }
+                    batch.add(item);
+                    if (batch.size() >= batchSize) {
+                        written[0] += rewrite(batch);
+                    }
+                });
+            } catch (RebuildCancelled e) {
+                // Stored and in use: rialto:index-rebuild (or the next publication) completes the rewrite.
+                throw new RialtoException("The item index closed while publishing the behaviour vectors "
+                        + model.label() + " (" + written[0] + " items rewritten)", e);
+            }
             written[0] += rewrite(batch);
             refreshBlocking();
             LOG.info("Behaviour vectors {} published: {} items rewritten, {} item and {} user vectors, {} dims, "
