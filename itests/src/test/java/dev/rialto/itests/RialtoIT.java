@@ -64,7 +64,7 @@ public class RialtoIT {
 
     private static final List<String> FEATURES = List.of("rialto-api", "rialto-camel", "rialto-store",
             "rialto-ingest", "rialto-retrieval", "rialto-onnxruntime", "rialto-embeddings", "rialto-scoring",
-            "rialto-training",
+            "rialto-training", "rialto-ads", "rialto-content", "rialto-content-llm", "rialto-campaigns",
             "rialto-demo", "rialto-jaxrs", "rialto-rest", "rialto-shell", "rialto");
     private static final Duration SLICE = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -120,7 +120,7 @@ public class RialtoIT {
         }
         List<Bundle> rialto = Arrays.stream(context.getBundles())
                 .filter(b -> b.getSymbolicName().startsWith("dev.rialto")).collect(Collectors.toList());
-        assertEquals(rialto.toString(), 12, rialto.size());
+        assertEquals(rialto.toString(), 16, rialto.size());
         for (Bundle bundle : rialto) {
             assertEquals(bundle.getSymbolicName() + " active", Bundle.ACTIVE, bundle.getState());
         }
