@@ -52,9 +52,13 @@ campaign() {
 JSON
 }
 run() { curl -sf -u "$auth" -X POST "$base/campaigns/$1/runs" | json 'd["runId"]'; }
-report() { curl -sf -u "$auth" "$base/campaigns/runs/$1"; }
+report() { curl -sf -u "$auth" "$base/campaigns/runs/$1" 2>/dev/null || true; }
+# While the server restarts the endpoint answers nothing or an error: keep asking.
+status_of() { report "$1" | python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["summary"]["status"])
+except Exception: print("?")'; }
 wait_done() {
-  until report "$1" | json 'd["summary"]["status"]' | grep -qE 'COMPLETED|FAILED'; do sleep 1; done
+  until status_of "$1" | grep -qE 'COMPLETED|FAILED'; do sleep 1; done
   report "$1"
 }
 
