@@ -18,7 +18,6 @@ import dev.rialto.api.rules.RuleEvaluator;
 import dev.rialto.campaigns.internal.schedule.CampaignScheduler;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,8 +83,7 @@ public final class CampaignComponent implements CampaignService {
         }, this::purpose);
         RunEngine.Settings settings = new RunEngine.Settings(config.chunk_size(), config.max_attempts(),
                 Duration.ofMillis(Math.max(0, config.retry_backoff_ms())), config.consent_unknown_email(),
-                config.consent_unknown_personalisation(), config.consent_unknown_ads(),
-                ZoneId.of(config.default_zone() == null || config.default_zone().isBlank() ? "UTC" : config.default_zone()));
+                config.consent_unknown_personalisation(), config.consent_unknown_ads());
         manager = new CampaignManager(tables, audience, composer, channels::get, node, config.workers(),
                 Duration.ofSeconds(config.lease_seconds()), settings, Clock.systemUTC());
         scheduler = new CampaignScheduler(bundleContext, this);

@@ -229,7 +229,7 @@ public final class CampaignManager implements CampaignService {
         Instant now = clock.instant();
         RunRow run = new RunRow(UUID.randomUUID().toString(), campaignId, trigger == null ? "api" : trigger,
                 RunStatus.RUNNING, "SNAPSHOT", CampaignJson.write(d), now, null, 0, null);
-        Optional<String> busy = tables.startRun(run, node, now.plus(lease), now);
+        Optional<String> busy = tables.startRun(run, node, now.plus(lease));
         if (busy.isPresent()) {
             throw new CampaignBusyException(campaignId, busy.get());
         }

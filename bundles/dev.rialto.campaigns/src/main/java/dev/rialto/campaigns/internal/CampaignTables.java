@@ -149,19 +149,16 @@ public final class CampaignTables {
     // ---- runs and locks
 
     /**
-     * Creates the run and takes the campaign's lock in one transaction. A lock whose lease has expired is taken
-     * over (its run is left RUNNING, to be resumed by whoever holds the lock next).
+     * Creates the run and takes the campaign's lock in one transaction. While any run holds the lock, even one
+     * whose lease expired (a crashed node: recovery resumes that run), nothing is started.
      *
      * @return empty when started, else the id of the run holding the lock
      */
-    public Optional<String> startRun(RunRow run, String owner, Instant leaseUntil, Instant now) {
+    public Optional<String> startRun(RunRow run, String owner, Instant leaseUntil) {
         return tx("Starting run of " + run.campaignId(), c -> {
             Optional<Lock> held = lock(c, run.campaignId());
             if (held.isPresent()) {
-                if (held.get().leaseUntil().isAfter(now)) {
-                    return Optional.of(held.get().runId());
-                }
-                // An expired lease: a crashed node. Its run is resumed by whoever takes the lock, not by a new run.
+                // Even with an expired lease (a crashed node) the held run is resumed by recovery, never replaced.
                 return Optional.of(held.get().runId());
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO campaign_locks"

@@ -36,6 +36,4 @@ public @interface CampaignsConfig {
     @AttributeDefinition(description = "Use ad-related personalisation for a profile whose ads consent is unknown")
     boolean consent_unknown_ads() default false;
 
-    @AttributeDefinition(description = "Time zone of quiet hours for profiles without a timezone attribute")
-    String default_zone() default "UTC";
 }

@@ -44,7 +44,7 @@ final class RunEngine {
 
     /** The knobs of the engine (from the bundle's configuration). */
     record Settings(int chunkSize, int maxAttempts, Duration retryBackoff, boolean consentUnknownEmail,
-            boolean consentUnknownPersonalisation, boolean consentUnknownAds, ZoneId defaultZone) {
+            boolean consentUnknownPersonalisation, boolean consentUnknownAds) {
     }
 
     private final CampaignTables tables;

@@ -27,7 +27,6 @@ import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -46,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CampaignManagerTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final RunEngine.Settings SETTINGS = new RunEngine.Settings(50, 3, Duration.ofMillis(1), false, true,
-            false, ZoneId.of("UTC"));
+            false);
 
     @TempDir
     Path tmp;
