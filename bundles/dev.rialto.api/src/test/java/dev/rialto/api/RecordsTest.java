@@ -118,4 +118,17 @@ class RecordsTest {
                 report.rejectionsCsv());
         assertEquals(EntityKind.EVENTS, EntityKind.parse("Events"));
     }
+
+    @Test
+    void recommendationRequestNamesItsSources() {
+        RecommendationRequest all = new RecommendationRequest("u1", 10, null);
+        assertTrue(all.sources().isEmpty());
+        assertTrue(all.asks("popular"));
+        RecommendationRequest some = new RecommendationRequest("u1", 10, null, Set.of(" Co-Visitation ", "popular"));
+        assertEquals(Set.of("co-visitation", "popular"), some.sources());
+        assertTrue(some.asks("co-visitation"));
+        assertFalse(some.asks("text"));
+        assertThrows(IllegalArgumentException.class,
+                () -> new RecommendationRequest("u1", 10, null, Set.of(" ")));
+    }
 }

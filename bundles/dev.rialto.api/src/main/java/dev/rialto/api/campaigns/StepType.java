@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** What a campaign step does for each profile of the audience, in the order the steps are listed. */
 public enum StepType {
-    /** Recommended items: parameters {@code n} (default 4), {@code category} (prefix filter), {@code excludePurchased}. */
+    /**
+     * Recommended items: parameters {@code n} (default 4), {@code category} (prefix filter), {@code excludePurchased},
+     * {@code sources} (candidate source names separated by commas; default every source).
+     */
     RECOMMEND,
     /** An ad decision for a slot: parameter {@code slot} (required). */
     DECIDE_AD,

@@ -22,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * The JSON form of a campaign definition (REST bodies, {@code deploy/*.campaign.json}, the copy kept with each
@@ -51,6 +54,32 @@ public final class CampaignJson {
         } catch (JsonProcessingException e) {
             throw new InvalidCampaignException("not valid JSON: " + e.getOriginalMessage() + " at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+        return parse(root);
+    }
+
+    /**
+     * A definition written as YAML ({@code deploy/*.campaign.yaml}, REST with a YAML content type): the same
+     * fields as JSON. Only plain mappings, lists and scalars are read; YAML tags never build objects.
+     */
+    public static CampaignDefinition parseYaml(String yaml) {
+        Object document;
+        try {
+            Load load = new Load(LoadSettings.builder().setLabel("campaign").setAllowDuplicateKeys(false)
+                    .setCodePointLimit(1024 * 1024).build());
+            document = load.loadFromString(yaml);
+        } catch (YamlEngineException e) {
+            throw new InvalidCampaignException("not valid YAML: " + e.getMessage().strip().replace('\n', ' '));
+        }
+        if (!(document instanceof Map)) {
+            throw new InvalidCampaignException("a campaign must be a YAML mapping");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.valueToTree(document);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCampaignException("YAML values must be mappings, lists, strings, numbers or booleans: "
+                    + e.getMessage());
         }
         return parse(root);
     }
@@ -120,10 +149,22 @@ public final class CampaignJson {
             if (e.getKey().equals("type")) {
                 continue;
             }
-            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+            JsonNode value = e.getValue();
+            if (value.isArray() && e.getKey().equals("sources")) {
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < value.size(); i++) {
+                    if (!value.get(i).isTextual() || value.get(i).asText().isBlank()) {
+                        throw new IllegalArgumentException(path + ".sources[" + i + "] must be a source name");
+                    }
+                    names.add(value.get(i).asText().strip());
+                }
+                params.put("sources", String.join(",", names));
+                continue;
+            }
+            if (!value.isValueNode() || value.isNull()) {
                 throw new IllegalArgumentException(path + "." + e.getKey() + " must be a string, number or boolean");
             }
-            params.put(e.getKey(), e.getValue().asText());
+            params.put(e.getKey(), value.asText());
         }
         try {
             return new Step(type, params);

@@ -68,7 +68,9 @@ final class StepComposer implements Composer {
                     boolean excludePurchased = Boolean.parseBoolean(d.param(v, step, "excludePurchased", "false"));
                     ItemFilter filter = new ItemFilter(category, Set.of(), true, excludePurchased);
                     items = new ArrayList<>();
-                    for (RecommendedItem item : r.recommend(new RecommendationRequest(p.id(), n, filter)).items()) {
+                    RecommendationRequest request = new RecommendationRequest(p.id(), n, filter,
+                            sources(d.param(v, step, "sources", null)));
+                    for (RecommendedItem item : r.recommend(request).items()) {
                         items.add(item.itemId());
                     }
                     if (items.isEmpty()) {
@@ -106,6 +108,20 @@ final class StepComposer implements Composer {
         }
         return new Composed(new Delivery(deliveryId, d.id(), runId, v.name(), p.id(), address, subject, body, items,
                 ad, attributes, now), null);
+    }
+
+    /** The step's {@code sources}: names separated by commas; none for every source. */
+    static Set<String> sources(String list) {
+        if (list == null || list.isBlank()) {
+            return Set.of();
+        }
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String name : list.split(",")) {
+            if (!name.isBlank()) {
+                names.add(name.strip());
+            }
+        }
+        return names;
     }
 
     private static boolean blank(String s) {

@@ -56,6 +56,56 @@ class CampaignJsonTest {
                 .getMessage().startsWith("not valid JSON"));
     }
 
+    @Test
+    void yamlGivesTheSameDefinitionAsJson() {
+        String yaml = """
+                id: weekly
+                name: Weekly picks
+                schedule: "0 0 9 ? * MON"
+                audience: {attribute: country, equals: GB}
+                steps:
+                  - {type: recommend, n: 4}
+                  - {type: deliver, channel: outbox}
+                variants:
+                  - {name: A, percent: 45}
+                  - name: B
+                    percent: 45
+                    overrides: {recommend.n: "6"}
+                holdoutPercent: 10
+                frequencyRules: [{channel: email, max: 1, window: P3D}]
+                quietHours: {start: "21:00", end: "08:00", zone: Europe/London}
+                conversionWindow: P7D
+                """;
+        assertEquals(CampaignJson.parse(WEEKLY), CampaignJson.parseYaml(yaml));
+        assertMessage("campaign weekly: steps[1].channel must not be blank for a deliver step",
+                () -> CampaignJson.parseYaml(yaml.replace("channel: outbox", "channel: ''")));
+        assertTrue(assertThrows(CampaignJson.InvalidCampaignException.class,
+                () -> CampaignJson.parseYaml("id: x\nsteps: [\n")).getMessage().startsWith("not valid YAML"));
+        assertEquals("a campaign must be a YAML mapping", assertThrows(CampaignJson.InvalidCampaignException.class,
+                () -> CampaignJson.parseYaml("- a\n- b\n")).getMessage());
+        // a tag never builds an object: safe loading only
+        assertThrows(CampaignJson.InvalidCampaignException.class,
+                () -> CampaignJson.parseYaml("id: !!java.io.File /etc\nsteps: []\n"));
+    }
+
+    @Test
+    void recommendSourcesAsListOrCommaSeparated() {
+        CampaignDefinition list = CampaignJson.parse(WEEKLY.replace("{\"type\": \"recommend\", \"n\": 4}",
+                "{\"type\": \"recommend\", \"n\": 4, \"sources\": [\"co-visitation\", \"popular\"]}"));
+        assertEquals("co-visitation,popular", list.steps().get(0).params().get("sources"));
+        assertEquals(java.util.Set.of("co-visitation", "popular"),
+                StepComposer.sources(list.steps().get(0).params().get("sources")));
+        assertEquals(list, CampaignJson.parse(CampaignJson.write(list)));
+        assertMessage("campaign weekly: steps[0].sources[1] must be a source name",
+                WEEKLY.replace("{\"type\": \"recommend\", \"n\": 4}",
+                        "{\"type\": \"recommend\", \"sources\": [\"popular\", 3]}"));
+        assertTrue(StepComposer.sources(null).isEmpty());
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable parse) {
+        assertEquals(expected, assertThrows(CampaignJson.InvalidCampaignException.class, parse).getMessage());
+    }
+
     private static void assertMessage(String expected, String json) {
         assertEquals(expected, assertThrows(CampaignJson.InvalidCampaignException.class,
                 () -> CampaignJson.parse(json)).getMessage());

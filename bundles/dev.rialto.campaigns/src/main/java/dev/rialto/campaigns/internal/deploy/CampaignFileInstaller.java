@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Campaign definitions as files: {@code deploy/*.campaign.json} is created or updated when the file appears or
+ * Campaign definitions as files: {@code deploy/*.campaign.json} (or {@code .campaign.yaml}, {@code .campaign.yml})
+ * is created or updated when the file appears or
  * changes, and deleted with the file (only if the file still owns it: a definition replaced over REST since is
  * kept). A bad file is logged with the field at fault; the running definition, if any, stays.
  */
 @Component(service = ArtifactInstaller.class)
 public final class CampaignFileInstaller implements ArtifactInstaller {
     public static final String SUFFIX = ".campaign.json";
+    private static final List<String> YAML_SUFFIXES = List.of(".campaign.yaml", ".campaign.yml");
     private static final Logger LOG = LoggerFactory.getLogger(CampaignFileInstaller.class);
 
     private final CampaignService campaigns;
@@ -40,7 +43,8 @@ public final class CampaignFileInstaller implements ArtifactInstaller {
     @Override
     public boolean canHandle(File file) {
         String name = file.getName();
-        return !name.startsWith(".") && name.toLowerCase(Locale.ROOT).endsWith(SUFFIX);
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !name.startsWith(".") && (lower.endsWith(SUFFIX) || yaml(lower));
     }
 
     @Override
@@ -66,6 +70,10 @@ public final class CampaignFileInstaller implements ArtifactInstaller {
         }
     }
 
+    private static boolean yaml(String lowerName) {
+        return YAML_SUFFIXES.stream().anyMatch(lowerName::endsWith);
+    }
+
     private void load(File file) {
         String json;
         try {
@@ -76,7 +84,7 @@ public final class CampaignFileInstaller implements ArtifactInstaller {
         }
         CampaignDefinition d;
         try {
-            d = CampaignJson.parse(json);
+            d = yaml(file.getName().toLowerCase(Locale.ROOT)) ? CampaignJson.parseYaml(json) : CampaignJson.parse(json);
         } catch (IllegalArgumentException e) {
             LOG.error("Campaign file {} is not valid and was not loaded: {}", file.getName(), e.getMessage());
             return;

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.ws.rs.Consumes;
+import javax.ws.rs.HeaderParam;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.DefaultValue;
 import javax.ws.rs.GET;
@@ -53,10 +55,17 @@ import org.slf4j.LoggerFactory;
 public class CampaignsResource {
     static final List<String> ROLES = List.of("rialto-admin", "rialto-marketer");
     static final long MAX_BODY = 1 << 20;
+    static final String YAML = "application/yaml";
     private static final Logger LOG = LoggerFactory.getLogger(CampaignsResource.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final AtomicReference<CampaignService> service = new AtomicReference<>();
+
+    /** Definitions are JSON, or YAML when the request says so. */
+    private static CampaignDefinition definition(String body, String contentType) {
+        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("yaml")
+                ? CampaignJson.parseYaml(body) : CampaignJson.parse(body);
+    }
 
     @GET
     public Response list(@Context SecurityContext security) {
@@ -71,10 +80,11 @@ public class CampaignsResource {
     }
 
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(InputStream body, @Context SecurityContext security) {
+    @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
+    public Response create(InputStream body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String type,
+            @Context SecurityContext security) {
         return call(security, s -> {
-            CampaignDefinition d = CampaignJson.parse(read(body));
+            CampaignDefinition d = definition(read(body), type);
             boolean existed = s.get(d.id()).isPresent();
             s.save(d, "rest:" + user(security));
             return Response.status(existed ? Response.Status.OK : Response.Status.CREATED)
@@ -84,10 +94,11 @@ public class CampaignsResource {
 
     @PUT
     @Path("{id}")
-    @Consumes(MediaType.APPLICATION_JSON)
-    public Response replace(@PathParam("id") String id, InputStream body, @Context SecurityContext security) {
+    @Consumes({MediaType.APPLICATION_JSON, YAML, "application/x-yaml", "text/yaml"})
+    public Response replace(@PathParam("id") String id, InputStream body,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String type, @Context SecurityContext security) {
         return call(security, s -> {
-            CampaignDefinition d = CampaignJson.parse(read(body));
+            CampaignDefinition d = definition(read(body), type);
             if (!d.id().equals(id)) {
                 return error(Response.Status.BAD_REQUEST, "id in the body ('" + d.id() + "') differs from the path ('"
                         + id + "')", "id");
