@@ -186,6 +186,7 @@ final class RunEngine {
 
         List<Outcome> outcomes = new ArrayList<>();
         List<Delivery> toSend = new ArrayList<>();
+        List<Composer.Recipient> recipients = new ArrayList<>();
         Instant deferred = null;
         for (Member m : chunk) {
             Profile p = profiles.get(m.profileId());
@@ -209,18 +210,22 @@ final class RunEngine {
                 outcomes.add(new Outcome(m.profileId(), MemberStatus.SKIPPED, skip, m.attempts(), step, null));
                 continue;
             }
-            String deliveryId = run.id() + ":" + m.profileId() + ":" + step;
-            Composer.Composed composed = composer.compose(definition, arms.get(m.variant()), p, run.id(),
-                    deliveryId, now);
-            if (composed.delivery() == null) {
-                outcomes.add(new Outcome(m.profileId(), MemberStatus.SKIPPED, composed.skipReason(), m.attempts(),
-                        step, null));
-            } else {
-                toSend.add(composed.delivery());
-            }
+            recipients.add(new Composer.Recipient(arms.get(m.variant()), p, run.id() + ":" + m.profileId() + ":"
+                    + step));
         }
         Map<String, Integer> attemptsBefore = new HashMap<>();
         chunk.forEach(m -> attemptsBefore.put(m.profileId(), m.attempts()));
+        List<Composer.Composed> composed = composer.composeAll(definition, recipients, run.id(), now);
+        for (int i = 0; i < recipients.size(); i++) {
+            Composer.Composed c = composed.get(i);
+            if (c.delivery() == null) {
+                String id = recipients.get(i).profile().id();
+                outcomes.add(new Outcome(id, MemberStatus.SKIPPED, c.skipReason(), attemptsBefore.get(id), step,
+                        null));
+            } else {
+                toSend.add(c.delivery());
+            }
+        }
         for (Delivery d : toSend) {
             if (stop.get()) {
                 break; // left PENDING: the resumed run delivers it again under the same id

@@ -4,8 +4,10 @@ import dev.rialto.api.campaigns.CampaignDefinition;
 import dev.rialto.api.campaigns.Delivery;
 import dev.rialto.api.campaigns.Purpose;
 import dev.rialto.api.campaigns.Step;
+import dev.rialto.api.campaigns.StepType;
 import dev.rialto.api.campaigns.Variant;
 import dev.rialto.api.profiles.Profile;
+import dev.rialto.api.recommend.Recommendation;
 import dev.rialto.api.recommend.RecommendationRequest;
 import dev.rialto.api.recommend.RecommendedItem;
 import dev.rialto.api.recommend.Recommender;
@@ -54,25 +56,65 @@ final class StepComposer implements Composer {
     @Override
     public Composed compose(CampaignDefinition d, Variant v, Profile p, String runId, String deliveryId,
             Instant now) {
+        return composeAll(d, List.of(new Recipient(v, p, deliveryId)), runId, now).get(0);
+    }
+
+    /**
+     * The recommend step runs for the whole chunk in one {@link Recommender#recommendAll} call (the recommender
+     * shares what does not depend on the user, and batches its reads); the other steps run per recipient.
+     */
+    @Override
+    public List<Composed> composeAll(CampaignDefinition d, List<Recipient> recipients, String runId, Instant now) {
+        List<List<List<String>>> recommended = new ArrayList<>(); // per recommend step, per recipient
+        for (Step step : d.steps()) {
+            if (step.type() == StepType.RECOMMEND && !recipients.isEmpty()) {
+                recommended.add(recommend(d, step, recipients));
+            }
+        }
+        List<Composed> out = new ArrayList<>(recipients.size());
+        for (int i = 0; i < recipients.size(); i++) {
+            out.add(finish(d, recipients.get(i), recommended, i, runId, now));
+        }
+        return out;
+    }
+
+    private List<List<String>> recommend(CampaignDefinition d, Step step, List<Recipient> recipients) {
+        Recommender r = need(recommender.get(), "recommend", "rialto-retrieval");
+        List<RecommendationRequest> requests = new ArrayList<>(recipients.size());
+        for (Recipient x : recipients) {
+            Variant v = x.variant();
+            int n = Integer.parseInt(d.param(v, step, "n", "4"));
+            boolean excludePurchased = Boolean.parseBoolean(d.param(v, step, "excludePurchased", "false"));
+            ItemFilter filter = new ItemFilter(d.param(v, step, "category", null), Set.of(), true, excludePurchased);
+            requests.add(new RecommendationRequest(x.profile().id(), n, filter,
+                    sources(d.param(v, step, "sources", null))));
+        }
+        List<Recommendation> answers = r.recommendAll(requests);
+        List<List<String>> items = new ArrayList<>(answers.size());
+        for (Recommendation a : answers) {
+            List<String> ids = new ArrayList<>(a.items().size());
+            for (RecommendedItem item : a.items()) {
+                ids.add(item.itemId());
+            }
+            items.add(ids);
+        }
+        return items;
+    }
+
+    private Composed finish(CampaignDefinition d, Recipient x, List<List<List<String>>> recommended, int index,
+            String runId, Instant now) {
+        Variant v = x.variant();
+        Profile p = x.profile();
         List<String> items = List.of();
         String ad = null;
         String subject = null;
         String body = null;
         Map<String, String> attributes = new LinkedHashMap<>();
+        int recommendStep = 0;
         for (Step step : d.steps()) {
             switch (step.type()) {
                 case RECOMMEND -> {
-                    Recommender r = need(recommender.get(), "recommend", "rialto-retrieval");
-                    int n = Integer.parseInt(d.param(v, step, "n", "4"));
-                    String category = d.param(v, step, "category", null);
-                    boolean excludePurchased = Boolean.parseBoolean(d.param(v, step, "excludePurchased", "false"));
-                    ItemFilter filter = new ItemFilter(category, Set.of(), true, excludePurchased);
-                    items = new ArrayList<>();
-                    RecommendationRequest request = new RecommendationRequest(p.id(), n, filter,
-                            sources(d.param(v, step, "sources", null)));
-                    for (RecommendedItem item : r.recommend(request).items()) {
-                        items.add(item.itemId());
-                    }
+                    items = recommended.get(recommendStep++).get(index);
                     if (items.isEmpty()) {
                         return Composed.skip("no-content");
                     }
@@ -106,8 +148,8 @@ final class StepComposer implements Composer {
                 return Composed.skip("no-address");
             }
         }
-        return new Composed(new Delivery(deliveryId, d.id(), runId, v.name(), p.id(), address, subject, body, items,
-                ad, attributes, now), null);
+        return new Composed(new Delivery(x.deliveryId(), d.id(), runId, v.name(), p.id(), address, subject, body,
+                items, ad, attributes, now), null);
     }
 
     /** The step's {@code sources}: names separated by commas; none for every source. */
