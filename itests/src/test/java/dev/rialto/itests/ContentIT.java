@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.content.ContentGenerator;
+import dev.rialto.api.privacy.Pseudonymiser;
+import dev.rialto.api.profiles.ProfileRepository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +49,8 @@ public class ContentIT {
     @Inject
     private FeaturesService features;
     @Inject
+    private org.osgi.framework.BundleContext bundleContext;
+    @Inject
     @Filter(timeout = 60_000)
     private ContentGenerator generator;
     @Inject
@@ -55,6 +59,12 @@ public class ContentIT {
     @Inject
     @Filter(timeout = 60_000)
     private SessionFactory sessions;
+    @Inject
+    @Filter(timeout = 60_000)
+    private Pseudonymiser pseudonymiser;
+    @Inject
+    @Filter(timeout = 60_000)
+    private ProfileRepository profiles;
 
     @Configuration
     public Option[] config() {
@@ -123,6 +133,10 @@ public class ContentIT {
                 }
             });
             assertAllPassed(fromFolder, 120);
+            // FileInstall skips the folders of etc/: no bogus bundle made of etc/rialto
+            for (org.osgi.framework.Bundle b : bundleContext.getBundles()) {
+                assertFalse(b.getLocation(), b.getLocation().contains("etc/rialto"));
+            }
         } finally {
             Files.deleteIfExists(folder.resolve("0-itest.mustache"));
         }
@@ -131,6 +145,54 @@ public class ContentIT {
                 + " --provider grounded --locale en -n 2");
         assertTrue(console, console.startsWith("push-message (en) by grounded"));
         assertTrue(console, console.contains("passed"));
+    }
+
+    @Test
+    public void copyAboutAUsersRecommendedItemsWithTheFirstNameOnlyWhereTheProfileConsents() throws Exception {
+        Item item = demoItem();
+        String password = Support.adminPassword();
+        Await.until("the demo profiles", Duration.ofSeconds(120), () -> profiles.count() >= 1000 ? true : null);
+        // Two profiles through ingestion (user ids pseudonymised there): one allows personalisation, one refuses.
+        java.nio.file.Path dir = Files.createTempDirectory("cit");
+        java.nio.file.Path file = dir.resolve("profiles-cit.csv");
+        Files.writeString(file, "id,country,consent_personalisation,consent_email,consent_ads\n"
+                + "cit-ida,SE,yes,yes,\ncit-ole,NO,no,yes,\n");
+        String ingest = Support.execute(sessions, "rialto:ingest " + file);
+        assertTrue(ingest, ingest.contains("stored 2"));
+        Await.until("the cit profiles", Duration.ofSeconds(30), () -> profiles.find(pseudonymiser.userId("cit-ole"))
+                .orElse(null));
+
+        // The user by the caller's id; the body's claim of consent does not override the profile's refusal.
+        String claim = "\"audience\":{\"firstName\":\"Ole\",\"consent\":{\"personalisation\":true}}";
+        JsonNode ole = generate("{\"kind\":\"email-body\",\"item\":\"" + item.id() + "\",\"user\":\"cit-ole\","
+                + claim + "}", password);
+        assertAllPassed(ole, 2000);
+        assertFalse(ole.toString(), java.util.regex.Pattern.compile("\\bOle\\b").matcher(ole.toString()).find());
+        JsonNode ida = generate("{\"kind\":\"email-body\",\"item\":\"" + item.id() + "\",\"user\":\"cit-ida\","
+                + "\"audience\":{\"firstName\":\"Ida\"}}", password);
+        assertAllPassed(ida, 2000);
+        assertTrue(ida.toString(), ida.get("variants").get(0).get("text").asText().startsWith("Hi Ida,"));
+
+        // "recommend": the items come from the recommender for the demo user u0002, the email lists them.
+        JsonNode rec = generate("{\"kind\":\"email-body\",\"user\":\"u0002\",\"recommend\":3,\"variants\":2}",
+                password);
+        assertAllPassed(rec, 2000);
+        assertEquals(rec.toString(), 3, rec.get("items").size());
+        String body = rec.get("variants").get(0).get("text").asText();
+        for (JsonNode id : rec.get("items")) {
+            Item recommended = items.find(id.asText()).orElseThrow();
+            String start = recommended.title().substring(0, Math.min(12, recommended.title().length()));
+            assertTrue(start + " in " + body, body.contains(start));
+        }
+        Http.Answer noUser = Http.post("/api/v1/content/generate", "{\"kind\":\"email-body\",\"recommend\":3}",
+                "admin", password);
+        assertEquals(noUser.body, 400, noUser.status);
+        assertTrue(noUser.body, noUser.body.contains("\"field\":\"user\""));
+
+        String console = Support.execute(sessions, "rialto:generate email-subject --user u0002 --recommend 2 "
+                + "--locale zh");
+        assertTrue(console, console.startsWith("email-subject (zh) by template"));
+        assertTrue(console, console.contains("items: ") && console.contains("passed"));
     }
 
     @Test

@@ -16,9 +16,15 @@ import java.util.List;
  * @param maxLength the channel's limit in characters, or null for the kind's default
  * @param variants  how many distinct variants, 1 to {@link #MAX_VARIANTS}
  * @param provider  the provider to use (its {@code rialto.provider}), or null for the configured default
+ * @param userId    the recipient's stored (pseudonymous) user id, or null. Surfaces that take a raw user id map it
+ *                  with the {@code Pseudonymiser} first. The generator then reads the profile: its consent replaces
+ *                  the audience's, and its {@code first_name} and {@code segment} fill in what the audience lacks
+ * @param recommend instead of {@code itemIds}: write about this many items (1 to {@link #MAX_ITEMS}) that the
+ *                  {@code Recommender} picks for {@code userId}; null when the items are given
+ * @since 1.1
  */
 public record ContentRequest(ContentKind kind, String locale, List<String> itemIds, Audience audience, String tone,
-        Integer maxLength, int variants, String provider) {
+        Integer maxLength, int variants, String provider, String userId, Integer recommend) {
 
     public static final int MAX_ITEMS = 20;
     public static final int MAX_VARIANTS = 10;
@@ -32,13 +38,29 @@ public record ContentRequest(ContentKind kind, String locale, List<String> itemI
             throw new IllegalArgumentException("locale must be a language tag such as en or zh-CN, was '" + locale
                     + "'");
         }
-        Require.nonNull(itemIds, "itemIds");
-        List<String> ids = new ArrayList<>(new LinkedHashSet<>(itemIds.stream()
-                .map(id -> Require.nonBlank(id, "itemIds[]").strip()).toList()));
-        if (ids.isEmpty() || ids.size() > MAX_ITEMS) {
-            throw new IllegalArgumentException("itemIds must hold 1 to " + MAX_ITEMS + " ids, had " + ids.size());
+        userId = Require.optional(userId);
+        if (recommend != null) {
+            if (recommend < 1 || recommend > MAX_ITEMS) {
+                throw new IllegalArgumentException("recommend must be between 1 and " + MAX_ITEMS + ", was "
+                        + recommend);
+            }
+            if (userId == null) {
+                throw new IllegalArgumentException("userId is required with recommend: whose recommendations?");
+            }
+            if (itemIds != null && !itemIds.isEmpty()) {
+                throw new IllegalArgumentException("itemIds: give item ids or recommend, not both");
+            }
+            itemIds = List.of();
+        } else {
+            Require.nonNull(itemIds, "itemIds");
+            List<String> ids = new ArrayList<>(new LinkedHashSet<>(itemIds.stream()
+                    .map(id -> Require.nonBlank(id, "itemIds[]").strip()).toList()));
+            if (ids.isEmpty() || ids.size() > MAX_ITEMS) {
+                throw new IllegalArgumentException("itemIds must hold 1 to " + MAX_ITEMS + " ids, had "
+                        + ids.size());
+            }
+            itemIds = List.copyOf(ids);
         }
-        itemIds = List.copyOf(ids);
         audience = audience == null ? Audience.ANYONE : audience;
         tone = Require.optional(tone);
         if (tone != null && (tone.length() > MAX_TONE_LENGTH || !tone.matches("[\\p{L}\\p{N} -]+"))) {
@@ -54,6 +76,27 @@ public record ContentRequest(ContentKind kind, String locale, List<String> itemI
                     + variants);
         }
         provider = Require.optional(provider);
+    }
+
+    /** A request for given items, without a user (the form of version 1.0). */
+    public ContentRequest(ContentKind kind, String locale, List<String> itemIds, Audience audience, String tone,
+            Integer maxLength, int variants, String provider) {
+        this(kind, locale, itemIds, audience, tone, maxLength, variants, provider, null, null);
+    }
+
+    /**
+     * One variant about the {@code count} items recommended to a user.
+     *
+     * @param userId the stored (pseudonymous) user id
+     * @since 1.1
+     */
+    public static ContentRequest recommended(ContentKind kind, String locale, String userId, int count) {
+        return new ContentRequest(kind, locale, List.of(), Audience.ANYONE, null, null, 1, null, userId, count);
+    }
+
+    /** Whether the items come from the recommender rather than {@link #itemIds()}. */
+    public boolean recommends() {
+        return recommend != null;
     }
 
     /** One variant of one item with the defaults. */

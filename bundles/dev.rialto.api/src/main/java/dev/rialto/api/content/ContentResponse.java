@@ -16,10 +16,13 @@ import java.util.List;
  * @param variants          the distinct variants that passed the guardrails, best first; never empty
  * @param rejected          reports of the drafts that failed the guardrails or were near-duplicates, in order
  * @param notes             why a fallback happened, provider errors and similar, without personal data
+ * @param itemIds           the items the copy is about, the main one first (for a request with
+ *                          {@link ContentRequest#recommend()}, the recommended items); empty when not known
+ * @since 1.1 ({@code itemIds})
  */
 public record ContentResponse(ContentKind kind, String locale, String requestedProvider, String provider,
         boolean fallback, int attempts, List<ContentVariant> variants, List<GuardrailReport> rejected,
-        List<String> notes) {
+        List<String> notes, List<String> itemIds) {
 
     public ContentResponse {
         Require.nonNull(kind, "kind");
@@ -33,6 +36,14 @@ public record ContentResponse(ContentKind kind, String locale, String requestedP
         variants = List.copyOf(variants);
         rejected = rejected == null ? List.of() : List.copyOf(rejected);
         notes = notes == null ? List.of() : List.copyOf(notes);
+        itemIds = itemIds == null ? List.of() : List.copyOf(itemIds);
+    }
+
+    /** A response without the item ids (the form of version 1.0). */
+    public ContentResponse(ContentKind kind, String locale, String requestedProvider, String provider,
+            boolean fallback, int attempts, List<ContentVariant> variants, List<GuardrailReport> rejected,
+            List<String> notes) {
+        this(kind, locale, requestedProvider, provider, fallback, attempts, variants, rejected, notes, List.of());
     }
 
     /** The first (best) variant's text. */

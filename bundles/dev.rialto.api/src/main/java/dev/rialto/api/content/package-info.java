@@ -4,5 +4,5 @@
  * falls back to the template provider.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.rialto.api.content;

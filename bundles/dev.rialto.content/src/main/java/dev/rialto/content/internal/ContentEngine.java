@@ -14,6 +14,8 @@ import dev.rialto.api.content.GuardrailFinding;
 import dev.rialto.api.content.GuardrailReport;
 import dev.rialto.api.content.UnknownItemException;
 import dev.rialto.api.embeddings.TextEmbedder;
+import dev.rialto.api.profiles.Consent;
+import dev.rialto.api.profiles.Profile;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ContentEngine {
     private static final Logger LOG = LoggerFactory.getLogger(ContentEngine.class);
+    /** How the privacy service marks a personal field it stores encrypted (personal.policy = encrypt). */
+    static final String ENCRYPTED_PREFIX = "enc:";
 
     /**
      * Settings.
@@ -60,10 +64,48 @@ final class ContentEngine {
     private final Supplier<Set<String>> providerNames;
     private final Function<Collection<String>, Map<String, Item>> items;
     private final Function<String, TextEmbedder> embedders;
+    private final Users users;
+
+    /**
+     * Who a request's user is and what to recommend to them: the profile store and the recommender, either of which
+     * may be absent.
+     */
+    interface Users {
+        Users NONE = new Users() {
+            @Override
+            public Profile profile(String userId) {
+                return null;
+            }
+
+            @Override
+            public List<String> recommended(String userId, int count) {
+                throw new IllegalStateException("recommend: recommendations are not available "
+                        + "(is the rialto-retrieval feature installed?)");
+            }
+        };
+
+        /** The stored profile, or null when there is none (or no profile store). */
+        Profile profile(String userId);
+
+        /**
+         * The ids of the items recommended to the user, best first.
+         *
+         * @throws IllegalStateException when no recommender is running
+         */
+        List<String> recommended(String userId, int count);
+    }
 
     ContentEngine(Settings settings, Guardrails guardrails, ContentProvider template,
             Function<String, ContentProvider> providers, Supplier<Set<String>> providerNames,
             Function<Collection<String>, Map<String, Item>> items, Function<String, TextEmbedder> embedders) {
+        this(settings, guardrails, template, providers, providerNames, items, embedders, Users.NONE);
+    }
+
+    ContentEngine(Settings settings, Guardrails guardrails, ContentProvider template,
+            Function<String, ContentProvider> providers, Supplier<Set<String>> providerNames,
+            Function<Collection<String>, Map<String, Item>> items, Function<String, TextEmbedder> embedders,
+            Users users) {
+        this.users = users;
         this.settings = settings;
         this.guardrails = guardrails;
         this.sanitiser = new Sanitiser(guardrails);
@@ -135,10 +177,8 @@ final class ContentEngine {
                 notes.add("provider " + requested + " returned no draft on attempt " + attempt);
                 continue;
             }
+            List<ContentVariant> passed = new ArrayList<>();
             for (String draft : drafts) {
-                if (accepted.size() >= n) {
-                    break;
-                }
                 String text = normalise(draft);
                 GuardrailReport report = guardrails.check(p.subject(), text);
                 if (!report.passed()) {
@@ -148,10 +188,11 @@ final class ContentEngine {
                             feedback.add(v.message());
                         }
                     });
-                } else if (!accepted.offer(text, provider.name(), attempt, report)) {
-                    rejected.add(duplicate(report));
+                } else if (!text.isEmpty()) {
+                    passed.add(new ContentVariant(text, provider.name(), attempt, report));
                 }
             }
+            accepted.offer(passed, n, rejected);
         }
         boolean fallback = false;
         if (accepted.size() < n && !isTemplate) {
@@ -170,7 +211,7 @@ final class ContentEngine {
         String used = accepted.variants().stream().anyMatch(v -> v.provider().equals(provider.name()))
                 ? provider.name() : ContentGenerator.TEMPLATE_PROVIDER;
         return new ContentResponse(request.kind(), request.locale(), requested, used, fallback, attempts,
-                accepted.variants(), rejected, notes);
+                accepted.variants(), rejected, notes, p.items().stream().map(Item::id).toList());
     }
 
     /** The template provider's drafts; those that fail are sanitised, and a safe text is the very last resort. */
@@ -186,10 +227,8 @@ final class ContentEngine {
         List<String> candidates = new ArrayList<>(drafts);
         String safe = safeText(p);
         candidates.add(safe);
+        List<ContentVariant> passed = new ArrayList<>();
         for (String draft : candidates) {
-            if (accepted.size() >= n) {
-                return;
-            }
             String text = normalise(draft);
             GuardrailReport report = guardrails.check(p.subject(), text);
             if (!report.passed()) {
@@ -201,10 +240,9 @@ final class ContentEngine {
                     continue;
                 }
             }
-            if (!accepted.offer(text, ContentGenerator.TEMPLATE_PROVIDER, 1, report)) {
-                rejected.add(duplicate(report));
-            }
+            passed.add(new ContentVariant(text, ContentGenerator.TEMPLATE_PROVIDER, 1, report));
         }
+        accepted.offer(passed, n, rejected);
         if (accepted.size() == 0) {
             // Whatever happened above, deliver the one text made of nothing but the item's title.
             String text = sanitiser.sanitise(p.subject(), safe, p.footer(), Sanitiser.cut(p.items().get(0).id(), 30));
@@ -245,17 +283,13 @@ final class ContentEngine {
     }
 
     private Prepared prepare(ContentRequest request) {
-        Map<String, Item> found = items.apply(request.itemIds());
-        List<String> missing = request.itemIds().stream().filter(id -> !found.containsKey(id)).toList();
-        if (!missing.isEmpty()) {
-            throw new UnknownItemException(missing);
-        }
-        List<Item> resolved = request.itemIds().stream().map(found::get).toList();
-        boolean allowed = request.audience().personalisationAllowed(settings.personalisationWhenUnknown());
-        Audience audience = allowed ? request.audience() : request.audience().withoutFirstName();
+        List<Item> resolved = resolve(request);
+        Audience full = audience(request);
+        boolean allowed = full.personalisationAllowed(settings.personalisationWhenUnknown());
+        Audience audience = allowed ? full : full.withoutFirstName();
         int max = maxLength(request);
         Guardrails.Subject subject = guardrails.subject(request.kind(), request.language(), max, resolved,
-                request.audience(), allowed);
+                full, allowed);
         String footer = footer(request.language());
         Map<String, String> context = Map.of(
                 "sender.address", guardrails.settings().senderAddress(),
@@ -264,6 +298,52 @@ final class ContentEngine {
                 "banned.claims", String.join(", ", guardrails.settings().bannedClaims()),
                 "grounded.claims", String.join(", ", guardrails.settings().groundedClaims()));
         return new Prepared(request, resolved, audience, max, subject, footer, context);
+    }
+
+    /** The request's items, or the recommender's for its user; recommended items gone from the catalogue are skipped. */
+    private List<Item> resolve(ContentRequest request) {
+        if (!request.recommends()) {
+            Map<String, Item> found = items.apply(request.itemIds());
+            List<String> missing = request.itemIds().stream().filter(id -> !found.containsKey(id)).toList();
+            if (!missing.isEmpty()) {
+                throw new UnknownItemException(missing);
+            }
+            return request.itemIds().stream().map(found::get).toList();
+        }
+        List<String> ids = users.recommended(request.userId(), request.recommend());
+        ids = ids.stream().distinct().limit(request.recommend()).toList();
+        Map<String, Item> found = ids.isEmpty() ? Map.of() : items.apply(ids);
+        List<Item> resolved = ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+        if (resolved.isEmpty()) {
+            throw new IllegalArgumentException("recommend: the recommender has no catalogue item for this user");
+        }
+        return resolved;
+    }
+
+    /**
+     * The audience with the user's profile applied: the stored consent is the record, so it replaces whatever the
+     * request claims (a user without a profile has unknown consent); the profile's first name and segment fill in
+     * what the request leaves out.
+     */
+    private Audience audience(ContentRequest request) {
+        Audience given = request.audience();
+        if (request.userId() == null) {
+            return given;
+        }
+        Profile profile = users.profile(request.userId());
+        if (profile == null) {
+            return new Audience(given.segment(), given.firstName(), Consent.UNKNOWN, given.traits());
+        }
+        Map<String, String> a = profile.attributes();
+        String firstName = given.firstName() != null ? given.firstName()
+                : a.getOrDefault("first_name", a.get("firstName"));
+        if (firstName != null && (firstName.startsWith(ENCRYPTED_PREFIX)
+                || firstName.codePointCount(0, firstName.length()) > Audience.MAX_FIRST_NAME_LENGTH)) {
+            // Kept encrypted by the privacy policy (only an export decrypts it), or not a name a greeting can use.
+            firstName = null;
+        }
+        String segment = given.segment() != null ? given.segment() : a.get("segment");
+        return new Audience(segment, firstName, profile.consent(), given.traits());
     }
 
     private record Prepared(ContentRequest request, List<Item> items, Audience audience, int maxLength,
@@ -303,41 +383,78 @@ final class ContentEngine {
         return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
     }
 
-    /** The variants accepted so far, de-duplicated by similarity. */
+    /**
+     * The variants accepted so far, de-duplicated by similarity. The texts of a round of drafts are embedded in one
+     * batched call (one call per request when the first drafts pass); when the embedder fails, the whole request
+     * falls back to the lexical measure.
+     */
     private static final class Accepted {
         private final Similarity similarity;
         private final double threshold;
         private final List<ContentVariant> variants = new ArrayList<>();
         private final List<Object> vectors = new ArrayList<>();
         private final String boilerplate;
+        private boolean lexical;
 
         Accepted(Similarity similarity, double threshold, String boilerplate) {
             this.similarity = similarity;
             this.threshold = threshold;
             this.boilerplate = boilerplate;
+            this.lexical = !similarity.semantic();
         }
 
         int size() {
             return variants.size();
         }
 
-        boolean offer(String text, String provider, int attempt, GuardrailReport report) {
-            String compared = boilerplate.isEmpty() ? text : text.replace(boilerplate, "").strip();
-            Object vector;
-            try {
-                vector = similarity.vector(compared);
-            } catch (RuntimeException e) {
-                LOG.warn("Embedding a variant for de-duplication failed; compared lexically", e);
-                vector = Similarity.terms(compared);
+        /**
+         * Accepts the candidates in order until there are {@code n} variants; those too similar to an accepted one
+         * go to {@code rejected} with a duplicate finding.
+         */
+        void offer(List<ContentVariant> candidates, int n, List<GuardrailReport> rejected) {
+            if (candidates.isEmpty() || variants.size() >= n) {
+                return;
             }
-            for (Object other : vectors) {
-                if (other.getClass() == vector.getClass() && Similarity.cosine(vector, other) > threshold) {
-                    return false;
+            List<String> compared = candidates.stream().map(v -> compared(v.text())).toList();
+            Object[] candidateVectors = vectors(compared);
+            for (int i = 0; i < candidates.size() && variants.size() < n; i++) {
+                ContentVariant candidate = candidates.get(i);
+                Object vector = candidateVectors[i];
+                boolean duplicate = false;
+                for (Object other : vectors) {
+                    if (Similarity.cosine(vector, other) > threshold) {
+                        duplicate = true;
+                        break;
+                    }
+                }
+                if (duplicate) {
+                    rejected.add(duplicate(candidate.report()));
+                } else {
+                    vectors.add(vector);
+                    variants.add(candidate);
                 }
             }
-            vectors.add(vector);
-            variants.add(new ContentVariant(text, provider, attempt, report));
-            return true;
+        }
+
+        private String compared(String text) {
+            return boilerplate.isEmpty() ? text : text.replace(boilerplate, "").strip();
+        }
+
+        private Object[] vectors(List<String> texts) {
+            if (!lexical) {
+                try {
+                    return similarity.vectors(texts);
+                } catch (RuntimeException e) {
+                    LOG.warn("Embedding variants for de-duplication failed; compared lexically", e);
+                    lexical = true;
+                    // what was accepted so far, in the same (lexical) space as what comes
+                    vectors.replaceAll(v -> null);
+                    for (int i = 0; i < variants.size(); i++) {
+                        vectors.set(i, Similarity.terms(compared(variants.get(i).text())));
+                    }
+                }
+            }
+            return texts.stream().map(Similarity::terms).toArray();
         }
 
         void force(String text, String provider, GuardrailReport report) {

@@ -9,6 +9,12 @@ import dev.rialto.api.content.ContentRequest;
 import dev.rialto.api.content.ContentResponse;
 import dev.rialto.api.content.GuardrailReport;
 import dev.rialto.api.embeddings.TextEmbedder;
+import dev.rialto.api.profiles.Profile;
+import dev.rialto.api.profiles.ProfileRepository;
+import dev.rialto.api.recommend.RecommendationRequest;
+import dev.rialto.api.recommend.RecommendedItem;
+import dev.rialto.api.recommend.Recommender;
+import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -95,6 +101,8 @@ public class ContentGeneratorComponent implements ContentGenerator {
     private final ItemRepository itemRepository;
     private final Map<String, ContentProvider> providers = new ConcurrentHashMap<>();
     private final Map<TextEmbedder, String[]> embedders = new ConcurrentHashMap<>();
+    private final AtomicReference<ProfileRepository> profiles = new AtomicReference<>();
+    private final AtomicReference<Recommender> recommender = new AtomicReference<>();
     private volatile ContentEngine engine;
     private volatile TemplateCatalog catalog;
     private TemplateExtender extender;
@@ -176,7 +184,28 @@ public class ContentGeneratorComponent implements ContentGenerator {
         ContentEngine.Settings settings = new ContentEngine.Settings(defaultProvider, config.regenerations(),
                 config.duplicate_similarity(), config.personalisation_when_unknown(), limits);
         return new ContentEngine(settings, guardrails, new TemplateProvider(templates), providers::get,
-                this::providers, itemRepository::findAll, this::embedder);
+                this::providers, itemRepository::findAll, this::embedder, users());
+    }
+
+    /** The profile store and the recommender as they are at the time of each request. */
+    private ContentEngine.Users users() {
+        return new ContentEngine.Users() {
+            @Override
+            public Profile profile(String userId) {
+                ProfileRepository repository = profiles.get();
+                return repository == null ? null : repository.find(userId).orElse(null);
+            }
+
+            @Override
+            public List<String> recommended(String userId, int count) {
+                Recommender r = recommender.get();
+                if (r == null) {
+                    return ContentEngine.Users.NONE.recommended(userId, count);
+                }
+                return r.recommend(new RecommendationRequest(userId, count, null)).items().stream()
+                        .map(RecommendedItem::itemId).toList();
+            }
+        };
     }
 
     /** The values, each split at commas (a .cfg file gives one string), trimmed, blanks dropped. */
@@ -247,6 +276,26 @@ public class ContentGeneratorComponent implements ContentGenerator {
 
     void unbindEmbedder(TextEmbedder embedder) {
         embedders.remove(embedder);
+    }
+
+    @Reference(name = "profiles", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindProfiles")
+    void bindProfiles(ProfileRepository service) {
+        profiles.set(service);
+    }
+
+    void unbindProfiles(ProfileRepository service) {
+        profiles.compareAndSet(service, null);
+    }
+
+    @Reference(name = "recommender", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindRecommender")
+    void bindRecommender(Recommender service) {
+        recommender.set(service);
+    }
+
+    void unbindRecommender(Recommender service) {
+        recommender.compareAndSet(service, null);
     }
 
     static String[] languages(Object value) {

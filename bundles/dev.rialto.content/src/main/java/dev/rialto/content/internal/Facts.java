@@ -20,6 +20,8 @@ final class Facts {
 
     private final String text;
     private final Set<String> words = new HashSet<>();
+    /** The words sorted, so that a word of a draft can be looked up in place, without a substring. */
+    private final String[] sortedWords;
     private final Set<BigDecimal> numbers = new HashSet<>();
 
     private Facts(String text) {
@@ -28,6 +30,8 @@ final class Facts {
         while (w.find()) {
             words.add(w.group().toLowerCase(Locale.ROOT));
         }
+        sortedWords = words.toArray(new String[0]);
+        java.util.Arrays.sort(sortedWords);
         Matcher n = NUMBER.matcher(text);
         while (n.find()) {
             addNumber(n.group());
@@ -87,13 +91,21 @@ final class Facts {
     }
 
     boolean hasNumber(String raw) {
+        if (raw.indexOf(',') < 0 && text.contains(raw)) {
+            return true; // as written in the data: no need to read the number
+        }
         BigDecimal value = parse(raw);
         if (value != null && numbers.contains(value)) {
             return true;
         }
         // A decimal comma ("12,99") reads as the price 12.99.
         if (raw.indexOf(',') >= 0 && raw.indexOf('.') < 0) {
-            BigDecimal comma = parse(raw.replace(',', '.').replaceFirst("\\.(?=.*\\.)", ""));
+            String dotted = raw.replace(',', '.');
+            int first = dotted.indexOf('.');
+            if (dotted.indexOf('.', first + 1) >= 0) {
+                dotted = dotted.substring(0, first) + dotted.substring(first + 1); // "1,299,00": a thousands comma
+            }
+            BigDecimal comma = parse(dotted);
             return comma != null && numbers.contains(comma);
         }
         return text.contains(raw);
@@ -101,6 +113,36 @@ final class Facts {
 
     boolean hasWord(String lowerCaseWord) {
         return words.contains(lowerCaseWord);
+    }
+
+    /** Whether {@code lowerCaseText[start, end)} is one of the words (a binary search that allocates nothing). */
+    boolean hasWord(String lowerCaseText, int start, int end) {
+        int low = 0;
+        int high = sortedWords.length - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int c = compare(sortedWords[mid], lowerCaseText, start, end);
+            if (c < 0) {
+                low = mid + 1;
+            } else if (c > 0) {
+                high = mid - 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code word.compareTo(text.substring(start, end))} without the substring. */
+    private static int compare(String word, String text, int start, int end) {
+        int n = Math.min(word.length(), end - start);
+        for (int i = 0; i < n; i++) {
+            int d = word.charAt(i) - text.charAt(start + i);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return word.length() - (end - start);
     }
 
     /** Whether the facts contain the phrase (lower case), as a substring: enough for CJK and multi-word claims. */

@@ -64,9 +64,14 @@ final class Guardrails {
     }
 
     private final Settings settings;
+    // lower-cased once: the checks run per draft
+    private final String senderLower;
+    private final String unsubscribeLower;
 
     Guardrails(Settings settings) {
         this.settings = settings;
+        this.senderLower = settings.senderAddress().toLowerCase(Locale.ROOT);
+        this.unsubscribeLower = settings.unsubscribeUrl().toLowerCase(Locale.ROOT);
     }
 
     Settings settings() {
@@ -88,14 +93,16 @@ final class Guardrails {
             findings.add(new GuardrailFinding(GuardrailFinding.EMPTY, true, "the text is empty"));
             return new GuardrailReport(findings, CHECKS);
         }
+        // Kept cheap and allocation-light (the target is well under 1 ms per variant): one lower-cased copy, the
+        // regular expressions only when the text has the character they need, hand-written scans elsewhere.
         String lower = text.toLowerCase(Locale.ROOT);
+        boolean digits = hasDigit(text);
         length(subject, text, findings);
-        List<int[]> personal = new ArrayList<>();
-        pii(subject, text, lower, findings, personal);
+        List<int[]> personal = pii(subject, text, lower, digits, findings);
         banned(lower, findings);
-        ungrounded(subject, text, lower, findings, personal);
+        ungrounded(subject, text, lower, digits, findings, personal);
         required(subject, lower, findings);
-        language(subject, text, findings);
+        language(subject, lower, findings);
         return new GuardrailReport(findings, CHECKS);
     }
 
@@ -107,41 +114,42 @@ final class Guardrails {
         }
     }
 
-    /** Finds personal data; adds the spans it found to {@code personal}, so no other message quotes them. */
-    private void pii(Subject subject, String text, String lower, List<GuardrailFinding> findings,
-            List<int[]> personal) {
+    /**
+     * Finds personal data; returns the spans it found (empty when none), so that no other message quotes them.
+     */
+    private List<int[]> pii(Subject subject, String text, String lower, boolean hasDigits,
+            List<GuardrailFinding> findings) {
+        List<int[]> personal = List.of();
         // The configured sender address and link may hold an address or phone; they are required, not leaked.
-        String scanned = lower;
-        for (String allowed : List.of(settings.senderAddress(), settings.unsubscribeUrl())) {
-            if (!allowed.isBlank()) {
-                // Blanked with as many spaces, so that offsets still match the text.
-                scanned = scanned.replace(allowed.toLowerCase(Locale.ROOT), " ".repeat(allowed.length()));
+        CharSequence scanned = blank(lower, senderLower, unsubscribeLower);
+        if (lower.indexOf('@') >= 0) {
+            Matcher email = EMAIL.matcher(scanned);
+            boolean anyEmail = false;
+            while (email.find()) {
+                anyEmail = true;
+                personal = add(personal, email.start(), email.end());
+            }
+            if (anyEmail) {
+                findings.add(new GuardrailFinding(GuardrailFinding.PII, true, "the text contains an email address"));
             }
         }
-        Matcher email = EMAIL.matcher(scanned);
-        boolean anyEmail = false;
-        while (email.find()) {
-            anyEmail = true;
-            personal.add(new int[] {email.start(), email.end()});
-        }
-        if (anyEmail) {
-            findings.add(new GuardrailFinding(GuardrailFinding.PII, true, "the text contains an email address"));
-        }
-        Matcher run = DIGIT_RUN.matcher(scanned);
         boolean card = false;
         boolean phone = false;
-        while (run.find()) {
+        Matcher run = hasDigits ? DIGIT_RUN.matcher(scanned) : null;
+        int from = 0;
+        while (run != null && find(run, scanned, from, true)) {
+            from = run.end();
             String raw = run.group().strip();
-            String digits = raw.replaceAll("\\D", "");
+            String digits = digitsOf(raw);
             if (subject.facts().mentions(raw) || subject.facts().mentions(digits)) {
                 continue; // a catalogue number (EAN, model), not personal data
             }
             if (digits.length() >= 13 && digits.length() <= 19 && luhn(digits) && !raw.contains(".")) {
                 card = true;
-                personal.add(new int[] {run.start(), run.end()});
+                personal = add(personal, run.start(), run.end());
             } else if (digits.length() >= 8 && digits.length() <= 15 && !raw.contains(".")) {
                 phone = true;
-                personal.add(new int[] {run.start(), run.end()});
+                personal = add(personal, run.start(), run.end());
             }
         }
         if (card) {
@@ -155,6 +163,74 @@ final class Guardrails {
             findings.add(new GuardrailFinding(GuardrailFinding.PII, true,
                     "the text contains the recipient's first name, but consent does not allow personalisation"));
         }
+        return personal;
+    }
+
+    private static List<int[]> add(List<int[]> spans, int start, int end) {
+        List<int[]> out = spans.isEmpty() ? new ArrayList<>() : spans;
+        out.add(new int[] {start, end});
+        return out;
+    }
+
+    /**
+     * The text with each occurrence of the values replaced by as many spaces, so that offsets still match; the text
+     * itself when it holds none (one copy at most, which the matchers read as it is).
+     */
+    private static CharSequence blank(String text, String... values) {
+        StringBuilder out = null;
+        for (String value : values) {
+            if (value.isBlank()) {
+                continue;
+            }
+            for (int at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length())) {
+                if (out == null) {
+                    out = new StringBuilder(text);
+                }
+                for (int i = at; i < at + value.length(); i++) {
+                    out.setCharAt(i, ' ');
+                }
+            }
+        }
+        return out == null ? text : out;
+    }
+
+    /**
+     * {@link Matcher#find(int)} for the digit expressions, which can only match from a digit (or a {@code +} or
+     * {@code (} before one): tries those positions alone, anchored, instead of letting the engine attempt a match at
+     * every character of the text (most of the check's time before).
+     */
+    static boolean find(Matcher m, CharSequence text, int from, boolean plusOrParen) {
+        int n = text.length();
+        for (int i = from; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9' || plusOrParen && (c == '+' || c == '(')) {
+                m.region(i, n);
+                if (m.lookingAt()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean hasDigit(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isDigit(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String digitsOf(String raw) {
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (Character.isDigit(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     static boolean luhn(String digits) {
@@ -183,18 +259,23 @@ final class Guardrails {
         }
     }
 
-    private void ungrounded(Subject subject, String text, String lower, List<GuardrailFinding> findings,
-            List<int[]> personal) {
+    private void ungrounded(Subject subject, String text, String lower, boolean hasDigits,
+            List<GuardrailFinding> findings, List<int[]> personal) {
         boolean blocking = settings.ungroundedBlocking();
-        List<String> numbers = new ArrayList<>();
-        Matcher n = Facts.NUMBER.matcher(text);
-        while (n.find()) {
-            String raw = n.group();
+        List<String> numbers = List.of();
+        Matcher n = hasDigits ? Facts.NUMBER.matcher(text) : null;
+        int from = 0;
+        while (n != null && find(n, text, from, false)) {
+            from = n.end();
             int at = n.start();
-            if (personal.stream().anyMatch(span -> at >= span[0] && at < span[1])) {
+            if (inside(personal, at)) {
                 continue; // reported as personal data, and not to be quoted
             }
+            String raw = n.group();
             if (!subject.facts().hasNumber(raw) && !numbers.contains(raw)) {
+                if (numbers.isEmpty()) {
+                    numbers = new ArrayList<>();
+                }
                 numbers.add(raw);
             }
         }
@@ -210,18 +291,30 @@ final class Guardrails {
         }
     }
 
+    private static boolean inside(List<int[]> spans, int at) {
+        for (int[] span : spans) {
+            if (at >= span[0] && at < span[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void required(Subject subject, String lower, List<GuardrailFinding> findings) {
         if (subject.kind() != ContentKind.EMAIL_BODY) {
             return;
         }
-        boolean link = lower.contains(settings.unsubscribeUrl().toLowerCase(Locale.ROOT));
-        boolean word = settings.unsubscribeWords().stream().anyMatch(lower::contains);
+        boolean link = lower.contains(unsubscribeLower);
+        boolean word = false;
+        for (String w : settings.unsubscribeWords()) {
+            word |= lower.contains(w);
+        }
         if (!link || !word) {
             findings.add(new GuardrailFinding(GuardrailFinding.REQUIRED_ELEMENT, true,
                     "an email body needs an unsubscribe footer: the word unsubscribe and the link "
                             + settings.unsubscribeUrl()));
         }
-        if (!lower.contains(settings.senderAddress().toLowerCase(Locale.ROOT))) {
+        if (!lower.contains(senderLower)) {
             findings.add(new GuardrailFinding(GuardrailFinding.REQUIRED_ELEMENT, true,
                     "an email body needs the sender's postal address"));
         }
@@ -229,42 +322,83 @@ final class Guardrails {
 
     /**
      * The text's own words must be in the locale's script. Words copied from the catalogue (product names, brands)
-     * do not count: an English product name is fine in Chinese copy.
+     * do not count: an English product name is fine in Chinese copy. A hand-written scan of the lower-cased text
+     * (Latin words as {@link Facts#WORD} reads them, Han runs), allocating only the Han runs it looks up.
      */
-    private static void language(Subject subject, String text, List<GuardrailFinding> findings) {
+    private static void language(Subject subject, String lower, List<GuardrailFinding> findings) {
+        String language = subject.language();
+        if (language.equals("ja") || language.equals("ko")) {
+            return; // scripts mix Han with others; not checked
+        }
         int han = 0;
         int latin = 0;
-        Matcher w = Facts.WORD.matcher(text);
-        while (w.find()) {
-            String word = w.group();
-            if (word.chars().anyMatch(Character::isLetter)
-                    && !subject.facts().hasWord(word.toLowerCase(Locale.ROOT))) {
-                latin += word.length();
+        boolean otherLetters = false;
+        int length = lower.length();
+        int i = 0;
+        while (i < length) {
+            int c = lower.codePointAt(i);
+            if (wordChar(c)) {
+                int start = i;
+                boolean letter = false;
+                int j = i;
+                while (j < length) {
+                    int d = lower.codePointAt(j);
+                    if (wordChar(d)) {
+                        letter |= Character.isLetter(d);
+                        j += Character.charCount(d);
+                    } else if ((d == '\'' || d == '’' || d == '-') && j + 1 < length
+                            && wordChar(lower.codePointAt(j + 1))) {
+                        j++;
+                    } else {
+                        break;
+                    }
+                }
+                if (letter && !subject.facts().hasWord(lower, start, j)) {
+                    latin += j - start;
+                }
+                i = j;
+            } else if (han(c)) {
+                int start = i;
+                int j = i;
+                while (j < length && han(lower.codePointAt(j))) {
+                    j += Character.charCount(lower.codePointAt(j));
+                }
+                if (!subject.facts().mentions(lower.substring(start, j))) {
+                    han += j - start;
+                }
+                i = j;
+            } else {
+                otherLetters |= Character.isLetter(c);
+                i += Character.charCount(c);
             }
         }
-        Matcher h = HAN_RUN.matcher(text);
-        while (h.find()) {
-            if (!subject.facts().mentions(h.group())) {
-                han += h.group().length();
-            }
-        }
-        String language = subject.language();
         if (language.equals("zh")) {
             if (han == 0 || han * 2 < latin / 2) {
                 findings.add(new GuardrailFinding(GuardrailFinding.LANGUAGE, true,
                         "the locale is Chinese but the text's own words are not in Chinese script"));
             }
-        } else if (language.equals("ja") || language.equals("ko")) {
-            return; // scripts mix Han with others; not checked
-        } else if (han > 0 || latin == 0 && hasOwnLetters(text, subject)) {
+        } else if (han > 0 || latin == 0 && otherLetters) {
             findings.add(new GuardrailFinding(GuardrailFinding.LANGUAGE, true,
                     "the locale is " + language + " but the text contains Chinese script"));
         }
     }
 
-    private static boolean hasOwnLetters(String text, Subject subject) {
-        return text.codePoints().anyMatch(c -> Character.isLetter(c) && Character.UnicodeScript.of(c)
-                != Character.UnicodeScript.LATIN && Character.UnicodeScript.of(c) != Character.UnicodeScript.HAN);
+    /** A Han character ({@code \\p{IsHan}}); the common block answered without the script table. */
+    static boolean han(int c) {
+        return c >= 0x4E00 && c <= 0x9FFF || c >= 0x2E80 && Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN;
+    }
+
+    /** A character of a Latin-script word or a number, as {@code [\\p{IsLatin}\\p{N}]} matches it. */
+    static boolean wordChar(int c) {
+        if (c < 128) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+        }
+        if (c >= 0x4E00 && c <= 0x9FFF) {
+            return false; // the common Han block, without the script table's binary search
+        }
+        int type = Character.getType(c);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
+                || type == Character.OTHER_NUMBER || Character.UnicodeScript.of(c) == Character.UnicodeScript.LATIN;
     }
 
     static boolean containsPhrase(String lowerText, String phrase) {

@@ -25,7 +25,7 @@ final class Similarity {
         return embedder != null;
     }
 
-    /** One vector per text, comparable with {@link #cosine}. */
+    /** One vector per text, comparable with {@link #cosine}: one batched call to the embedder for all of them. */
     Object[] vectors(List<String> texts) {
         if (embedder != null) {
             float[][] v = embedder.embed(texts);
@@ -34,10 +34,6 @@ final class Similarity {
             return out;
         }
         return texts.stream().map(Similarity::terms).toArray();
-    }
-
-    Object vector(String text) {
-        return vectors(List.of(text))[0];
     }
 
     @SuppressWarnings("unchecked")

@@ -160,6 +160,7 @@ class ContentEngineTest {
 
     @Test
     void duplicatesAreJudgedByTheEmbedderWhenPresent() {
+        List<List<String>> calls = new ArrayList<>();
         // A fake embedder that maps texts about reading to one direction, anything else to another.
         TextEmbedder embedder = new TextEmbedder() {
             @Override
@@ -179,6 +180,7 @@ class ContentEngineTest {
 
             @Override
             public float[][] embed(List<String> texts) {
+                calls.add(List.copyOf(texts));
                 return texts.stream().map(t -> t.contains("read") ? new float[] {1, 0} : new float[] {0, 1})
                         .toArray(float[][]::new);
             }
@@ -190,6 +192,132 @@ class ContentEngineTest {
                 .generate(request(ContentKind.AD_DESCRIPTION, "en", 2, "scripted"));
         assertEquals(List.of("Lumina lamp: read late at night", "Lumina lamp with a dimmer"),
                 r.variants().stream().map(ContentVariant::text).toList());
+        // all drafts that passed the guardrails in one batched call, not one call per variant
+        assertEquals(List.of(List.of("Lumina lamp: read late at night", "Lumina lamp, for those who read",
+                "Lumina lamp with a dimmer")), calls);
+    }
+
+    @Test
+    void emailBodiesAreEmbeddedInOneCallWithoutTheirCommonFooter() {
+        List<List<String>> seen = new ArrayList<>();
+        TextEmbedder embedder = new TextEmbedder() {
+            @Override
+            public String model() {
+                return "fake";
+            }
+
+            @Override
+            public int dimensions() {
+                return 3;
+            }
+
+            @Override
+            public Set<String> languages() {
+                return Set.of("en");
+            }
+
+            @Override
+            public float[][] embed(List<String> texts) {
+                seen.add(List.copyOf(texts));
+                float[][] out = new float[texts.size()][];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = new float[3];
+                    out[i][i % 3] = 1; // all different
+                }
+                return out;
+            }
+        };
+        ContentResponse r = Fixtures.engine(ContentEngine.Settings.defaults(), Map.of(), l -> embedder)
+                .generate(request(ContentKind.EMAIL_BODY, "en", 3, null));
+        assertEquals(3, r.variants().size());
+        assertEquals(1, seen.size(), "one batched call: " + seen);
+        assertEquals(3, seen.get(0).size(), seen.toString());
+        assertTrue(seen.get(0).stream().noneMatch(t -> t.contains("Unsubscribe")), seen.toString());
+    }
+
+    @Test
+    void aFailingEmbedderFallsBackToTheLexicalMeasure() {
+        TextEmbedder broken = new TextEmbedder() {
+            @Override
+            public String model() {
+                return "broken";
+            }
+
+            @Override
+            public int dimensions() {
+                return 2;
+            }
+
+            @Override
+            public Set<String> languages() {
+                return Set.of("en");
+            }
+
+            @Override
+            public float[][] embed(List<String> texts) {
+                throw new dev.rialto.api.embeddings.EmbeddingException("model failed", null);
+            }
+        };
+        Scripted p = new Scripted(List.of(List.of("Lumina desk lamp with a dimmer and a USB port",
+                "Lumina desk lamp with a dimmer and a USB port!", "Read late at night with the Lumina lamp")));
+        ContentResponse r = Fixtures.engine(ContentEngine.Settings.defaults(), Map.of("scripted", p), l -> broken)
+                .generate(request(ContentKind.AD_DESCRIPTION, "en", 2, "scripted"));
+        assertEquals(List.of("Lumina desk lamp with a dimmer and a USB port", "Read late at night with the Lumina lamp"),
+                r.variants().stream().map(ContentVariant::text).toList());
+    }
+
+    @Test
+    void copyAboutTheItemsRecommendedToAUserGreetsByNameOnlyWithTheProfilesConsent() {
+        ContentEngine engine = Fixtures.engine(Map.of(), Fixtures.users(), l -> null);
+        // Lea allows personalisation: her recommended items (controller, lamp) in order, greeted by name
+        ContentResponse lea = engine.generate(ContentRequest.recommended(ContentKind.EMAIL_BODY, "en", "p-lea", 2));
+        assertEquals(List.of(Fixtures.PAD.id(), Fixtures.LAMP.id()), lea.itemIds());
+        String text = lea.text();
+        assertTrue(text.startsWith("Hi Lea,"), text);
+        assertTrue(text.contains("Orbit Pro Wireless Controller") && text.contains("Lumina Soft Desk Lamp"), text);
+        assertTrue(lea.variants().get(0).report().passed(), lea.variants().get(0).report().toString());
+        // Max refused: even a request that claims consent and names him gets no name
+        Audience claims = new Audience(null, "Max", new Consent(true, null, null), Map.of());
+        ContentRequest max = new ContentRequest(ContentKind.EMAIL_BODY, "en", List.of(), claims, null, null, 1, null,
+                "p-max", 2);
+        ContentResponse r = engine.generate(max);
+        assertFalse(r.text().contains("Max"), r.text());
+        // the item gone from the catalogue is skipped
+        assertEquals(List.of(Fixtures.LAMP.id()), r.itemIds());
+        // a scripted provider sees the audience without the name
+        Scripted p = new Scripted(List.of(List.of("Lumina Soft Desk Lamp for you")));
+        Fixtures.engine(Map.of("scripted", p), Fixtures.users(), l -> null).generate(new ContentRequest(
+                ContentKind.EMAIL_SUBJECT, "en", List.of(), claims, null, null, 1, "scripted", "p-max", 1));
+        assertEquals(null, p.briefs.get(0).audience().firstName());
+        assertEquals(List.of(Fixtures.LAMP), p.briefs.get(0).items());
+    }
+
+    @Test
+    void aUserWithoutAProfileHasUnknownConsent() {
+        Scripted p = new Scripted(List.of(List.of("Lumina Soft Desk Lamp for you")));
+        ContentEngine engine = Fixtures.engine(Map.of("scripted", p), Fixtures.users(), l -> null);
+        Audience claims = new Audience(null, "Zoe", new Consent(true, null, null), Map.of());
+        engine.generate(new ContentRequest(ContentKind.EMAIL_SUBJECT, "en", List.of(Fixtures.LAMP.id()), claims, null,
+                null, 1, "scripted", "p-nobody", null));
+        assertEquals(null, p.briefs.get(0).audience().firstName());
+        assertEquals(Consent.UNKNOWN, p.briefs.get(0).audience().consent());
+    }
+
+    @Test
+    void recommendationProblemsAreNamed() {
+        ContentEngine engine = Fixtures.engine(Map.of(), Fixtures.users(), l -> null);
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> engine.generate(
+                ContentRequest.recommended(ContentKind.EMAIL_BODY, "en", "p-nobody", 3)));
+        assertTrue(none.getMessage().startsWith("recommend:"), none.getMessage());
+        IllegalStateException off = assertThrows(IllegalStateException.class, () -> Fixtures.engine(Map.of())
+                .generate(ContentRequest.recommended(ContentKind.EMAIL_BODY, "en", "p-lea", 3)));
+        assertTrue(off.getMessage().startsWith("recommend:"), off.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ContentRequest(ContentKind.EMAIL_BODY, "en", List.of(),
+                null, null, null, 1, null, null, 2), "recommend needs a user");
+        assertThrows(IllegalArgumentException.class, () -> new ContentRequest(ContentKind.EMAIL_BODY, "en",
+                List.of("i00042"), null, null, null, 1, null, "p-lea", 2), "items or recommend, not both");
+        assertThrows(IllegalArgumentException.class, () -> ContentRequest.recommended(ContentKind.EMAIL_BODY, "en",
+                "p-lea", ContentRequest.MAX_ITEMS + 1));
     }
 
     @Test

@@ -62,6 +62,41 @@ final class Fixtures {
                 () -> new TreeSet<>(providers.keySet()), Fixtures::find, embedders);
     }
 
+    static ContentEngine engine(Map<String, ContentProvider> providers, ContentEngine.Users users,
+            Function<String, TextEmbedder> embedders) {
+        Guardrails guardrails = new Guardrails(Guardrails.Settings.defaults());
+        return new ContentEngine(ContentEngine.Settings.defaults(), guardrails, new TemplateProvider(catalog()),
+                providers::get, () -> new TreeSet<>(providers.keySet()), Fixtures::find, embedders, users);
+    }
+
+    /**
+     * A profile store and recommender: {@code p-lea} (first name Lea, segment readers, personalisation allowed) is
+     * recommended the controller then the lamp, {@code p-max} (Max, personalisation refused) the lamp then an item
+     * gone from the catalogue; unknown users get nothing.
+     */
+    static ContentEngine.Users users() {
+        java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        Map<String, dev.rialto.api.profiles.Profile> profiles = Map.of(
+                "p-lea", new dev.rialto.api.profiles.Profile("p-lea", Map.of("first_name", "Lea", "segment",
+                        "readers"), new dev.rialto.api.profiles.Consent(true, true, null), t, t),
+                "p-max", new dev.rialto.api.profiles.Profile("p-max", Map.of("first_name", "Max"),
+                        new dev.rialto.api.profiles.Consent(false, true, null), t, t));
+        Map<String, java.util.List<String>> recommended = Map.of("p-lea", java.util.List.of(PAD.id(), LAMP.id()),
+                "p-max", java.util.List.of(LAMP.id(), "i-gone"));
+        return new ContentEngine.Users() {
+            @Override
+            public dev.rialto.api.profiles.Profile profile(String userId) {
+                return profiles.get(userId);
+            }
+
+            @Override
+            public java.util.List<String> recommended(String userId, int count) {
+                java.util.List<String> all = recommended.getOrDefault(userId, java.util.List.of());
+                return all.subList(0, Math.min(count, all.size()));
+            }
+        };
+    }
+
     static ContentEngine engine(Map<String, ContentProvider> providers) {
         return engine(ContentEngine.Settings.defaults(), providers, language -> null);
     }

@@ -142,4 +142,48 @@ class GuardrailsTest {
     void emptyTextFails() {
         assertEquals(List.of(GuardrailFinding.EMPTY), failed(check(ContentKind.AD_HEADLINE, "en", "  ")));
     }
+
+    @Test
+    void theScriptScanReadsWordsAsTheCatalogueDoes() {
+        // joined words and model codes of the catalogue count as catalogue words
+        assertTrue(check(ContentKind.AD_DESCRIPTION, "zh", "推荐 LS-240 台灯").passed());
+        // Cyrillic text is not English, Chinese with a few own English words still is Chinese
+        assertEquals(List.of(GuardrailFinding.LANGUAGE), failed(check(ContentKind.AD_DESCRIPTION, "en",
+                "Настольная лампа Lumina")));
+        assertTrue(check(ContentKind.AD_DESCRIPTION, "zh", "这款台灯很适合晚上阅读 wow").passed());
+        assertTrue(check(ContentKind.AD_DESCRIPTION, "en", "It's the Lumina lamp, teal and well-made").passed());
+        Facts facts = Facts.of(List.of(Fixtures.LAMP), List.of());
+        assertTrue(facts.hasWord("xx lumina yy", 3, 9));
+        assertTrue(facts.hasWord("ls-240", 0, 6));
+        assertFalse(facts.hasWord("luminax", 0, 7));
+        assertFalse(facts.hasWord("lumin", 0, 5));
+    }
+
+    @Test
+    void aCheckIsCheapAndAllocatesLittle() {
+        String footer = "\n\nYou receive this email because you subscribed to our news. Unsubscribe: "
+                + ContentConfigDefaults.UNSUBSCRIBE_URL + "\n" + ContentConfigDefaults.SENDER;
+        String body = "Hello,\n\nwe think you will like the Lumina Soft Desk Lamp LS-240. ".repeat(12)
+                + "The Lumina desk lamp is made of brushed aluminium, with a dimmer and a USB port. It costs £49.90."
+                + footer;
+        Guardrails.Subject subject = guardrails.subject(ContentKind.EMAIL_BODY, "en", 2000, List.of(Fixtures.LAMP),
+                Audience.ANYONE, false);
+        assertTrue(guardrails.check(subject, body).passed(), guardrails.check(subject, body).toString());
+        for (int i = 0; i < 5_000; i++) {
+            guardrails.check(subject, body); // warm-up: JIT
+        }
+        if (java.lang.management.ManagementFactory.getThreadMXBean()
+                instanceof com.sun.management.ThreadMXBean threads && threads.isThreadAllocatedMemorySupported()) {
+            long id = Thread.currentThread().getId();
+            long before = threads.getThreadAllocatedBytes(id);
+            int n = 1000;
+            for (int i = 0; i < n; i++) {
+                guardrails.check(subject, body);
+            }
+            long perCheck = (threads.getThreadAllocatedBytes(id) - before) / n;
+            // the lower-cased copy of a ~1,200-character text (2.4 KB as UTF-16) and the report; nothing per word
+            assertTrue(perCheck < 4 * body.length() + 2048, perCheck + " bytes per check of " + body.length()
+                    + " characters");
+        }
+    }
 }

@@ -12,8 +12,15 @@ public final class TestGenerators {
     private TestGenerators() {
     }
 
+    /** With the fixtures' users ({@link Fixtures#users()}: p-lea, p-max) and their recommendations. */
     public static ContentGenerator templateAndGrounded() {
-        ContentEngine engine = Fixtures.engine(Map.of("grounded", new GroundedProvider(l -> null)));
+        return templateAndGrounded(true);
+    }
+
+    /** @param users false for no profile store and no recommender */
+    public static ContentGenerator templateAndGrounded(boolean users) {
+        ContentEngine engine = Fixtures.engine(Map.of("grounded", new GroundedProvider(l -> null)),
+                users ? Fixtures.users() : ContentEngine.Users.NONE, l -> null);
         return new ContentGenerator() {
             @Override
             public ContentResponse generate(ContentRequest request) {

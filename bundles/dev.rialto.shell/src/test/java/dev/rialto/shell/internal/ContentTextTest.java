@@ -37,7 +37,8 @@ class ContentTextTest {
                 return new ContentResponse(request.kind(), request.locale(), "openai", "template", true, 3,
                         List.of(new ContentVariant("Shop Lumina Desk Lamp", "template", 1, ok)),
                         List.of(new GuardrailReport(List.of(new GuardrailFinding("banned-claim", true, "x")),
-                                List.of())), List.of("fell back to the template provider"));
+                                List.of())), List.of("fell back to the template provider"),
+                        request.recommends() ? List.of("i7", "i9") : request.itemIds());
             }
 
             @Override
@@ -79,6 +80,31 @@ class ContentTextTest {
                 () -> ContentText.Options.parse(List.of("-n", "x"), given)).getMessage().startsWith("-n must"));
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ContentText.Options.parse(List.of("--locale"), given)).getMessage().startsWith("unexpected"));
+    }
+
+    @Test
+    void writesAboutTheRecommendedItemsOfAPseudonymisedUser() {
+        ContentText.Options o = ContentText.Options.parse(List.of("--user", "u42", "--recommend", "2", "--locale",
+                "zh"), new ContentText.Options(null, "en", 1, null));
+        String out = ContentText.generate(generator(), "email-body", null, o, id -> "p:" + id);
+        assertEquals("p:u42", seen.get().userId());
+        assertEquals(2, seen.get().recommend());
+        assertEquals(List.of(), seen.get().itemIds());
+        assertEquals("zh", seen.get().locale());
+        assertTrue(out.contains("\nitems: i7, i9\n"), out);
+        // a user with an item: the profile's consent applies to copy about that item
+        ContentText.generate(generator(), "email-subject", "i1", new ContentText.Options(null, "en", 1, null, "u1",
+                null), id -> "p:" + id);
+        assertEquals("p:u1", seen.get().userId());
+        assertEquals(List.of("i1"), seen.get().itemIds());
+        assertTrue(ContentText.generate(generator(), "email-body", null, new ContentText.Options(null, "en", 1, null),
+                id -> id).startsWith("Error: give an ITEM, or --user U --recommend N"));
+        assertTrue(ContentText.generate(generator(), "email-body", null, new ContentText.Options(null, "en", 1, null,
+                null, 3), id -> id).startsWith("Error: --recommend needs --user"));
+        assertTrue(ContentText.generate(generator(), "email-body", "i1", new ContentText.Options(null, "en", 1, null,
+                "u1", 3), id -> id).startsWith("Error: give an ITEM or --recommend N, not both"));
+        assertTrue(ContentText.generate(generator(), "email-body", null, new ContentText.Options(null, "en", 1, null,
+                "u1", 99), id -> id).startsWith("Error: recommend must be between 1 and 20"));
     }
 
     @Test

@@ -10,9 +10,8 @@ import dev.rialto.api.content.ContentVariant;
 import dev.rialto.api.content.GuardrailFinding;
 import dev.rialto.api.content.GuardrailReport;
 import dev.rialto.api.content.UnknownItemException;
+import dev.rialto.api.privacy.Pseudonymiser;
 import dev.rialto.api.profiles.Consent;
-import dev.rialto.api.profiles.Profile;
-import dev.rialto.api.profiles.ProfileRepository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -45,9 +44,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/content/generate}: generates copy for catalogue items; for marketers and admins (roles
- * {@code rialto-marketer}, {@code rialto-admin}). With {@code "user"}, the profile's consent decides whether the
- * first name may be used, whatever the body says. The answer carries the provider used and every variant's
- * guardrail report. JSON is read and written here, so the answer does not depend on the bound JSON provider.
+ * {@code rialto-marketer}, {@code rialto-admin}). {@code "user"} is the caller's user id, mapped to the stored
+ * pseudonym as every surface does; the profile's consent then decides whether the first name may be used, whatever
+ * the body says. {@code "recommend": N} instead of items writes about the user's N recommended items. The answer
+ * carries the items, the provider used and every variant's guardrail report. JSON is read and written here, so the answer does not depend on the bound JSON provider.
  */
 @Component(service = ContentResource.class)
 @JaxrsResource
@@ -60,7 +60,7 @@ public class ContentResource {
     private static final Logger LOG = LoggerFactory.getLogger(ContentResource.class);
 
     private final AtomicReference<ContentGenerator> generator = new AtomicReference<>();
-    private final AtomicReference<ProfileRepository> profiles = new AtomicReference<>();
+    private final AtomicReference<Pseudonymiser> pseudonymiser = new AtomicReference<>();
 
     @POST
     @Path("generate")
@@ -93,6 +93,9 @@ public class ContentResource {
             return error(Response.Status.NOT_FOUND, e.getMessage(), "items");
         } catch (IllegalArgumentException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage(), field(e.getMessage()));
+        } catch (IllegalStateException e) {
+            // a service the request needs (the recommender) is not running
+            return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage(), field(e.getMessage()));
         } catch (RuntimeException e) {
             LOG.warn("Content generation failed ({}, {} items)", request.kind().id(), request.itemIds().size(), e);
             return error(Response.Status.INTERNAL_SERVER_ERROR, "content generation failed", null);
@@ -119,14 +122,38 @@ public class ContentResource {
         if (item != null) {
             items.add(0, item);
         }
-        if (items.isEmpty()) {
-            throw new IllegalArgumentException("items: give \"item\" or \"items\"");
+        Integer recommend = integer(body, "recommend");
+        String user = string(body, "user", false);
+        if (user != null && user.isBlank()) {
+            throw new IllegalArgumentException("user must not be blank");
+        }
+        if (recommend != null && user == null) {
+            throw new IllegalArgumentException("user is required with recommend: whose recommendations?");
+        }
+        if (recommend != null && !items.isEmpty()) {
+            throw new IllegalArgumentException("items: give \"item\"/\"items\" or \"recommend\", not both");
+        }
+        if (recommend == null && items.isEmpty()) {
+            throw new IllegalArgumentException("items: give \"item\", \"items\" or \"user\" with \"recommend\"");
         }
         Integer variants = integer(body, "variants");
         Integer maxLength = integer(body, "maxLength");
         Audience audience = audience(body);
-        return new ContentRequest(kind, locale, items, audience, string(body, "tone", false), maxLength,
-                variants == null ? 1 : variants, string(body, "provider", false));
+        try {
+            return new ContentRequest(kind, locale, items, audience, string(body, "tone", false), maxLength,
+                    variants == null ? 1 : variants, string(body, "provider", false),
+                    user == null ? null : storedId(user.strip()), recommend);
+        } catch (IllegalArgumentException e) {
+            // the record names its own field; the body calls it "user"
+            String m = e.getMessage();
+            throw m != null && m.startsWith("userId") ? new IllegalArgumentException("user" + m.substring(6)) : e;
+        }
+    }
+
+    /** The stored pseudonym of a caller's user id (ingestion pseudonymised it); without the privacy service, as given. */
+    String storedId(String userId) {
+        Pseudonymiser p = pseudonymiser.get();
+        return p == null ? userId : p.userId(userId);
     }
 
     private Audience audience(Map<String, Object> body) {
@@ -161,19 +188,7 @@ public class ContentResource {
         } else if (t != null) {
             throw new IllegalArgumentException("audience.traits must be an object");
         }
-        String user = string(body, "user", false);
-        if (user != null) {
-            // The store's profile is the record of consent: it replaces what the caller claims.
-            ProfileRepository repository = profiles.get();
-            Optional<Profile> profile = repository == null ? Optional.empty() : repository.find(user);
-            consent = profile.map(Profile::consent).orElse(Consent.UNKNOWN);
-            if (profile.isPresent()) {
-                Map<String, String> attributes = profile.get().attributes();
-                firstName = firstName != null ? firstName : attributes.getOrDefault("first_name",
-                        attributes.get("firstName"));
-                segment = segment != null ? segment : attributes.get("segment");
-            }
-        }
+        // With "user", the generator replaces this consent with the profile's: the store is the record of consent.
         return new Audience(segment, firstName, consent, traits);
     }
 
@@ -221,6 +236,11 @@ public class ContentResource {
             json.writeStringField("provider", r.provider());
             json.writeBooleanField("fallback", r.fallback());
             json.writeNumberField("attempts", r.attempts());
+            json.writeArrayFieldStart("items");
+            for (String id : r.itemIds()) {
+                json.writeString(id);
+            }
+            json.writeEndArray();
             json.writeArrayFieldStart("variants");
             for (ContentVariant v : r.variants()) {
                 json.writeStartObject();
@@ -294,13 +314,13 @@ public class ContentResource {
         generator.compareAndSet(service, null);
     }
 
-    @Reference(name = "profiles", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindProfiles")
-    void bindProfiles(ProfileRepository service) {
-        profiles.set(service);
+    @Reference(name = "pseudonymiser", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindPseudonymiser")
+    void bindPseudonymiser(Pseudonymiser service) {
+        pseudonymiser.set(service);
     }
 
-    void unbindProfiles(ProfileRepository service) {
-        profiles.compareAndSet(service, null);
+    void unbindPseudonymiser(Pseudonymiser service) {
+        pseudonymiser.compareAndSet(service, null);
     }
 }

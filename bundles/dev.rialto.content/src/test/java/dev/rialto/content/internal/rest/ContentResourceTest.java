@@ -8,18 +8,12 @@ import dev.rialto.api.content.ContentGenerator;
 import dev.rialto.api.content.ContentRequest;
 import dev.rialto.api.content.ContentResponse;
 import dev.rialto.api.content.GuardrailReport;
-import dev.rialto.api.profiles.Consent;
-import dev.rialto.api.profiles.Profile;
-import dev.rialto.api.profiles.ProfileRepository;
+import dev.rialto.api.privacy.Pseudonymiser;
 import dev.rialto.content.internal.TestGenerators;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.ws.rs.core.Response;
@@ -119,31 +113,62 @@ class ContentResourceTest {
     }
 
     @Test
-    void theProfilesConsentWinsOverTheBody() {
-        resource.bindProfiles(new ProfileRepository() {
+    void theUserIsPseudonymisedAndTheProfilesConsentWinsOverTheBody() {
+        resource.bindPseudonymiser(pseudonymiser());
+        Response r = post("{\"kind\":\"email-body\",\"item\":\"i00042\",\"user\":\"max\",\"audience\":"
+                + "{\"consent\":{\"personalisation\":true}}}", as("mia", "rialto-marketer"));
+        String body = (String) r.getEntity();
+        assertEquals(200, r.getStatus(), body);
+        assertEquals("p-max", seen.get().userId());
+        // the profile refuses personalisation: its first name appears nowhere
+        assertFalse(body.contains("Max"), body);
+        assertTrue(body.contains("\"passed\":true"), body);
+    }
+
+    @Test
+    void writesAboutTheUsersRecommendedItems() {
+        resource.bindPseudonymiser(pseudonymiser());
+        Response r = post("{\"kind\":\"email-body\",\"user\":\"lea\",\"recommend\":2}",
+                as("mia", "rialto-marketer"));
+        String body = (String) r.getEntity();
+        assertEquals(200, r.getStatus(), body);
+        assertEquals("p-lea", seen.get().userId());
+        assertEquals(2, seen.get().recommend());
+        assertTrue(body.contains("\"items\":[\"i00043\",\"i00042\"]"), body);
+        assertTrue(body.contains("Hi Lea"), body);
+        assertTrue(body.contains("Orbit Pro Wireless Controller") && body.contains("Lumina Soft Desk Lamp"), body);
+    }
+
+    @Test
+    void recommendationErrorsAreNamed() {
+        SecurityContext admin = as("admin", "rialto-admin");
+        assertError(post("{\"kind\":\"email-body\",\"recommend\":2}", admin), 400, "user");
+        assertError(post("{\"kind\":\"email-body\",\"user\":\"lea\",\"recommend\":0}", admin), 400, "recommend");
+        assertError(post("{\"kind\":\"email-body\",\"user\":\"lea\",\"recommend\":\"2\"}", admin), 400,
+                "recommend");
+        assertError(post("{\"kind\":\"email-body\",\"item\":\"i00042\",\"user\":\"lea\",\"recommend\":2}",
+                admin), 400, "items");
+        assertError(post("{\"kind\":\"email-body\",\"user\":\"nobody\",\"recommend\":2}", admin), 400,
+                "recommend");
+        ContentGenerator without = TestGenerators.templateAndGrounded(false);
+        resource.bindGenerator(without);
+        assertError(post("{\"kind\":\"email-body\",\"user\":\"lea\",\"recommend\":2}", admin), 503,
+                "recommend");
+    }
+
+    /** Maps a caller's id to "p-" + id, as the privacy service maps it to its pseudonym. */
+    private static Pseudonymiser pseudonymiser() {
+        return new Pseudonymiser() {
             @Override
-            public void upsert(Collection<Profile> profiles) {
+            public String userId(String raw) {
+                return isPseudonym(raw) ? raw : "p-" + raw;
             }
 
             @Override
-            public Optional<Profile> find(String id) {
-                Instant t = Instant.parse("2026-01-01T00:00:00Z");
-                return id.equals("u1") ? Optional.of(new Profile("u1", Map.of("first_name", "Lea", "segment",
-                        "readers"), new Consent(false, true, null), t, t)) : Optional.empty();
+            public boolean isPseudonym(String id) {
+                return id.startsWith("p-");
             }
-
-            @Override
-            public long count() {
-                return 1;
-            }
-        });
-        Response r = post("{\"kind\":\"email-subject\",\"item\":\"i00042\",\"user\":\"u1\",\"audience\":{\"consent\":"
-                + "{\"personalisation\":true}}}", as("mia", "rialto-marketer"));
-        assertEquals(200, r.getStatus());
-        assertEquals(Boolean.FALSE, seen.get().audience().consent().personalisation());
-        assertEquals("Lea", seen.get().audience().firstName());
-        assertEquals("readers", seen.get().audience().segment());
-        assertFalse(((String) r.getEntity()).contains("Lea"), (String) r.getEntity());
+        };
     }
 
     private static void assertError(Response r, int status, String field) {
