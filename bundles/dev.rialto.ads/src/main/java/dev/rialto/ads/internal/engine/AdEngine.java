@@ -228,7 +228,7 @@ public final class AdEngine implements AdPlacementEngine {
         if (eligible.isEmpty()) {
             reasons.add("no eligible creative among " + all.size() + ": " + failureSummary(all));
         } else {
-            predict(request.userId(), eligible);
+            predict(request.userId(), context.get(ContextField.DEVICE), eligible);
             placement = choose(eligible, slot, rng, reasons);
         }
         for (Candidate c : all) {
@@ -238,7 +238,8 @@ public final class AdEngine implements AdPlacementEngine {
         }
         if (placement != null) {
             page.add(placement.campaign().id(), placement.campaign().competitiveLabels());
-            decisions.put(id, request.userId(), slot.id(), request.sessionId(), placement, now);
+            decisions.put(id, request.userId(), slot.id(), request.sessionId(), placement, now,
+                    context.get(ContextField.DEVICE));
         }
         List<CandidateTrace> traces = new ArrayList<>(all.size());
         for (Candidate c : all) {
@@ -277,7 +278,7 @@ public final class AdEngine implements AdPlacementEngine {
     }
 
     /** pCTR from the ad model when one is loaded, else the smoothed historical CTR; then eCPM. */
-    private void predict(String userId, List<Candidate> eligible) {
+    private void predict(String userId, String device, List<Candidate> eligible) {
         Map<String, Double> scores = Map.of();
         String source = HISTORICAL;
         InterestScorer scorer = services.scorer();
@@ -296,7 +297,7 @@ public final class AdEngine implements AdPlacementEngine {
                 c.pCtr = score;
                 c.pCtrSource = source;
             } else {
-                c.pCtr = ctr.ctr(c.creative.id(), c.campaign.id());
+                c.pCtr = ctr.ctr(c.creative.id(), c.campaign.id(), device);
                 c.pCtrSource = HISTORICAL;
             }
             double bid = c.campaign.bid().doubleValue();
@@ -395,7 +396,7 @@ public final class AdEngine implements AdPlacementEngine {
         LocalDate day = pacingDay(now);
         double charge = ledger.add(campaign.id(), day, new Ledger.Entry(1, 0, 0, price, value),
                 budget(campaign.dailyBudget()), budget(campaign.totalBudget()));
-        ctr.impression(placement.creative().id(), campaign.id());
+        ctr.impression(placement.creative().id(), campaign.id(), p.device);
         Delivery delivery = new Delivery(p.id + ":impression", Delivery.Kind.IMPRESSION, p.id, campaign.id(),
                 placement.creative().id(), p.slotId, p.userId, p.sessionId, charge, now);
         log(delivery, day);
@@ -425,7 +426,7 @@ public final class AdEngine implements AdPlacementEngine {
         LocalDate day = pacingDay(now);
         double charge = ledger.add(campaign.id(), day, new Ledger.Entry(0, 1, 0, price, 0),
                 budget(campaign.dailyBudget()), budget(campaign.totalBudget()));
-        ctr.click(placement.creative().id(), campaign.id());
+        ctr.click(placement.creative().id(), campaign.id(), p.device);
         Delivery delivery = new Delivery(p.id + ":click", Delivery.Kind.CLICK, p.id, campaign.id(),
                 placement.creative().id(), p.slotId, p.userId, p.sessionId, charge, now);
         log(delivery, day);
