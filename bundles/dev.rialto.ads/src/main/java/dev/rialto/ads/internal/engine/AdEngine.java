@@ -443,7 +443,13 @@ public final class AdEngine implements AdPlacementEngine {
      * @return the campaign credited, or empty when no touch qualifies (or the event was attributed already)
      */
     public java.util.Optional<String> recordPurchase(Event purchase) {
-        if (purchase.type() != EventType.PURCHASE || purchase.id().startsWith("ad-")) {
+        if (purchase.type() != EventType.PURCHASE || inventory.snapshot().campaigns.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        // Imports of old purchases (history back-fills) cannot convert a live ad: skip them without a log read.
+        Duration window = settings.clickWindow().compareTo(settings.viewWindow()) >= 0 ? settings.clickWindow()
+                : settings.viewWindow();
+        if (purchase.timestamp().isBefore(clock.instant().minus(window))) {
             return java.util.Optional.empty();
         }
         Attribution.Touch touch = attribution.attribute(purchase.id(), purchase.userId(), purchase.timestamp());

@@ -56,6 +56,8 @@ class ConversionTest {
                 "outside the 7-day click window");
         assertEquals(Optional.empty(), engine.recordPurchase(new Event("v1", EventType.VIEW, "u1", "sku-1", 1,
                 t.plusSeconds(5))), "only purchases convert");
+        assertEquals(Optional.empty(), engine.recordPurchase(purchase("old", "u1", t.minus(Duration.ofDays(30)))),
+                "a back-filled purchase older than every window is skipped");
 
         CampaignReport r = engine.report("cpa");
         assertEquals(1, r.conversions());
