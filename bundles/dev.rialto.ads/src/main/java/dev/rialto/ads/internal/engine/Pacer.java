@@ -88,10 +88,13 @@ public final class Pacer {
         long slot = Math.min(slotsPerDay - 1, secondOfDay / slotSeconds);
         synchronized (s) {
             if (!day.equals(s.day)) {
-                // A new day: the smoothed value per opportunity carries over (same campaign, similar market).
+                // A new day: the estimates carry over (same campaign, similar market), so the day starts on plan
+                // rather than at the previous evening's catch-up rate.
                 s.day = day;
-                s.rate = s.exposureSum > 0 && s.valueSum > 0 ? s.rate : initialRate;
-                s.traffic = -1;
+                s.rate = s.exposureSum > 0 && s.valueSum > 0 && s.traffic > 0
+                        ? clamp(Math.max(0, dailyBudget - todaySpend) / (slotsPerDay - slot)
+                                / (s.valueSum / s.exposureSum * s.traffic))
+                        : initialRate;
                 startSlot(s, slot, todaySpend, todayValue);
             } else if (slot > s.slot) {
                 update(s, slot, todaySpend, todayValue, dailyBudget);

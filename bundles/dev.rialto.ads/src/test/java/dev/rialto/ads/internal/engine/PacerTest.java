@@ -92,4 +92,15 @@ class PacerTest {
         assertEquals(100.0 / 1439 / (0.05 * 100), rates[1], 1e-12);
         assertTrue(rates[1] > rates[0]);
     }
+
+    @Test
+    void aNewDayStartsOnPlanFromYesterdaysEstimates() {
+        Pacer pacer = new Pacer(Duration.ofMinutes(1), 0.1, 0.2, 0.001);
+        for (int i = 0; i < 100; i++) {
+            pacer.rate("k", DAY, i % 60, 0, 0, 100);
+        }
+        pacer.rate("k", DAY, 60, 1.0, 1.0, 100);
+        // Next day, first minute: 100 / 1440 planned over 100 opportunities worth 0.05 each when let through.
+        assertEquals(100.0 / 1440 / (0.05 * 100), pacer.rate("k", DAY.plusDays(1), 0, 0, 0, 100), 1e-12);
+    }
 }
