@@ -301,10 +301,13 @@ public final class AdEngine implements AdPlacementEngine {
                 c.pCtrSource = HISTORICAL;
             }
             double bid = c.campaign.bid().doubleValue();
+            if (c.campaign.bidType() == BidType.CPA) {
+                c.pCvr = ctr.cvr(c.campaign.id());
+            }
             c.ecpm = switch (c.campaign.bidType()) {
                 case CPM -> bid;
                 case CPC -> bid * c.pCtr * 1000;
-                case CPA -> bid * c.pCtr * (c.pCvr = ctr.cvr(c.campaign.id())) * 1000;
+                case CPA -> bid * c.pCtr * c.pCvr * 1000;
             };
         }
     }
