@@ -170,6 +170,58 @@ public class AdsIT {
         registration.unregister();
         JsonNode safe = JSON.readTree(Http.get(news, "admin", password).body);
         assertTrue(safe.toString(), safe.get("filled").asBoolean());
+
+        beaconsFromAPageAndACpaConversion(password);
+    }
+
+    /** The page reports with the collector key and signed tokens; a purchase after the click is a CPA conversion. */
+    private void beaconsFromAPageAndACpaConversion(String password) throws Exception {
+        post("/api/v1/ads/campaigns", "{\"id\":\"it-k3\",\"advertiser\":\"it-adv\",\"name\":\"IT buyers\","
+                + "\"start\":\"2020-01-01T00:00:00Z\",\"bidType\":\"cpa\",\"bid\":20,\"pacing\":\"asap\"}",
+                password);
+        post("/api/v1/ads/creatives", "{\"id\":\"it-c3\",\"campaign\":\"it-k3\",\"format\":\"banner\","
+                + "\"size\":\"300x250\",\"headline\":\"Buy\",\"landingUrl\":\"https://shop.example/cpa\"}",
+                password);
+        // eCPM 20 x 1% x 5% x 1000 = 10 beats the CPC campaign's 0.5 x 1% x 1000 = 5.
+        JsonNode decision = JSON.readTree(Http.get("/api/v1/ads/decision?user=it-buyer&slot=it-top&country=DE"
+                + "&pageView=b1&trace=summary", "admin", password).body);
+        assertEquals(decision.toString(), "it-c3", decision.get("ad").get("creative").get("id").asText());
+        String token = decision.get("beacons").get("token").asText();
+        String key = RialtoOptions.COLLECTOR_KEY;
+
+        assertEquals(403, Http.getWithKey("/api/v1/ads/decision?user=x&slot=it-top", key).status);
+        String forged = token.substring(0, token.indexOf('.')) + ".AAAA";
+        assertEquals(403, Http.getWithKey("/api/v1/ads/impression?t=" + forged, key).status);
+        assertEquals(401, Http.getWithKey("/api/v1/ads/impression?t=" + token, "not-a-key").status);
+        Http.Answer shown = Http.getWithKey(decision.get("beacons").get("impression").asText(), key);
+        assertEquals(shown.toString(), 200, shown.status);
+        assertTrue(shown.body, JSON.readTree(shown.body).get("recorded").asBoolean());
+
+        java.net.HttpURLConnection click = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:"
+                + Http.port() + "/api/v1/ads/click?t=" + token).openConnection();
+        click.setInstanceFollowRedirects(false);
+        click.setRequestProperty("X-Rialto-Key", key);
+        assertEquals(303, click.getResponseCode());
+        assertEquals("https://shop.example/cpa", click.getHeaderField("Location"));
+
+        String purchase = "[{\"id\":\"it-buy-1\",\"type\":\"purchase\",\"user\":\"it-buyer\",\"item\":\"it-ad-item\","
+                + "\"timestamp\":\"" + java.time.Instant.now() + "\"}]";
+        Http.Answer stored = Http.postWithKey("/api/v1/events", purchase, key);
+        assertEquals(stored.toString(), 200, stored.status);
+        JsonNode report = Await.until("the conversion", Duration.ofSeconds(30), () -> {
+            try {
+                JsonNode r = JSON.readTree(Http.get("/api/v1/ads/campaigns/it-k3/report", "admin", password).body);
+                return r.get("conversions").asInt() > 0 ? r : null;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(report.toString(), 1, report.get("impressions").asInt());
+        assertEquals(report.toString(), 1, report.get("clicks").asInt());
+        assertEquals(report.toString(), 20.0, report.get("spend").asDouble(), 1e-9);
+        assertEquals(report.toString(), 20.0, report.get("cpa").asDouble(), 1e-9);
+        String console = Support.execute(sessions, "rialto:ad-report it-k3");
+        assertTrue(console, console.contains("1 conversions, CPA 20.00"));
     }
 
     private static void post(String path, String json, String password) {

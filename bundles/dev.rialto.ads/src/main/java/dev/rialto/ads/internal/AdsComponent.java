@@ -1,5 +1,7 @@
 package dev.rialto.ads.internal;
 
+import dev.rialto.ads.internal.beacon.BeaconTokens;
+import dev.rialto.ads.internal.beacon.Beacons;
 import dev.rialto.ads.internal.engine.AdEngine;
 import dev.rialto.ads.internal.engine.Inventory;
 import dev.rialto.ads.internal.engine.NamedRule;
@@ -20,7 +22,9 @@ import dev.rialto.api.catalog.Item;
 import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventListener;
 import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
 import dev.rialto.api.profiles.Profile;
 import dev.rialto.api.profiles.ProfileRepository;
 import dev.rialto.api.rules.RuleEvaluator;
@@ -56,15 +60,16 @@ import org.slf4j.LoggerFactory;
  * component reads them; impressions and clicks are stored through it as events too.
  */
 @Component(name = AdsConfig.PID, configurationPid = AdsConfig.PID,
-        service = {AdPlacementEngine.class, AdInventory.class},
+        service = {AdPlacementEngine.class, AdInventory.class, Beacons.class, EventListener.class},
         property = ServiceProperties.BEAN_NAME + "=ads")
 @Designate(ocd = AdsConfig.class)
-public class AdsComponent implements AdPlacementEngine, AdInventory, Services {
+public class AdsComponent implements AdPlacementEngine, AdInventory, Services, Beacons, EventListener {
     private static final Logger LOG = LoggerFactory.getLogger(AdsComponent.class);
 
     private final EventRepository events;
     private final Inventory inventory;
     private final AdEngine engine;
+    private final BeaconTokens beacons;
     private final AtomicReference<ProfileRepository> profiles = new AtomicReference<>();
     private final AtomicReference<ItemRepository> items = new AtomicReference<>();
     private final AtomicReference<InterestScorer> scorer = new AtomicReference<>();
@@ -80,6 +85,7 @@ public class AdsComponent implements AdPlacementEngine, AdInventory, Services {
         this.inventory = new Inventory(store);
         this.engine = new AdEngine(inventory, store, evaluator, this, settings,
                 Clock.systemUTC(), ThreadLocalRandom::current);
+        this.beacons = new BeaconTokens(config.beacon_secret(), settings.decisionTtl(), Clock.systemUTC());
         refreshPlugins();
         LOG.info("Ad placement engine started: {} campaigns, {} creatives, {} slots; rules {}",
                 inventory.campaigns().size(), inventory.creatives().size(), inventory.slots().size(),
@@ -91,7 +97,8 @@ public class AdsComponent implements AdPlacementEngine, AdInventory, Services {
                 zone(c.pacing_zone(), "pacing.zone"), c.exploration_share(), c.cpa_conversion_rate(),
                 c.history_limit(), positiveMinutes(c.decision_ttl_minutes()), Duration.ofSeconds(c.pacing_slot_seconds()),
                 c.pacing_adjust(), c.pacing_initial_rate(), c.pacing_min_rate(), c.ctr_prior_mean(),
-                c.ctr_prior_strength());
+                c.ctr_prior_strength(), Duration.ofHours(c.attribution_click_hours()),
+                Duration.ofHours(c.attribution_view_hours()), c.cvr_prior_strength());
     }
 
     private static Duration positiveMinutes(int minutes) {
@@ -226,6 +233,34 @@ public class AdsComponent implements AdPlacementEngine, AdInventory, Services {
     public boolean record(Event event) {
         events.append(List.of(event));
         return true;
+    }
+
+    // --- purchases: attributed to ad clicks and impressions (CPA)
+
+    @Override
+    public void eventsStored(List<Event> stored) {
+        for (Event event : stored) {
+            if (event.type() != EventType.PURCHASE) {
+                continue;
+            }
+            try {
+                engine.recordPurchase(event);
+            } catch (RuntimeException e) {
+                LOG.warn("Attributing purchase {} to ads failed", event.id(), e);
+            }
+        }
+    }
+
+    // --- beacon tokens
+
+    @Override
+    public String sign(String decisionId, String creativeId) {
+        return beacons.sign(decisionId, creativeId);
+    }
+
+    @Override
+    public BeaconTokens.Claim verify(String token) throws BeaconTokens.BadTokenException {
+        return beacons.verify(token);
     }
 
     // --- AdPlacementEngine

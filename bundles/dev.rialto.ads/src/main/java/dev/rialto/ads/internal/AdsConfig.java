@@ -28,8 +28,23 @@ public @interface AdsConfig {
     @AttributeDefinition(description = "Share of auction decisions that pick an eligible creative at random, 0 to 1")
     double exploration_share() default 0.02;
 
-    @AttributeDefinition(description = "Expected actions per click, to rank CPA bids")
+    @AttributeDefinition(description = "Prior conversions per click of a CPA campaign's smoothed conversion rate"
+            + " (pCVR), until its own attributed conversions take over")
     double cpa_conversion_rate() default 0.05;
+
+    @AttributeDefinition(description = "Weight of that prior, in clicks")
+    double cvr_prior_strength() default 100;
+
+    @AttributeDefinition(description = "Hours after an ad click within which a purchase is attributed to it")
+    int attribution_click_hours() default 168;
+
+    @AttributeDefinition(description = "Hours after an impression within which a purchase without an attributable"
+            + " click is attributed to it (view-through); 0 turns that off")
+    int attribution_view_hours() default 24;
+
+    @AttributeDefinition(description = "Secret (16 characters or more) that signs the impression and click beacon"
+            + " tokens; empty: a random one per start", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String beacon_secret() default "";
 
     @AttributeDefinition(description = "How many recent events of the user behaviour rules read")
     int history_limit() default 200;

@@ -60,6 +60,26 @@ class AdsConfigTest {
             }
 
             @Override
+            public double cvr_prior_strength() {
+                return 100;
+            }
+
+            @Override
+            public int attribution_click_hours() {
+                return 168;
+            }
+
+            @Override
+            public int attribution_view_hours() {
+                return 24;
+            }
+
+            @Override
+            public String beacon_secret() {
+                return "";
+            }
+
+            @Override
             public int decision_ttl_minutes() {
                 return 60;
             }

@@ -66,6 +66,7 @@ public final class AdEngine implements AdPlacementEngine {
     private final Pacer pacer;
     private final CtrModel ctr;
     private final FrequencyCaps caps;
+    private final Attribution attribution;
     private final PageViews pages;
     private final Decisions decisions;
 
@@ -76,6 +77,7 @@ public final class AdEngine implements AdPlacementEngine {
         final List<RuleCheck> checks;
         boolean eligible;
         double pCtr;
+        double pCvr = 1;
         String pCtrSource;
         double ecpm;
         String outcome;
@@ -98,11 +100,14 @@ public final class AdEngine implements AdPlacementEngine {
         this.ledger = new Ledger(store.spendTotal(), store::spendOn);
         this.pacer = new Pacer(settings.pacingSlot(), settings.pacingAdjust(), settings.pacingInitialRate(),
                 settings.pacingMinRate());
-        this.ctr = new CtrModel(settings.ctrPriorMean(), settings.ctrPriorStrength());
+        this.ctr = new CtrModel(settings.ctrPriorMean(), settings.ctrPriorStrength(), settings.cpaConversionRate(),
+                settings.cvrPriorStrength());
         Map<String, String> campaignOf = new HashMap<>();
         inventory.creatives().forEach(c -> campaignOf.put(c.id(), c.campaignId()));
         ctr.seed(store.countsByCreative(), campaignOf);
         this.caps = new FrequencyCaps(store::impressionsSince, 100_000);
+        this.attribution = new Attribution(store::clicksSince, store::impressionsSince, settings.clickWindow(),
+                settings.viewWindow(), 100_000);
         this.pages = new PageViews(100_000);
         this.decisions = new Decisions(200_000, settings.decisionTtl());
         this.builtIns = BuiltInRules.all(this, evaluator);
@@ -223,7 +228,7 @@ public final class AdEngine implements AdPlacementEngine {
         if (eligible.isEmpty()) {
             reasons.add("no eligible creative among " + all.size() + ": " + failureSummary(all));
         } else {
-            predict(request.userId(), eligible);
+            predict(request.userId(), context.get(ContextField.DEVICE), eligible);
             placement = choose(eligible, slot, rng, reasons);
         }
         for (Candidate c : all) {
@@ -233,7 +238,8 @@ public final class AdEngine implements AdPlacementEngine {
         }
         if (placement != null) {
             page.add(placement.campaign().id(), placement.campaign().competitiveLabels());
-            decisions.put(id, request.userId(), slot.id(), request.sessionId(), placement, now);
+            decisions.put(id, request.userId(), slot.id(), request.sessionId(), placement, now,
+                    context.get(ContextField.DEVICE));
         }
         List<CandidateTrace> traces = new ArrayList<>(all.size());
         for (Candidate c : all) {
@@ -272,7 +278,7 @@ public final class AdEngine implements AdPlacementEngine {
     }
 
     /** pCTR from the ad model when one is loaded, else the smoothed historical CTR; then eCPM. */
-    private void predict(String userId, List<Candidate> eligible) {
+    private void predict(String userId, String device, List<Candidate> eligible) {
         Map<String, Double> scores = Map.of();
         String source = HISTORICAL;
         InterestScorer scorer = services.scorer();
@@ -291,14 +297,17 @@ public final class AdEngine implements AdPlacementEngine {
                 c.pCtr = score;
                 c.pCtrSource = source;
             } else {
-                c.pCtr = ctr.ctr(c.creative.id(), c.campaign.id());
+                c.pCtr = ctr.ctr(c.creative.id(), c.campaign.id(), device);
                 c.pCtrSource = HISTORICAL;
             }
             double bid = c.campaign.bid().doubleValue();
+            if (c.campaign.bidType() == BidType.CPA) {
+                c.pCvr = ctr.cvr(c.campaign.id());
+            }
             c.ecpm = switch (c.campaign.bidType()) {
                 case CPM -> bid;
                 case CPC -> bid * c.pCtr * 1000;
-                case CPA -> bid * c.pCtr * settings.cpaConversionRate() * 1000;
+                case CPA -> bid * c.pCtr * c.pCvr * 1000;
             };
         }
     }
@@ -321,7 +330,8 @@ public final class AdEngine implements AdPlacementEngine {
             if (inTier.isEmpty()) {
                 continue;
             }
-            inTier.sort(Comparator.comparingDouble((Candidate c) -> -c.ecpm));
+            // Equal eCPM (CPM bids, fixed-price tiers): the creative users are likelier to click goes first.
+            inTier.sort(Comparator.comparingDouble((Candidate c) -> -c.ecpm).thenComparingDouble(c -> -c.pCtr));
             Candidate winner = inTier.get(0);
             boolean explored = false;
             double payEcpm;
@@ -355,7 +365,7 @@ public final class AdEngine implements AdPlacementEngine {
             double price = tier != Tier.AUCTION ? bid : Math.min(bid, switch (winner.campaign.bidType()) {
                 case CPM -> payEcpm;
                 case CPC -> payEcpm / (1000 * winner.pCtr);
-                case CPA -> payEcpm / (1000 * winner.pCtr * settings.cpaConversionRate());
+                case CPA -> payEcpm / (1000 * winner.pCtr * winner.pCvr);
             });
             return new AdPlacement(winner.creative, winner.campaign, price, winner.pCtr, winner.ecpm, explored);
         }
@@ -379,15 +389,23 @@ public final class AdEngine implements AdPlacementEngine {
         }
         AdPlacement placement = p.placement;
         AdCampaign campaign = placement.campaign();
-        double charge = campaign.bidType() == BidType.CPM ? placement.price() / 1000 : 0;
+        // Pacing steers by the expected charge of the impression: clicks and actions are too rare to steer by.
+        double value = switch (campaign.bidType()) {
+            case CPM -> placement.price() / 1000;
+            case CPC -> placement.price() * placement.pCtr();
+            case CPA -> placement.price() * placement.pCtr() * ctr.cvr(campaign.id());
+        };
+        double price = campaign.bidType() == BidType.CPM ? placement.price() / 1000 : 0;
         LocalDate day = pacingDay(now);
-        ledger.add(campaign.id(), day, charge, 1, 0);
-        ctr.impression(placement.creative().id(), campaign.id());
+        double charge = ledger.add(campaign.id(), day, new Ledger.Entry(1, 0, 0, price, value),
+                budget(campaign.dailyBudget()), budget(campaign.totalBudget()));
+        ctr.impression(placement.creative().id(), campaign.id(), p.device);
         Delivery delivery = new Delivery(p.id + ":impression", Delivery.Kind.IMPRESSION, p.id, campaign.id(),
                 placement.creative().id(), p.slotId, p.userId, p.sessionId, charge, now);
         log(delivery, day);
         caps.add(p.userId, now, campaign.id(), placement.creative().id(), p.sessionId,
                 inventory.snapshot().longestCapWindow());
+        attribution.add(p.userId, touch(delivery));
         event(p, EventType.IMPRESSION, charge, now);
         return true;
     }
@@ -407,14 +425,64 @@ public final class AdEngine implements AdPlacementEngine {
         }
         AdPlacement placement = p.placement;
         AdCampaign campaign = placement.campaign();
-        double charge = campaign.bidType() == BidType.CPC ? placement.price() : 0;
+        double price = campaign.bidType() == BidType.CPC ? placement.price() : 0;
         LocalDate day = pacingDay(now);
-        ledger.add(campaign.id(), day, charge, 0, 1);
-        ctr.click(placement.creative().id(), campaign.id());
-        log(new Delivery(p.id + ":click", Delivery.Kind.CLICK, p.id, campaign.id(), placement.creative().id(),
-                p.slotId, p.userId, p.sessionId, charge, now), day);
+        double charge = ledger.add(campaign.id(), day, new Ledger.Entry(0, 1, 0, price, 0),
+                budget(campaign.dailyBudget()), budget(campaign.totalBudget()));
+        ctr.click(placement.creative().id(), campaign.id(), p.device);
+        Delivery delivery = new Delivery(p.id + ":click", Delivery.Kind.CLICK, p.id, campaign.id(),
+                placement.creative().id(), p.slotId, p.userId, p.sessionId, charge, now);
+        log(delivery, day);
+        attribution.add(p.userId, touch(delivery));
         event(p, EventType.AD_CLICK, charge, now);
         return true;
+    }
+
+    /**
+     * Attributes a purchase to the user's last ad click within the click window, else the last impression within the
+     * view window, counts a conversion for that campaign and, for a CPA campaign, charges its bid (capped at what is
+     * left of its budgets). Purchases are read from stored events, so the purchase must come after the touch.
+     *
+     * @return the campaign credited, or empty when no touch qualifies (or the event was attributed already)
+     */
+    public java.util.Optional<String> recordPurchase(Event purchase) {
+        if (purchase.type() != EventType.PURCHASE || inventory.snapshot().campaigns.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        // Imports of old purchases (history back-fills) cannot convert a live ad: skip them without a log read.
+        Duration window = settings.clickWindow().compareTo(settings.viewWindow()) >= 0 ? settings.clickWindow()
+                : settings.viewWindow();
+        if (purchase.timestamp().isBefore(clock.instant().minus(window))) {
+            return java.util.Optional.empty();
+        }
+        Attribution.Touch touch = attribution.attribute(purchase.id(), purchase.userId(), purchase.timestamp());
+        if (touch == null) {
+            return java.util.Optional.empty();
+        }
+        AdCampaign campaign = inventory.snapshot().campaign(touch.campaign());
+        if (campaign == null) {
+            return java.util.Optional.empty();
+        }
+        Instant now = purchase.timestamp();
+        LocalDate day = pacingDay(now);
+        double price = campaign.bidType() == BidType.CPA ? campaign.bid().doubleValue() : 0;
+        double charge = ledger.add(campaign.id(), day, new Ledger.Entry(0, 0, 1, price, 0),
+                budget(campaign.dailyBudget()), budget(campaign.totalBudget()));
+        ctr.conversion(campaign.id());
+        log(new Delivery(purchase.id() + ":conversion", Delivery.Kind.CONVERSION, touch.decisionId(), campaign.id(),
+                touch.creative(), touch.slot(), purchase.userId(), touch.session(), charge, now), day);
+        LOG.debug("Purchase {} attributed to campaign {} ({} of decision {}), charged {}", purchase.id(),
+                campaign.id(), touch.kind().wireName(), touch.decisionId(), charge);
+        return java.util.Optional.of(campaign.id());
+    }
+
+    private static Attribution.Touch touch(Delivery d) {
+        return new Attribution.Touch(d.kind(), d.at(), d.decisionId(), d.campaignId(), d.creativeId(), d.slotId(),
+                d.sessionId());
+    }
+
+    private static Double budget(BigDecimal budget) {
+        return budget == null ? null : budget.doubleValue();
     }
 
     private void log(Delivery delivery, LocalDate day) {
@@ -448,15 +516,16 @@ public final class AdEngine implements AdPlacementEngine {
         }
         Instant now = clock.instant();
         LocalDate day = pacingDay(now);
-        double[] f = ledger.figures(campaignId, day);
+        Ledger.Figures f = ledger.figures(campaignId, day);
         Double planned = null;
         if (campaign.dailyBudget() != null) {
             double elapsed = LocalDateTime.ofInstant(now, settings.pacingZone()).toLocalTime().toSecondOfDay()
                     / 86_400d;
             planned = campaign.dailyBudget().doubleValue() * elapsed;
         }
-        return new CampaignReport(campaignId, (long) f[3], (long) f[4], f[5], day, (long) f[0], (long) f[1], f[2],
-                planned, pacer.current(campaignId));
+        return new CampaignReport(campaignId, f.total().impressions(), f.total().clicks(), f.total().conversions(),
+                f.total().spend(), day, f.today().impressions(), f.today().clicks(), f.today().conversions(),
+                f.today().spend(), planned, pacer.current(campaignId));
     }
 
     /** How long decisions accept impressions; for docs and tests. */

@@ -23,16 +23,11 @@ final class BuiltInRules {
     private BuiltInRules() {
     }
 
+    /** In order; each named by itself, as a plug-in is by its {@code rialto.provider}. */
     static List<NamedRule> all(AdEngine engine, RuleEvaluator evaluator) {
-        return List.of(
-                new NamedRule("status", new Status(engine)),
-                new NamedRule("flight", new Flight()),
-                new NamedRule("format", new Format()),
-                new NamedRule("budget", new Budget(engine)),
-                new NamedRule("page", new Page()),
-                new NamedRule("targeting", new Targeting(evaluator)),
-                new NamedRule("caps", new Caps(engine)),
-                new NamedRule("pacing", new Pacing(engine)));
+        return java.util.stream.Stream.of(new Status(engine), new Flight(), new Format(), new Budget(engine),
+                new Page(), new Targeting(evaluator), new Caps(engine), new Pacing(engine))
+                .map(rule -> new NamedRule(rule.name, rule)).toList();
     }
 
     /** Two decimals without String.format, which is slow on the decision path. */
@@ -48,70 +43,92 @@ final class BuiltInRules {
         return (milli / 1000) + (rest < 10 ? ".00" : rest < 100 ? ".0" : ".") + rest;
     }
 
-    /** Advertiser, campaign and creative must be active. */
-    static final class Status implements PlacementRule {
-        private static final RuleCheck ACTIVE = RuleCheck.pass("status", "active");
-        private final AdEngine engine;
+    /**
+     * The common part of the built-in rules: the name its verdicts carry, where it runs, whether its verdict depends
+     * on the campaign only. Plug-ins implement {@link PlacementRule} directly, as these could.
+     */
+    abstract static class BuiltIn implements PlacementRule {
+        final String name;
+        private final int order;
+        private final boolean perCampaign;
 
-        Status(AdEngine engine) {
-            this.engine = engine;
+        BuiltIn(String name, int order, boolean perCampaign) {
+            this.name = name;
+            this.order = order;
+            this.perCampaign = perCampaign;
         }
 
         @Override
-        public int order() {
-            return ORDER_STATUS;
+        public final int order() {
+            return order;
+        }
+
+        @Override
+        public final boolean perCampaign() {
+            return perCampaign;
+        }
+
+        final RuleCheck pass(String reason) {
+            return RuleCheck.pass(name, reason);
+        }
+
+        final RuleCheck fail(String reason) {
+            return RuleCheck.fail(name, reason);
+        }
+    }
+
+    /** Advertiser, campaign and creative must be active. */
+    static final class Status extends BuiltIn {
+        private final RuleCheck active = pass("active");
+        private final AdEngine engine;
+
+        Status(AdEngine engine) {
+            super("status", ORDER_STATUS, false);
+            this.engine = engine;
         }
 
         @Override
         public RuleCheck check(PlacementCandidate c, PlacementContext context) {
             Advertiser advertiser = engine.inventory().snapshot().advertiser(c.campaign().advertiserId());
             if (advertiser == null || advertiser.status() != AdStatus.ACTIVE) {
-                return RuleCheck.fail("status", "advertiser " + c.campaign().advertiserId() + " is "
+                return fail("advertiser " + c.campaign().advertiserId() + " is "
                         + (advertiser == null ? "missing" : advertiser.status().wireName()));
             }
             if (c.campaign().status() != AdStatus.ACTIVE) {
-                return RuleCheck.fail("status", "campaign is " + c.campaign().status().wireName());
+                return fail("campaign is " + c.campaign().status().wireName());
             }
             if (c.creative().status() != AdStatus.ACTIVE) {
-                return RuleCheck.fail("status", "creative is " + c.creative().status().wireName());
+                return fail("creative is " + c.creative().status().wireName());
             }
-            return ACTIVE;
+            return active;
         }
     }
 
     /** The campaign's flight must include the decision time. */
-    static final class Flight implements PlacementRule {
-        @Override
-        public int order() {
-            return ORDER_FLIGHT;
-        }
+    static final class Flight extends BuiltIn {
+        private final RuleCheck inFlight = pass("in flight");
 
-        @Override
-        public boolean perCampaign() {
-            return true;
+        Flight() {
+            super("flight", ORDER_FLIGHT, true);
         }
 
         @Override
         public RuleCheck check(PlacementCandidate c, PlacementContext context) {
             AdCampaign k = c.campaign();
-            if (context.now().isBefore(k.start())) {
-                return RuleCheck.fail("flight", "starts " + k.start());
+            if (k.inFlight(context.now())) {
+                return inFlight;
             }
-            if (k.end() != null && !context.now().isBefore(k.end())) {
-                return RuleCheck.fail("flight", "ended " + k.end());
-            }
-            return RuleCheck.pass("flight", "in flight");
+            return fail(context.now().isBefore(k.start()) ? "starts " + k.start() : "ended " + k.end());
         }
     }
 
     /** The creative's size must fit the slot's (the format is matched by the candidate index). */
-    static final class Format implements PlacementRule {
+    static final class Format extends BuiltIn {
         // Passes are constant: this rule runs for every creative of every decision.
-        private static final RuleCheck FITS = RuleCheck.pass("format", "fits the slot");
+        private final RuleCheck fits = pass("fits the slot");
 
-        @Override
-        public int order() {
-            return ORDER_FORMAT;
+        Format() {
+            super("format", ORDER_FORMAT, false);
         }
 
         @Override
@@ -119,35 +136,28 @@ final class BuiltInRules {
             Slot slot = c.slot();
             Creative creative = c.creative();
             if (!slot.format().equals(creative.format())) {
-                return RuleCheck.fail("format", "format " + creative.format() + ", slot takes " + slot.format());
+                return fail("format " + creative.format() + ", slot takes " + slot.format());
             }
             if (slot.size() != null && !slot.size().equals(creative.size())) {
-                return RuleCheck.fail("format", "size " + (creative.size() == null ? "none" : creative.size())
-                        + ", slot takes " + slot.size());
+                return fail("size " + (creative.size() == null ? "none" : creative.size()) + ", slot takes "
+                        + slot.size());
             }
-            return FITS;
+            return fits;
         }
     }
 
     /**
      * Budget left today and in total. A CPM campaign needs room for one more impression at its bid, so it never
-     * overshoots; CPC and CPA campaigns are charged later (on the click or action) and stop once spent.
+     * overshoots; CPC and CPA campaigns are charged later (on the click or action) and stop once spent; a charge that
+     * arrives after that is capped at what was left (see {@link Ledger}).
      */
-    static final class Budget implements PlacementRule {
+    static final class Budget extends BuiltIn {
+        private final RuleCheck noDaily = pass("no daily budget");
         private final AdEngine engine;
 
         Budget(AdEngine engine) {
+            super("budget", ORDER_BUDGET, true);
             this.engine = engine;
-        }
-
-        @Override
-        public int order() {
-            return ORDER_BUDGET;
-        }
-
-        @Override
-        public boolean perCampaign() {
-            return true;
         }
 
         @Override
@@ -155,99 +165,85 @@ final class BuiltInRules {
             AdCampaign k = c.campaign();
             double next = k.bidType() == BidType.CPM ? k.bid().doubleValue() / 1000 : 0;
             if (k.totalBudget() != null) {
-                double total = engine.ledger().totalSpend(k.id());
-                if (total + next > k.totalBudget().doubleValue() || total >= k.totalBudget().doubleValue()) {
-                    return RuleCheck.fail("budget", "total budget " + money(k.totalBudget().doubleValue())
-                            + " spent (" + money(total) + ")");
+                RuleCheck spent = spent("total", k.totalBudget().doubleValue(), engine.ledger().totalSpend(k.id()),
+                        next);
+                if (spent != null) {
+                    return spent;
                 }
             }
-            if (k.dailyBudget() != null) {
-                LocalDate day = engine.pacingDay(context.now());
-                double today = engine.ledger().todaySpend(k.id(), day);
-                if (today + next > k.dailyBudget().doubleValue() || today >= k.dailyBudget().doubleValue()) {
-                    return RuleCheck.fail("budget", "daily budget " + money(k.dailyBudget().doubleValue())
-                            + " spent (" + money(today) + ")");
-                }
-                return RuleCheck.pass("budget", money(today) + " of " + money(k.dailyBudget().doubleValue())
-                        + " spent today");
+            if (k.dailyBudget() == null) {
+                return noDaily;
             }
-            return RuleCheck.pass("budget", "no daily budget");
+            double daily = k.dailyBudget().doubleValue();
+            double today = engine.ledger().todaySpend(k.id(), engine.pacingDay(context.now()));
+            RuleCheck spent = spent("daily", daily, today, next);
+            return spent != null ? spent : pass(money(today) + " of " + money(daily) + " spent today");
+        }
+
+        /** A failure when the budget cannot pay the next charge, else null. */
+        private RuleCheck spent(String which, double budget, double spent, double next) {
+            if (spent >= budget || spent + next > budget) {
+                return fail(which + " budget " + money(budget) + " spent (" + money(spent) + ")");
+            }
+            return null;
         }
     }
 
     /** One ad per campaign per page view, and no two campaigns with a common competitive label. */
-    static final class Page implements PlacementRule {
-        @Override
-        public int order() {
-            return ORDER_PAGE;
-        }
+    static final class Page extends BuiltIn {
+        private final RuleCheck notYet = pass("not on this page view yet");
 
-        @Override
-        public boolean perCampaign() {
-            return true;
+        Page() {
+            super("page", ORDER_PAGE, true);
         }
 
         @Override
         public RuleCheck check(PlacementCandidate c, PlacementContext context) {
             if (context.campaignsOnPage().contains(c.campaign().id())) {
-                return RuleCheck.fail("page", "campaign already shown on this page view");
+                return fail("campaign already shown on this page view");
             }
-            if (!c.campaign().competitiveLabels().isEmpty()) {
-                for (String label : c.campaign().competitiveLabels()) {
-                    if (context.labelsOnPage().contains(label)) {
-                        return RuleCheck.fail("page", "competitor with label '" + label + "' already on this page view");
-                    }
+            for (String label : c.campaign().competitiveLabels()) {
+                if (context.labelsOnPage().contains(label)) {
+                    return fail("competitor with label '" + label + "' already on this page view");
                 }
             }
-            return RuleCheck.pass("page", "not on this page view yet");
+            return notYet;
         }
     }
 
-    /** The campaign's targeting rule. */
-    static final class Targeting implements PlacementRule {
+    /** The campaign's targeting rule, by the JSON rule evaluator. */
+    static final class Targeting extends BuiltIn {
         private final RuleEvaluator evaluator;
 
         Targeting(RuleEvaluator evaluator) {
+            super("targeting", ORDER_TARGETING, true);
             this.evaluator = evaluator;
-        }
-
-        @Override
-        public int order() {
-            return ORDER_TARGETING;
-        }
-
-        @Override
-        public boolean perCampaign() {
-            return true;
         }
 
         @Override
         public RuleCheck check(PlacementCandidate c, PlacementContext context) {
             RuleOutcome outcome = evaluator.evaluate(c.campaign().targeting(), context.facts());
-            return new RuleCheck("targeting", outcome.matched(), outcome.reason());
+            return outcome.matched() ? pass(outcome.reason()) : fail(outcome.reason());
         }
     }
 
     /** Frequency caps per user: per creative and per campaign over their windows, and per session. */
-    static final class Caps implements PlacementRule {
-        private static final RuleCheck UNDER_CAPS = RuleCheck.pass("caps", "under every cap");
-        private static final RuleCheck NO_CAPS = RuleCheck.pass("caps", "no caps");
+    static final class Caps extends BuiltIn {
+        // Constant: built for every creative of every decision, so the counts are only spelled out on failure.
+        private final RuleCheck underCaps = pass("under every cap");
+        private final RuleCheck noCaps = pass("no caps");
         private final AdEngine engine;
 
         Caps(AdEngine engine) {
+            super("caps", ORDER_CAPS, false);
             this.engine = engine;
-        }
-
-        @Override
-        public int order() {
-            return ORDER_CAPS;
         }
 
         @Override
         public RuleCheck check(PlacementCandidate c, PlacementContext context) {
             List<FrequencyCap> caps = c.campaign().caps();
             if (caps.isEmpty()) {
-                return NO_CAPS;
+                return noCaps;
             }
             List<FrequencyCaps.Seen> impressions = ((DecisionContext) context).impressionsOf(c.campaign().id(),
                     engine.caps(), engine.inventory().snapshot().longestCapWindow());
@@ -255,47 +251,41 @@ final class BuiltInRules {
                 int count = FrequencyCaps.count(impressions, cap, c.creative().id(), context.request().sessionId(),
                         context.now());
                 if (count >= cap.max()) {
-                    return RuleCheck.fail("caps", cap.scope().wireName() + " " + count + "/" + cap.max()
+                    return fail(cap.scope().wireName() + " " + count + "/" + cap.max()
                             + (cap.window() == null ? " per session" : " per " + cap.window()) + " reached");
                 }
             }
-            // Constant: built for every creative of every decision, so the counts are only spelled out on failure.
-            return UNDER_CAPS;
+            return underCaps;
         }
     }
 
     /** Adaptive throttling of campaigns with an even daily budget; it throws the dice, so it runs last. */
-    static final class Pacing implements PlacementRule {
+    static final class Pacing extends BuiltIn {
+        private final RuleCheck asap = pass("asap");
+        private final RuleCheck noDaily = pass("no daily budget");
         private final AdEngine engine;
 
         Pacing(AdEngine engine) {
+            super("pacing", ORDER_PACING, true);
             this.engine = engine;
-        }
-
-        @Override
-        public int order() {
-            return ORDER_PACING;
-        }
-
-        @Override
-        public boolean perCampaign() {
-            return true;
         }
 
         @Override
         public RuleCheck check(PlacementCandidate c, PlacementContext context) {
             AdCampaign k = c.campaign();
-            if (k.pacing() == PacingMode.ASAP || k.dailyBudget() == null) {
-                return RuleCheck.pass("pacing", k.pacing() == PacingMode.ASAP ? "asap" : "no daily budget");
+            if (k.pacing() == PacingMode.ASAP) {
+                return asap;
+            }
+            if (k.dailyBudget() == null) {
+                return noDaily;
             }
             LocalDate day = engine.pacingDay(context.now());
-            LocalDateTime local = LocalDateTime.ofInstant(context.now(), engine.settings().pacingZone());
-            long second = local.toLocalTime().toSecondOfDay();
-            double rate = engine.pacer().rate(k.id(), day, second, engine.ledger().todaySpend(k.id(), day),
-                    k.dailyBudget().doubleValue());
-            double dice = ((DecisionContext) context).random().nextDouble();
+            long second = LocalDateTime.ofInstant(context.now(), engine.settings().pacingZone()).toLocalTime()
+                    .toSecondOfDay();
+            double[] spent = engine.ledger().todaySpendAndValue(k.id(), day);
+            double rate = engine.pacer().rate(k.id(), day, second, spent[0], spent[1], k.dailyBudget().doubleValue());
             String text = "pass rate " + rate(rate);
-            return dice < rate ? RuleCheck.pass("pacing", text) : RuleCheck.fail("pacing", "throttled, " + text);
+            return ((DecisionContext) context).random().nextDouble() < rate ? pass(text) : fail("throttled, " + text);
         }
     }
 }

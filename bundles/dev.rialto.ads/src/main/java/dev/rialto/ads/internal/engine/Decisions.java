@@ -20,16 +20,19 @@ public final class Decisions {
         final String sessionId;
         final AdPlacement placement;
         final Instant decidedAt;
+        final String device;
         boolean impressed;
         boolean clicked;
 
-        Pending(String id, String userId, String slotId, String sessionId, AdPlacement placement, Instant decidedAt) {
+        Pending(String id, String userId, String slotId, String sessionId, AdPlacement placement, Instant decidedAt,
+                String device) {
             this.id = id;
             this.userId = userId;
             this.slotId = slotId;
             this.sessionId = sessionId;
             this.placement = placement;
             this.decidedAt = decidedAt;
+            this.device = device;
         }
     }
 
@@ -48,9 +51,10 @@ public final class Decisions {
         };
     }
 
-    public void put(String id, String userId, String slotId, String sessionId, AdPlacement placement, Instant at) {
+    public void put(String id, String userId, String slotId, String sessionId, AdPlacement placement, Instant at,
+            String device) {
         synchronized (pending) {
-            pending.put(id, new Pending(id, userId, slotId, sessionId, placement, at));
+            pending.put(id, new Pending(id, userId, slotId, sessionId, placement, at, device));
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.function.Function;
 /**
  * Spend and counts per campaign, today and all time, in memory. Seeded from the store at start; each charge is
  * added here and logged to the store by the engine. A new pacing day starts today's figures from the store's.
+ * Charges are capped at what is left of the daily and total budgets, so a click or conversion that arrives after
+ * the budget ran out is counted but not billed: an advertiser never pays more than its budget.
  */
 public final class Ledger {
 
@@ -17,10 +19,18 @@ public final class Ledger {
         LocalDate day;
         long todayImpressions;
         long todayClicks;
+        long todayConversions;
         double todaySpend;
+        // Expected charges at impression time, for pacing (not persisted: pacing only uses its differences).
+        double todayValue;
         long impressions;
         long clicks;
+        long conversions;
         double spend;
+    }
+
+    /** What one delivery adds. */
+    public record Entry(int impressions, int clicks, int conversions, double price, double value) {
     }
 
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
@@ -36,6 +46,7 @@ public final class Ledger {
             Account a = new Account();
             a.impressions = t.impressions();
             a.clicks = t.clicks();
+            a.conversions = t.conversions();
             a.spend = t.spend();
             accounts.put(id, a);
         });
@@ -49,21 +60,39 @@ public final class Ledger {
                 a.day = day;
                 a.todayImpressions = t.impressions();
                 a.todayClicks = t.clicks();
+                a.todayConversions = t.conversions();
                 a.todaySpend = t.spend();
+                a.todayValue = t.spend();
             }
         }
         return a;
     }
 
-    public void add(String campaign, LocalDate day, double spend, int impressions, int clicks) {
+    /**
+     * Adds a delivery, charging its price capped at what is left of the budgets (null: none).
+     *
+     * @return the amount charged
+     */
+    public double add(String campaign, LocalDate day, Entry entry, Double dailyBudget, Double totalBudget) {
         Account a = account(campaign, day);
         synchronized (a) {
-            a.todaySpend += spend;
-            a.todayImpressions += impressions;
-            a.todayClicks += clicks;
-            a.spend += spend;
-            a.impressions += impressions;
-            a.clicks += clicks;
+            double charge = Math.max(0, entry.price());
+            if (dailyBudget != null) {
+                charge = Math.min(charge, Math.max(0, dailyBudget - a.todaySpend));
+            }
+            if (totalBudget != null) {
+                charge = Math.min(charge, Math.max(0, totalBudget - a.spend));
+            }
+            a.todaySpend += charge;
+            a.todayValue += entry.value();
+            a.todayImpressions += entry.impressions();
+            a.todayClicks += entry.clicks();
+            a.todayConversions += entry.conversions();
+            a.spend += charge;
+            a.impressions += entry.impressions();
+            a.clicks += entry.clicks();
+            a.conversions += entry.conversions();
+            return charge;
         }
     }
 
@@ -71,6 +100,14 @@ public final class Ledger {
         Account a = account(campaign, day);
         synchronized (a) {
             return a.todaySpend;
+        }
+    }
+
+    /** {@code [spend, value]} today, read together. */
+    public double[] todaySpendAndValue(String campaign, LocalDate day) {
+        Account a = account(campaign, day);
+        synchronized (a) {
+            return new double[] {a.todaySpend, a.todayValue};
         }
     }
 
@@ -84,11 +121,15 @@ public final class Ledger {
         }
     }
 
-    /** {@code [impressions, clicks, spend]} today and all time: {@code [ti, tc, ts, i, c, s]}. */
-    public double[] figures(String campaign, LocalDate day) {
+    /** Today's and all-time figures of a campaign. */
+    public record Figures(Totals today, Totals total) {
+    }
+
+    public Figures figures(String campaign, LocalDate day) {
         Account a = account(campaign, day);
         synchronized (a) {
-            return new double[] {a.todayImpressions, a.todayClicks, a.todaySpend, a.impressions, a.clicks, a.spend};
+            return new Figures(new Totals(a.todayImpressions, a.todayClicks, a.todayConversions, a.todaySpend),
+                    new Totals(a.impressions, a.clicks, a.conversions, a.spend));
         }
     }
 }

@@ -6,15 +6,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Adaptive probabilistic throttling (Agarwal, Ghosh, Wei, Yu: "Budget pacing for targeted online advertisements
- * at LinkedIn", KDD 2014). Each campaign with a daily budget takes part in a request with probability {@code p}.
- * The day is cut into slots; at the end of each slot the spend of the slot is compared with its allowance, the
- * remaining budget spread evenly over the remaining slots (so being behind or ahead is made up for), and {@code p}
- * is multiplied by {@code 1 + r} (under-spent, capped at 1) or, over-spent, by {@code 1 - r} or the ratio of
- * allowance to spend when that is smaller (at most halved per slot): the paper's fixed step with a proportional
- * cut for large overshoots.
+ * Adaptive probabilistic throttling (after Agarwal, Ghosh, Wei, Yu: "Budget pacing for targeted online
+ * advertisements at LinkedIn", KDD 2014). Each campaign with a daily budget takes part in a request with
+ * probability {@code p}, its throttle. The day is cut into slots; at the end of each slot, with feedback on what
+ * was really spent:
+ * <ul>
+ * <li>the <b>plan</b> for the next slot is what is left of the daily budget spread evenly over the slots left, so a
+ * campaign behind or ahead of its plan makes up for it over the rest of the day;</li>
+ * <li>the <b>traffic forecast</b> is the campaign's opportunities (requests that reached pacing) per slot, smoothed
+ * over recent slots;</li>
+ * <li>the <b>value of an opportunity</b> is the delivery value per opportunity let through, smoothed over recent
+ * slots. Delivery value is the expected charge at the impression (CPM price; CPC price x pCTR; CPA price x pCTR x
+ * pCVR), because clicks and actions are too rare per slot to steer by; the plan uses the real spend, which
+ * corrects any bias in that expectation;</li>
+ * <li>{@code p = plan / (forecast x value)}, within [min rate, 1]. Until a first value is seen the throttle grows by
+ * the fixed step {@code 1 + adjust} per slot, the paper's multiplicative update.</li>
+ * </ul>
+ * The plan is even in time; a campaign whose eligible traffic cannot carry it runs at {@code p = 1}.
  */
 public final class Pacer {
+
+    /** How many slots the value and traffic estimates remember (exponential smoothing, in slots). */
+    static final double MEMORY_SECONDS = 1800;
 
     /** One campaign's throttle; guarded by itself. */
     static final class State {
@@ -22,10 +35,14 @@ public final class Pacer {
         long slot = -1;
         double rate;
         double spendAtSlotStart;
+        double valueAtSlotStart;
+        long opportunities;
+        double exposure;
+        // Smoothed sums: value delivered and exposure (opportunities x rate); opportunities per slot.
+        double valueSum;
+        double exposureSum;
+        double traffic = -1;
     }
-
-    /** The largest cut of the rate in one slot. */
-    static final double MAX_DROP = 0.5;
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private final long slotSeconds;
@@ -33,6 +50,7 @@ public final class Pacer {
     private final double adjust;
     private final double initialRate;
     private final double minRate;
+    private final double decay;
 
     public Pacer(Duration slot, double adjust, double initialRate, double minRate) {
         this.slotSeconds = slot.toSeconds();
@@ -52,44 +70,71 @@ public final class Pacer {
         this.adjust = adjust;
         this.initialRate = initialRate;
         this.minRate = minRate;
+        this.decay = Math.exp(-slotSeconds / MEMORY_SECONDS);
     }
 
     /**
-     * The pass-through rate now, after the updates for the slots that ended since the last call.
+     * The pass-through rate for one opportunity now, after the updates for the slots that ended since the last
+     * call. Counts the opportunity for the traffic forecast.
      *
      * @param secondOfDay seconds since the start of the pacing day
-     * @param todaySpend  the campaign's spend so far today
+     * @param todaySpend  the campaign's real spend so far today
+     * @param todayValue  its delivery value so far today (expected charges, see the class comment)
      * @param dailyBudget its daily budget
      */
-    public double rate(String campaign, LocalDate day, long secondOfDay, double todaySpend, double dailyBudget) {
+    public double rate(String campaign, LocalDate day, long secondOfDay, double todaySpend, double todayValue,
+            double dailyBudget) {
         State s = states.computeIfAbsent(campaign, k -> new State());
         long slot = Math.min(slotsPerDay - 1, secondOfDay / slotSeconds);
         synchronized (s) {
             if (!day.equals(s.day)) {
+                // A new day: the estimates carry over (same campaign, similar market), so the day starts on plan
+                // rather than at the previous evening's catch-up rate.
                 s.day = day;
-                s.slot = slot;
-                s.rate = initialRate;
-                s.spendAtSlotStart = todaySpend;
-                return s.rate;
+                s.rate = s.exposureSum > 0 && s.valueSum > 0 && s.traffic > 0
+                        ? clamp(Math.max(0, dailyBudget - todaySpend) / (slotsPerDay - slot)
+                                / (s.valueSum / s.exposureSum * s.traffic))
+                        : initialRate;
+                startSlot(s, slot, todaySpend, todayValue);
+            } else if (slot > s.slot) {
+                update(s, slot, todaySpend, todayValue, dailyBudget);
             }
-            if (slot > s.slot) {
-                // The allowance of the slot that ended: what was left at its start over the slots left then.
-                long slotsLeft = slotsPerDay - s.slot;
-                double allowance = Math.max(0, dailyBudget - s.spendAtSlotStart) / slotsLeft;
-                double spent = todaySpend - s.spendAtSlotStart;
-                if (spent > allowance) {
-                    // At least the fixed step down; further when the slot overspent by more than that, so that a
-                    // campaign whose traffic dwarfs its budget is reined in within minutes, not hours.
-                    double factor = Math.min(1 - adjust, Math.max(MAX_DROP, allowance / spent));
-                    s.rate = Math.max(minRate, s.rate * factor);
-                } else if (spent < allowance) {
-                    s.rate = Math.min(1, s.rate * (1 + adjust));
-                }
-                s.slot = slot;
-                s.spendAtSlotStart = todaySpend;
-            }
+            s.opportunities++;
+            s.exposure += s.rate;
             return s.rate;
         }
+    }
+
+    private void update(State s, long slot, double todaySpend, double todayValue, double dailyBudget) {
+        long elapsed = slot - s.slot;
+        double value = Math.max(0, todayValue - s.valueAtSlotStart);
+        double fade = Math.pow(decay, elapsed);
+        s.valueSum = s.valueSum * fade + value;
+        s.exposureSum = s.exposureSum * fade + s.exposure;
+        // Slots without an opportunity count as empty traffic.
+        double perSlot = (double) s.opportunities / elapsed;
+        s.traffic = s.traffic < 0 ? perSlot : s.traffic * fade + perSlot * (1 - fade);
+        double remaining = Math.max(0, dailyBudget - todaySpend);
+        double plan = remaining / (slotsPerDay - slot);
+        if (s.valueSum > 0 && s.exposureSum > 0 && s.traffic > 0) {
+            double perOpportunity = s.valueSum / s.exposureSum;
+            s.rate = clamp(plan / (perOpportunity * s.traffic));
+        } else if (remaining > 0) {
+            s.rate = clamp(s.rate * (1 + adjust));
+        }
+        startSlot(s, slot, todaySpend, todayValue);
+    }
+
+    private static void startSlot(State s, long slot, double todaySpend, double todayValue) {
+        s.slot = slot;
+        s.spendAtSlotStart = todaySpend;
+        s.valueAtSlotStart = todayValue;
+        s.opportunities = 0;
+        s.exposure = 0;
+    }
+
+    private double clamp(double rate) {
+        return Math.max(minRate, Math.min(1, rate));
     }
 
     /** The current rate without updating, 1 when the campaign is not paced yet. */

@@ -10,7 +10,7 @@ import java.time.ZoneId;
  * @param userZone             the time zone of local-time rules when a request names none
  * @param pacingZone           the time zone of the pacing day (daily budgets)
  * @param exploration          the share of auction decisions that pick an eligible creative at random, in [0, 1]
- * @param cpaConversionRate    expected actions per click, to rank CPA bids (eCPM = bid x pCTR x rate x 1000)
+ * @param cpaConversionRate    prior conversions per click, for pCVR until a campaign has its own history
  * @param historyLimit         how many of the user's recent events behaviour rules read
  * @param decisionTtl          how long a decision accepts its impression and click
  * @param pacingSlot           the pacing slot length
@@ -19,10 +19,25 @@ import java.time.ZoneId;
  * @param pacingMinRate        the lowest throttle
  * @param ctrPriorMean         the prior click-through rate
  * @param ctrPriorStrength     its weight, in impressions
+ * @param clickWindow          how long after a click a purchase is attributed to it (CPA)
+ * @param viewWindow           how long after an impression a purchase without a click in its window is attributed
+ *                             to it; zero turns view-through attribution off
+ * @param cvrPriorStrength     the weight, in clicks, of {@code cpaConversionRate} as the prior of a campaign's
+ *                             smoothed conversion rate (pCVR)
  */
 public record Settings(boolean consentUnknownAllows, ZoneId userZone, ZoneId pacingZone, double exploration,
         double cpaConversionRate, int historyLimit, Duration decisionTtl, Duration pacingSlot, double pacingAdjust,
-        double pacingInitialRate, double pacingMinRate, double ctrPriorMean, double ctrPriorStrength) {
+        double pacingInitialRate, double pacingMinRate, double ctrPriorMean, double ctrPriorStrength,
+        Duration clickWindow, Duration viewWindow, double cvrPriorStrength) {
+
+    /** The settings with the default attribution (7 days after a click, 1 day after an impression). */
+    public Settings(boolean consentUnknownAllows, ZoneId userZone, ZoneId pacingZone, double exploration,
+            double cpaConversionRate, int historyLimit, Duration decisionTtl, Duration pacingSlot, double pacingAdjust,
+            double pacingInitialRate, double pacingMinRate, double ctrPriorMean, double ctrPriorStrength) {
+        this(consentUnknownAllows, userZone, pacingZone, exploration, cpaConversionRate, historyLimit, decisionTtl,
+                pacingSlot, pacingAdjust, pacingInitialRate, pacingMinRate, ctrPriorMean, ctrPriorStrength,
+                Duration.ofDays(7), Duration.ofDays(1), 100);
+    }
 
     public Settings {
         // 1 picks at random within the auction tier every time: the simulation's baseline.
@@ -37,6 +52,15 @@ public record Settings(boolean consentUnknownAllows, ZoneId userZone, ZoneId pac
         }
         if (decisionTtl.isNegative() || decisionTtl.isZero()) {
             throw new IllegalArgumentException("decision.ttl.minutes must be positive");
+        }
+        if (clickWindow.isNegative() || clickWindow.isZero()) {
+            throw new IllegalArgumentException("attribution.click.hours must be positive");
+        }
+        if (viewWindow.isNegative()) {
+            throw new IllegalArgumentException("attribution.view.hours must not be negative");
+        }
+        if (!(cvrPriorStrength > 0)) {
+            throw new IllegalArgumentException("cvr.prior.strength must be positive, was " + cvrPriorStrength);
         }
     }
 

@@ -3,6 +3,8 @@ package dev.rialto.ads.internal.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rialto.ads.internal.beacon.BeaconTokens;
+import dev.rialto.ads.internal.beacon.Beacons;
 import dev.rialto.ads.internal.json.AdJson;
 import dev.rialto.ads.internal.json.FieldException;
 import dev.rialto.api.privacy.Pseudonymiser;
@@ -62,12 +64,14 @@ public class AdsResource {
 
     private final AdPlacementEngine engine;
     private final AdInventory inventory;
+    private final Beacons beacons;
 
     @Activate
     public AdsResource(@Reference(name = "engine") AdPlacementEngine engine,
-            @Reference(name = "inventory") AdInventory inventory) {
+            @Reference(name = "inventory") AdInventory inventory, @Reference(name = "beacons") Beacons beacons) {
         this.engine = engine;
         this.inventory = inventory;
+        this.beacons = beacons;
     }
 
     /** One entity kind as the REST paths name it. */
@@ -305,7 +309,16 @@ public class AdsResource {
         }
         try {
             AdDecision decision = engine.decide(request);
-            return json(Response.Status.OK, DecisionJson.tree(decision, full));
+            ObjectNode out = DecisionJson.tree(decision, full);
+            if (decision.filled()) {
+                // The page reports the impression and the click with these (API key, role rialto-collector).
+                String token = beacons.sign(decision.id(), decision.placement().creative().id());
+                ObjectNode urls = out.putObject("beacons");
+                urls.put("token", token);
+                urls.put("impression", "/api/v1/ads/impression?t=" + token);
+                urls.put("click", "/api/v1/ads/click?t=" + token);
+            }
+            return json(Response.Status.OK, out);
         } catch (AdNotFoundException e) {
             return error(Response.Status.NOT_FOUND, e.getMessage(), "slot");
         } catch (RuntimeException e) {
@@ -344,5 +357,68 @@ public class AdsResource {
         out.put("decision", decision);
         out.put("recorded", what);
         return json(Response.Status.OK, out);
+    }
+
+    // --- beacons from web pages: signed tokens, admitted for the collector role (API keys)
+
+    @GET
+    @Path("impression")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response impressionBeacon(@QueryParam("t") String token) {
+        return recordImpressionBeacon(token);
+    }
+
+    @POST
+    @Path("impression")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response impressionBeaconPost(@QueryParam("t") String token) {
+        return recordImpressionBeacon(token);
+    }
+
+    private Response recordImpressionBeacon(String token) {
+        BeaconTokens.Claim claim;
+        try {
+            claim = beacons.verify(token);
+        } catch (BeaconTokens.BadTokenException e) {
+            return badToken(e);
+        }
+        boolean recorded = engine.recordImpression(claim.decisionId());
+        ObjectNode out = AdJson.MAPPER.createObjectNode();
+        out.put("decision", claim.decisionId());
+        out.put("recorded", recorded);
+        return json(Response.Status.OK, out);
+    }
+
+    /**
+     * Records the click (and the impression, if its beacon never arrived: a clicked ad was shown) and redirects to
+     * the creative's landing URL. A repeated click still redirects but records nothing.
+     */
+    @GET
+    @Path("click")
+    public Response clickBeacon(@QueryParam("t") String token) {
+        BeaconTokens.Claim claim;
+        try {
+            claim = beacons.verify(token);
+        } catch (BeaconTokens.BadTokenException e) {
+            return badToken(e);
+        }
+        engine.recordImpression(claim.decisionId());
+        boolean recorded = engine.recordClick(claim.decisionId());
+        Optional<dev.rialto.api.ads.Creative> creative = inventory.creative(claim.creativeId());
+        if (creative.isEmpty() || creative.get().landingUrl() == null) {
+            return error(Response.Status.NOT_FOUND, "creative '" + claim.creativeId() + "' no longer exists"
+                    + (recorded ? " (click recorded)" : ""), "t");
+        }
+        return Response.seeOther(java.net.URI.create(creative.get().landingUrl())).build();
+    }
+
+    @POST
+    @Path("click")
+    public Response clickBeaconPost(@QueryParam("t") String token) {
+        return clickBeacon(token);
+    }
+
+    private static Response badToken(BeaconTokens.BadTokenException e) {
+        return error(e.expired() ? Response.Status.GONE : Response.Status.FORBIDDEN, e.getMessage(), "t");
     }
 }

@@ -69,11 +69,14 @@ public final class DecisionJson {
         out.put("impressions", r.impressions());
         out.put("clicks", r.clicks());
         out.put("ctr", r.ctr());
+        out.put("conversions", r.conversions());
         out.put("spend", r.spend());
+        out.put("cpa", r.cpa());
         ObjectNode today = out.putObject("today");
         today.put("day", r.day().toString());
         today.put("impressions", r.todayImpressions());
         today.put("clicks", r.todayClicks());
+        today.put("conversions", r.todayConversions());
         today.put("spend", r.todaySpend());
         today.put("planned", r.todayPlanned());
         today.put("throttle", r.throttle());

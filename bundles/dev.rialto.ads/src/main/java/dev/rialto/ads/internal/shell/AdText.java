@@ -72,10 +72,11 @@ final class AdText {
         StringBuilder out = new StringBuilder();
         out.append("Campaign ").append(r.campaignId()).append(" (").append(c.name()).append(')')
                 .append(System.lineSeparator());
-        out.append(String.format(Locale.ROOT, "  all time: %d impressions, %d clicks, CTR %.2f%%, spend %.2f%n",
-                r.impressions(), r.clicks(), 100 * r.ctr(), r.spend()));
-        out.append(String.format(Locale.ROOT, "  today (%s): %d impressions, %d clicks, spend %.2f%n", r.day(),
-                r.todayImpressions(), r.todayClicks(), r.todaySpend()));
+        out.append(String.format(Locale.ROOT, "  all time: %d impressions, %d clicks, CTR %.2f%%, %d conversions,"
+                + " CPA %s, spend %.2f%n", r.impressions(), r.clicks(), 100 * r.ctr(), r.conversions(),
+                r.cpa() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.cpa()), r.spend()));
+        out.append(String.format(Locale.ROOT, "  today (%s): %d impressions, %d clicks, %d conversions, spend %.2f%n",
+                r.day(), r.todayImpressions(), r.todayClicks(), r.todayConversions(), r.todaySpend()));
         if (r.todayPlanned() != null) {
             double plan = r.todayPlanned();
             out.append(String.format(Locale.ROOT, "  pacing: planned %.2f by now of %s daily, %s%.1f%%, throttle %.3f%n",

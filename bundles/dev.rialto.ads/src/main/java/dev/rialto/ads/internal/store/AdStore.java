@@ -40,7 +40,13 @@ public interface AdStore {
     /** The user's impressions at or after {@code since}, oldest first. */
     List<Delivery> impressionsSince(String userId, Instant since);
 
-    /** Impressions and clicks per creative, all time: {@code [impressions, clicks]}. */
+    /** The user's clicks at or after {@code since}, oldest first. */
+    List<Delivery> clicksSince(String userId, Instant since);
+
+    /**
+     * Deliveries per creative, all time, indexed by {@link Delivery.Kind#ordinal()}: {@code [impressions, clicks,
+     * conversions]}.
+     */
     Map<String, long[]> countsByCreative();
 
     /** Spend per campaign on the day. */

@@ -257,29 +257,37 @@ public final class JdbcAdStore implements AdStore {
                         d.userId(), d.sessionId(), BigDecimal.valueOf(d.price()), ts(d.at()));
                 ps.executeUpdate();
             }
-            boolean impression = d.kind() == Delivery.Kind.IMPRESSION;
+            Totals t = Totals.of(d);
             upsert(c, "UPDATE ad_spend SET impressions = impressions + ?, clicks = clicks + ?,"
                     + " conversions = conversions + ?, spend = spend + ? WHERE campaign_id = ? AND spend_day = ?",
                     "INSERT INTO ad_spend (impressions, clicks, conversions, spend, campaign_id, spend_day)"
                     + " VALUES (?, ?, ?, ?, ?, ?)",
-                    impression ? 1L : 0L, impression ? 0L : 1L, 0L, BigDecimal.valueOf(d.price()), d.campaignId(),
-                    day);
+                    t.impressions(), t.clicks(), t.conversions(), BigDecimal.valueOf(d.price()), d.campaignId(), day);
             return null;
         });
     }
 
     @Override
     public List<Delivery> impressionsSince(String userId, Instant since) {
-        return inTransaction("Reading impressions", c -> {
+        return deliveriesSince(userId, since, Delivery.Kind.IMPRESSION);
+    }
+
+    @Override
+    public List<Delivery> clicksSince(String userId, Instant since) {
+        return deliveriesSince(userId, since, Delivery.Kind.CLICK);
+    }
+
+    private List<Delivery> deliveriesSince(String userId, Instant since, Delivery.Kind kind) {
+        return inTransaction("Reading " + kind.wireName() + "s", c -> {
             List<Delivery> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, decision_id, campaign_id, creative_id, slot_id,"
                     + " session_id, price, ts FROM ad_deliveries WHERE user_id = ? AND ts >= ? AND kind = ?"
                     + " ORDER BY ts")) {
-                bind(ps, userId, ts(since), Delivery.Kind.IMPRESSION.name());
+                bind(ps, userId, ts(since), kind.name());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Delivery(rs.getString(1), Delivery.Kind.IMPRESSION, rs.getString(2),
-                                rs.getString(3), rs.getString(4), rs.getString(5), userId, rs.getString(6),
+                        out.add(new Delivery(rs.getString(1), kind, rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5), userId, rs.getString(6),
                                 rs.getBigDecimal(7).doubleValue(), instant(rs, "ts")));
                     }
                 }
@@ -296,8 +304,8 @@ public final class JdbcAdStore implements AdStore {
                     "SELECT creative_id, kind, COUNT(*) FROM ad_deliveries GROUP BY creative_id, kind");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long[] counts = out.computeIfAbsent(rs.getString(1), k -> new long[2]);
-                    counts[Delivery.Kind.IMPRESSION.name().equals(rs.getString(2)) ? 0 : 1] += rs.getLong(3);
+                    long[] counts = out.computeIfAbsent(rs.getString(1), k -> new long[Delivery.Kind.values().length]);
+                    counts[Delivery.Kind.valueOf(rs.getString(2)).ordinal()] += rs.getLong(3);
                 }
             }
             return out;
@@ -306,13 +314,13 @@ public final class JdbcAdStore implements AdStore {
 
     @Override
     public Map<String, Totals> spendOn(LocalDate day) {
-        return spend("SELECT campaign_id, SUM(impressions), SUM(clicks), SUM(spend) FROM ad_spend"
+        return spend("SELECT campaign_id, SUM(impressions), SUM(clicks), SUM(conversions), SUM(spend) FROM ad_spend"
                 + " WHERE spend_day = ? GROUP BY campaign_id", day);
     }
 
     @Override
     public Map<String, Totals> spendTotal() {
-        return spend("SELECT campaign_id, SUM(impressions), SUM(clicks), SUM(spend) FROM ad_spend"
+        return spend("SELECT campaign_id, SUM(impressions), SUM(clicks), SUM(conversions), SUM(spend) FROM ad_spend"
                 + " GROUP BY campaign_id", null);
     }
 
@@ -325,8 +333,8 @@ public final class JdbcAdStore implements AdStore {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getString(1), new Totals(rs.getLong(2), rs.getLong(3),
-                                rs.getBigDecimal(4).doubleValue()));
+                        out.put(rs.getString(1), new Totals(rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                                rs.getBigDecimal(5).doubleValue()));
                     }
                 }
             }

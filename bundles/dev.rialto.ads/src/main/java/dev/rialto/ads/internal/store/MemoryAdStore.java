@@ -19,6 +19,7 @@ public final class MemoryAdStore implements AdStore {
     private final Map<String, Creative> creatives = new LinkedHashMap<>();
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<String, List<Delivery>> impressionsByUser = new HashMap<>();
+    private final Map<String, List<Delivery>> clicksByUser = new HashMap<>();
     private final Map<String, long[]> counts = new HashMap<>();
     private final Map<LocalDate, Map<String, Totals>> spend = new HashMap<>();
     private long deliveries;
@@ -78,19 +79,29 @@ public final class MemoryAdStore implements AdStore {
     @Override
     public synchronized void log(Delivery delivery, LocalDate day) {
         deliveries++;
-        long[] c = counts.computeIfAbsent(delivery.creativeId(), k -> new long[2]);
-        boolean impression = delivery.kind() == Delivery.Kind.IMPRESSION;
-        c[impression ? 0 : 1]++;
-        if (impression) {
+        long[] c = counts.computeIfAbsent(delivery.creativeId(), k -> new long[Delivery.Kind.values().length]);
+        c[delivery.kind().ordinal()]++;
+        if (delivery.kind() == Delivery.Kind.IMPRESSION) {
             impressionsByUser.computeIfAbsent(delivery.userId(), k -> new ArrayList<>()).add(delivery);
+        } else if (delivery.kind() == Delivery.Kind.CLICK) {
+            clicksByUser.computeIfAbsent(delivery.userId(), k -> new ArrayList<>()).add(delivery);
         }
-        spend.computeIfAbsent(day, k -> new HashMap<>()).merge(delivery.campaignId(),
-                new Totals(impression ? 1 : 0, impression ? 0 : 1, delivery.price()), Totals::plus);
+        spend.computeIfAbsent(day, k -> new HashMap<>()).merge(delivery.campaignId(), Totals.of(delivery),
+                Totals::plus);
     }
 
     @Override
     public synchronized List<Delivery> impressionsSince(String userId, Instant since) {
-        List<Delivery> all = impressionsByUser.getOrDefault(userId, List.of());
+        return since(impressionsByUser, userId, since);
+    }
+
+    @Override
+    public synchronized List<Delivery> clicksSince(String userId, Instant since) {
+        return since(clicksByUser, userId, since);
+    }
+
+    private static List<Delivery> since(Map<String, List<Delivery>> byUser, String userId, Instant since) {
+        List<Delivery> all = byUser.getOrDefault(userId, List.of());
         List<Delivery> out = new ArrayList<>();
         for (Delivery d : all) {
             if (!d.at().isBefore(since)) {

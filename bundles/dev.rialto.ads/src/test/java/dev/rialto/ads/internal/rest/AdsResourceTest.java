@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rialto.ads.internal.beacon.BeaconTokens;
 import dev.rialto.ads.internal.engine.AdEngine;
 import dev.rialto.ads.internal.engine.Inventory;
 import dev.rialto.ads.internal.engine.Services;
@@ -14,6 +15,7 @@ import dev.rialto.ads.internal.rules.RuleEvaluatorComponent;
 import dev.rialto.ads.internal.store.MemoryAdStore;
 import java.security.Principal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.SplittableRandom;
 import javax.ws.rs.core.Response;
@@ -38,7 +40,8 @@ class AdsResourceTest {
         Inventory inv = new Inventory(store);
         AdEngine engine = new AdEngine(inv, store, new RuleEvaluatorComponent(), Services.NONE, Settings.defaults(),
                 Clock.systemUTC(), () -> random);
-        resource = new AdsResource(engine, inv);
+        resource = new AdsResource(engine, inv, new BeaconTokens("a beacon secret for tests", Duration.ofHours(1),
+                Clock.systemUTC()));
     }
 
     static SecurityContext as(String... roles) {
@@ -157,4 +160,81 @@ class AdsResourceTest {
                 .get("field").asText());
     }
 
+    @Test
+    void beaconsRecordWithTheSignedTokenAndTheClickRedirectsToTheLandingPage() {
+        SecurityContext admin = as("rialto-admin");
+        assertEquals(201, resource.create("advertisers", ADVERTISER, admin).getStatus());
+        assertEquals(201, resource.create("campaigns", CAMPAIGN, admin).getStatus());
+        assertEquals(201, resource.create("creatives", CREATIVE, admin).getStatus());
+        assertEquals(201, resource.create("slots", SLOT, admin).getStatus());
+        JsonNode decision = body(resource.decide("u1", "top", null, null, null, null, null, null, "DE", null,
+                "summary"));
+        String id = decision.get("decision").asText();
+        String token = decision.get("beacons").get("token").asText();
+        assertEquals("/api/v1/ads/impression?t=" + token, decision.get("beacons").get("impression").asText());
+
+        // A forged token (another decision id, or a changed signature) is refused and records nothing.
+        String forged = token.substring(0, token.indexOf('.')) + ".AAAA";
+        Response refused = resource.impressionBeacon(forged);
+        assertEquals(403, refused.getStatus());
+        assertEquals("t", body(refused).get("field").asText());
+        assertEquals(403, resource.clickBeacon("not-a-token").getStatus());
+        assertEquals(0, body(resource.report("k1")).get("impressions").asInt());
+
+        JsonNode shown = body(resource.impressionBeacon(token));
+        assertTrue(shown.get("recorded").asBoolean());
+        assertEquals(id, shown.get("decision").asText());
+        assertFalse(body(resource.impressionBeaconPost(token)).get("recorded").asBoolean(), "counted once");
+
+        Response click = resource.clickBeacon(token);
+        assertEquals(303, click.getStatus());
+        assertEquals("https://shop.example/spring", click.getLocation().toString());
+        assertEquals(303, resource.clickBeaconPost(token).getStatus(), "a repeated click still lands");
+        JsonNode report = body(resource.report("k1"));
+        assertEquals(1, report.get("impressions").asInt());
+        assertEquals(1, report.get("clicks").asInt());
+    }
+
+    @Test
+    void tokensExpireAndNeedTheSameSecret() throws Exception {
+        Fixed clock = new Fixed(java.time.Instant.parse("2026-03-02T10:00:00Z"));
+        BeaconTokens tokens = new BeaconTokens("a beacon secret for tests", Duration.ofMinutes(60), clock);
+        String token = tokens.sign("d-1", "c1");
+        BeaconTokens.Claim claim = tokens.verify(token);
+        assertEquals("d-1", claim.decisionId());
+        assertEquals("c1", claim.creativeId());
+        BeaconTokens other = new BeaconTokens("another secret, as long", Duration.ofMinutes(60), clock);
+        BeaconTokens.BadTokenException forged = org.junit.jupiter.api.Assertions.assertThrows(
+                BeaconTokens.BadTokenException.class, () -> other.verify(token));
+        assertFalse(forged.expired());
+        clock.now = clock.now.plus(Duration.ofMinutes(61));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(BeaconTokens.BadTokenException.class,
+                () -> tokens.verify(token)).expired());
+        assertEquals("beacon.secret must be at least 16 characters (or empty for a random one per start)",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> new BeaconTokens("short", Duration.ofMinutes(1), clock)).getMessage());
+    }
+
+    static final class Fixed extends Clock {
+        java.time.Instant now;
+
+        Fixed(java.time.Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
 }

@@ -56,7 +56,8 @@ class AdTextTest {
         String list = AdText.campaigns(inventory.campaigns(), engine);
         assertTrue(list.contains("k1") && list.contains("100"), list);
         String report = AdText.report(engine.report("k1"), k);
-        assertTrue(report.contains("all time: 1 impressions, 0 clicks, CTR 0.00%, spend 0.00"), report);
+        assertTrue(report.contains("all time: 1 impressions, 0 clicks, CTR 0.00%, 0 conversions, CPA -, spend 0.00"),
+                report);
         assertTrue(report.contains("pacing: planned"), report);
     }
 }

@@ -94,11 +94,15 @@ class JdbcAdStoreTest {
         assertEquals(1, store.impressionsSince("u1", t.plusSeconds(1)).size());
         assertEquals("s1", store.impressionsSince("u1", t).get(0).sessionId());
         assertEquals(0, store.impressionsSince("u2", t).size());
+        assertEquals(List.of("d1:click"), store.clicksSince("u1", t).stream().map(Delivery::id).toList());
+        store.log(new Delivery("p1:conversion", Delivery.Kind.CONVERSION, "d1", "k1", "c1", "top", "u1", "s1", 2.5,
+                t.plusSeconds(120)), day);
         long[] counts = store.countsByCreative().get("c1");
         assertEquals(2, counts[0]);
         assertEquals(1, counts[1]);
+        assertEquals(1, counts[2]);
         Totals today = store.spendOn(day).get("k1");
-        assertEquals(new Totals(2, 1, 0.35), today);
+        assertEquals(new Totals(2, 1, 1, 2.85), today);
         assertEquals(today, store.spendTotal().get("k1"));
         assertTrue(store.spendOn(day.plusDays(1)).isEmpty());
 

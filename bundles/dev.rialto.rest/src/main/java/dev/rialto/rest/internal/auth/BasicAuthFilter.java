@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Authentication for every resource of the {@code rialto} application except health: HTTP Basic against a Karaf
  * JAAS realm (successful logins cached briefly), requiring one of the allowed (direct) roles; or an API key in
  * {@code X-Rialto-Key}, which authenticates as the key's name with the single role {@code rialto-collector}.
- * That role reaches only the collectable endpoints ({@link #COLLECTABLE}: {@code POST /api/v1/events}); anything
+ * That role reaches only the collectable endpoints ({@link #COLLECTABLE}: {@code POST /api/v1/events} and the ad
+ * beacons {@code /api/v1/ads/impression} and {@code /api/v1/ads/click}); anything
  * else answers 403, whether the collector came by key or by Basic.
  */
 @Component(service = ContainerRequestFilter.class, configurationPid = BasicAuthFilter.PID)
@@ -51,7 +52,9 @@ public class BasicAuthFilter implements ContainerRequestFilter {
     /** The role of web shops' event collectors. */
     public static final String COLLECTOR_ROLE = "rialto-collector";
     /** What a collector may call: method and path relative to {@code /api}. */
-    static final Set<String> COLLECTABLE = Set.of("POST v1/events");
+    // Ad beacons carry a token signed by the server for one decision, so a collector cannot invent spend.
+    static final Set<String> COLLECTABLE = Set.of("POST v1/events", "GET v1/ads/impression", "POST v1/ads/impression",
+            "GET v1/ads/click", "POST v1/ads/click");
     static final String KEY_SCHEME = "API_KEY";
     static final int MAX_CACHE_ENTRIES = 10_000;
     static final int MAX_CACHE_SECONDS = 3600;
@@ -188,7 +191,8 @@ public class BasicAuthFilter implements ContainerRequestFilter {
         }
         if (!isCollectable(request.getMethod(), path)) {
             request.abortWith(json(Response.Status.FORBIDDEN,
-                    "forbidden: an API key may only POST /api/v1/events"));
+                    "forbidden: an API key may only POST /api/v1/events and call the ad beacons"
+                    + " /api/v1/ads/impression and /api/v1/ads/click"));
             return;
         }
         admit(request, name.get(), Set.of(COLLECTOR_ROLE), KEY_SCHEME);

@@ -132,6 +132,10 @@ class ApiKeyFilterTest {
         assertTrue(BasicAuthFilter.isCollectable("POST", "v1/events"));
         assertTrue(BasicAuthFilter.isCollectable("post", "/v1/events/"));
         assertTrue(BasicAuthFilter.isCollectable("POST", "/api/v1/events"));
+        assertTrue(BasicAuthFilter.isCollectable("GET", "v1/ads/impression"));
+        assertTrue(BasicAuthFilter.isCollectable("POST", "/api/v1/ads/click"));
+        assertFalse(BasicAuthFilter.isCollectable("GET", "v1/ads/decision"));
+        assertFalse(BasicAuthFilter.isCollectable("POST", "v1/ads/campaigns"));
         assertFalse(BasicAuthFilter.isCollectable("GET", "v1/events"));
         assertFalse(BasicAuthFilter.isCollectable("POST", "v1/events/1"));
         assertFalse(BasicAuthFilter.isCollectable("POST", "x/v1/events"));
