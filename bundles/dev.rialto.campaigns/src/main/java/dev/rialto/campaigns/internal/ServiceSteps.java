@@ -38,7 +38,7 @@ final class ServiceSteps {
                     traits.put(key, value);
                 }
             });
-            String firstName = profile.attributes().getOrDefault("first_name", profile.attributes().get("firstname"));
+            String firstName = firstName(profile);
             Audience audience = new Audience(profile.attributes().get("segment"), firstName, profile.consent(), traits);
             ContentResponse response = content.generate(new ContentRequest(k, locale,
                     items.subList(0, Math.min(items.size(), ContentRequest.MAX_ITEMS)), audience, tone, null, 1,
@@ -54,6 +54,15 @@ final class ServiceSteps {
             boolean subject = k == ContentKind.EMAIL_SUBJECT || k == ContentKind.AD_HEADLINE;
             return new StepComposer.Generated(subject ? v.text() : null, subject ? null : v.text(), attributes);
         };
+    }
+
+    /**
+     * The profile's first name for a greeting, or null: a name the privacy policy keeps encrypted ({@code enc:}, only
+     * an export decrypts it) is never handed to a provider.
+     */
+    static String firstName(Profile profile) {
+        String name = profile.attributes().getOrDefault("first_name", profile.attributes().get("firstname"));
+        return name == null || name.startsWith("enc:") || name.isBlank() ? null : name;
     }
 
     static StepComposer.AdDecider ads(AdPlacementEngine engine) {

@@ -100,4 +100,12 @@ class StepComposerTest {
     private static Profile profile(String id) {
         return new Profile(id, Map.of("locale", "en"), NOW, NOW);
     }
+
+    @Test
+    void anEncryptedFirstNameIsNeverUsed() {
+        Instant t = NOW;
+        assertEquals("Ida", ServiceSteps.firstName(new Profile("u", Map.of("first_name", "Ida"), t, t)));
+        assertNull(ServiceSteps.firstName(new Profile("u", Map.of("first_name", "enc:v1:abcd"), t, t)));
+        assertNull(ServiceSteps.firstName(new Profile("u", Map.of(), t, t)));
+    }
 }
