@@ -32,4 +32,22 @@ class ShippedCampaignsTest {
         assertEquals(StepType.RECOMMEND, weekly.steps().get(0).type());
         assertEquals(10, weekly.holdoutPercent());
     }
+
+    /** The YAML example in docs/campaigns.md is the shipped JSON campaign, plus its sources. */
+    @Test
+    void theDocumentedYamlExampleMatchesTheShippedCampaign() throws IOException {
+        String doc = Files.readString(Path.of("../../docs/campaigns.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        String yaml = doc.substring(start, doc.indexOf("```", start));
+        CampaignDefinition fromYaml = CampaignJson.parseYaml(yaml);
+        CampaignDefinition shipped = CampaignJson.parse(Files.readString(ROUTES.resolve("weekly-newsletter.campaign.json")));
+        assertEquals("co-visitation,behaviour,popular", fromYaml.steps().get(0).params().get("sources"));
+        assertEquals(shipped.variants(), fromYaml.variants());
+        assertEquals(shipped.frequencyRules(), fromYaml.frequencyRules());
+        assertEquals(shipped.quietHours(), fromYaml.quietHours());
+        assertEquals(shipped.schedule(), fromYaml.schedule());
+        assertEquals(shipped.steps().subList(1, shipped.steps().size()),
+                fromYaml.steps().subList(1, fromYaml.steps().size()));
+        assertEquals(shipped.steps().get(0).params().get("n"), fromYaml.steps().get(0).params().get("n"));
+    }
 }
