@@ -28,7 +28,7 @@ final class Migrations {
     static final String PATH = "dev/rialto/store/jdbc/migration/";
     /** Every migration script, oldest first. Add new ones here. */
     static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__context_consent_journal.sql",
-            "V3__ads.sql", "V6__campaigns.sql");
+            "V3__ads.sql", "V6__campaigns.sql", "V7__events_item_index.sql");
     static final String HISTORY_TABLE = "rialto_schema_history";
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
