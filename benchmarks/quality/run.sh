@@ -10,7 +10,7 @@ out=${2:-$here/target/quality}
 split=${3:-2011-11-09}
 mvn -B -q $MVN_ARGS -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$here/target/classpath.txt"
 mvn -B -q $MVN_ARGS -f "$here/pom.xml" compile
-java -Xmx2g -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
+java -Xmx2g $JAVA_OPTS -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
   dev.rialto.training.internal.OnlineRetailQuality "$data" "$out" "$split"
 if /usr/bin/python3 -c "import torch, onnx" 2>/dev/null; then
   /usr/bin/python3 "$here/../../models/sequence/train.py" --events "$out/online-retail-events.csv" \
