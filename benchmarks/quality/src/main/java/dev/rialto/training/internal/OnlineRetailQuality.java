@@ -110,8 +110,12 @@ public final class OnlineRetailQuality {
             }
         }
 
+        // -Dquality.ranker=fm trains the factorisation machine instead of logistic regression.
         Settings settings = new Settings(Files.createDirectories(out.resolve("models")), "ranker", 1000, 4,
-                testFraction, 12345L, 5, "ndcg@10.full", 100);
+                testFraction, 12345L, Integer.getInteger("quality.epochs", 5), "ndcg@10.full", 100, null,
+                System.getProperty("quality.ranker", Settings.LOGISTIC), Integer.getInteger("quality.fm.factors", 8));
+        System.out.println("ranker: " + settings.ranker() + (Settings.FM.equals(settings.ranker())
+                ? " (" + settings.fmFactors() + " factors)" : "") + ", " + settings.epochs() + " epochs");
         long started = System.nanoTime();
         TrainingRun.Outcome outcome;
         // The whole recommend pipeline sees only the events before the split, like every other contender.

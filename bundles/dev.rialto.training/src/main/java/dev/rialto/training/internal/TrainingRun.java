@@ -31,7 +31,8 @@ import org.tribuo.ONNXExportable;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import org.tribuo.classification.sgd.linear.LinearSGDModel;
+import org.tribuo.Model;
+import org.tribuo.classification.sgd.fm.FMClassificationTrainer;
 import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.impl.ArrayExample;
@@ -77,6 +78,8 @@ public final class TrainingRun {
     static final int MAX_FULL_RANK_USERS = 2000;
     /** Neighbours kept per item by the item-kNN baseline. */
     static final int KNN_NEIGHBOURS = 100;
+    /** AdaGrad's initial learning rate for the factorisation machine (1.0, the logistic one, diverges there). */
+    static final double FM_LEARNING_RATE = 0.1;
     static final String HR_FULL = "hr@10.full";
     static final String NDCG_FULL = "ndcg@10.full";
     static final String ECE = "ece";
@@ -105,7 +108,7 @@ public final class TrainingRun {
      * @param labelCount     output columns
      * @param sampleRows     some test rows, values in {@code extractorFeatures} order
      */
-    public record Outcome(LinearSGDModel model, List<String> onnxFeatures, int positiveIndex, int labelCount,
+    public record Outcome(Model<Label> model, List<String> onnxFeatures, int positiveIndex, int labelCount,
             Map<String, Double> metrics, Map<String, Double> baselines, long trainRows, long testRows, long events,
             Instant from, Instant to, Instant cutoff, Instant splitAt, int evalUsers, List<String> extractorFeatures,
             List<float[]> sampleRows, Map<String, Map<String, Double>> results, String liveNote, int fullRankUsers) {
@@ -295,7 +298,7 @@ public final class TrainingRun {
         long t1 = System.nanoTime();
         progress.update("fit", 0.25);
 
-        LinearSGDModel model = fit(train);
+        Model<Label> model = fit(train);
         progress.update("ials", 0.4);
         fitIals(split, 0.4, 0.55);
         long t2 = System.nanoTime();
@@ -477,7 +480,7 @@ public final class TrainingRun {
         return out;
     }
 
-    private LinearSGDModel fit(Rows train) {
+    private Model<Label> fit(Rows train) {
         LabelFactory factory = new LabelFactory();
         MutableDataset<Label> dataset = new MutableDataset<>(new SimpleDataSourceProvenance("rialto events",
                 OffsetDateTime.now(ZoneOffset.UTC), factory), factory);
@@ -485,6 +488,12 @@ public final class TrainingRun {
         Label no = new Label(NEGATIVE);
         for (int i = 0; i < train.x().size(); i++) {
             dataset.add(example(train.y().get(i) ? yes : no, train.w().get(i), train.x().get(i)));
+        }
+        if (Settings.FM.equals(settings.ranker())) {
+            // Log loss on a factorisation machine (Rendle 2010): the linear terms plus pairwise interactions of
+            // the features through factors of fmFactors, initial factor variance 0.1; minibatch 1, no logging.
+            return new FMClassificationTrainer(new LogMulticlass(), new AdaGrad(FM_LEARNING_RATE, 0.1),
+                    settings.epochs(), -1, 1, settings.seed(), settings.fmFactors(), 0.1).train(dataset);
         }
         // Exactly LogisticRegressionTrainer (LogMulticlass, AdaGrad(1.0, 0.1), minibatch 1), with configurable
         // epochs and seed; -1 turns off Tribuo's per-iteration logging.
@@ -503,7 +512,7 @@ public final class TrainingRun {
     }
 
     /** Tribuo's probability of label "1" for each row. */
-    double[] predict(LinearSGDModel model, List<float[]> x) {
+    double[] predict(Model<Label> model, List<float[]> x) {
         List<Example<Label>> examples = new ArrayList<>(x.size());
         for (float[] row : x) {
             examples.add(example(LabelFactory.UNKNOWN_LABEL, 1f, row));
