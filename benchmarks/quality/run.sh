@@ -15,7 +15,7 @@ java -Xmx2g $JAVA_OPTS -cp "$here/target/classes:$(cat "$here/target/classpath.t
   dev.rialto.training.internal.OnlineRetailQuality "$data" "$out" "$split"
 if /usr/bin/python3 -c "import torch, onnx" 2>/dev/null; then
   # One sequence model per architecture in SEQ_ARCHS, same split, same evaluation users (same seed).
-  for arch in ${SEQ_ARCHS:-bilstm gru}; do
+  for arch in ${SEQ_ARCHS-bilstm gru}; do
     /usr/bin/python3 "$here/../../models/sequence/train.py" --events "$out/online-retail-events.csv" \
       --items "$out/online-retail-items.csv" --out "$out/models" --split-at "${split}T00:00:00Z" \
       --epochs "${SEQ_EPOCHS:-2}" --eval-users 2000 --arch "$arch" \
