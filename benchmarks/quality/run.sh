@@ -19,7 +19,7 @@ if /usr/bin/python3 -c "import torch, onnx" 2>/dev/null; then
     /usr/bin/python3 "$here/../../models/sequence/train.py" --events "$out/online-retail-events.csv" \
       --items "$out/online-retail-items.csv" --out "$out/models" --split-at "${split}T00:00:00Z" \
       --epochs "${SEQ_EPOCHS:-2}" --eval-users 2000 --arch "$arch" \
-      --negative-sampling "${SEQ_SAMPLING:-mixed}" $SEQ_ARGS --metrics-json "$out/sequence-$arch-results.json"
+      --negative-sampling "${SEQ_SAMPLING:-uniform}" $SEQ_ARGS --metrics-json "$out/sequence-$arch-results.json"
   done
 else
   echo "python3-torch is not installed: the sequence model is left out (apt-get install python3-torch python3-onnx)"
