@@ -2,7 +2,8 @@
 # Quality benchmark on the UCI Online Retail data (time split, default 2011-11-09): the trainer's evaluation of
 # popularity, item-kNN, buy-again, iALS and the ranker, then the sequence model (models/sequence/train.py, when
 # Debian's python3-torch is installed) on the same split. Needs the bundles installed (mvn install -DskipTests).
-# Usage: benchmarks/quality/run.sh [online_retail.csv.gz] [out-dir] [split-date]   (MVN_ARGS for extra mvn flags)
+# Usage: benchmarks/quality/run.sh [online_retail.csv.gz] [out-dir] [split-date]   (MVN_ARGS for extra mvn flags,
+# JAVA_OPTS for -D options of the Java part, SEQ_ARCHS / SEQ_EPOCHS / SEQ_SAMPLING / SEQ_ARGS for the sequence models)
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 data=${1:-$here/../../../shared/datasets/online-retail/online_retail.csv.gz}
@@ -10,12 +11,16 @@ out=${2:-$here/target/quality}
 split=${3:-2011-11-09}
 mvn -B -q $MVN_ARGS -f "$here/pom.xml" dependency:build-classpath -Dmdep.outputFile="$here/target/classpath.txt"
 mvn -B -q $MVN_ARGS -f "$here/pom.xml" compile
-java -Xmx2g -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
+java -Xmx2g $JAVA_OPTS -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
   dev.rialto.training.internal.OnlineRetailQuality "$data" "$out" "$split"
 if /usr/bin/python3 -c "import torch, onnx" 2>/dev/null; then
-  /usr/bin/python3 "$here/../../models/sequence/train.py" --events "$out/online-retail-events.csv" \
-    --items "$out/online-retail-items.csv" --out "$out/models" --split-at "${split}T00:00:00Z" \
-    --epochs "${SEQ_EPOCHS:-2}" --eval-users 2000 --metrics-json "$out/sequence-results.json"
+  # One sequence model per architecture in SEQ_ARCHS, same split, same evaluation users (same seed).
+  for arch in ${SEQ_ARCHS-bilstm gru}; do
+    /usr/bin/python3 "$here/../../models/sequence/train.py" --events "$out/online-retail-events.csv" \
+      --items "$out/online-retail-items.csv" --out "$out/models" --split-at "${split}T00:00:00Z" \
+      --epochs "${SEQ_EPOCHS:-2}" --eval-users 2000 --arch "$arch" \
+      --negative-sampling "${SEQ_SAMPLING:-uniform}" $SEQ_ARGS --metrics-json "$out/sequence-$arch-results.json"
+  done
 else
   echo "python3-torch is not installed: the sequence model is left out (apt-get install python3-torch python3-onnx)"
 fi

@@ -9,7 +9,8 @@ Protocol (the same as the Java trainer's, so the numbers are comparable):
   * events sorted by time; the test period starts at the (1 - test_fraction) quantile by count (all events),
     moved back to the first event with that timestamp, or at --split-at;
   * the model is fitted on the sequences before the split only; each position t of a user's sequence is a
-    positive (history = the N items before t, candidate = item t) with --negatives uniform negatives;
+    positive (history = the N items before t, candidate = item t) with --negatives negatives, uniform or
+    popularity-sampled (--negative-sampling); --arch bilstm (DESIGN.md) or gru (GRU4Rec-style);
   * evaluation: for every user with item events in the test period, the history is the last N items before the
     split and the positives are the distinct items of the test period; every catalogue item is ranked
     (full ranking, HR@10 and NDCG@10 with binary relevance and ideal DCG of min(|positives|, 10)), and each
@@ -79,19 +80,29 @@ def split_index(events, fraction):
 
 
 class SequenceModel(nn.Module):
-    """Item embeddings shared by history and candidate; BiLSTM over the history, masked mean of its outputs,
-    projected to the embedding size; score = sigmoid(dot(user, candidate) + item bias)."""
+    """Item embeddings shared by history and candidate; score = sigmoid(dot(user, candidate) + item bias).
+    arch "bilstm" (DESIGN.md): BiLSTM over the history, masked mean of its outputs, projected to the embedding size.
+    arch "gru" (GRU4Rec-style, Hidasi et al. 2016): a GRU over the history, its state after the newest item
+    (histories are left-padded, so the last position), projected to the embedding size."""
 
-    def __init__(self, vocab, dim, hidden):
+    def __init__(self, vocab, dim, hidden, arch="bilstm"):
         super().__init__()
+        self.arch = arch
         self.embed = nn.Embedding(vocab, dim, padding_idx=PAD)
         self.bias = nn.Embedding(vocab, 1, padding_idx=PAD)
-        self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
-        self.project = nn.Linear(2 * hidden, dim)
+        if arch == "gru":
+            self.rnn = nn.GRU(dim, hidden, batch_first=True)
+            self.project = nn.Linear(hidden, dim)
+        else:
+            self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
+            self.project = nn.Linear(2 * hidden, dim)
         nn.init.normal_(self.embed.weight, std=0.05)
         nn.init.zeros_(self.bias.weight)
 
     def user(self, history):
+        if self.arch == "gru":
+            out, _ = self.rnn(self.embed(history))
+            return self.project(out[:, -1])
         mask = (history != PAD).unsqueeze(-1).float()
         out, _ = self.lstm(self.embed(history))
         pooled = (out * mask).sum(1) / mask.sum(1).clamp(min=1.0)
@@ -120,6 +131,11 @@ def main():
     p.add_argument("--hidden", type=int, default=32)
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--negatives", type=int, default=4)
+    p.add_argument("--arch", choices=["bilstm", "gru"], default="bilstm",
+                   help="bilstm (DESIGN.md) or gru (GRU4Rec-style: the GRU state after the newest item)")
+    p.add_argument("--negative-sampling", choices=["uniform", "popularity", "mixed"], default="uniform",
+                   help="negatives uniform over the vocabulary, in proportion to count^0.75 (word2vec: the item bias "
+                        "alone cannot separate them, so the model must use the history), or an even mix of both")
     p.add_argument("--batch", type=int, default=512)
     p.add_argument("--lr", type=float, default=0.005)
     p.add_argument("--test-fraction", type=float, default=0.2)
@@ -180,7 +196,16 @@ def main():
     print("events %d, split at %s (index %d), users %d, vocabulary %d, training positives %d"
           % (len(events), split_at.isoformat(), split, len(train_seq), len(vocabulary), len(histories)), flush=True)
 
-    model = SequenceModel(vocab_size, a.dim, a.hidden)
+    model = SequenceModel(vocab_size, a.dim, a.hidden, a.arch)
+    # Sampling weights over the vocabulary ids (PAD and OOV never drawn).
+    uniform = torch.zeros(vocab_size, dtype=torch.double)
+    popular = torch.zeros(vocab_size, dtype=torch.double)
+    for item, n_id in index.items():
+        uniform[n_id] = 1.0
+        popular[n_id] = counts[item] ** 0.75
+    uniform /= uniform.sum()
+    popular /= popular.sum()
+    draw = {"uniform": uniform, "popularity": popular, "mixed": (uniform + popular) / 2}[a.negative_sampling]
     optimiser = torch.optim.Adam(model.parameters(), lr=a.lr)
     loss_fn = nn.BCELoss()
     n = len(histories)
@@ -192,7 +217,7 @@ def main():
             batch = order[b:b + a.batch]
             h = hist[batch]
             pos = cand[batch].unsqueeze(1)
-            neg = torch.randint(FIRST, vocab_size, (len(batch) * a.negatives, 1))
+            neg = torch.multinomial(draw, len(batch) * a.negatives, replacement=True).unsqueeze(1)
             h_all = torch.cat([h, h.repeat(a.negatives, 1)])
             c_all = torch.cat([pos, neg])
             y = torch.cat([torch.ones(len(batch), 1), torch.zeros(len(neg), 1)])
@@ -222,7 +247,7 @@ def main():
             "name": a.name,
             "version": version,
             "createdAt": created.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (created.microsecond // 1000),
-            "framework": "pytorch %s BiLSTM" % torch.__version__,
+            "framework": "pytorch %s %s" % (torch.__version__, "GRU" if a.arch == "gru" else "BiLSTM"),
             "signature": {
                 "inputs": [
                     {"name": "history", "type": "int64", "shape": [-1, a.max_len], "feature": "history_item_ids"},
@@ -239,9 +264,12 @@ def main():
                 "historyLimit": a.max_len,
                 "history": "the user's last %d item events (view, click, add_to_cart, purchase), oldest first, "
                            "consecutive repeats of one item collapsed, left-padded with %d" % (a.max_len, PAD),
-                "labels": "1 = the next item the user acted on, 0 = %d uniform items per positive" % a.negatives,
-                "trainer": "Adam lr=%g, epochs=%d, batch=%d, dim=%d, hidden=%d, seed=%d"
-                           % (a.lr, a.epochs, a.batch, a.dim, a.hidden, a.seed),
+                "labels": "1 = the next item the user acted on, 0 = %d %s items per positive"
+                          % (a.negatives, {"uniform": "uniform", "popularity": "popularity-sampled (count^0.75)",
+                                           "mixed": "half uniform, half popularity-sampled (count^0.75)"}
+                             [a.negative_sampling]),
+                "trainer": "Adam lr=%g, epochs=%d, batch=%d, arch=%s, dim=%d, hidden=%d, seed=%d"
+                           % (a.lr, a.epochs, a.batch, a.arch, a.dim, a.hidden, a.seed),
             },
             "metrics": metrics,
             "baselines": {"popularity." + k: v for k, v in baselines.items()},
@@ -255,7 +283,8 @@ def main():
         raise
     if a.metrics_json:
         with open(a.metrics_json, "w", encoding="utf-8") as f:
-            json.dump({"model": metrics, "popularity": baselines, "users": evaluated}, f, indent=2)
+            json.dump({"model": metrics, "popularity": baselines, "users": evaluated, "arch": a.arch,
+                       "negativeSampling": a.negative_sampling, "epochs": a.epochs}, f, indent=2)
     print("wrote %s (%.0f s)" % (os.path.join(folder, version), time.time() - started))
 
 

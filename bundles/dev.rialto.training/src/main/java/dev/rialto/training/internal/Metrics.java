@@ -108,6 +108,30 @@ final class Metrics {
         return new double[] {hit ? 1 : 0, ideal == 0 ? 0 : dcg / ideal};
     }
 
+    /**
+     * Hit and NDCG at k of a ranked list of item indices, best first, against the positives (NDCG normalised by
+     * the ideal list of min(positives, k) hits, as {@link #fullHitAndNdcg}).
+     */
+    static double[] listHitAndNdcg(java.util.List<Integer> ranked, int[] positives, int k) {
+        java.util.Set<Integer> pos = new java.util.HashSet<>();
+        for (int p : positives) {
+            pos.add(p);
+        }
+        double dcg = 0;
+        boolean hit = false;
+        for (int r = 0; r < Math.min(k, ranked.size()); r++) {
+            if (pos.contains(ranked.get(r))) {
+                hit = true;
+                dcg += 1 / log2(r + 2);
+            }
+        }
+        double ideal = 0;
+        for (int r = 0; r < Math.min(pos.size(), k); r++) {
+            ideal += 1 / log2(r + 2);
+        }
+        return new double[] {hit ? 1 : 0, ideal == 0 ? 0 : dcg / ideal};
+    }
+
     /** The indices of the k best items, best first: by score, then by tie key (both larger first). */
     static int[] topK(double[] scores, double[] tieKeys, int k) {
         int size = Math.min(k, scores.length);

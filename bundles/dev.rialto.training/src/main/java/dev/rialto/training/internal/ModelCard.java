@@ -15,7 +15,8 @@ final class ModelCard {
         card.put("name", s.modelName());
         card.put("version", version);
         card.put("createdAt", created.toString());
-        card.put("framework", TrainerComponent.FRAMEWORK);
+        card.put("framework", Settings.FM.equals(s.ranker()) ? TrainerComponent.FRAMEWORK_FM
+                : TrainerComponent.FRAMEWORK);
 
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("name", "input");
@@ -53,7 +54,10 @@ final class ModelCard {
                 + " period (He et al. 2017), averaged per user then over users; hr@10.full and ndcg@10.full rank the"
                 + " whole catalogue; ece in 10 bins; baselines popularity, item-knn and buy-again (events before"
                 + " splitAt) on the same rows and candidates; scored through ONNX Runtime");
-        training.put("trainer", "LinearSGDTrainer(LogMulticlass, AdaGrad(1.0, 0.1)), epochs=" + s.epochs()
+        training.put("trainer", (Settings.FM.equals(s.ranker())
+                ? "FMClassificationTrainer(LogMulticlass, AdaGrad(" + TrainingRun.FM_LEARNING_RATE + ", 0.1), factors="
+                        + s.fmFactors() + ", variance=0.1)"
+                : "LinearSGDTrainer(LogMulticlass, AdaGrad(1.0, 0.1))") + ", epochs=" + s.epochs()
                 + ", seed=" + s.seed());
         training.put("historyLimit", s.historyLimit());
         card.put("training", training);

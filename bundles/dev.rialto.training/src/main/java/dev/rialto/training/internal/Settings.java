@@ -16,9 +16,16 @@ import java.util.Set;
  * @param promoteMetric        the metric the promotion gate compares
  * @param historyLimit         how many of a user's latest events the extractor sees, as at serving time
  * @param behaviour            the behaviour embeddings (iALS): name, hyper-parameters, event weights
+ * @param ranker               {@value #LOGISTIC} (Tribuo logistic regression) or {@value #FM} (Tribuo
+ *                             factorisation machine over the same features)
+ * @param fmFactors            length of the factorisation machine's pairwise factors
  */
 public record Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
-        long seed, int epochs, String promoteMetric, int historyLimit, Behaviour.Config behaviour) {
+        long seed, int epochs, String promoteMetric, int historyLimit, Behaviour.Config behaviour, String ranker,
+        int fmFactors) {
+
+    public static final String LOGISTIC = "logistic";
+    public static final String FM = "fm";
 
     /** Metrics the trainer computes, so the ones the gate can compare. */
     public static final Set<String> METRICS = Set.of(TrainingRun.AUC, TrainingRun.LOGLOSS, TrainingRun.HR,
@@ -55,6 +62,14 @@ public record Settings(Path modelsDir, String modelName, int minEvents, int nega
         if (historyLimit < 1) {
             throw new IllegalArgumentException("history.limit must be at least 1, was " + historyLimit);
         }
+        ranker = ranker == null ? LOGISTIC : ranker.strip();
+        if (!LOGISTIC.equals(ranker) && !FM.equals(ranker)) {
+            throw new IllegalArgumentException("ranker must be '" + LOGISTIC + "' or '" + FM + "', was '" + ranker
+                    + "'");
+        }
+        if (fmFactors < 1) {
+            throw new IllegalArgumentException("fm.factors must be at least 1, was " + fmFactors);
+        }
         if (behaviour == null) {
             behaviour = Behaviour.Config.defaults();
         }
@@ -62,6 +77,13 @@ public record Settings(Path modelsDir, String modelName, int minEvents, int nega
             throw new IllegalArgumentException("behaviour.model.name must differ from model.name ('" + modelName
                     + "')");
         }
+    }
+
+    /** The logistic-regression ranker. */
+    public Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
+            long seed, int epochs, String promoteMetric, int historyLimit, Behaviour.Config behaviour) {
+        this(modelsDir, modelName, minEvents, negativesPerPositive, testFraction, seed, epochs, promoteMetric,
+                historyLimit, behaviour, LOGISTIC, 8);
     }
 
     /** With the default behaviour model. */

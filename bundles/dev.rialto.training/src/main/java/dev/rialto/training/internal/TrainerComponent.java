@@ -56,11 +56,13 @@ import org.tribuo.ONNXExportable;
 public final class TrainerComponent implements ModelTrainer, EvaluationHistory, TrainingService {
     public static final String PID = "dev.rialto.training";
     static final String FRAMEWORK = "tribuo 4.3.2 LogisticRegression";
+    static final String FRAMEWORK_FM = "tribuo 4.3.2 FactorizationMachine";
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerComponent.class);
 
     @ObjectClassDefinition(name = "Rialto training",
-            description = "Trains the ranker (Tribuo logistic regression) from the store and promotes it when better.")
+            description = "Trains the ranker (Tribuo logistic regression or factorisation machine) from the store and "
+                    + "promotes it when better.")
     public @interface Config {
         @AttributeDefinition(name = "Models folder", description = "Empty means ${karaf.home}/models.")
         String models_dir() default "";
@@ -83,6 +85,13 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
 
         @AttributeDefinition(name = "Epochs", description = "SGD passes over the training rows.")
         int epochs() default 5;
+
+        @AttributeDefinition(name = "Ranker", description = "logistic (Tribuo logistic regression) or fm (Tribuo "
+                + "factorisation machine over the same features, pairwise interactions included).")
+        String ranker() default Settings.LOGISTIC;
+
+        @AttributeDefinition(name = "FM factors", description = "Length of the factorisation machine's factors.")
+        int fm_factors() default 8;
 
         @AttributeDefinition(name = "Promotion metric", description = "auc, logloss (lower wins), hr@10, ndcg@10, hr@10.full or ndcg@10.full.")
         String promote_metric() default "ndcg@10";
@@ -177,7 +186,8 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
                         config.ials_alpha(), config.seed()), Behaviour.weights(config.ials_weights()));
         return new Settings(modelsDir.toAbsolutePath(), config.model_name() == null ? null : config.model_name().strip(),
                 config.min_events(), config.negatives_per_positive(), config.test_fraction(), config.seed(),
-                config.epochs(), config.promote_metric(), config.history_limit(), behaviour);
+                config.epochs(), config.promote_metric(), config.history_limit(), behaviour, config.ranker(),
+                config.fm_factors());
     }
 
     @Deactivate

@@ -31,7 +31,8 @@ import org.tribuo.ONNXExportable;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
-import org.tribuo.classification.sgd.linear.LinearSGDModel;
+import org.tribuo.Model;
+import org.tribuo.classification.sgd.fm.FMClassificationTrainer;
 import org.tribuo.classification.sgd.linear.LinearSGDTrainer;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.impl.ArrayExample;
@@ -77,6 +78,8 @@ public final class TrainingRun {
     static final int MAX_FULL_RANK_USERS = 2000;
     /** Neighbours kept per item by the item-kNN baseline. */
     static final int KNN_NEIGHBOURS = 100;
+    /** AdaGrad's initial learning rate for the factorisation machine (1.0, the logistic one, diverges there). */
+    static final double FM_LEARNING_RATE = 0.1;
     static final String HR_FULL = "hr@10.full";
     static final String NDCG_FULL = "ndcg@10.full";
     static final String ECE = "ece";
@@ -105,7 +108,7 @@ public final class TrainingRun {
      * @param labelCount     output columns
      * @param sampleRows     some test rows, values in {@code extractorFeatures} order
      */
-    public record Outcome(LinearSGDModel model, List<String> onnxFeatures, int positiveIndex, int labelCount,
+    public record Outcome(Model<Label> model, List<String> onnxFeatures, int positiveIndex, int labelCount,
             Map<String, Double> metrics, Map<String, Double> baselines, long trainRows, long testRows, long events,
             Instant from, Instant to, Instant cutoff, Instant splitAt, int evalUsers, List<String> extractorFeatures,
             List<float[]> sampleRows, Map<String, Map<String, Double>> results, String liveNote, int fullRankUsers) {
@@ -127,6 +130,24 @@ public final class TrainingRun {
 
         void update(String stage, double fraction);
     }
+
+    /**
+     * A whole recommend pipeline evaluated beside the contenders (the offline quality benchmark): its candidates
+     * for a user, best first, whose head is reranked by the new model's scores as the recommender reranks it with
+     * a scorer. Ranked users only (full ranking); results under {@link #PIPELINE} (head reranked by the model) and
+     * {@link #FUSED} (the candidates' own order), with the share of test positives among the candidates.
+     */
+    public interface Pipeline {
+        /** Called once, before any {@link #candidates}, with the iALS vectors fitted on the events before the split. */
+        void prepare(dev.rialto.api.retrieval.BehaviourVectors trainVectors);
+
+        /** The user's candidates, best first, from data before the split only. */
+        List<String> candidates(String user);
+    }
+
+    public static final String PIPELINE = "pipeline";
+    public static final String FUSED = "pipeline-fused";
+    public static final String CANDIDATE_RECALL = "candidate.recall";
 
     /** Rows are appended user by user: {@code users} holds each row's user. */
     private record Rows(List<float[]> x, List<Boolean> y, List<Float> w, List<String> items, List<String> users) {
@@ -150,6 +171,7 @@ public final class TrainingRun {
     private Progress progress = Progress.NONE;
     /** iALS fitted on the events before the split, for the evaluation. */
     private Behaviour.Fitted ials;
+    private Pipeline pipeline;
 
     public TrainingRun(Settings settings, FeatureExtractor extractor, Map<String, Item> items, List<Event> events) {
         this(settings, extractor, items, events, null);
@@ -180,6 +202,12 @@ public final class TrainingRun {
         for (Event e : this.events) {
             byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
         }
+    }
+
+    /** Evaluates a recommend pipeline beside the contenders in {@link #run()}; null for none. */
+    TrainingRun pipeline(Pipeline p) {
+        this.pipeline = p;
+        return this;
     }
 
     TrainingRun progress(Progress p) {
@@ -270,7 +298,7 @@ public final class TrainingRun {
         long t1 = System.nanoTime();
         progress.update("fit", 0.25);
 
-        LinearSGDModel model = fit(train);
+        Model<Label> model = fit(train);
         progress.update("ials", 0.4);
         fitIals(split, 0.4, 0.55);
         long t2 = System.nanoTime();
@@ -287,6 +315,11 @@ public final class TrainingRun {
 
         byte[] onnx = ((ONNXExportable) model).exportONNXModel("dev.rialto", 0).toByteArray();
         long[] popularity = popularity(split);
+        if (pipeline != null) {
+            pipeline.prepare(new dev.rialto.api.retrieval.BehaviourVectors(settings.modelName() + "-split",
+                    "1", settings.behaviour().params().factors(), ials.itemVectors(), ials.userVectors(),
+                    settings.behaviour().params().regularisation(), splitAt));
+        }
         Evaluation evaluation = new Evaluation(testSnapshot, splitAt, split, testPositives, popularity, test);
         Map<String, Map<String, Double>> results;
         try (OnnxModel candidate = new OnnxModel(onnx, "input", onnxFeatures, "output", positiveIndex, features);
@@ -447,7 +480,7 @@ public final class TrainingRun {
         return out;
     }
 
-    private LinearSGDModel fit(Rows train) {
+    private Model<Label> fit(Rows train) {
         LabelFactory factory = new LabelFactory();
         MutableDataset<Label> dataset = new MutableDataset<>(new SimpleDataSourceProvenance("rialto events",
                 OffsetDateTime.now(ZoneOffset.UTC), factory), factory);
@@ -455,6 +488,12 @@ public final class TrainingRun {
         Label no = new Label(NEGATIVE);
         for (int i = 0; i < train.x().size(); i++) {
             dataset.add(example(train.y().get(i) ? yes : no, train.w().get(i), train.x().get(i)));
+        }
+        if (Settings.FM.equals(settings.ranker())) {
+            // Log loss on a factorisation machine (Rendle 2010): the linear terms plus pairwise interactions of
+            // the features through factors of fmFactors, initial factor variance 0.1; minibatch 1, no logging.
+            return new FMClassificationTrainer(new LogMulticlass(), new AdaGrad(FM_LEARNING_RATE, 0.1),
+                    settings.epochs(), -1, 1, settings.seed(), settings.fmFactors(), 0.1).train(dataset);
         }
         // Exactly LogisticRegressionTrainer (LogMulticlass, AdaGrad(1.0, 0.1), minibatch 1), with configurable
         // epochs and seed; -1 turns off Tribuo's per-iteration logging.
@@ -473,7 +512,7 @@ public final class TrainingRun {
     }
 
     /** Tribuo's probability of label "1" for each row. */
-    double[] predict(LinearSGDModel model, List<float[]> x) {
+    double[] predict(Model<Label> model, List<float[]> x) {
         List<Example<Label>> examples = new ArrayList<>(x.size());
         for (float[] row : x) {
             examples.add(example(LabelFactory.UNKNOWN_LABEL, 1f, row));
@@ -622,6 +661,34 @@ public final class TrainingRun {
         }
 
         /**
+         * The pipeline's candidates for a user: the head reranked by the model's scores (ties in fused order, as
+         * the recommender sorts), and in fused order; a list shorter than K shows fewer items, nothing is padded.
+         * Adds hit, NDCG of both and the share of the user's positives among the candidates to {@code sums}.
+         */
+        private void rankPipeline(String user, double[] modelScores, int[] positiveIndices, double[] sums) {
+            List<String> ids = pipeline.candidates(user);
+            List<Integer> fused = new ArrayList<>(ids.size());
+            Set<Integer> seen = new HashSet<>();
+            for (String id : ids) {
+                Integer i = itemIndex.get(id);
+                if (i != null && seen.add(i)) {
+                    fused.add(i);
+                }
+            }
+            List<Integer> reranked = new ArrayList<>(fused);
+            // Stable sort: equal scores keep the fused order.
+            reranked.sort(Comparator.comparingDouble((Integer i) -> modelScores[i]).reversed());
+            double[] a = Metrics.listHitAndNdcg(reranked, positiveIndices, K);
+            double[] b = Metrics.listHitAndNdcg(fused, positiveIndices, K);
+            sums[0] += a[0];
+            sums[1] += a[1];
+            sums[2] += b[0];
+            sums[3] += b[1];
+            long found = Arrays.stream(positiveIndices).filter(seen::contains).count();
+            sums[4] += positiveIndices.length == 0 ? 0 : found / (double) positiveIndices.length;
+        }
+
+        /**
          * HR@10 and NDCG@10, sampled (He et al. 2017: each test positive among the same 100 items the user did
          * not touch in the test period) and full (every catalogue item ranked; items the user touched before
          * stay in, so repeat purchases count). Averaged per user, then over users.
@@ -640,6 +707,7 @@ public final class TrainingRun {
             names.addAll(baselineNames);
             int contenders = names.size();
             double[][] sums = new double[contenders][4];
+            double[] pipelineSums = new double[5];
             List<String> catalogue = Arrays.asList(itemIds);
             for (int u = 0; u < users.size(); u++) {
                 if (u % 50 == 0) {
@@ -713,7 +781,23 @@ public final class TrainingRun {
                     sums[c][2] += hn[0];
                     sums[c][3] += hn[1];
                 }
+                if (pipeline != null) {
+                    rankPipeline(user, full[0], positiveIndices, pipelineSums);
+                }
                 fullEvaluated++;
+            }
+            if (pipeline != null) {
+                Map<String, Double> reranked = new LinkedHashMap<>();
+                Map<String, Double> fused = new LinkedHashMap<>();
+                double n = fullEvaluated == 0 ? Double.NaN : fullEvaluated;
+                reranked.put(HR_FULL, pipelineSums[0] / n);
+                reranked.put(NDCG_FULL, pipelineSums[1] / n);
+                reranked.put(CANDIDATE_RECALL, pipelineSums[4] / n);
+                fused.put(HR_FULL, pipelineSums[2] / n);
+                fused.put(NDCG_FULL, pipelineSums[3] / n);
+                fused.put(CANDIDATE_RECALL, pipelineSums[4] / n);
+                out.put(PIPELINE, reranked);
+                out.put(FUSED, fused);
             }
             for (int c = 0; c < contenders; c++) {
                 Map<String, Double> m = out.get(names.get(c));

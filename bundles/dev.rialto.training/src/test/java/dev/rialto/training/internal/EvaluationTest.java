@@ -74,6 +74,63 @@ class EvaluationTest {
     }
 
     @Test
+    void aRankedListScoresOnlyWhatItShows() {
+        // [4, 1, 0]: hit at rank 2 of an ideal two.
+        assertArrayEquals(new double[] {1, (1 / LOG2_3) / (1 + 1 / LOG2_3)},
+                Metrics.listHitAndNdcg(List.of(4, 1, 0), new int[] {1, 3}, 10), 1e-12);
+        // Nothing is padded: a short list misses what it does not show.
+        assertArrayEquals(new double[] {0, 0}, Metrics.listHitAndNdcg(List.of(), new int[] {1}, 10), 1e-12);
+        assertArrayEquals(new double[] {0, 0}, Metrics.listHitAndNdcg(List.of(0, 1), new int[] {1}, 1), 1e-12);
+    }
+
+    @Test
+    void aPipelineOfTheWholeCatalogueRerankedByTheModelMatchesTheModelAndAnEmptyOneScoresZero() {
+        Synthetic data = new Synthetic(200, 300, 8_000, 11);
+        Map<String, dev.rialto.api.catalog.Item> items = new java.util.LinkedHashMap<>();
+        data.items.forEach(i -> items.put(i.id(), i));
+        Settings settings = new Settings(models, "ranker", 1000, 4, 0.2, 12345L, 5, "ndcg@10", 100);
+        List<String> catalogue = data.items.stream().map(dev.rialto.api.catalog.Item::id).sorted().toList();
+        java.util.concurrent.atomic.AtomicReference<dev.rialto.api.retrieval.BehaviourVectors> prepared =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        TrainingRun.Outcome all = new TrainingRun(settings, new TasteExtractor(), items, data.events)
+                .pipeline(new TrainingRun.Pipeline() {
+                    @Override
+                    public void prepare(dev.rialto.api.retrieval.BehaviourVectors v) {
+                        prepared.set(v);
+                    }
+
+                    @Override
+                    public List<String> candidates(String user) {
+                        assertTrue(prepared.get() != null, "prepared before the first candidates");
+                        return catalogue;
+                    }
+                }).run();
+        Map<String, Double> model = all.results().get(EvaluationReport.MODEL);
+        Map<String, Double> pipeline = all.results().get(TrainingRun.PIPELINE);
+        assertEquals(1.0, pipeline.get(TrainingRun.CANDIDATE_RECALL), 1e-12);
+        assertEquals(model.get("hr@10.full"), pipeline.get("hr@10.full"), 1e-9);
+        assertEquals(model.get("ndcg@10.full"), pipeline.get("ndcg@10.full"), 1e-9);
+        // The iALS vectors handed over are the split's: items of the catalogue, users from before the split.
+        assertEquals(300, prepared.get().items().size());
+        assertTrue(prepared.get().trainedAt().equals(all.splitAt()));
+
+        TrainingRun.Outcome none = new TrainingRun(settings, new TasteExtractor(), items, data.events)
+                .pipeline(new TrainingRun.Pipeline() {
+                    @Override
+                    public void prepare(dev.rialto.api.retrieval.BehaviourVectors v) {
+                    }
+
+                    @Override
+                    public List<String> candidates(String user) {
+                        return List.of("no-such-item");
+                    }
+                }).run();
+        assertEquals(0.0, none.results().get(TrainingRun.PIPELINE).get("ndcg@10.full"), 1e-12);
+        assertEquals(0.0, none.results().get(TrainingRun.FUSED).get(TrainingRun.CANDIDATE_RECALL), 1e-12);
+        assertTrue(none.results().get(EvaluationReport.MODEL).get("ndcg@10.full") > 0);
+    }
+
+    @Test
     void expectedCalibrationError() {
         // Bin [0.1, 0.2): mean p 0.1, positives 1/2 -> 0.4 x 2/4; bin [0.9, 1]: mean p 0.95, positives 1 -> 0.05 x 2/4.
         assertEquals(0.225, Metrics.ece(new double[] {0.1, 0.1, 0.9, 1.0}, new boolean[] {false, true, true, true},

@@ -100,6 +100,16 @@ class SettingsTest {
             public String ials_weights() {
                 return weights;
             }
+
+            @Override
+            public String ranker() {
+                return "logistic";
+            }
+
+            @Override
+            public int fm_factors() {
+                return 8;
+            }
         };
     }
 
@@ -131,6 +141,19 @@ class SettingsTest {
         IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
                 () -> new Settings(Path.of("/tmp/m"), "../up", 1, 1, 0.2, 1, 1, "auc", 10));
         assertTrue(name.getMessage().contains("model.name"), name.getMessage());
+    }
+
+    @Test
+    void theRankerIsLogisticOrFmWithPositiveFactors() {
+        Path m = Path.of("/m");
+        assertEquals(Settings.LOGISTIC, new Settings(m, "r", 1, 1, 0.2, 1, 1, "auc", 10).ranker());
+        assertEquals(Settings.FM, new Settings(m, "r", 1, 1, 0.2, 1, 1, "auc", 10, null, " fm ", 4).ranker());
+        IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+                () -> new Settings(m, "r", 1, 1, 0.2, 1, 1, "auc", 10, null, "gbdt", 4));
+        assertTrue(kind.getMessage().contains("ranker") && kind.getMessage().contains("gbdt"), kind.getMessage());
+        IllegalArgumentException factors = assertThrows(IllegalArgumentException.class,
+                () -> new Settings(m, "r", 1, 1, 0.2, 1, 1, "auc", 10, null, "fm", 0));
+        assertTrue(factors.getMessage().contains("fm.factors"), factors.getMessage());
     }
 
     @Test

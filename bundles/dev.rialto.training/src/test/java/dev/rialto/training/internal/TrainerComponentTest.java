@@ -137,6 +137,35 @@ class TrainerComponentTest {
         assertOnnxMatchesTribuo(folder.resolve("model.onnx"), features, positiveIndex, outcome);
     }
 
+    @SuppressWarnings("unchecked")
+    @Test
+    void aFactorisationMachineRankerTrainsExportsToOnnxAndSaysSoOnItsCard() throws Exception {
+        Synthetic data = new Synthetic(400, 600, 20_000, 7);
+        TrainerComponent trainer = new TrainerComponent(new FakeItems(data.items), new FakeEvents(data.events),
+                new TasteExtractor(), new Settings(models, "ranker", 1000, 4, 0.2, 12345L, 5, "ndcg@10", 100, null,
+                        Settings.FM, 4), Clock.systemUTC());
+
+        TrainingReport report = trainer.train(true);
+
+        assertEquals(Status.PROMOTED, report.status(), report.message());
+        Path folder = models.resolve("ranker").resolve(report.version());
+        Map<String, Object> card = (Map<String, Object>) Json.parse(Files.readString(folder.resolve("model.json"),
+                StandardCharsets.UTF_8));
+        assertEquals(TrainerComponent.FRAMEWORK_FM, card.get("framework"));
+        assertTrue(((String) ((Map<String, Object>) card.get("training")).get("trainer"))
+                .startsWith("FMClassificationTrainer"), card.toString());
+        Map<String, Object> output = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) card
+                .get("signature")).get("outputs")).get(0);
+        List<String> features = (List<String>) ((Map<String, Object>) ((List<Object>) ((Map<String, Object>) card
+                .get("signature")).get("inputs")).get(0)).get("features");
+        Map<String, Object> metrics = (Map<String, Object>) card.get("metrics");
+        Map<String, Object> baselines = (Map<String, Object>) card.get("baselines");
+        assertTrue((Double) metrics.get("ndcg@10") > (Double) baselines.get("popularity.ndcg@10"),
+                metrics + " vs " + baselines);
+        assertOnnxMatchesTribuo(folder.resolve("model.onnx"), features,
+                ((Double) output.get("positiveIndex")).intValue(), trainer.lastOutcome);
+    }
+
     private static void assertOnnxMatchesTribuo(Path onnx, List<String> cardFeatures, int positiveIndex,
             TrainingRun.Outcome outcome) throws Exception {
         List<float[]> rows = outcome.sampleRows();
