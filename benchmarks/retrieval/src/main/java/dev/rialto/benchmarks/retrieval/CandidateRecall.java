@@ -66,8 +66,8 @@ final class CandidateRecall {
      * @param variants  more fusion settings measured on the same sources, {@code name:prop=v&prop=v;name2:...}
      *                  (for example {@code behaviour-first:source.weights=behaviour=2,popular=1})
      */
-    static void run(Path work, Path csv, int holdoutDays, Map<String, Object> overrides, String variants)
-            throws Exception {
+    static void run(Path work, Path csv, int holdoutDays, Map<String, Object> overrides, String variants,
+            int maxUsers) throws Exception {
         System.out.printf("%n== (c) candidate recall on Online Retail, last %d days held out ==%n", holdoutDays);
         if (!Files.isRegularFile(csv)) {
             System.out.println("skipped: no " + csv.toAbsolutePath() + " (pass retail=PATH)");
@@ -114,6 +114,15 @@ final class CandidateRecall {
         train.append(trainEvents);
         train.seal();
         heldOut.keySet().retainAll(counts.keySet());
+        if (maxUsers > 0 && heldOut.size() > maxUsers) {
+            // An even stride over the customers (by id), for quick tuning runs; the full run uses all.
+            List<String> all = new ArrayList<>(heldOut.keySet());
+            Set<String> keep = new HashSet<>();
+            for (int i = 0; i < maxUsers; i++) {
+                keep.add(all.get((int) ((long) i * all.size() / maxUsers)));
+            }
+            heldOut.keySet().retainAll(keep);
+        }
         long pairs = heldOut.values().stream().mapToLong(Set::size).sum();
         System.out.printf("%,d items, %,d training purchases (before %s), %,d test customers with history, %,d "
                 + "held-out (customer, item) pairs%n", items.size(), trainEvents.size(), split, heldOut.size(), pairs);

@@ -38,7 +38,7 @@ public final class Main {
                 case "hnsw" -> HnswRecall.run(work, p);
                 case "recall" -> CandidateRecall.run(work, Path.of(p.getOrDefault("retail",
                         "../shared/datasets/online-retail/online_retail.csv.gz")), i(p, "recall.holdout.days", 30),
-                        Configs.overrides(p), p.getOrDefault("recall.variants", ""));
+                        Configs.overrides(p), p.getOrDefault("recall.variants", ""), i(p, "recall.users", 0));
                 default -> throw new IllegalArgumentException("unknown benchmark '" + w
                         + "', expected fused, hnsw or recall");
             }
