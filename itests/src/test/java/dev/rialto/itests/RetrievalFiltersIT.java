@@ -171,11 +171,17 @@ public class RetrievalFiltersIT {
     }
 
     /** The popular source's score of the item, 0 when it does not list it. */
-    private double popularScore(String itemId) throws Exception {
+    private double popularScore(String itemId) {
         org.osgi.framework.BundleContext bc = org.osgi.framework.FrameworkUtil.getBundle(getClass())
                 .getBundleContext();
-        for (var ref : bc.getServiceReferences(dev.rialto.api.retrieval.CandidateSource.class,
-                "(rialto.provider=popular)")) {
+        java.util.Collection<org.osgi.framework.ServiceReference<dev.rialto.api.retrieval.CandidateSource>> refs;
+        try {
+            refs = bc.getServiceReferences(dev.rialto.api.retrieval.CandidateSource.class,
+                    "(rialto.provider=popular)");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (var ref : refs) {
             var source = bc.getService(ref);
             try {
                 for (var c : source.candidates(new dev.rialto.api.retrieval.CandidateQuery(null, null, 1000,

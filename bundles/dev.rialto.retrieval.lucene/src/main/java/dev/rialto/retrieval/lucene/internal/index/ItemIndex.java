@@ -285,13 +285,13 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
 
         @AttributeDefinition(name = "Source weights",
                 description = "RRF weight per source name; unlisted sources weigh 1.0.")
-        String source_weights() default "text=1.0,semantic=1.0,popular=0.5,popular-in-category=0.7,"
-                + "co-visitation=1.0,trending=0.4,new-arrivals=0.3,behaviour=1.0";
+        String source_weights() default "text=0.2,semantic=0.2,popular=1.0,popular-in-category=0.5,"
+                + "co-visitation=0.5,trending=0.3,new-arrivals=0.1,behaviour=2.0";
 
         @AttributeDefinition(name = "Source quotas", required = false,
                 description = "Most candidates taken from a source before fusion, e.g. popular=50,trending=20; "
                         + "unlisted sources give candidates.per.source.")
-        String source_quotas() default "";
+        String source_quotas() default "behaviour=500,popular=500,text=100,semantic=100";
 
         @AttributeDefinition(name = "kNN exact share",
                 description = "A kNN search whose filter keeps at most this share of the items with vectors scores "

@@ -191,7 +191,7 @@ class ForgetAndLatencyDesignTest {
                 new CoVisitationCandidateSource(counters, fx.index, events),
                 new TrendingCandidateSource(counters, fx.index, events),
                 new NewArrivalsCandidateSource(fx.index, events));
-        List<Integer> asked = new ArrayList<>();
+        Map<String, Integer> asked = new HashMap<>();
         for (CandidateSource source : sources) {
             source.getClass().getMethod("activate", ItemIndex.Config.class).invoke(source, fx.config);
             CandidateSource spy = new CandidateSource() {
@@ -202,7 +202,7 @@ class ForgetAndLatencyDesignTest {
 
                 @Override
                 public List<Candidate> candidates(CandidateQuery query) {
-                    asked.add(query.n());
+                    asked.put(source.name(), query.n());
                     return source.candidates(query);
                 }
             };
@@ -213,7 +213,15 @@ class ForgetAndLatencyDesignTest {
         assertFalse(r.items().isEmpty());
         assertEquals(1, events.recentReads.get(), "history, purchases and categories are read once per request");
         assertEquals(7, asked.size());
-        assertTrue(asked.stream().allMatch(n -> n == 200), "each source is asked for its quota, not n: " + asked);
+        Map<String, Integer> quotas = dev.rialto.retrieval.lucene.internal.common.Settings.counts(
+                fx.config.source_quotas(), "source.quotas");
+        for (CandidateSource source : sources) {
+            assertEquals(quotas.getOrDefault(source.name(), fx.config.candidates_per_source()),
+                    asked.get(source.name()), "each source is asked for its quota, not n: " + asked);
+        }
+        assertEquals(500, asked.get("popular"));
+        assertEquals(100, asked.get("text"));
+        assertEquals(200, asked.get("trending"));
         Set<String> bought = new java.util.HashSet<>();
         for (int i = 0; i < 40; i += 3) {
             bought.add(Catalogue.id(i * 3));
