@@ -169,4 +169,66 @@ public class RetrievalFiltersIT {
         });
         assertTrue(status, status.contains("behaviour:it-behaviour@1"));
     }
+
+    /** The popular source's score of the item, 0 when it does not list it. */
+    private double popularScore(String itemId) {
+        org.osgi.framework.BundleContext bc = org.osgi.framework.FrameworkUtil.getBundle(getClass())
+                .getBundleContext();
+        java.util.Collection<org.osgi.framework.ServiceReference<dev.rialto.api.retrieval.CandidateSource>> refs;
+        try {
+            refs = bc.getServiceReferences(dev.rialto.api.retrieval.CandidateSource.class,
+                    "(rialto.provider=popular)");
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        for (var ref : refs) {
+            var source = bc.getService(ref);
+            try {
+                for (var c : source.candidates(new dev.rialto.api.retrieval.CandidateQuery(null, null, 1000,
+                        new dev.rialto.api.retrieval.ItemFilter(null, Set.of(), false, false)))) {
+                    if (c.itemId().equals(itemId)) {
+                        return c.score();
+                    }
+                }
+            } finally {
+                bc.ungetService(ref);
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    public void forgettingAUserTakesThemOutOfPopularityAndTheRebuildShowsProgress() throws Exception {
+        String password = Support.adminPassword();
+        postItems(password);
+        Await.until("the posted items in the index", Duration.ofSeconds(60),
+                () -> search.search("quokka", 10, null).items().size() >= 3 ? Boolean.TRUE : null);
+        double before = popularScore("itf-3");
+        StringBuilder body = new StringBuilder("[");
+        Instant now = Instant.now();
+        for (int i = 0; i < 8; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"itg-p").append(i)
+                    .append("\",\"type\":\"purchase\",\"user\":\"itg-heavy\",\"item\":\"itf-3\",\"timestamp\":\"")
+                    .append(now.minusSeconds(60 - i)).append("\"}");
+        }
+        body.append("]");
+        Http.Answer posted = Http.post("/api/v1/events", body.toString(), "admin", password);
+        assertEquals(posted.toString(), 200, posted.status);
+        // Eight purchases weigh 5 each (popular.weights): the counters follow the store's feed.
+        double counted = Await.until("the purchases in popularity", Duration.ofSeconds(60), () -> {
+            double s = popularScore("itf-3");
+            return s >= before + 39 ? s : null;
+        });
+
+        String forget = Support.execute(sessions, "rialto:profile-forget itg-heavy");
+        assertTrue(forget, forget.contains(", 8 events"));
+        double after = popularScore("itf-3");
+        assertTrue("before " + before + ", with the user " + counted + ", after forgetting " + after,
+                after <= counted - 39 && after <= before + 1);
+
+        String rebuild = Support.execute(sessions, "rialto:index-rebuild");
+        assertTrue(rebuild, rebuild.contains("items") && rebuild.contains("Rebuilt the item index"));
+        String status = Support.execute(sessions, "rialto:index-status --check");
+        assertTrue(status, !status.isBlank());
+    }
 }

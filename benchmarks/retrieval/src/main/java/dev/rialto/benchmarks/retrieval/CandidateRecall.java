@@ -27,6 +27,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
 import dev.rialto.api.catalog.Item;
+import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventType;
 import dev.rialto.api.recommend.RecommendationRequest;
@@ -38,6 +39,7 @@ import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
 import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourModel;
+import dev.rialto.retrieval.lucene.internal.recommend.LuceneRecommender;
 
 /**
  * (c) Candidate recall on UCI Online Retail (Chen 2015, CC BY 4.0): purchases with a customer, quantity and price
@@ -59,7 +61,13 @@ final class CandidateRecall {
     record Purchase(String user, String item, Instant at) {
     }
 
-    static void run(Path work, Path csv, int holdoutDays) throws Exception {
+    /**
+     * @param overrides configuration of the bundle ({@code cfg.<property>=value})
+     * @param variants  more fusion settings measured on the same sources, {@code name:prop=v&prop=v;name2:...}
+     *                  (for example {@code behaviour-first:source.weights=behaviour=2,popular=1})
+     */
+    static void run(Path work, Path csv, int holdoutDays, Map<String, Object> overrides, String variants,
+            int maxUsers) throws Exception {
         System.out.printf("%n== (c) candidate recall on Online Retail, last %d days held out ==%n", holdoutDays);
         if (!Files.isRegularFile(csv)) {
             System.out.println("skipped: no " + csv.toAbsolutePath() + " (pass retail=PATH)");
@@ -106,6 +114,15 @@ final class CandidateRecall {
         train.append(trainEvents);
         train.seal();
         heldOut.keySet().retainAll(counts.keySet());
+        if (maxUsers > 0 && heldOut.size() > maxUsers) {
+            // An even stride over the customers (by id), for quick tuning runs; the full run uses all.
+            List<String> all = new ArrayList<>(heldOut.keySet());
+            Set<String> keep = new HashSet<>();
+            for (int i = 0; i < maxUsers; i++) {
+                keep.add(all.get((int) ((long) i * all.size() / maxUsers)));
+            }
+            heldOut.keySet().retainAll(keep);
+        }
         long pairs = heldOut.values().stream().mapToLong(Set::size).sum();
         System.out.printf("%,d items, %,d training purchases (before %s), %,d test customers with history, %,d "
                 + "held-out (customer, item) pairs%n", items.size(), trainEvents.size(), split, heldOut.size(), pairs);
@@ -120,11 +137,30 @@ final class CandidateRecall {
         new BehaviourFile(dir.resolve("behaviour")).write(vectors);
 
         try (Stack stack = new Stack(dir, List.copyOf(items.values()), train, new Synthetic.WordEmbedder(384),
-                Map.of("behaviour.alpha", 10.0))) {
+                withAlpha(overrides))) {
+            Map<String, LuceneRecommender> fusions = new LinkedHashMap<>();
+            fusions.put("fused (all sources)", stack.recommender);
+            for (String variant : variants.split(";")) {
+                if (variant.isBlank()) {
+                    continue;
+                }
+                int colon = variant.indexOf(':');
+                Map<String, Object> props = new LinkedHashMap<>(overrides);
+                for (String kv : variant.substring(colon + 1).split("&")) {
+                    int eq = kv.indexOf('=');
+                    props.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
+                }
+                LuceneRecommender r = new LuceneRecommender(stack.index, train);
+                r.activate(Configs.of(props));
+                stack.sources.forEach((name, source) -> r.addSource(source,
+                        Map.of(ServiceProperties.PROVIDER, name)));
+                fusions.put("fused, " + variant.substring(0, colon).strip() + " (" + variant.substring(colon + 1)
+                        + ")", r);
+            }
             ItemFilter all = new ItemFilter(null, Set.of(), false, false);
             Map<String, Long> hits = new LinkedHashMap<>();
             stack.sources.keySet().forEach(s -> hits.put(s, 0L));
-            hits.put("fused (all sources)", 0L);
+            fusions.keySet().forEach(f -> hits.put(f, 0L));
             hits.put("reference: the customer's own past purchases (all)", 0L);
             for (Map.Entry<String, Set<String>> e : heldOut.entrySet()) {
                 String user = e.getKey();
@@ -135,16 +171,24 @@ final class CandidateRecall {
                             .count();
                     hits.merge(s.getKey(), found, Long::sum);
                 }
-                List<RecommendedItem> fused = stack.recommender.recommend(new RecommendationRequest(user, 500, all))
-                        .items();
-                hits.merge("fused (all sources)", fused.stream().map(RecommendedItem::itemId).filter(truth::contains)
-                        .count(), Long::sum);
+                for (Map.Entry<String, LuceneRecommender> f : fusions.entrySet()) {
+                    List<RecommendedItem> fused = f.getValue().recommend(new RecommendationRequest(user, 500, all))
+                            .items();
+                    hits.merge(f.getKey(), fused.stream().map(RecommendedItem::itemId).filter(truth::contains)
+                            .count(), Long::sum);
+                }
                 hits.merge("reference: the customer's own past purchases (all)",
                         counts.get(user).keySet().stream().filter(truth::contains).count(), Long::sum);
             }
             System.out.printf("%-52s %10s%n", "candidates (top 500)", "recall");
             hits.forEach((name, h) -> System.out.printf("%-52s %10.3f%n", name, h / (double) pairs));
         }
+    }
+
+    private static Map<String, Object> withAlpha(Map<String, Object> overrides) {
+        Map<String, Object> all = new LinkedHashMap<>(overrides);
+        all.putIfAbsent("behaviour.alpha", 10.0);
+        return all;
     }
 
     /** iALS by alternating the index's fold-in solve over users and items. */

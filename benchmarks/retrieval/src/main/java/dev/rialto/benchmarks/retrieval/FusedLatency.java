@@ -15,18 +15,21 @@ import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
+import dev.rialto.retrieval.lucene.internal.common.Settings;
 
 /**
  * (b) The latency of gathering 500 fused candidates from all eight sources for one user, single thread, on a
  * synthetic shop: {@code recommend(user, n=500)} with no scorer bound, so the answer is the fused order. Each
- * source is also timed alone, asked for 500.
+ * source is also timed alone, asked for its quota. {@code cfg.<property>=value} parameters override the bundle's
+ * configuration (weights, quotas...).
  */
 final class FusedLatency {
 
     private FusedLatency() {
     }
 
-    static void run(Path work, int nItems, int nUsers, int eventsPerUser, int requests) throws Exception {
+    static void run(Path work, int nItems, int nUsers, int eventsPerUser, int requests, Map<String, Object> overrides)
+            throws Exception {
         System.out.printf("%n== (b) 500 fused candidates, all sources: %,d items, %,d users, %,d events ==%n", nItems,
                 nUsers, (long) nUsers * eventsPerUser);
         Synthetic shop = new Synthetic(nItems, nUsers, 42);
@@ -37,7 +40,7 @@ final class FusedLatency {
         Files.createDirectories(dir);
         // Published before the index opens, so that the first build writes the behaviour vectors too.
         new BehaviourFile(dir.resolve("behaviour")).write(shop.behaviour(64, 0.8));
-        try (Stack stack = new Stack(dir, shop.items, events, new Synthetic.WordEmbedder(384), Map.of())) {
+        try (Stack stack = new Stack(dir, shop.items, events, new Synthetic.WordEmbedder(384), overrides)) {
             Random random = new Random(1);
             List<String> users = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
@@ -61,11 +64,15 @@ final class FusedLatency {
 
             Map<String, long[]> perSource = new LinkedHashMap<>();
             Map<String, Long> found = new LinkedHashMap<>();
+            // Each source alone, asked for its quota as the recommender asks it (outside a request, so each reads
+            // the user's history itself).
+            Map<String, Integer> quotas = Settings.counts(stack.config.source_quotas(), "source.quotas");
             for (Map.Entry<String, CandidateSource> e : stack.sources.entrySet()) {
                 long[] ns = new long[requests];
                 long n = 0;
+                int quota = quotas.getOrDefault(e.getKey(), stack.config.candidates_per_source());
                 for (int i = 0; i < requests; i++) {
-                    CandidateQuery q = new CandidateQuery(users.get(i), null, 500, ItemFilter.DEFAULT);
+                    CandidateQuery q = new CandidateQuery(users.get(i), null, quota, ItemFilter.DEFAULT);
                     long t = System.nanoTime();
                     n += e.getValue().candidates(q).size();
                     ns[i] = System.nanoTime() - t;
@@ -73,7 +80,8 @@ final class FusedLatency {
                 perSource.put(e.getKey(), ns);
                 found.put(e.getKey(), n);
             }
-            perSource.forEach((name, ns) -> report("  source " + name + " (mean "
+            perSource.forEach((name, ns) -> report("  source " + name + " (quota "
+                    + quotas.getOrDefault(name, stack.config.candidates_per_source()) + ", mean "
                     + String.format("%.0f", found.get(name) / (double) requests) + " found)", ns));
         }
     }

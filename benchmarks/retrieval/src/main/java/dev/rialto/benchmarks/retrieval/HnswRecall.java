@@ -1,5 +1,11 @@
 package dev.rialto.benchmarks.retrieval;
 
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
+
+import dev.rialto.retrieval.lucene.internal.index.FilteredKnn;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +42,8 @@ import org.apache.lucene.store.FSDirectory;
 final class HnswRecall {
 
     private static final int CENTRES = 1000;
+    private static final double SERVER_EXACT_SHARE = 0.15;
+    private static final int SERVER_OVERSAMPLE_MAX = 8;
 
     private HnswRecall() {
     }
@@ -45,10 +53,48 @@ final class HnswRecall {
         int queries = Main.i(p, "hnsw.queries", 200);
         int[] fanouts = ints(p.getOrDefault("hnsw.fanouts", "100,200,400,800"));
         int[] filters = ints(p.getOrDefault("hnsw.filters", "100,50,25,10,5,1"));
+        String[] formats = p.getOrDefault("hnsw.formats", "float32").split(",");
         for (String set : sets.split(",")) {
             String[] nd = set.strip().split("x");
-            run(work, Integer.parseInt(nd[0].replace("_", "")), Integer.parseInt(nd[1]), queries, fanouts, filters);
+            for (String format : formats) {
+                run(work, Integer.parseInt(nd[0].replace("_", "")), Integer.parseInt(nd[1]), queries, fanouts,
+                        filters, format.strip());
+            }
         }
+    }
+
+    /** One timed pass of a search over every query. */
+    private interface Search {
+        ScoreDoc[] run(float[] query) throws IOException;
+    }
+
+    private static void measure(String keep, String label, Search search, float[][] queries, int[][] truth,
+            int[] ordOf, double exactQps) throws IOException {
+        int nQueries = queries.length;
+        // Warm-up on the first queries, then measure all of them.
+        for (int q = 0; q < Math.min(20, nQueries); q++) {
+            search.run(queries[q]);
+        }
+        long start = System.nanoTime();
+        List<int[]> results = new ArrayList<>(nQueries);
+        for (int q = 0; q < nQueries; q++) {
+            ScoreDoc[] hits = search.run(queries[q]);
+            int[] ords = new int[Math.min(100, hits.length)];
+            for (int h = 0; h < ords.length; h++) {
+                ords[h] = ordOf[hits[h].doc];
+            }
+            results.add(ords);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double r10 = 0;
+        double r100 = 0;
+        for (int q = 0; q < nQueries; q++) {
+            r10 += recall(results.get(q), truth[q], 10);
+            r100 += recall(results.get(q), truth[q], 100);
+        }
+        double qps = nQueries / seconds;
+        System.out.printf("%-8s %-22s %9.3f %9.3f %10.1f %10.3f %8.1f%n", keep, label, r10 / nQueries,
+                r100 / nQueries, qps, 1000 * seconds / nQueries, qps / exactQps);
     }
 
     private static int[] ints(String csv) {
@@ -60,8 +106,13 @@ final class HnswRecall {
         return out;
     }
 
-    static void run(Path work, int n, int dims, int nQueries, int[] fanouts, int[] filters) throws IOException {
-        System.out.printf("%n== (a) HNSW vs exact: %,d vectors x %d dims, %d queries ==%n", n, dims, nQueries);
+    static void run(Path work, int n, int dims, int nQueries, int[] fanouts, int[] filters, String format)
+            throws IOException {
+        if (!format.equals("float32") && !format.equals("int8")) {
+            throw new IllegalArgumentException("hnsw.formats: expected float32 or int8, got '" + format + "'");
+        }
+        System.out.printf("%n== (a) HNSW vs exact: %,d vectors x %d dims, %s HNSW, %d queries ==%n", n, dims, format,
+                nQueries);
         Random random = new Random(n * 31L + dims);
         float[][] centres = new float[CENTRES][dims];
         for (float[] c : centres) {
@@ -81,9 +132,9 @@ final class HnswRecall {
             point(centres[random.nextInt(CENTRES)], random, tmp, 0, dims);
             System.arraycopy(tmp, 0, q, 0, dims);
         }
-        Path dir = work.resolve("hnsw-" + n + "x" + dims);
+        Path dir = work.resolve("hnsw-" + n + "x" + dims + (format.equals("int8") ? "-int8" : ""));
         long t0 = System.nanoTime();
-        boolean built = build(dir, data, bucket, n, dims);
+        boolean built = build(dir, data, bucket, n, dims, format.equals("int8"));
         System.out.printf("index %s in %.1f s%n", built ? "built" : "reused", (System.nanoTime() - t0) / 1e9);
 
         try (FSDirectory d = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(d)) {
@@ -91,7 +142,7 @@ final class HnswRecall {
             searcher.setQueryCache(null);
             int[] ordOf = ords(reader);
             System.out.printf("segments: %d%n", reader.leaves().size());
-            System.out.printf("%-8s %-10s %9s %9s %10s %10s %8s%n", "filter", "search", "recall@10", "recall@100",
+            System.out.printf("%-8s %-22s %9s %9s %10s %10s %8s%n", "filter", "search", "recall@10", "recall@100",
                     "QPS", "mean ms", "x exact");
             for (int keep : filters) {
                 int[][] truth = new int[nQueries][];
@@ -101,37 +152,19 @@ final class HnswRecall {
                 }
                 double exactSeconds = (System.nanoTime() - start) / 1e9;
                 double exactQps = nQueries / exactSeconds;
-                System.out.printf("%-8s %-10s %9.3f %9.3f %10.1f %10.3f %8s%n", keep + "%", "exact", 1.0, 1.0,
+                System.out.printf("%-8s %-22s %9.3f %9.3f %10.1f %10.3f %8s%n", keep + "%", "exact", 1.0, 1.0,
                         exactQps, 1000 * exactSeconds / nQueries, "1.0");
                 Query filter = keep >= 100 ? null : IntPoint.newRangeQuery("bucket", 0, keep - 1);
+                String label = keep + "%";
                 for (int fanout : fanouts) {
                     int k = Math.max(100, fanout);
-                    // Warm-up on the first queries, then measure all of them.
-                    for (int q = 0; q < Math.min(20, nQueries); q++) {
-                        searcher.search(new KnnFloatVectorQuery("v", queries[q], k, filter), k);
-                    }
-                    double r10 = 0;
-                    double r100 = 0;
-                    start = System.nanoTime();
-                    List<int[]> results = new ArrayList<>(nQueries);
-                    for (int q = 0; q < nQueries; q++) {
-                        ScoreDoc[] hits = searcher.search(new KnnFloatVectorQuery("v", queries[q], k, filter), k)
-                                .scoreDocs;
-                        int[] ords = new int[Math.min(100, hits.length)];
-                        for (int h = 0; h < ords.length; h++) {
-                            ords[h] = ordOf[hits[h].doc];
-                        }
-                        results.add(ords);
-                    }
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    for (int q = 0; q < nQueries; q++) {
-                        r10 += recall(results.get(q), truth[q], 10);
-                        r100 += recall(results.get(q), truth[q], 100);
-                    }
-                    double qps = nQueries / seconds;
-                    System.out.printf("%-8s %-10s %9.3f %9.3f %10.1f %10.3f %8.1f%n", keep + "%", "hnsw ef=" + k,
-                            r10 / nQueries, r100 / nQueries, qps, 1000 * seconds / nQueries, qps / exactQps);
+                    measure(label, "hnsw ef=" + k, q -> searcher.search(new KnnFloatVectorQuery("v", q, k, filter),
+                            k).scoreDocs, queries, truth, ordOf, exactQps);
                 }
+                // What the server's kNN sources do with this filter (ItemIndex defaults: exact below 15% of the
+                // items, else k / share^2 neighbours, at most 8k), asked for k = 100.
+                measure(label, "server k=100", q -> FilteredKnn.search(searcher, "v", q, 100, filter,
+                        SERVER_EXACT_SHARE, SERVER_OVERSAMPLE_MAX), queries, truth, ordOf, exactQps);
             }
         }
     }
@@ -150,7 +183,8 @@ final class HnswRecall {
     }
 
     /** Builds the index unless one with n documents is there; true when it built. */
-    private static boolean build(Path dir, float[] data, byte[] bucket, int n, int dims) throws IOException {
+    private static boolean build(Path dir, float[] data, byte[] bucket, int n, int dims, boolean int8)
+            throws IOException {
         if (Files.isDirectory(dir)) {
             try (FSDirectory d = FSDirectory.open(dir); DirectoryReader r = DirectoryReader.open(d)) {
                 if (r.numDocs() == n) {
@@ -163,6 +197,16 @@ final class HnswRecall {
         Files.createDirectories(dir);
         IndexWriterConfig iwc = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE)
                 .setRAMBufferSizeMB(1900);
+        if (int8) {
+            // Lucene's int8 scalar-quantized HNSW (same graph parameters: M=16, beam 100), for latency at equal
+            // recall; the full-precision vectors stay on disk for re-scoring.
+            iwc.setCodec(new Lucene912Codec() {
+                @Override
+                public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                    return new Lucene99HnswScalarQuantizedVectorsFormat();
+                }
+            });
+        }
         try (FSDirectory d = FSDirectory.open(dir); IndexWriter w = new IndexWriter(d, iwc)) {
             for (int i = 0; i < n; i++) {
                 Document doc = new Document();

@@ -17,6 +17,26 @@ public final class BehaviourModel {
     private final String field;
     private final double[] gram;
 
+    private BehaviourModel(BehaviourVectors vectors, String field, double[] gram) {
+        this.vectors = vectors;
+        this.field = field;
+        this.gram = gram;
+    }
+
+    /**
+     * This model without the user's vector (the user was forgotten); the item side, and so the fold-in, is
+     * unchanged. Returns this model when it has no vector of the user.
+     */
+    public BehaviourModel withoutUser(String userId) {
+        if (!vectors.users().containsKey(userId)) {
+            return this;
+        }
+        Map<String, float[]> users = new java.util.HashMap<>(vectors.users());
+        users.remove(userId);
+        return new BehaviourModel(new BehaviourVectors(vectors.model(), vectors.version(), vectors.dimension(),
+                vectors.items(), users, vectors.regularisation(), vectors.trainedAt()), field, gram);
+    }
+
     public BehaviourModel(BehaviourVectors vectors) {
         this.vectors = vectors;
         this.field = FIELD_PREFIX + vectors.dimension();

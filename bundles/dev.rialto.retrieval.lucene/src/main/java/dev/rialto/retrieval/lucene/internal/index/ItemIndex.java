@@ -52,6 +52,7 @@ import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
@@ -65,7 +66,6 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
@@ -200,7 +200,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         double history_half_life_days() default 14;
 
         @AttributeDefinition(name = "History terms", description = "Most terms in a history query.")
-        int history_max_terms() default 32;
+        int history_max_terms() default 10;
 
         @AttributeDefinition(name = "Exclude seen items from history query",
                 description = "The text source proposes items like the history, not the history itself.")
@@ -285,13 +285,23 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
 
         @AttributeDefinition(name = "Source weights",
                 description = "RRF weight per source name; unlisted sources weigh 1.0.")
-        String source_weights() default "text=1.0,semantic=1.0,popular=0.5,popular-in-category=0.7,"
-                + "co-visitation=1.0,trending=0.4,new-arrivals=0.3,behaviour=1.0";
+        String source_weights() default "text=0.2,semantic=0.2,popular=1.0,popular-in-category=0.5,"
+                + "co-visitation=0.5,trending=0.3,new-arrivals=0.1,behaviour=2.0";
 
         @AttributeDefinition(name = "Source quotas", required = false,
                 description = "Most candidates taken from a source before fusion, e.g. popular=50,trending=20; "
                         + "unlisted sources give candidates.per.source.")
-        String source_quotas() default "";
+        String source_quotas() default "behaviour=500,popular=500,text=100,semantic=100";
+
+        @AttributeDefinition(name = "kNN exact share",
+                description = "A kNN search whose filter keeps at most this share of the items with vectors scores "
+                        + "the kept items exactly instead of walking the HNSW graph (0 = never).")
+        double knn_exact_share() default 0.15;
+
+        @AttributeDefinition(name = "kNN oversampling limit",
+                description = "A broader filter asks the graph for k / share^2 neighbours, at most this many times "
+                        + "k, and keeps the best k: HNSW recall falls when a filter rejects many neighbours.")
+        int knn_oversample_max() default 8;
 
         @AttributeDefinition(name = "Search candidates",
                 description = "Candidates each source (text, semantic) gives the hybrid search before fusion.")
@@ -350,6 +360,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     /** One publication at a time. */
     private final Object publishLock = new Object();
     private volatile Instant lastUpdate;
+    private volatile double knnExactShare = 0.15;
+    private volatile int knnOversampleMax = 8;
 
     /** Commit user data key: when the commit was made (epoch millis). */
     static final String COMMIT_TIME = "rialto.commit.time";
@@ -374,6 +386,12 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             open(dir, ramMb);
             return null;
         });
+        double exactShare = config.knn_exact_share();
+        if (!(exactShare >= 0 && exactShare <= 1)) {
+            throw new IllegalArgumentException("knn.exact.share must be between 0 and 1, was " + exactShare);
+        }
+        knnExactShare = exactShare;
+        knnOversampleMax = Settings.positive(config.knn_oversample_max(), "knn.oversample.max");
         int docs = size();
         LOG.info("Item index opened at {} with {} items, codec={}", dir, docs, writer.getConfig().getCodec().getName());
 
@@ -935,6 +953,112 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         });
     }
 
+    /**
+     * Every item a search sees, newest first (by first-seen time, then id), with the positions of each top-level
+     * category's items in that order. Kept per refreshed reader, so new-arrivals reads a list instead of sorting
+     * the catalogue on every request.
+     *
+     * @param ids           item ids, newest first
+     * @param firstSeen     their first-seen times (epoch millis; {@code Long.MIN_VALUE} when unknown)
+     * @param byTopCategory per top-level category, the ascending positions of its items in {@code ids}
+     * @param topCategory   per position, the item's top-level category ("" without one)
+     * @param positions     position by item id
+     */
+    public record Arrivals(String[] ids, long[] firstSeen, Map<String, int[]> byTopCategory, String[] topCategory,
+            Map<String, Integer> positions) {
+        static final Arrivals EMPTY = new Arrivals(new String[0], new long[0], Map.of(), new String[0], Map.of());
+
+        /** The item's top-level category, or null when the item is not indexed. */
+        public String topCategoryOf(String id) {
+            Integer at = positions.get(id);
+            return at == null ? null : topCategory[at];
+        }
+    }
+
+    private final Object arrivalsLock = new Object();
+    private volatile Object arrivalsReader;
+    private volatile Arrivals arrivals = Arrivals.EMPTY;
+
+    /** The items by arrival, as the current searcher sees them; built once per refresh. */
+    public Arrivals arrivals() {
+        return withSearcher(s -> {
+            IndexReader reader = s.getIndexReader();
+            if (arrivalsReader == reader) {
+                return arrivals;
+            }
+            synchronized (arrivalsLock) {
+                if (arrivalsReader != reader) {
+                    arrivals = buildArrivals(reader);
+                    arrivalsReader = reader;
+                }
+                return arrivals;
+            }
+        });
+    }
+
+    private static Arrivals buildArrivals(IndexReader reader) throws IOException {
+        int n = reader.numDocs();
+        String[] ids = new String[n];
+        long[] seen = new long[n];
+        String[] tops = new String[n];
+        int count = 0;
+        for (LeafReaderContext leaf : reader.leaves()) {
+            LeafReader r = leaf.reader();
+            Bits live = r.getLiveDocs();
+            SortedDocValues idValues = DocValues.getSorted(r, F_ID);
+            SortedDocValues categories = DocValues.getSorted(r, F_CATEGORY_KEY);
+            NumericDocValues firstSeen = DocValues.getNumeric(r, F_FIRST_SEEN);
+            // Category paths repeat: convert each ordinal once per segment.
+            String[] topByOrd = new String[Math.max(0, categories.getValueCount())];
+            for (int doc = 0; doc < r.maxDoc() && count < n; doc++) {
+                if (live != null && !live.get(doc) || !idValues.advanceExact(doc)) {
+                    continue;
+                }
+                ids[count] = idValues.lookupOrd(idValues.ordValue()).utf8ToString();
+                seen[count] = firstSeen.advanceExact(doc) ? firstSeen.longValue() : Long.MIN_VALUE;
+                String top = "";
+                if (categories.advanceExact(doc)) {
+                    int ord = categories.ordValue();
+                    top = topByOrd[ord];
+                    if (top == null) {
+                        String path = categories.lookupOrd(ord).utf8ToString();
+                        int at = path.indexOf(Item.CATEGORY_SEPARATOR);
+                        top = at < 0 ? path : path.substring(0, at);
+                        topByOrd[ord] = top;
+                    }
+                }
+                tops[count] = top;
+                count++;
+            }
+        }
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> seen[a] != seen[b] ? Long.compare(seen[b], seen[a]) : ids[a].compareTo(ids[b]));
+        String[] sortedIds = new String[count];
+        long[] sortedSeen = new long[count];
+        String[] sortedTops = new String[count];
+        Map<String, Integer> positions = new HashMap<>(count * 2);
+        Map<String, int[]> byCategory = new HashMap<>();
+        Map<String, Integer> sizes = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            sortedIds[i] = ids[order[i]];
+            sortedSeen[i] = seen[order[i]];
+            sortedTops[i] = tops[order[i]];
+            positions.put(sortedIds[i], i);
+            sizes.merge(tops[order[i]], 1, Integer::sum);
+        }
+        Map<String, Integer> filled = new HashMap<>();
+        sizes.forEach((c, size) -> byCategory.put(c, new int[size]));
+        for (int i = 0; i < count; i++) {
+            String c = tops[order[i]];
+            int at = filled.merge(c, 1, Integer::sum) - 1;
+            byCategory.get(c)[at] = i;
+        }
+        return new Arrivals(sortedIds, sortedSeen, Map.copyOf(byCategory), sortedTops, positions);
+    }
+
     private static SortField firstSeenSort() {
         SortField f = new SortField(F_FIRST_SEEN, SortField.Type.LONG, true);
         f.setMissingValue(Long.MIN_VALUE);
@@ -1056,6 +1180,22 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     /** Number of items a search sees now. */
     public int size() {
         return withSearcher(s -> s.getIndexReader().numDocs());
+    }
+
+    /** Document frequencies of terms, in the order asked, with the number of documents. */
+    public record DocFreqs(int numDocs, int[] docFreq) {
+    }
+
+    /** The document frequency of each term (deleted documents may still count until merged). */
+    public DocFreqs docFreqs(List<Term> terms) {
+        return withSearcher(s -> {
+            IndexReader r = s.getIndexReader();
+            int[] out = new int[terms.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = r.docFreq(terms.get(i));
+            }
+            return new DocFreqs(r.numDocs(), out);
+        });
     }
 
     /** The best {@code n} items for the query, best first. */
@@ -1264,6 +1404,30 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     public Optional<String> current() {
         BehaviourModel b = behaviour;
         return b == null ? Optional.empty() : Optional.of(b.label());
+    }
+
+    /**
+     * Drops the user's published behaviour vector, in memory and on disk (a forgotten user must not come back
+     * with a restart). Item vectors stay: they are not personal. Returns whether there was one.
+     */
+    public boolean forgetUser(String userId) {
+        synchronized (publishLock) {
+            BehaviourModel current = behaviour;
+            if (current == null || current.user(userId) == null) {
+                return false;
+            }
+            BehaviourModel without = current.withoutUser(userId);
+            try {
+                behaviourFile.write(without.vectors());
+            } catch (IOException e) {
+                throw new RialtoException("Cannot rewrite the behaviour vectors at " + behaviourFile.path()
+                        + " without a forgotten user: " + e.getMessage(), e);
+            }
+            synchronized (writeLock) {
+                behaviour = without;
+            }
+            return true;
+        }
     }
 
     /** The behaviour vectors in use, or null. */
@@ -1539,7 +1703,15 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     new IllegalArgumentException(dims + " != " + vector.length));
             return List.of();
         }
-        return search(new KnnFloatVectorQuery(field, vector, k, filter), k);
+        return withSearcher(s -> {
+            ScoreDoc[] docs = FilteredKnn.search(s, field, vector, k, filter, knnExactShare, knnOversampleMax);
+            IndexedItem[] items = read(s, docs);
+            List<Hit> hits = new ArrayList<>(docs.length);
+            for (int i = 0; i < docs.length; i++) {
+                hits.add(new Hit(items[i].id(), docs[i].score));
+            }
+            return hits;
+        });
     }
 
     /** Number of items that have a vector of the model. */

@@ -40,7 +40,7 @@ import dev.rialto.retrieval.lucene.internal.common.Settings;
 import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 import dev.rialto.retrieval.lucene.internal.recommend.RrfFusion.Fused;
-import dev.rialto.retrieval.lucene.internal.sources.UserHistory;
+import dev.rialto.retrieval.lucene.internal.sources.UserContext;
 
 /**
  * Asks every candidate source, fuses their lists by reciprocal rank, lets the interest scorer (when one with a
@@ -114,15 +114,17 @@ public final class LuceneRecommender implements Recommender {
         long start = System.nanoTime();
         Tuning t = tuning;
         ItemFilter filter = request.filter();
-        Set<String> purchased = filter.excludePurchased()
-                ? UserHistory.purchased(events, request.userId(), t.purchasesLookback()) : Set.of();
-        // Read the purchases once here and hand them to the sources as plain exclusions.
-        ItemFilter sourceFilter = filter.excludePurchased()
-                ? filter.excluding(purchased).withExcludePurchased(false) : filter;
-        CandidateQuery query = new CandidateQuery(request.userId(), null, Math.max(t.perSource(), request.n()),
-                sourceFilter);
-
-        List<Fused> fused = RrfFusion.fuse(collect(query, t.quotas()), t.weights(), 1.0, t.k());
+        List<Fused> fused;
+        Set<String> purchased;
+        // The user's history, purchases and categories are read once and shared by this bundle's sources.
+        try (UserContext.Scope scope = UserContext.open(request.userId(), events, index)) {
+            purchased = filter.excludePurchased()
+                    ? UserContext.of(request.userId(), events, index).purchased(t.purchasesLookback()) : Set.of();
+            // The purchases go to the sources as plain exclusions.
+            ItemFilter sourceFilter = filter.excludePurchased()
+                    ? filter.excluding(purchased).withExcludePurchased(false) : filter;
+            fused = RrfFusion.fuse(collect(request.userId(), sourceFilter, t), t.weights(), 1.0, t.k());
+        }
 
         // The head that may be shown: indexed, passing the filter (sources are plug-ins and may be sloppy).
         int depth = Math.max(t.rerankDepth(), request.n());
@@ -187,17 +189,17 @@ public final class LuceneRecommender implements Recommender {
     }
 
     /**
-     * Each source's list, by source name, cut to the source's quota (a source with a quota is also asked for no
-     * more); a failing source is skipped.
+     * Each source's list, by source name: a source is asked for its quota ({@code source.quotas}, else
+     * {@code candidates.per.source}), whatever n the request asks, so the work per request is bounded by the
+     * configuration; a longer list is cut to the quota; a failing source is skipped.
      */
-    private Map<String, List<Candidate>> collect(CandidateQuery query, Map<String, Integer> quotas) {
+    private Map<String, List<Candidate>> collect(String userId, ItemFilter filter, Tuning t) {
+        Map<String, Integer> quotas = t.quotas();
         Map<String, List<Candidate>> lists = new TreeMap<>();
         for (Map.Entry<CandidateSource, String> e : sources.entrySet()) {
             try {
-                Integer quota = quotas.get(e.getValue());
-                CandidateQuery q = quota == null || quota >= query.n() ? query
-                        : new CandidateQuery(query.userId(), query.text(), quota, query.filter());
-                List<Candidate> found = e.getKey().candidates(q);
+                int quota = quotas.getOrDefault(e.getValue(), t.perSource());
+                List<Candidate> found = e.getKey().candidates(new CandidateQuery(userId, null, quota, filter));
                 if (found != null && !found.isEmpty()) {
                     lists.merge(e.getValue(), found, (a, b) -> {
                         List<Candidate> both = new ArrayList<>(a);
@@ -211,8 +213,8 @@ public final class LuceneRecommender implements Recommender {
         }
         // Sources are plug-ins and may return more than asked; two services of one name share the quota.
         for (Map.Entry<String, List<Candidate>> e : lists.entrySet()) {
-            Integer quota = quotas.get(e.getKey());
-            if (quota != null && e.getValue().size() > quota) {
+            int quota = quotas.getOrDefault(e.getKey(), t.perSource());
+            if (e.getValue().size() > quota) {
                 e.setValue(e.getValue().subList(0, quota));
             }
         }

@@ -78,13 +78,13 @@ public final class BehaviourCandidateSource implements CandidateSource {
         }
         Tuning s = settings;
         Set<String> excluded = new HashSet<>();
+        UserContext context = UserContext.of(query.userId(), events, index);
         if (query.filter().excludePurchased()) {
-            excluded.addAll(UserHistory.purchased(events, query.userId(), s.purchasesLookback()));
+            excluded.addAll(context.purchased(s.purchasesLookback()));
         }
         float[] user = model.user(query.userId());
         if (user == null || s.excludeSeen()) {
-            Map<String, Double> weights = UserHistory.itemWeights(
-                    events.recentForUser(query.userId(), s.historySize()), s.historyWeights(), s.halfLifeDays());
+            Map<String, Double> weights = context.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays());
             if (user == null) {
                 user = model.foldIn(weights, s.alpha());
             }

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,6 +43,11 @@ final class CoVisitation {
         this.neighbours = neighbours;
     }
 
+    /** Receives the pair increments one event causes. */
+    private interface Pairs {
+        void pair(String a, String b, double increment, long t);
+    }
+
     synchronized void add(Event e) {
         Double w = weights.get(e.type());
         if (e.itemId() == null || w == null || w <= 0) {
@@ -52,6 +58,45 @@ final class CoVisitation {
             newestMillis = t;
         }
         LinkedHashMap<String, Visit> session = sessions.computeIfAbsent(e.userId(), u -> new LinkedHashMap<>());
+        visit(session, e.itemId(), w, t, (a, b, inc, at) -> {
+            pair(a, b, inc, at);
+            pair(b, a, inc, at);
+        });
+        if (++sincePurge >= PURGE_EVERY) {
+            sincePurge = 0;
+            long cutoff = newestMillis - sessionMillis;
+            sessions.values().removeIf(s -> s.isEmpty() || lastVisit(s) < cutoff);
+        }
+    }
+
+    /**
+     * Takes a forgotten user's contribution back: replays their events (oldest first) through the same session
+     * logic, so exactly the increments they added are subtracted (a neighbour pruned meanwhile is skipped), and
+     * drops their open session.
+     */
+    synchronized void remove(String userId, List<Event> oldestFirst) {
+        sessions.remove(userId);
+        LinkedHashMap<String, Visit> session = new LinkedHashMap<>();
+        for (Event e : oldestFirst) {
+            Double w = weights.get(e.type());
+            if (e.itemId() == null || w == null || w <= 0) {
+                continue;
+            }
+            visit(session, e.itemId(), w, e.timestamp().toEpochMilli(), (a, b, inc, at) -> {
+                unpair(a, b, inc, at);
+                unpair(b, a, inc, at);
+            });
+        }
+    }
+
+    private void unpair(String from, String to, double weight, long t) {
+        Neighbours n = byItem.get(from);
+        if (n != null && n.subtract(to, weight, t)) {
+            byItem.remove(from, n);
+        }
+    }
+
+    private void visit(LinkedHashMap<String, Visit> session, String itemId, double w, long t, Pairs pairs) {
         // Entries are in order of their last visit, so expired ones sit at the head.
         for (Iterator<Visit> it = session.values().iterator(); it.hasNext();) {
             if (it.next().atMillis() < t - sessionMillis) {
@@ -60,26 +105,20 @@ final class CoVisitation {
                 break;
             }
         }
-        Visit old = session.remove(e.itemId());
+        Visit old = session.remove(itemId);
         double before = old == null ? 0 : old.weight();
         for (Map.Entry<String, Visit> other : session.entrySet()) {
             double wa = other.getValue().weight();
             double inc = Math.min(wa, w) - Math.min(wa, before);
             if (inc > 0) {
-                pair(other.getKey(), e.itemId(), inc, t);
-                pair(e.itemId(), other.getKey(), inc, t);
+                pairs.pair(other.getKey(), itemId, inc, t);
             }
         }
-        session.put(e.itemId(), new Visit(Math.max(before, w), Math.max(t, old == null ? t : old.atMillis())));
+        session.put(itemId, new Visit(Math.max(before, w), Math.max(t, old == null ? t : old.atMillis())));
         if (session.size() > SESSION_ITEMS) {
             Iterator<String> it = session.keySet().iterator();
             it.next();
             it.remove();
-        }
-        if (++sincePurge >= PURGE_EVERY) {
-            sincePurge = 0;
-            long cutoff = newestMillis - sessionMillis;
-            sessions.values().removeIf(s -> s.isEmpty() || lastVisit(s) < cutoff);
         }
     }
 
@@ -120,6 +159,15 @@ final class CoVisitation {
                 // Pruning to the strongest half amortises the sort over many additions.
                 values.keySet().retainAll(ranked(t).keySet());
             }
+        }
+
+        /** Subtracts a weight added at {@code t}; true when no neighbour is left. */
+        synchronized boolean subtract(String other, double weight, long t) {
+            DecayedValue v = values.get(other);
+            if (v != null && v.subtract(weight, t, halfLifeMillis)) {
+                values.remove(other);
+            }
+            return values.isEmpty();
         }
 
         synchronized Map<String, Double> values(long ref) {

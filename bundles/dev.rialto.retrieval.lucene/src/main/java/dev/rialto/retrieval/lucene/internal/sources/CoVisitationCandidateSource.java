@@ -72,8 +72,8 @@ public final class CoVisitationCandidateSource implements CandidateSource {
             return List.of();
         }
         Tuning t = tuning;
-        Map<String, Double> history = UserHistory.itemWeights(events.recentForUser(query.userId(), t.historySize()),
-                t.historyWeights(), t.halfLifeDays());
+        UserContext user = UserContext.of(query.userId(), events, index);
+        Map<String, Double> history = user.itemWeights(t.historySize(), t.historyWeights(), t.halfLifeDays());
         if (history.isEmpty()) {
             return List.of();
         }
@@ -92,8 +92,7 @@ public final class CoVisitationCandidateSource implements CandidateSource {
         if (scores.isEmpty()) {
             return List.of();
         }
-        Set<String> purchased = query.filter().excludePurchased()
-                ? UserHistory.purchased(events, query.userId(), t.purchasesLookback()) : Set.of();
+        Set<String> purchased = query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
         List<Map.Entry<String, Double>> ranked = new ArrayList<>(scores.entrySet());
         ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         Map<String, IndexedItem> items = index.lookup(ranked.stream().map(Map.Entry::getKey).toList());

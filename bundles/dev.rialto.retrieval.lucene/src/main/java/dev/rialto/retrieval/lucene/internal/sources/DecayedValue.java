@@ -21,6 +21,18 @@ final class DecayedValue {
         }
     }
 
+    /**
+     * Takes back a weight added at {@code tMillis} (a forgotten user's event). The value never goes below 0;
+     * returns true when nothing is left (within rounding), so the caller may drop the counter.
+     */
+    synchronized boolean subtract(double weight, long tMillis, double halfLifeMillis) {
+        // An event after the newest addition cannot have been added; one before it has decayed since.
+        if (atMillis != Long.MIN_VALUE && tMillis <= atMillis) {
+            value = Math.max(0, value - weight * Math.pow(0.5, (atMillis - tMillis) / halfLifeMillis));
+        }
+        return value <= 1e-12;
+    }
+
     /** The value at {@code tMillis}; times before the newest addition give the value at that addition. */
     synchronized double valueAt(long tMillis, double halfLifeMillis) {
         return tMillis <= atMillis ? value : value * Math.pow(0.5, (tMillis - atMillis) / halfLifeMillis);

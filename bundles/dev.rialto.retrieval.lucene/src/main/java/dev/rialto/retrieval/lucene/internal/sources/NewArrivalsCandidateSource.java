@@ -1,16 +1,12 @@
 package dev.rialto.retrieval.lucene.internal.sources;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause.Occur;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.TermQuery;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -24,7 +20,7 @@ import dev.rialto.api.retrieval.Candidate;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
-import dev.rialto.retrieval.lucene.internal.index.Hit;
+import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 
 /**
@@ -72,39 +68,79 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
     @Override
     public List<Candidate> candidates(CandidateQuery query) {
         Tuning t = tuning;
-        Set<String> excluded = query.filter().excludePurchased()
-                ? UserHistory.purchased(events, query.userId(), t.purchasesLookback()) : Set.of();
-        Query all = ItemIndex.filtered(null, query.filter(), excluded);
-        List<Candidate> out = new ArrayList<>(Math.min(query.n(), 256));
+        UserContext user = UserContext.of(query.userId(), events, index);
+        Set<String> purchased = query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
+        ItemIndex.Arrivals arrivals = index.arrivals();
+        int n = query.n();
+        List<Candidate> out = new ArrayList<>(Math.min(n, 256));
         Set<String> taken = new HashSet<>();
         if (t.byCategory() && query.userId() != null) {
-            Set<String> categories = UserHistory.topCategories(index, UserHistory.itemWeights(
-                    events.recentForUser(query.userId(), t.historySize()), t.historyWeights(), t.halfLifeDays()),
+            Set<String> categories = user.topCategories(t.historySize(), t.historyWeights(), t.halfLifeDays(),
                     t.topCategories()).keySet();
-            if (!categories.isEmpty()) {
-                BooleanQuery.Builder inCategories = new BooleanQuery.Builder().setMinimumNumberShouldMatch(1);
-                for (String c : categories) {
-                    inCategories.add(new TermQuery(new Term(ItemIndex.F_TOP_CATEGORY, c)), Occur.SHOULD);
+            List<int[]> lists = new ArrayList<>(categories.size());
+            for (String c : categories) {
+                int[] positions = arrivals.byTopCategory().get(c);
+                if (positions != null) {
+                    lists.add(positions);
                 }
-                Query q = new BooleanQuery.Builder().add(all, Occur.MUST).add(inCategories.build(), Occur.FILTER)
-                        .build();
-                add(index.newest(q, query.n()), query.n(), out, taken);
+            }
+            if (!lists.isEmpty()) {
+                take(arrivals, merged(lists), query, purchased, out, taken);
             }
         }
-        if (out.size() < query.n()) {
-            // The newest n hold the n - size() missing ones, whichever the first pass already took.
-            add(index.newest(all, query.n()), query.n(), out, taken);
+        if (out.size() < n) {
+            take(arrivals, null, query, purchased, out, taken);
         }
         return out;
     }
 
-    private static void add(List<Hit> hits, int n, List<Candidate> out, Set<String> taken) {
-        for (Hit h : hits) {
-            if (out.size() == n) {
-                return;
+    /** The ascending union of ascending position lists (the categories' items, newest first). */
+    private static int[] merged(List<int[]> lists) {
+        if (lists.size() == 1) {
+            return lists.get(0);
+        }
+        int size = 0;
+        for (int[] l : lists) {
+            size += l.length;
+        }
+        int[] all = new int[size];
+        int at = 0;
+        for (int[] l : lists) {
+            System.arraycopy(l, 0, all, at, l.length);
+            at += l.length;
+        }
+        Arrays.sort(all);
+        return all;
+    }
+
+    /**
+     * Walks the arrival order (all items, or only the given positions), looking items up in chunks, and appends
+     * those passing the filter until {@code query.n()} are taken.
+     */
+    private void take(ItemIndex.Arrivals arrivals, int[] positions, CandidateQuery query, Set<String> purchased,
+            List<Candidate> out, Set<String> taken) {
+        int total = positions == null ? arrivals.ids().length : positions.length;
+        int n = query.n();
+        int chunk = Math.max(64, n - out.size() + 16);
+        List<String> ids = new ArrayList<>(chunk);
+        for (int from = 0; from < total && out.size() < n; from += chunk) {
+            int to = Math.min(total, from + chunk);
+            ids.clear();
+            for (int i = from; i < to; i++) {
+                String id = arrivals.ids()[positions == null ? i : positions[i]];
+                if (!taken.contains(id)) {
+                    ids.add(id);
+                }
             }
-            if (taken.add(h.id())) {
-                out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
+            Map<String, IndexedItem> found = index.lookup(ids);
+            for (int i = from; i < to && out.size() < n; i++) {
+                int p = positions == null ? i : positions[i];
+                IndexedItem item = found.get(arrivals.ids()[p]);
+                if (item != null && PopularCandidateSource.passes(query.filter(), purchased, item)
+                        && taken.add(item.id())) {
+                    long seen = arrivals.firstSeen()[p];
+                    out.add(new Candidate(item.id(), NAME, out.size() + 1, seen == Long.MIN_VALUE ? 0 : seen));
+                }
             }
         }
     }

@@ -65,7 +65,7 @@ public final class PopularCandidateSource implements CandidateSource {
     static List<Candidate> fromRanking(String source, PopularityCounters.Ranking ranking, ItemIndex index,
             EventRepository events, int purchasesLookback, CandidateQuery query) {
         Set<String> purchased = query.filter().excludePurchased()
-                ? UserHistory.purchased(events, query.userId(), purchasesLookback) : Set.of();
+                ? UserContext.of(query.userId(), events, index).purchased(purchasesLookback) : Set.of();
         List<Candidate> out = new ArrayList<>(Math.min(query.n(), 256));
         scan(ranking, index, query.n(), (item, score) -> {
             if (passes(query.filter(), purchased, item)) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.HashMap;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
@@ -20,6 +20,7 @@ import dev.rialto.api.retrieval.Candidate;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
+import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 
 /**
@@ -41,6 +42,7 @@ public final class PopularInCategorySource implements CandidateSource {
     private final ItemIndex index;
     private final EventRepository events;
     private volatile Tuning tuning;
+    private volatile Lists lists;
 
     @Activate
     public PopularInCategorySource(@Reference(name = "counters") PopularityCounters counters,
@@ -71,31 +73,44 @@ public final class PopularInCategorySource implements CandidateSource {
             return List.of();
         }
         Tuning t = tuning;
-        Map<String, Double> shares = topCategories(query.userId(), t);
+        UserContext user = UserContext.of(query.userId(), events, index);
+        Map<String, Double> shares = user.topCategories(t.historySize(), t.historyWeights(), t.halfLifeDays(),
+                t.topCategories());
         if (shares.isEmpty()) {
             return List.of();
         }
-        Set<String> purchased = query.filter().excludePurchased()
-                ? UserHistory.purchased(events, query.userId(), t.purchasesLookback()) : Set.of();
-        // Popularity only falls along the ranking, so once the n-th best pop x share beats pop x the largest
-        // share, nothing further down can enter (the threshold algorithm); selective users stop early.
+        Set<String> purchased = query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
+        PopularityCounters.Ranking ranking = counters.ranking();
+        Map<String, int[]> lists = lists(ranking);
+        // Each category's list is in popularity order and its share is constant, so the best n of pop x share
+        // are among the first n passing items of each list: read those and merge.
         int n = query.n();
-        double maxShare = shares.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
-        PriorityQueue<Candidate> best = new PriorityQueue<>(Comparator.comparingDouble(Candidate::score));
-        PopularCandidateSource.scan(counters.ranking(), index, n, (item, score) -> {
-            if (best.size() == n && score * maxShare <= best.peek().score()) {
-                return false;
+        List<Candidate> pool = new ArrayList<>();
+        for (Map.Entry<String, Double> e : shares.entrySet()) {
+            int[] positions = lists.get(e.getKey());
+            if (positions == null) {
+                continue;
             }
-            Double share = shares.get(item.topCategory());
-            if (share != null && PopularCandidateSource.passes(query.filter(), purchased, item)) {
-                best.add(new Candidate(item.id(), NAME, 1, score * share));
-                if (best.size() > n) {
-                    best.poll();
+            double share = e.getValue();
+            int taken = 0;
+            int chunk = Math.max(64, n + 16);
+            for (int from = 0; from < positions.length && taken < n; from += chunk) {
+                int to = Math.min(positions.length, from + chunk);
+                List<String> ids = new ArrayList<>(to - from);
+                for (int i = from; i < to; i++) {
+                    ids.add(ranking.ids().get(positions[i]));
+                }
+                Map<String, IndexedItem> found = index.lookup(ids);
+                for (int i = from; i < to && taken < n; i++) {
+                    IndexedItem item = found.get(ranking.ids().get(positions[i]));
+                    if (item != null && e.getKey().equals(item.topCategory())
+                            && PopularCandidateSource.passes(query.filter(), purchased, item)) {
+                        pool.add(new Candidate(item.id(), NAME, 1, ranking.scores()[positions[i]] * share));
+                        taken++;
+                    }
                 }
             }
-            return true;
-        });
-        List<Candidate> pool = new ArrayList<>(best);
+        }
         pool.sort(Comparator.comparingDouble(Candidate::score).reversed().thenComparing(Candidate::itemId));
         List<Candidate> out = new ArrayList<>(Math.min(n, pool.size()));
         for (Candidate c : pool) {
@@ -107,10 +122,38 @@ public final class PopularInCategorySource implements CandidateSource {
         return out;
     }
 
-    /** The user's top-level categories by weighted engagement, as shares summing to 1. */
-    Map<String, Double> topCategories(String userId, Tuning t) {
-        return UserHistory.topCategories(index, UserHistory.itemWeights(
-                events.recentForUser(userId, t.historySize()), t.historyWeights(), t.halfLifeDays()),
-                t.topCategories());
+    private record Lists(PopularityCounters.Ranking ranking, ItemIndex.Arrivals arrivals,
+            Map<String, int[]> byCategory) {
+    }
+
+    /**
+     * Per top-level category, the positions of its items in the popularity ranking, best first. Rebuilt only when
+     * the ranking (at most every {@code popular.refresh.ms}) or the index (each refresh) changed, not per request.
+     */
+    private Map<String, int[]> lists(PopularityCounters.Ranking ranking) {
+        ItemIndex.Arrivals arrivals = index.arrivals();
+        Lists l = lists;
+        if (l != null && l.ranking() == ranking && l.arrivals() == arrivals) {
+            return l.byCategory();
+        }
+        synchronized (this) {
+            l = lists;
+            if (l != null && l.ranking() == ranking && l.arrivals() == arrivals) {
+                return l.byCategory();
+            }
+            Map<String, List<Integer>> build = new HashMap<>();
+            List<String> ids = ranking.ids();
+            for (int i = 0; i < ids.size(); i++) {
+                String c = arrivals.topCategoryOf(ids.get(i));
+                if (c != null && !c.isEmpty()) {
+                    build.computeIfAbsent(c, k -> new ArrayList<>()).add(i);
+                }
+            }
+            Map<String, int[]> byCategory = new HashMap<>(build.size() * 2);
+            build.forEach((c, positions) -> byCategory.put(c, positions.stream().mapToInt(Integer::intValue)
+                    .toArray()));
+            lists = new Lists(ranking, arrivals, byCategory);
+            return byCategory;
+        }
     }
 }

@@ -67,6 +67,8 @@ public final class PopularityCounters implements EventListener {
     private final Cached popular = new Cached(this::popularRanking);
     private final Cached trending = new Cached(this::trendingRanking);
     private Thread loader;
+    /** Events before this were not loaded, so forgetting them subtracts nothing. */
+    private volatile long loadedFromMillis = Long.MIN_VALUE;
 
     @Activate
     public PopularityCounters(@Reference(name = "events") EventRepository events) {
@@ -114,6 +116,7 @@ public final class PopularityCounters implements EventListener {
             Instant newest = events.newestTimestamp();
             if (newest != null) {
                 Instant from = newest.minus(Duration.ofDays(windowDays));
+                loadedFromMillis = from.toEpochMilli();
                 events.forEach(from, null, e -> {
                     if (closing.get()) {
                         throw new IllegalStateException("popularity load cancelled");
@@ -182,6 +185,54 @@ public final class PopularityCounters implements EventListener {
         trend[1].add(w, t, trendLongMillis);
         newestMillis.accumulateAndGet(t, Math::max);
         version.incrementAndGet();
+    }
+
+    /**
+     * Takes a forgotten user's events back out of popularity, trends and co-visitation (the store calls this after
+     * deleting them), so that nothing they did keeps ranking items; the rankings are rebuilt on the next read.
+     * Waits for the initial load, so the events are not counted again after being taken out.
+     *
+     * @param events the user's deleted events, oldest first
+     * @return how many events were taken out
+     */
+    public int forget(String userId, List<Event> events) {
+        try {
+            awaitLoaded(600_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long from = loadedFromMillis;
+        List<Event> counted = new ArrayList<>(events.size());
+        for (Event e : events) {
+            if (e.timestamp().toEpochMilli() >= from) {
+                counted.add(e);
+            }
+        }
+        coVisitation.remove(userId, counted);
+        int n = 0;
+        for (Event e : counted) {
+            Double w = weights.get(e.type());
+            if (e.itemId() == null || w == null || w <= 0) {
+                continue;
+            }
+            long t = e.timestamp().toEpochMilli();
+            DecayedValue c = counters.get(e.itemId());
+            if (c != null && c.subtract(w, t, halfLifeMillis)) {
+                counters.remove(e.itemId(), c);
+            }
+            DecayedValue[] trend = trends.get(e.itemId());
+            if (trend != null) {
+                boolean shortGone = trend[0].subtract(w, t, trendShortMillis);
+                if (trend[1].subtract(w, t, trendLongMillis) && shortGone) {
+                    trends.remove(e.itemId(), trend);
+                }
+            }
+            n++;
+        }
+        version.incrementAndGet();
+        popular.invalidate();
+        trending.invalidate();
+        return n;
     }
 
     /**
@@ -263,6 +314,11 @@ public final class PopularityCounters implements EventListener {
 
         Cached(Supplier<Ranking> build) {
             this.build = build;
+        }
+
+        /** The next read rebuilds, whatever the refresh interval. */
+        void invalidate() {
+            builtVersion = -1;
         }
 
         Ranking get() {

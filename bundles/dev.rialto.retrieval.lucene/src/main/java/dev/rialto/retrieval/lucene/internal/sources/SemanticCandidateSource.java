@@ -72,14 +72,15 @@ public final class SemanticCandidateSource implements CandidateSource {
     public List<Candidate> candidates(CandidateQuery query) {
         Tuning s = settings;
         Set<String> excluded = new HashSet<>();
+        UserContext user = UserContext.of(query.userId(), events, index);
         if (query.filter().excludePurchased()) {
-            excluded.addAll(UserHistory.purchased(events, query.userId(), s.purchasesLookback()));
+            excluded.addAll(user.purchased(s.purchasesLookback()));
         }
         ItemVector target;
         if (query.text() != null) {
             target = embedQuery(query.text());
         } else if (query.userId() != null) {
-            target = historyVector(query.userId(), s, excluded);
+            target = historyVector(user, s, excluded);
         } else {
             return List.of();
         }
@@ -113,9 +114,8 @@ public final class SemanticCandidateSource implements CandidateSource {
      * The weighted mean of the vectors of the user's recent items, in the model that carries most of the weight,
      * normalised to unit length; adds the seen items to {@code excluded} when configured.
      */
-    private ItemVector historyVector(String userId, Tuning s, Set<String> excluded) {
-        Map<String, Double> weights = UserHistory.itemWeights(events.recentForUser(userId, s.historySize()),
-                s.historyWeights(), s.halfLifeDays());
+    private ItemVector historyVector(UserContext user, Tuning s, Set<String> excluded) {
+        Map<String, Double> weights = user.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays());
         if (weights.isEmpty()) {
             return null;
         }

@@ -27,7 +27,6 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.rialto.api.common.ServiceProperties;
-import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
 import dev.rialto.api.retrieval.Candidate;
@@ -99,15 +98,16 @@ public final class TextCandidateSource implements CandidateSource {
     public List<Candidate> candidates(CandidateQuery query) {
         Tuning s = settings;
         Set<String> excluded = new HashSet<>();
+        UserContext user = UserContext.of(query.userId(), events, index);
         if (query.filter().excludePurchased()) {
-            excluded.addAll(UserHistory.purchased(events, query.userId(), s.purchasesLookback()));
+            excluded.addAll(user.purchased(s.purchasesLookback()));
         }
         Query main;
         if (query.text() != null) {
             SimpleQueryParser parser = new SimpleQueryParser(index.analyzer(), s.boosts());
             main = parser.parse(query.text());
         } else if (query.userId() != null) {
-            main = historyQuery(query.userId(), s, excluded);
+            main = historyQuery(user, s, excluded);
         } else {
             return List.of();
         }
@@ -122,10 +122,14 @@ public final class TextCandidateSource implements CandidateSource {
         return out;
     }
 
-    /** Weighted terms of the user's recent items; adds the seen items to {@code excluded} when configured. */
-    private Query historyQuery(String userId, Tuning s, Set<String> excluded) {
-        List<Event> recent = events.recentForUser(userId, s.historySize());
-        Map<String, Double> itemWeights = UserHistory.itemWeights(recent, s.historyWeights(), s.halfLifeDays());
+    /**
+     * The {@code history.max.terms} most informative terms of the user's recent items: each term's history weight
+     * times its inverse document frequency, so that a rare title word the user keeps meeting outranks the category
+     * word half the catalogue shares (which would make BM25 score thousands of items for little). Adds the seen
+     * items to {@code excluded} when configured.
+     */
+    private Query historyQuery(UserContext user, Tuning s, Set<String> excluded) {
+        Map<String, Double> itemWeights = user.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays());
         if (itemWeights.isEmpty()) {
             return null;
         }
@@ -149,7 +153,21 @@ public final class TextCandidateSource implements CandidateSource {
         if (s.excludeSeen()) {
             excluded.addAll(itemWeights.keySet());
         }
-        List<Map.Entry<Term, Double>> top = terms.entrySet().stream()
+        List<Term> keys = new ArrayList<>(terms.keySet());
+        ItemIndex.DocFreqs df = index.docFreqs(keys);
+        Map<Term, Double> informative = new HashMap<>(keys.size() * 2);
+        for (int i = 0; i < keys.size(); i++) {
+            int f = df.docFreq()[i];
+            if (f > 0) {
+                // BM25's idf: log(1 + (N - df + 0.5) / (df + 0.5)).
+                double idf = Math.log(1 + (df.numDocs() - f + 0.5) / (f + 0.5));
+                informative.put(keys.get(i), terms.get(keys.get(i)) * idf);
+            }
+        }
+        if (informative.isEmpty()) {
+            return null;
+        }
+        List<Map.Entry<Term, Double>> top = informative.entrySet().stream()
                 .sorted(Map.Entry.<Term, Double>comparingByValue().reversed()
                         .thenComparing(en -> en.getKey().toString()))
                 .limit(s.maxTerms()).toList();

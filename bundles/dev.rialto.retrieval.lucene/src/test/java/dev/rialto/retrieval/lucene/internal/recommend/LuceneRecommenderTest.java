@@ -111,6 +111,13 @@ class LuceneRecommenderTest {
         return recommender.recommend(new RecommendationRequest("u1", n, filter));
     }
 
+    private Map<String, Double> weights() {
+        Map<String, Double> w = dev.rialto.retrieval.lucene.internal.common.Settings.weights(
+                fx.config.source_weights(), "source.weights");
+        assertEquals(8, w.size(), "the defaults weigh all eight sources");
+        return w;
+    }
+
     @Test
     void withoutScorerOrdersByFusedScoreAndTracesSources() {
         Recommendation r = recommend(10, null);
@@ -125,7 +132,7 @@ class LuceneRecommenderTest {
             assertFalse(it.title().isEmpty());
             double expected = 0;
             for (SourceHit h : it.sources()) {
-                double w = Map.of("text", 1.0, "popular", 0.5, "popular-in-category", 0.7).get(h.source());
+                double w = weights().get(h.source());
                 expected += w / (60 + h.rank());
             }
             assertEquals(expected, it.fusedScore(), 1e-12);
@@ -252,12 +259,11 @@ class LuceneRecommenderTest {
         r.items().forEach(it -> it.sources().forEach(h -> names.add(h.source())));
         assertTrue(names.containsAll(Set.of("co-visitation", "trending", "new-arrivals", "text", "popular",
                 "popular-in-category")), names.toString());
-        // The default weights of the cfg apply: co-visitation 1.0, trending 0.4, new-arrivals 0.3.
+        // The default weights of the cfg apply to every source.
         for (RecommendedItem it : r.items()) {
             double expected = 0;
             for (SourceHit h : it.sources()) {
-                expected += Map.of("text", 1.0, "popular", 0.5, "popular-in-category", 0.7, "co-visitation", 1.0,
-                        "trending", 0.4, "new-arrivals", 0.3).get(h.source()) / (60 + h.rank());
+                expected += weights().get(h.source()) / (60 + h.rank());
             }
             assertEquals(expected, it.fusedScore(), 1e-12);
         }
