@@ -15,4 +15,13 @@ public interface CandidateSource {
 
     /** At most {@code query.n()} candidates, best first, each passing {@code query.filter()}. */
     List<Candidate> candidates(CandidateQuery query);
+
+    /**
+     * Whether the list depends on the user. A source whose list depends only on the filter and n (overall
+     * popularity, trending) answers false: a caller serving many users at once (a campaign's chunk of recipients)
+     * may then ask it once, without the user's exclusions, and reuse the list for each of them.
+     */
+    default boolean personal() {
+        return true;
+    }
 }

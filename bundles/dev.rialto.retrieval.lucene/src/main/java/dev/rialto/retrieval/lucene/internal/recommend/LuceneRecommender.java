@@ -2,6 +2,7 @@ package dev.rialto.retrieval.lucene.internal.recommend;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,28 @@ public final class LuceneRecommender implements Recommender {
 
     @Override
     public Recommendation recommend(RecommendationRequest request) {
+        return recommend(request, null);
+    }
+
+    /**
+     * Answers in order; the lists of sources that do not depend on the user ({@link CandidateSource#personal()})
+     * are gathered once per filter for the whole batch.
+     */
+    @Override
+    public List<Recommendation> recommendAll(List<RecommendationRequest> requests) {
+        Map<Shared, List<Candidate>> shared = new HashMap<>();
+        List<Recommendation> out = new ArrayList<>(requests.size());
+        for (RecommendationRequest r : requests) {
+            out.add(recommend(r, shared));
+        }
+        return out;
+    }
+
+    /** A user-independent source's list for one filter and quota, reused within a batch. */
+    private record Shared(String source, ItemFilter filter, int quota) {
+    }
+
+    private Recommendation recommend(RecommendationRequest request, Map<Shared, List<Candidate>> shared) {
         long start = System.nanoTime();
         Tuning t = tuning;
         ItemFilter filter = request.filter();
@@ -123,7 +146,7 @@ public final class LuceneRecommender implements Recommender {
             // The purchases go to the sources as plain exclusions.
             ItemFilter sourceFilter = filter.excludePurchased()
                     ? filter.excluding(purchased).withExcludePurchased(false) : filter;
-            fused = RrfFusion.fuse(collect(request.userId(), sourceFilter, t), t.weights(), 1.0, t.k());
+            fused = RrfFusion.fuse(collect(request, sourceFilter, t, shared), t.weights(), 1.0, t.k());
         }
 
         // The head that may be shown: indexed, passing the filter (sources are plug-ins and may be sloppy).
@@ -193,13 +216,25 @@ public final class LuceneRecommender implements Recommender {
      * {@code candidates.per.source}), whatever n the request asks, so the work per request is bounded by the
      * configuration; a longer list is cut to the quota; a failing source is skipped.
      */
-    private Map<String, List<Candidate>> collect(String userId, ItemFilter filter, Tuning t) {
+    private Map<String, List<Candidate>> collect(RecommendationRequest request, ItemFilter filter, Tuning t,
+            Map<Shared, List<Candidate>> shared) {
         Map<String, Integer> quotas = t.quotas();
         Map<String, List<Candidate>> lists = new TreeMap<>();
         for (Map.Entry<CandidateSource, String> e : sources.entrySet()) {
+            if (!request.asks(e.getValue())) {
+                continue;
+            }
             try {
                 int quota = quotas.getOrDefault(e.getValue(), t.perSource());
-                List<Candidate> found = e.getKey().candidates(new CandidateQuery(userId, null, quota, filter));
+                List<Candidate> found;
+                if (shared != null && !e.getKey().personal()) {
+                    // Without the user's purchases: the head drops those later, for each user.
+                    ItemFilter common = request.filter().withExcludePurchased(false);
+                    found = shared.computeIfAbsent(new Shared(e.getValue(), common, quota),
+                            k -> e.getKey().candidates(new CandidateQuery(null, null, quota, common)));
+                } else {
+                    found = e.getKey().candidates(new CandidateQuery(request.userId(), null, quota, filter));
+                }
                 if (found != null && !found.isEmpty()) {
                     lists.merge(e.getValue(), found, (a, b) -> {
                         List<Candidate> both = new ArrayList<>(a);

@@ -66,6 +66,11 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
     }
 
     @Override
+    public boolean personal() {
+        return tuning.byCategory(); // the user's own categories first
+    }
+
+    @Override
     public List<Candidate> candidates(CandidateQuery query) {
         Tuning t = tuning;
         UserContext user = UserContext.of(query.userId(), events, index);

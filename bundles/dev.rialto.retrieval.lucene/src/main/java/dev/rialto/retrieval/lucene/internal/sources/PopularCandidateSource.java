@@ -54,6 +54,11 @@ public final class PopularCandidateSource implements CandidateSource {
     }
 
     @Override
+    public boolean personal() {
+        return false;
+    }
+
+    @Override
     public List<Candidate> candidates(CandidateQuery query) {
         return fromRanking(NAME, counters.ranking(), index, events, purchasesLookback, query);
     }

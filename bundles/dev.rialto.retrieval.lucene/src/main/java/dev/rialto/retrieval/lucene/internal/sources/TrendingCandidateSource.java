@@ -52,6 +52,11 @@ public final class TrendingCandidateSource implements CandidateSource {
     }
 
     @Override
+    public boolean personal() {
+        return false;
+    }
+
+    @Override
     public List<Candidate> candidates(CandidateQuery query) {
         return PopularCandidateSource.fromRanking(NAME, counters.trending(), index, events, purchasesLookback, query);
     }

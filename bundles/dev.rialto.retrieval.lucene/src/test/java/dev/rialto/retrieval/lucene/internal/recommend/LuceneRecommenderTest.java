@@ -333,4 +333,73 @@ class LuceneRecommenderTest {
                 TestConfig.defaults().set("source.quotas", "popular=2.5").build()));
         assertTrue(e.getMessage().contains("source.quotas"), e.getMessage());
     }
+
+    @Test
+    void askedSourcesOnly() {
+        Recommendation r = recommender.recommend(new RecommendationRequest("u1", 10, null,
+                Set.of(PopularCandidateSource.NAME)));
+        assertEquals(10, r.items().size());
+        for (RecommendedItem it : r.items()) {
+            assertEquals(List.of(PopularCandidateSource.NAME),
+                    it.sources().stream().map(SourceHit::source).toList());
+        }
+        assertTrue(recommender.recommend(new RecommendationRequest("u1", 10, null, Set.of("no-such-source")))
+                .items().isEmpty());
+    }
+
+    /** A user-independent source that counts how often it is asked. */
+    static final class CountingSource implements CandidateSource {
+        final AtomicInteger calls = new AtomicInteger();
+        final List<String> users = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public boolean personal() {
+            return false;
+        }
+
+        @Override
+        public List<Candidate> candidates(CandidateQuery query) {
+            calls.incrementAndGet();
+            users.add(query.userId());
+            List<Candidate> out = new ArrayList<>();
+            for (int i = 100; i < 100 + query.n() && i < 200; i++) {
+                out.add(new Candidate(Catalogue.id(i), "counting", out.size() + 1, 1.0 / (i - 99)));
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void aBatchAsksUserIndependentSourcesOncePerFilterAndAnswersAsOneByOne() {
+        CountingSource counting = new CountingSource();
+        add(counting, "counting");
+        List<RecommendationRequest> batch = new ArrayList<>();
+        for (String u : List.of("u1", "crowd1", "crowd2", "nobody")) {
+            batch.add(new RecommendationRequest(u, 8, null));
+        }
+        batch.add(new RecommendationRequest("u1", 8, new ItemFilter(null, Set.of(), true, true)));
+        List<Recommendation> together = recommender.recommendAll(batch);
+        // one list for the plain filter; the purchases filter shares it too (purchases are dropped per user)
+        assertEquals(1, counting.calls.get());
+        assertNull(counting.users.get(0), "a shared list is asked without a user");
+        assertEquals(batch.size(), together.size());
+        counting.calls.set(0);
+        for (int i = 0; i < batch.size(); i++) {
+            Recommendation alone = recommender.recommend(batch.get(i));
+            assertEquals(batch.get(i).userId(), together.get(i).userId());
+            assertEquals(alone.items().stream().map(RecommendedItem::itemId).toList(),
+                    together.get(i).items().stream().map(RecommendedItem::itemId).toList(), "request " + i);
+        }
+        assertEquals(batch.size(), counting.calls.get());
+        // a different category filter is another list
+        counting.calls.set(0);
+        recommender.recommendAll(List.of(new RecommendationRequest("u1", 5, null),
+                new RecommendationRequest("u2", 5, new ItemFilter(Catalogue.CATEGORIES[1], Set.of(), true, false))));
+        assertEquals(2, counting.calls.get());
+    }
 }
