@@ -40,8 +40,12 @@ echo "first model after $(( $(ms) - t0 )) ms"
 # file in deploy/ is reloaded on change), then let a training that is already running finish.
 sed -i 's/{{rialto.train.cron:[^}]*}}/{{rialto.train.cron:0 0 1 1 *}}/' "$home/deploy/train-models.camel.yaml"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$(pgrep -f "karaf.home=$home" | head -1)/stat"; }
-before=$(cpu_ticks); sleep 5
-while after=$(cpu_ticks); [ $(( after - before )) -gt 100 ]; do before=$after; sleep 5; done  # > 0.2 cores busy
+quiet=0; before=$(cpu_ticks)
+while [ $quiet -lt 3 ]; do  # three 5-second spells in a row below 0.2 cores busy
+  sleep 5; after=$(cpu_ticks)
+  if [ $(( after - before )) -gt 100 ]; then quiet=0; else quiet=$(( quiet + 1 )); fi
+  before=$after
+done
 echo "server idle after $(( $(ms) - t0 )) ms"
 
 campaign() {
