@@ -78,7 +78,9 @@ public final class FilteredKnn {
             return exactKnn(leaves, accepted, field, vector, k);
         }
         int ask = (int) Math.min((long) k * oversampleMax, (long) Math.ceil(k / (share * share)));
-        TopDocs top = s.search(new KnnFloatVectorQuery(field, vector, Math.max(k, ask), f), Math.max(k, ask));
+        // The filter is evaluated once: the graph search takes the accepted bits computed above.
+        TopDocs top = s.search(new KnnFloatVectorQuery(field, vector, Math.max(k, ask), new AcceptedDocsQuery(accepted)),
+                Math.max(k, ask));
         return top.scoreDocs.length <= k ? top.scoreDocs : Arrays.copyOf(top.scoreDocs, k);
     }
 
