@@ -57,12 +57,12 @@ final class ServiceSteps {
     }
 
     /**
-     * The profile's first name for a greeting, or null: a name the privacy policy keeps encrypted ({@code enc:}, only
-     * an export decrypts it) is never handed to a provider.
+     * The profile's first name, or null; the content service decides whether a greeting may use it (consent, and never
+     * a name the privacy policy keeps encrypted).
      */
     static String firstName(Profile profile) {
         String name = profile.attributes().getOrDefault("first_name", profile.attributes().get("firstname"));
-        return name == null || name.startsWith("enc:") || name.isBlank() ? null : name;
+        return name == null || name.isBlank() ? null : name;
     }
 
     static StepComposer.AdDecider ads(AdPlacementEngine engine) {

@@ -321,6 +321,18 @@ final class ContentEngine {
     }
 
     /**
+     * The name itself, or null when it is kept encrypted by the privacy policy (only an export decrypts it) or is
+     * not a name a greeting can use. Applies to every request, whoever copied the name from a profile.
+     */
+    static String greetable(String firstName) {
+        if (firstName != null && (firstName.startsWith(ENCRYPTED_PREFIX)
+                || firstName.codePointCount(0, firstName.length()) > Audience.MAX_FIRST_NAME_LENGTH)) {
+            return null;
+        }
+        return firstName;
+    }
+
+    /**
      * The audience with the user's profile applied: the stored consent is the record, so it replaces whatever the
      * request claims (a user without a profile has unknown consent); the profile's first name and segment fill in
      * what the request leaves out.
@@ -328,20 +340,16 @@ final class ContentEngine {
     private Audience audience(ContentRequest request) {
         Audience given = request.audience();
         if (request.userId() == null) {
-            return given;
+            return greetable(given.firstName()) != null || given.firstName() == null ? given
+                    : new Audience(given.segment(), null, given.consent(), given.traits());
         }
         Profile profile = users.profile(request.userId());
         if (profile == null) {
-            return new Audience(given.segment(), given.firstName(), Consent.UNKNOWN, given.traits());
+            return new Audience(given.segment(), greetable(given.firstName()), Consent.UNKNOWN, given.traits());
         }
         Map<String, String> a = profile.attributes();
-        String firstName = given.firstName() != null ? given.firstName()
-                : a.getOrDefault("first_name", a.get("firstName"));
-        if (firstName != null && (firstName.startsWith(ENCRYPTED_PREFIX)
-                || firstName.codePointCount(0, firstName.length()) > Audience.MAX_FIRST_NAME_LENGTH)) {
-            // Kept encrypted by the privacy policy (only an export decrypts it), or not a name a greeting can use.
-            firstName = null;
-        }
+        String firstName = greetable(given.firstName() != null ? given.firstName()
+                : a.getOrDefault("first_name", a.get("firstName")));
         String segment = given.segment() != null ? given.segment() : a.get("segment");
         return new Audience(segment, firstName, profile.consent(), given.traits());
     }

@@ -1,6 +1,7 @@
 package dev.rialto.content.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -290,6 +291,19 @@ class ContentEngineTest {
                 ContentKind.EMAIL_SUBJECT, "en", List.of(), claims, null, null, 1, "scripted", "p-max", 1));
         assertEquals(null, p.briefs.get(0).audience().firstName());
         assertEquals(List.of(Fixtures.LAMP), p.briefs.get(0).items());
+    }
+
+    @Test
+    void anEncryptedFirstNameIsNeverUsedEvenWhenTheCallerPassesIt() {
+        // a caller (a campaign step) copying the stored attribute into the audience, without naming the user
+        Scripted p = new Scripted(List.of(List.of("Lumina Soft Desk Lamp for you")));
+        ContentEngine engine = Fixtures.engine(Map.of("scripted", p), Fixtures.users(), l -> null);
+        Audience copied = new Audience(null, "enc:v1:abcd", new Consent(true, null, null), Map.of());
+        engine.generate(new ContentRequest(ContentKind.EMAIL_SUBJECT, "en", List.of(Fixtures.LAMP.id()), copied, null,
+                null, 1, "scripted", null, null));
+        assertNull(p.briefs.get(0).audience().firstName());
+        assertEquals("Ida", ContentEngine.greetable("Ida"));
+        assertNull(ContentEngine.greetable(null));
     }
 
     @Test
