@@ -131,4 +131,19 @@ class RecordsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new RecommendationRequest("u1", 10, null, Set.of(" ")));
     }
+
+    @Test
+    void recommendationRequestCutsSourceDepthButNeverBelowN() {
+        assertEquals(0, new RecommendationRequest("u1", 10, null).candidates());
+        assertEquals(500, new RecommendationRequest("u1", 10, null).depth(500));
+        RecommendationRequest few = new RecommendationRequest("u1", 4, null, Set.of(), 50);
+        assertEquals(50, few.depth(500));
+        assertEquals(30, few.depth(30));
+        assertEquals(20, new RecommendationRequest("u1", 20, null, Set.of(), 5).depth(500));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RecommendationRequest("u1", 4, null, Set.of(), -1));
+        assertTrue(e.getMessage().contains("candidates"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new RecommendationRequest("u1", 4, null, Set.of(), RecommendationRequest.MAX_CANDIDATES + 1));
+    }
 }

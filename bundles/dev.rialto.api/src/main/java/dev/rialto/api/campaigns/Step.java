@@ -1,6 +1,7 @@
 package dev.rialto.api.campaigns;
 
 import dev.rialto.api.common.Require;
+import dev.rialto.api.recommend.RecommendationRequest;
 import java.util.Map;
 
 /**
@@ -24,17 +25,31 @@ public record Step(StepType type, Map<String, String> params) {
             throw new IllegalArgumentException("params." + required + " must not be blank for a "
                     + type.wireName() + " step");
         }
-        String n = params.get("n");
-        if (n != null) {
-            int value;
-            try {
-                value = Integer.parseInt(n.strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("params.n must be a whole number, was '" + n + "'");
+        params.forEach((name, value) -> check("params." + name, name, value));
+    }
+
+    /** Checks the numeric parameters wherever they are set (a step, or a variant's override). */
+    static void check(String path, String name, String value) {
+        switch (name) {
+            case "n" -> number(path, value, 1, 100);
+            case "candidates" -> number(path, value, 0, RecommendationRequest.MAX_CANDIDATES);
+            default -> {
             }
-            if (value < 1 || value > 100) {
-                throw new IllegalArgumentException("params.n must be between 1 and 100, was " + value);
-            }
+        }
+    }
+
+    private static void number(String path, String text, int min, int max) {
+        if (text == null) {
+            return;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + " must be a whole number, was '" + text + "'");
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(path + " must be between " + min + " and " + max + ", was " + value);
         }
     }
 

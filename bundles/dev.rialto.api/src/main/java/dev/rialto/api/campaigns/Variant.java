@@ -31,6 +31,7 @@ public record Variant(String name, int percent, Map<String, String> overrides) {
                 throw new IllegalArgumentException("overrides key '" + key + "' must be <step type>.<param>");
             }
             StepType.parse(key.substring(0, dot));
+            Step.check("overrides." + key, key.substring(dot + 1), overrides.get(key));
         }
     }
 }

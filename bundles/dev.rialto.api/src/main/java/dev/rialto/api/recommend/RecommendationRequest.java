@@ -12,11 +12,16 @@ import java.util.Set;
  * @param userId  the user
  * @param n       how many items, 1 to 1000
  * @param filter  restrictions, or null for {@link ItemFilter#DEFAULT}
- * @param sources names of the candidate sources to ask (as in a trace: {@code co-visitation}, {@code popular},
- *                ...), or empty for every configured source
+ * @param sources    names of the candidate sources to ask (as in a trace: {@code co-visitation}, {@code popular},
+ *                   ...), or empty for every configured source
+ * @param candidates how many candidates each source contributes at most, or 0 for the configured quotas. Never
+ *                   fewer than n. A batch that needs a few items per user (a campaign's four products) asks for
+ *                   fewer to save most of the work: the kNN sources' cost grows with their k.
  */
-public record RecommendationRequest(String userId, int n, ItemFilter filter, Set<String> sources) {
+public record RecommendationRequest(String userId, int n, ItemFilter filter, Set<String> sources, int candidates) {
     public static final int MAX_N = 1000;
+    /** The largest per-source depth a request may ask for. */
+    public static final int MAX_CANDIDATES = 10_000;
 
     public RecommendationRequest {
         userId = Require.nonBlank(userId, "user").strip();
@@ -34,10 +39,26 @@ public record RecommendationRequest(String userId, int n, ItemFilter filter, Set
             }
         }
         sources = Set.copyOf(names);
+        if (candidates < 0 || candidates > MAX_CANDIDATES) {
+            throw new IllegalArgumentException("candidates must be between 0 (the configured quotas) and "
+                    + MAX_CANDIDATES + ", was " + candidates);
+        }
     }
 
     public RecommendationRequest(String userId, int n, ItemFilter filter) {
-        this(userId, n, filter, Set.of());
+        this(userId, n, filter, Set.of(), 0);
+    }
+
+    public RecommendationRequest(String userId, int n, ItemFilter filter, Set<String> sources) {
+        this(userId, n, filter, sources, 0);
+    }
+
+    /**
+     * A source's depth for this request: its configured quota, cut to {@link #candidates()} (but never below n)
+     * when the request asks for fewer.
+     */
+    public int depth(int configured) {
+        return candidates == 0 ? configured : Math.min(configured, Math.max(candidates, n));
     }
 
     /** Whether the source of this name is to be asked. */

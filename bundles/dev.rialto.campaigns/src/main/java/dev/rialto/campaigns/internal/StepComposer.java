@@ -87,7 +87,7 @@ final class StepComposer implements Composer {
             boolean excludePurchased = Boolean.parseBoolean(d.param(v, step, "excludePurchased", "false"));
             ItemFilter filter = new ItemFilter(d.param(v, step, "category", null), Set.of(), true, excludePurchased);
             requests.add(new RecommendationRequest(x.profile().id(), n, filter,
-                    sources(d.param(v, step, "sources", null))));
+                    sources(d.param(v, step, "sources", null)), candidates(d.param(v, step, "candidates", null), n)));
         }
         List<Recommendation> answers = r.recommendAll(requests);
         List<List<String>> items = new ArrayList<>(answers.size());
@@ -151,6 +151,17 @@ final class StepComposer implements Composer {
         return new Composed(new Delivery(x.deliveryId(), d.id(), runId, v.name(), p.id(), address, subject, body,
                 items, ad, attributes, now), null);
     }
+
+    /**
+     * The step's {@code candidates}: by default ten per item asked, at least 50. A newsletter's four products do
+     * not need the 500 behaviour neighbours an interactive request gathers, and the kNN sources' cost grows with
+     * their depth; 0 gives the recommender's configured quotas.
+     */
+    static int candidates(String value, int n) {
+        return value == null ? Math.max(DEFAULT_MIN_CANDIDATES, 10 * n) : Integer.parseInt(value.strip());
+    }
+
+    static final int DEFAULT_MIN_CANDIDATES = 50;
 
     /** The step's {@code sources}: names separated by commas; none for every source. */
     static Set<String> sources(String list) {

@@ -102,6 +102,23 @@ class CampaignJsonTest {
         assertTrue(StepComposer.sources(null).isEmpty());
     }
 
+    @Test
+    void numericStepParametersAreCheckedInStepsAndInOverrides() {
+        CampaignDefinition few = CampaignJson.parse(WEEKLY.replace("{\"type\": \"recommend\", \"n\": 4}",
+                "{\"type\": \"recommend\", \"n\": 4, \"candidates\": 40}"));
+        assertEquals("40", few.steps().get(0).params().get("candidates"));
+        assertMessage("campaign weekly: steps[0].candidates must be between 0 and 10000, was 20000",
+                WEEKLY.replace("{\"type\": \"recommend\", \"n\": 4}",
+                        "{\"type\": \"recommend\", \"candidates\": 20000}"));
+        assertMessage("campaign weekly: steps[0].n must be a whole number, was 'four'",
+                WEEKLY.replace("\"n\": 4", "\"n\": \"four\""));
+        // an arm's override is checked as the step's own parameter would be
+        assertMessage("campaign weekly: variants[1].overrides.recommend.n must be between 1 and 100, was 0",
+                WEEKLY.replace("\"recommend.n\": \"6\"", "\"recommend.n\": \"0\""));
+        assertMessage("campaign weekly: variants[1].overrides.recommend.candidates must be a whole number, was 'x'",
+                WEEKLY.replace("\"recommend.n\": \"6\"", "\"recommend.candidates\": \"x\""));
+    }
+
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable parse) {
         assertEquals(expected, assertThrows(CampaignJson.InvalidCampaignException.class, parse).getMessage());
     }

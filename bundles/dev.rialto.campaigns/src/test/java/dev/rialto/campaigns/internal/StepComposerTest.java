@@ -75,6 +75,12 @@ class StepComposerTest {
         assertEquals(2, batch.get(0).n()); // variant A
         assertEquals(1, batch.get(1).n()); // variant B overrides n
         assertEquals(Set.of("co-visitation", "popular"), batch.get(0).sources());
+        // a campaign asks the sources for a shallow list by default: ten per item, at least 50
+        assertEquals(50, batch.get(0).candidates());
+        assertEquals(50, batch.get(1).candidates());
+        assertEquals(80, StepComposer.candidates(null, 8));
+        assertEquals(0, StepComposer.candidates("0", 8), "0 asks for the configured quotas");
+        assertEquals(300, StepComposer.candidates(" 300 ", 4));
         // u0 and u3 get no items: skipped without generating; the others in order with their own items
         assertEquals("no-content", out.get(0).skipReason());
         assertEquals(List.of("i0"), out.get(1).delivery().items());

@@ -150,7 +150,7 @@ public final class LuceneRecommender implements Recommender {
         }
 
         // The head that may be shown: indexed, passing the filter (sources are plug-ins and may be sloppy).
-        int depth = Math.max(t.rerankDepth(), request.n());
+        int depth = Math.max(request.depth(t.rerankDepth()), request.n());
         List<Fused> head = new ArrayList<>(Math.min(depth, fused.size()));
         Map<String, IndexedItem> items = new LinkedHashMap<>();
         int next = 0;
@@ -214,7 +214,8 @@ public final class LuceneRecommender implements Recommender {
     /**
      * Each source's list, by source name: a source is asked for its quota ({@code source.quotas}, else
      * {@code candidates.per.source}), whatever n the request asks, so the work per request is bounded by the
-     * configuration; a longer list is cut to the quota; a failing source is skipped.
+     * configuration, or for fewer when the request's {@code candidates} says so; a longer list is cut to the
+     * quota; a failing source is skipped.
      */
     private Map<String, List<Candidate>> collect(RecommendationRequest request, ItemFilter filter, Tuning t,
             Map<Shared, List<Candidate>> shared) {
@@ -225,7 +226,7 @@ public final class LuceneRecommender implements Recommender {
                 continue;
             }
             try {
-                int quota = quotas.getOrDefault(e.getValue(), t.perSource());
+                int quota = request.depth(quotas.getOrDefault(e.getValue(), t.perSource()));
                 List<Candidate> found;
                 if (shared != null && !e.getKey().personal()) {
                     // Without the user's purchases: the head drops those later, for each user.
@@ -248,7 +249,7 @@ public final class LuceneRecommender implements Recommender {
         }
         // Sources are plug-ins and may return more than asked; two services of one name share the quota.
         for (Map.Entry<String, List<Candidate>> e : lists.entrySet()) {
-            int quota = quotas.getOrDefault(e.getKey(), t.perSource());
+            int quota = request.depth(quotas.getOrDefault(e.getKey(), t.perSource()));
             if (e.getValue().size() > quota) {
                 e.setValue(e.getValue().subList(0, quota));
             }

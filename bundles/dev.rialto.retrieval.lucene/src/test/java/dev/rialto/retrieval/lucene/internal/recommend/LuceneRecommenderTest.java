@@ -402,4 +402,44 @@ class LuceneRecommenderTest {
                 new RecommendationRequest("u2", 5, new ItemFilter(Catalogue.CATEGORIES[1], Set.of(), true, false))));
         assertEquals(2, counting.calls.get());
     }
+
+    @Test
+    void aRequestForFewCandidatesAsksEachSourceAndTheScorerForFewer() {
+        CountingSource counting = new CountingSource();
+        add(counting, "counting");
+        List<Integer> asked = new ArrayList<>();
+        recommender.addSource(new CandidateSource() {
+            @Override
+            public String name() {
+                return "recording";
+            }
+
+            @Override
+            public List<Candidate> candidates(CandidateQuery query) {
+                asked.add(query.n());
+                List<Candidate> out = new ArrayList<>();
+                for (int i = 0; i < query.n() && i < 150; i++) {
+                    out.add(new Candidate(Catalogue.id(i + 1), "recording", i + 1, 1.0 / (i + 1)));
+                }
+                return out;
+            }
+        }, Map.of(ServiceProperties.PROVIDER, "recording"));
+        FakeScorer scorer = new FakeScorer();
+        recommender.bindScorer(scorer);
+
+        Recommendation all = recommender.recommend(new RecommendationRequest("u1", 4, null));
+        assertEquals(List.of(fx.config.candidates_per_source()), asked, "the configured depth by default");
+        assertTrue(scorer.lastBatch.size() > 20, "the configured head: " + scorer.lastBatch.size());
+
+        asked.clear();
+        Recommendation few = recommender.recommend(new RecommendationRequest("u1", 4, null, Set.of(), 20));
+        assertEquals(List.of(20), asked);
+        assertTrue(scorer.lastBatch.size() <= 20, "the head is cut too: " + scorer.lastBatch.size());
+        assertEquals(4, few.items().size());
+        assertEquals(4, all.items().size());
+        // never fewer than n
+        asked.clear();
+        recommender.recommendAll(List.of(new RecommendationRequest("u1", 30, null, Set.of(), 5)));
+        assertEquals(List.of(30), asked);
+    }
 }
