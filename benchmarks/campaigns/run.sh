@@ -6,6 +6,7 @@
 #   3. the same campaign runs again and the server is killed with kill -9 in the middle; after a restart the run
 #      resumes; the outbox must then hold exactly one line per delivered recipient (no duplicate, no gap).
 # Usage (after `mvn -B install -DskipTests`):  benchmarks/campaigns/run.sh [PROFILES] [EVENTS_PER_PROFILE]
+# RIALTO_BENCH_JFR=FILE records a Java Flight Recording of the server (profile settings) into FILE.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 profiles=${1:-100000}
@@ -27,6 +28,9 @@ ms() { date +%s%3N; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1); $(date -u +%FT%TZ)"
+if [ -n "${RIALTO_BENCH_JFR:-}" ]; then
+  export EXTRA_JAVA_OPTS="-XX:StartFlightRecording=filename=$RIALTO_BENCH_JFR,settings=profile"
+fi
 "$home/bin/start"
 t0=$(ms)
 until curl -sf "$base/health" >/dev/null 2>&1; do sleep 0.5; done
@@ -68,15 +72,23 @@ wait_done() {
 }
 
 campaign bench-throughput | curl -sf -u "$auth" -H 'Content-Type: application/json' -X POST --data-binary @- "$base/campaigns" >/dev/null
-t0=$(ms)
+t0=$(ms); c0=$(cpu_ticks)
 run1=$(run bench-throughput)
 summary=$(wait_done "$run1")
-t1=$(ms)
+t1=$(ms); c1=$(cpu_ticks)
 audience=$(echo "$summary" | json 'd["summary"]["audience"]')
 delivered=$(echo "$summary" | json 'd["summary"]["delivered"]')
 echo "run 1: $(echo "$summary" | json 'd["summary"]["status"], d["summary"]["skipped"], "failed", d["summary"]["failed"]')"
 echo "campaign over $audience profiles (recommend 4 + generate + outbox): $(( t1 - t0 )) ms wall," \
   "$(( audience * 1000 / (t1 - t0) )) profiles/s, $delivered delivered"
+if [ -n "${RIALTO_BENCH_JFR:-}" ]; then  # now: the crash test below ends the server with kill -9
+  jcmd "$(pgrep -f "karaf.home=$home" | head -1)" JFR.dump filename="$RIALTO_BENCH_JFR" >/dev/null
+  echo "flight recording of run 1: $RIALTO_BENCH_JFR"
+fi
+# CPU time of the server process over the run: what a profile costs whatever else the machine is doing.
+ticks=$(getconf CLK_TCK)
+echo "server CPU over the run: $(( (c1 - c0) * 1000 / ticks )) ms, $(( (c1 - c0) * 1000000 / ticks / audience )) us" \
+  "per profile (2 cores fully used: $(( audience * ticks * 2 / (c1 - c0 + 1) )) profiles/s)"
 
 campaign bench-crash | curl -sf -u "$auth" -H 'Content-Type: application/json' -X POST --data-binary @- "$base/campaigns" >/dev/null
 run2=$(run bench-crash)
