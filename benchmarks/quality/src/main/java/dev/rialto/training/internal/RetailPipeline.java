@@ -8,6 +8,8 @@ import dev.rialto.api.recommend.RecommendedItem;
 import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.benchmarks.support.MemoryEvents;
+import dev.rialto.benchmarks.support.MemoryItems;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 import dev.rialto.retrieval.lucene.internal.recommend.LuceneRecommender;
 import dev.rialto.retrieval.lucene.internal.sources.BehaviourCandidateSource;

@@ -37,6 +37,7 @@ import dev.rialto.api.retrieval.Candidate;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.benchmarks.support.MemoryEvents;
 import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
 import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourModel;
 import dev.rialto.retrieval.lucene.internal.recommend.LuceneRecommender;

@@ -14,6 +14,7 @@ import dev.rialto.api.recommend.RecommendationRequest;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.benchmarks.support.MemoryEvents;
 import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
 

@@ -9,6 +9,8 @@ import dev.rialto.api.catalog.Item;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.embeddings.TextEmbedder;
 import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.benchmarks.support.MemoryEvents;
+import dev.rialto.benchmarks.support.MemoryItems;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 import dev.rialto.retrieval.lucene.internal.recommend.LuceneRecommender;
 import dev.rialto.retrieval.lucene.internal.sources.BehaviourCandidateSource;

@@ -1,6 +1,8 @@
 package dev.rialto.benchmarks.scoring;
 
 import dev.rialto.api.models.TrainingReport;
+import dev.rialto.benchmarks.support.MemoryEvents;
+import dev.rialto.benchmarks.support.MemoryItems;
 import dev.rialto.demo.internal.DemoShop;
 import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;
 import dev.rialto.training.internal.RankerFixture;

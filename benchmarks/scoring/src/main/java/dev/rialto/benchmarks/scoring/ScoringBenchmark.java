@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtSession;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import dev.rialto.api.scoring.ScoreResult;
+import dev.rialto.benchmarks.support.MemoryEvents;
+import dev.rialto.benchmarks.support.MemoryItems;
 import dev.rialto.demo.internal.DemoShop;
 import dev.rialto.scoring.onnx.internal.ScorerFixture;
 import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;

@@ -1,5 +1,8 @@
-package dev.rialto.benchmarks.retrieval;
+package dev.rialto.benchmarks.support;
 
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,19 +14,29 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import dev.rialto.api.events.Event;
-import dev.rialto.api.events.EventRepository;
-import dev.rialto.api.events.EventType;
-
 /**
  * Events in memory, indexed by user (newest first), so that a history read costs about what the store's indexed
- * query returns, not a scan.
+ * query returns (a copy of at most {@code limit} events), not a scan: the benchmarks measure the components, not
+ * this fake. Events with an id already held are dropped, as the store drops them.
  */
-final class MemoryEvents implements EventRepository {
+public final class MemoryEvents implements EventRepository {
+
+    private static final Comparator<Event> NEWEST_FIRST =
+            Comparator.comparing(Event::timestamp).reversed().thenComparing(Event::id);
 
     private final List<Event> all = new ArrayList<>();
     private final Map<String, List<Event>> byUser = new HashMap<>();
     private final Set<String> ids = new HashSet<>();
+    private boolean sealed = true;
+
+    public MemoryEvents() {
+    }
+
+    /** Holds these events, ready to read. */
+    public MemoryEvents(Collection<Event> events) {
+        append(events);
+        seal();
+    }
 
     @Override
     public synchronized int append(Collection<Event> events) {
@@ -35,14 +48,17 @@ final class MemoryEvents implements EventRepository {
                 n++;
             }
         }
+        sealed &= n == 0;
         return n;
     }
 
-    /** Sorts once after loading: every history newest first, everything oldest first. */
-    synchronized void seal() {
-        all.sort(Comparator.comparing(Event::timestamp));
-        Comparator<Event> newestFirst = Comparator.comparing(Event::timestamp).reversed();
-        byUser.values().forEach(l -> l.sort(newestFirst));
+    /** Sorts after loading: every history newest first, everything oldest first. Reads seal on demand too. */
+    public synchronized void seal() {
+        if (!sealed) {
+            all.sort(Comparator.comparing(Event::timestamp));
+            byUser.values().forEach(l -> l.sort(NEWEST_FIRST));
+            sealed = true;
+        }
     }
 
     @Override
@@ -52,6 +68,7 @@ final class MemoryEvents implements EventRepository {
 
     @Override
     public synchronized List<Event> recentForUser(String userId, int limit) {
+        seal();
         List<Event> l = byUser.get(userId);
         if (l == null) {
             return List.of();
@@ -63,6 +80,7 @@ final class MemoryEvents implements EventRepository {
     public void forEach(Instant from, Instant to, Consumer<Event> consumer) {
         List<Event> snapshot;
         synchronized (this) {
+            seal();
             snapshot = new ArrayList<>(all);
         }
         for (Event e : snapshot) {
@@ -85,10 +103,20 @@ final class MemoryEvents implements EventRepository {
 
     @Override
     public synchronized Instant newestTimestamp() {
+        seal();
         return all.isEmpty() ? null : all.get(all.size() - 1).timestamp();
     }
 
-    synchronized Set<String> users() {
+    /** Every user with at least one event. */
+    public synchronized Set<String> users() {
         return Set.copyOf(byUser.keySet());
+    }
+
+    /** Users by number of events, most active first (ties by id). */
+    public synchronized List<String> usersByActivity() {
+        return byUser.entrySet().stream()
+                .sorted(Comparator.comparingInt((Map.Entry<String, List<Event>> e) -> -e.getValue().size())
+                        .thenComparing(Map.Entry::getKey))
+                .map(Map.Entry::getKey).toList();
     }
 }

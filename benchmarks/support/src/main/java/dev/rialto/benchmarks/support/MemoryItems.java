@@ -1,26 +1,26 @@
-package dev.rialto.benchmarks.scoring;
+package dev.rialto.benchmarks.support;
 
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.catalog.ItemRepository;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.Consumer;
 
-/** In-memory catalogue, ordered by id as the store's forEach is. */
-final class MemoryItems implements ItemRepository {
+/** A catalogue in memory, ordered by id as the store's {@code forEach} is. */
+public final class MemoryItems implements ItemRepository {
+
     private final Map<String, Item> items = new ConcurrentSkipListMap<>();
 
-    MemoryItems(List<Item> values) {
-        upsert(values);
+    public MemoryItems(Collection<Item> initial) {
+        upsert(initial);
     }
 
     @Override
-    public void upsert(Collection<Item> values) {
-        values.forEach(item -> items.put(item.id(), item));
+    public void upsert(Collection<Item> batch) {
+        batch.forEach(i -> items.put(i.id(), i));
     }
 
     @Override
@@ -30,9 +30,14 @@ final class MemoryItems implements ItemRepository {
 
     @Override
     public Map<String, Item> findAll(Collection<String> ids) {
-        Map<String, Item> found = new HashMap<>();
-        ids.forEach(id -> find(id).ifPresent(item -> found.put(id, item)));
-        return found;
+        Map<String, Item> out = new HashMap<>();
+        for (String id : ids) {
+            Item i = items.get(id);
+            if (i != null) {
+                out.put(id, i);
+            }
+        }
+        return out;
     }
 
     @Override
