@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Runs the retrieval benchmarks: {@code java -jar benchmarks.jar [fused] [hnsw] [recall] [key=value...]}; no
- * benchmark named runs all three. See benchmarks/README.md for the parameters.
+ * Runs the retrieval benchmarks: {@code java -jar benchmarks.jar [fused] [depth] [hnsw] [recall] [key=value...]};
+ * no benchmark named runs fused, hnsw and recall. See benchmarks/README.md for the parameters.
  */
 public final class Main {
 
@@ -35,12 +35,15 @@ public final class Main {
             switch (w) {
                 case "fused" -> FusedLatency.run(work, i(p, "fused.items", 100_000), i(p, "fused.users", 20_000),
                         i(p, "fused.events", 30), i(p, "fused.requests", 2_000), Configs.overrides(p));
+                case "depth" -> CampaignDepth.run(work, i(p, "depth.items", 100_000), i(p, "depth.users", 20_000),
+                        i(p, "depth.events", 30), i(p, "depth.requests", 4_000), i(p, "depth.n", 4),
+                        i(p, "depth.candidates", 50), Configs.overrides(p));
                 case "hnsw" -> HnswRecall.run(work, p);
                 case "recall" -> CandidateRecall.run(work, Path.of(p.getOrDefault("retail",
                         "../shared/datasets/online-retail/online_retail.csv.gz")), i(p, "recall.holdout.days", 30),
                         Configs.overrides(p), p.getOrDefault("recall.variants", ""), i(p, "recall.users", 0));
                 default -> throw new IllegalArgumentException("unknown benchmark '" + w
-                        + "', expected fused, hnsw or recall");
+                        + "', expected fused, depth, hnsw or recall");
             }
         }
     }
