@@ -7,8 +7,7 @@ public enum StepType {
     /**
      * Recommended items: parameters {@code n} (default 4), {@code category} (prefix filter), {@code excludePurchased},
      * {@code sources} (candidate source names separated by commas; default every source), {@code candidates} (how
-     * many candidates each source contributes at most, default {@code max(50, 10 x n)}; 0 for the recommender's
-     * configured quotas).
+     * many candidates each source contributes at most; default 0, the recommender's configured quotas).
      */
     RECOMMEND,
     /** An ad decision for a slot: parameter {@code slot} (required). */

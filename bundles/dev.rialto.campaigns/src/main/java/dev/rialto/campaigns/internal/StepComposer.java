@@ -87,7 +87,7 @@ final class StepComposer implements Composer {
             boolean excludePurchased = Boolean.parseBoolean(d.param(v, step, "excludePurchased", "false"));
             ItemFilter filter = new ItemFilter(d.param(v, step, "category", null), Set.of(), true, excludePurchased);
             requests.add(new RecommendationRequest(x.profile().id(), n, filter,
-                    sources(d.param(v, step, "sources", null)), candidates(d.param(v, step, "candidates", null), n)));
+                    sources(d.param(v, step, "sources", null)), candidates(d.param(v, step, "candidates", null))));
         }
         List<Recommendation> answers = r.recommendAll(requests);
         List<List<String>> items = new ArrayList<>(answers.size());
@@ -153,15 +153,13 @@ final class StepComposer implements Composer {
     }
 
     /**
-     * The step's {@code candidates}: by default ten per item asked, at least 50. A newsletter's four products do
-     * not need the 500 behaviour neighbours an interactive request gathers, and the kNN sources' cost grows with
-     * their depth; 0 gives the recommender's configured quotas.
+     * The step's {@code candidates}, 0 (the recommender's configured quotas) unless set: by default a campaign
+     * recommends what the shop's own pages would. A shallower gather is cheaper (the kNN sources' cost grows with
+     * their k) but fusion weighs deep ranks too, so it changes the answer: measured in docs/benchmarks.md.
      */
-    static int candidates(String value, int n) {
-        return value == null ? Math.max(DEFAULT_MIN_CANDIDATES, 10 * n) : Integer.parseInt(value.strip());
+    static int candidates(String value) {
+        return value == null ? 0 : Integer.parseInt(value.strip());
     }
-
-    static final int DEFAULT_MIN_CANDIDATES = 50;
 
     /** The step's {@code sources}: names separated by commas; none for every source. */
     static Set<String> sources(String list) {

@@ -54,7 +54,7 @@ class StepComposerTest {
                 {"id": "c", "steps": [{"type": "recommend", "n": 2, "sources": ["co-visitation", "popular"]},
                   {"type": "generate", "kind": "email-body"}, {"type": "deliver", "channel": "outbox"}],
                  "variants": [{"name": "A", "percent": 50},
-                              {"name": "B", "percent": 50, "overrides": {"recommend.n": "1"}}]}
+                              {"name": "B", "percent": 50, "overrides": {"recommend.n": "1", "recommend.candidates": "40"}}]}
                 """);
         CountingRecommender recommender = new CountingRecommender();
         List<String> generatedFor = new ArrayList<>();
@@ -75,12 +75,11 @@ class StepComposerTest {
         assertEquals(2, batch.get(0).n()); // variant A
         assertEquals(1, batch.get(1).n()); // variant B overrides n
         assertEquals(Set.of("co-visitation", "popular"), batch.get(0).sources());
-        // a campaign asks the sources for a shallow list by default: ten per item, at least 50
-        assertEquals(50, batch.get(0).candidates());
-        assertEquals(50, batch.get(1).candidates());
-        assertEquals(80, StepComposer.candidates(null, 8));
-        assertEquals(0, StepComposer.candidates("0", 8), "0 asks for the configured quotas");
-        assertEquals(300, StepComposer.candidates(" 300 ", 4));
+        // the configured quotas unless the step asks for a shallower gather
+        assertEquals(0, batch.get(0).candidates());
+        assertEquals(40, batch.get(1).candidates(), "variant B asks for a shallower gather");
+        assertEquals(0, StepComposer.candidates(null));
+        assertEquals(300, StepComposer.candidates(" 300 "));
         // u0 and u3 get no items: skipped without generating; the others in order with their own items
         assertEquals("no-content", out.get(0).skipReason());
         assertEquals(List.of("i0"), out.get(1).delivery().items());
