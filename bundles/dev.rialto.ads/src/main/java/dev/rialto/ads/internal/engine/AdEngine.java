@@ -245,7 +245,7 @@ public final class AdEngine implements AdPlacementEngine {
         for (Candidate c : all) {
             traces.add(new CandidateTrace(c.creative.id(), c.campaign.id(), c.campaign.tier(), c.checks,
                     c.eligible ? c.pCtr : null, c.eligible ? c.pCtrSource : null, c.eligible ? c.ecpm : null,
-                    c.outcome));
+                    c.outcome, c.eligible && c.campaign.bidType() == BidType.CPA ? c.pCvr : null));
         }
         return new AdDecision(id, slot.id(), now, placement, reasons, traces);
     }
