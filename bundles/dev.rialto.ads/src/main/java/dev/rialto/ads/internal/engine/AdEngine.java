@@ -99,7 +99,7 @@ public final class AdEngine implements AdPlacementEngine {
         this.random = random;
         this.ledger = new Ledger(store.spendTotal(), store::spendOn);
         this.pacer = new Pacer(settings.pacingSlot(), settings.pacingAdjust(), settings.pacingInitialRate(),
-                settings.pacingMinRate());
+                settings.pacingMinRate(), settings.pacingCatchUp());
         this.ctr = new CtrModel(settings.ctrPriorMean(), settings.ctrPriorStrength(), settings.cpaConversionRate(),
                 settings.cvrPriorStrength());
         Map<String, String> campaignOf = new HashMap<>();
