@@ -66,6 +66,55 @@ final class ModelCard {
         return card;
     }
 
+    /** The card of the ad click model (pCTR of a creative for a user). */
+    static Map<String, Object> ofAds(Settings s, String name, String version, Instant created, AdClickRun.Outcome o) {
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("name", name);
+        card.put("version", version);
+        card.put("createdAt", created.toString());
+        card.put("framework", TrainerComponent.FRAMEWORK);
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("name", "input");
+        input.put("type", "float32");
+        input.put("shape", List.of(-1, o.onnxFeatures().size()));
+        input.put("features", o.onnxFeatures());
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("name", "output");
+        output.put("type", "float32");
+        output.put("shape", List.of(-1, o.labelCount()));
+        output.put("positiveIndex", o.positiveIndex());
+        Map<String, Object> signature = new LinkedHashMap<>();
+        signature.put("inputs", List.of(input));
+        signature.put("outputs", List.of(output));
+        card.put("signature", signature);
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("from", o.from().toString());
+        training.put("to", o.to().toString());
+        training.put("cutoff", o.cutoff().toString());
+        training.put("splitAt", o.splitAt().toString());
+        training.put("trainRows", o.trainRows());
+        training.put("testRows", o.testRows());
+        training.put("trainClicks", o.trainClicks());
+        training.put("testClicks", o.testClicks());
+        training.put("events", o.events());
+        training.put("fitOn", "ad impressions in [cutoff, splitAt), creative and campaign statistics from events"
+                + " before cutoff, user features from the user's events before each impression; the test period"
+                + " [splitAt, to] is never fitted on");
+        training.put("labels", "1 = the impression's decision was clicked (ad_click event), 0 = not; every"
+                + " impression is a row of weight 1, no sampling, so the probabilities are calibrated");
+        training.put("evaluation", "auc, logloss and ece on the test impressions, scored through ONNX Runtime;"
+                + " baseline historical = the creative's smoothed CTR (the engine's pCTR without a model)");
+        training.put("unused", "slot, device, country and hour of day: impression events do not record them");
+        training.put("trainer", "LinearSGDTrainer(LogMulticlass, AdaGrad(" + AdClickRun.LEARNING_RATE + ", 0.1)),"
+                + " epochs=" + s.epochs()
+                + ", seed=" + s.seed());
+        training.put("historyLimit", s.historyLimit());
+        card.put("training", training);
+        card.put("metrics", finite(o.metrics()));
+        card.put("baselines", finite(o.baselines()));
+        return card;
+    }
+
     /** JSON has no NaN: an undefined metric is left out. */
     static Map<String, Double> finite(Map<String, Double> in) {
         Map<String, Double> out = new LinkedHashMap<>();

@@ -57,6 +57,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
     public static final String AUC = "auc";
+    /** Feature names of the ad click model; the ranker leaves them out. */
+    static final String AD_FEATURE_PREFIX = "ad_";
     public static final String LOGLOSS = "logloss";
     public static final String HR = "hr@10";
     public static final String NDCG = "ndcg@10";
@@ -193,7 +195,8 @@ public final class TrainingRun {
         for (int i = 0; i < itemIds.length; i++) {
             itemIndex.put(itemIds[i], i);
         }
-        this.features = List.copyOf(extractor.featureNames());
+        // The ad_* columns describe ad creatives, not catalogue items: they belong to the ad click model.
+        this.features = extractor.featureNames().stream().filter(f -> !f.startsWith(AD_FEATURE_PREFIX)).toList();
         if (features.isEmpty() || new HashSet<>(features).size() != features.size()) {
             throw new IllegalStateException("the FeatureExtractor must name at least one feature, each once; it named "
                     + features);
