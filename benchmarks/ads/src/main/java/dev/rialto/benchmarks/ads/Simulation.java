@@ -58,6 +58,9 @@ public final class Simulation {
     static final long CONVERSION_DELAY_MEAN_SECONDS = 600;
     /** The prior conversions per click the engine assumes for a CPA campaign without history (as configured). */
     static final double CPA_PRIOR = 0.1;
+    /** The pacing catch-up window; {@code -Dads.pacing.catchup.minutes=0} compares the plan to midnight. */
+    static final Duration CATCH_UP = Duration.ofMinutes(Long.getLong("ads.pacing.catchup.minutes",
+            Settings.DEFAULT_CATCH_UP.toMinutes()));
     // Per-decision CPU time as well as wall time: on a shared machine the wall time includes waiting for a core.
     static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -86,9 +89,10 @@ public final class Simulation {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
         Simulation sim = new Simulation(requests, seed);
         System.out.printf(Locale.ROOT, "Ads simulation: %,d requests (%,d page views x 2 slots), %d campaigns,"
-                + " %d creatives, %,d users, seed %d, %d cores, Java %s%n", sim.pageViewSeconds.length * 2,
-                sim.pageViewSeconds.length, CAMPAIGNS, sim.creatives.size(), USERS, seed,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                + " %d creatives, %,d users, seed %d, pacing catch-up %d min, %d cores, Java %s%n",
+                sim.pageViewSeconds.length * 2, sim.pageViewSeconds.length, CAMPAIGNS, sim.creatives.size(), USERS,
+                seed, CATCH_UP.toMinutes(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
         Result engine = sim.run(0.02, "engine (pCTR ranking, exploration 0.02)");
         Result baseline = sim.run(1.0, "baseline (random within tier)");
         System.out.println();
@@ -230,7 +234,8 @@ public final class Simulation {
         Settings d = Settings.defaults();
         Settings settings = new Settings(false, ZoneId.of("UTC"), ZoneId.of("UTC"), exploration, CPA_PRIOR, 0,
                 d.decisionTtl(), d.pacingSlot(), d.pacingAdjust(), d.pacingInitialRate(), d.pacingMinRate(),
-                d.ctrPriorMean(), d.ctrPriorStrength(), d.clickWindow(), d.viewWindow(), d.cvrPriorStrength());
+                d.ctrPriorMean(), d.ctrPriorStrength(), d.clickWindow(), d.viewWindow(), d.cvrPriorStrength(),
+                CATCH_UP);
         AdEngine engine = new AdEngine(inventory, store, new RuleEvaluatorComponent(), Services.NONE, settings, clock,
                 () -> engineRandom);
         SplittableRandom clicks = new SplittableRandom(seed + 2);

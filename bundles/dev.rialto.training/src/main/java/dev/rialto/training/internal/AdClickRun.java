@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.ONNXExportable;
@@ -161,15 +160,8 @@ final class AdClickRun {
         }
         progress.update("fit", 0.35);
         Model<Label> model = fit(train);
-        ImmutableFeatureMap featureMap = model.getFeatureIDMap();
-        List<String> onnxFeatures = new ArrayList<>(featureMap.size());
-        for (int id = 0; id < featureMap.size(); id++) {
-            onnxFeatures.add(featureMap.get(id).getName());
-        }
-        int positiveIndex = model.getOutputIDInfo().getID(new Label(POSITIVE));
-        if (positiveIndex < 0) {
-            throw new IllegalStateException("the model has no label \"1\"");
-        }
+        List<String> onnxFeatures = TrainingRun.onnxFeatures(model);
+        int positiveIndex = TrainingRun.positiveIndex(model);
         byte[] onnx = ((ONNXExportable) model).exportONNXModel("dev.rialto", 0).toByteArray();
         progress.update("evaluation", 0.7);
         Map<String, Map<String, Double>> results = new LinkedHashMap<>();

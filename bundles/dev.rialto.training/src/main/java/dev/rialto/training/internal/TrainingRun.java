@@ -306,15 +306,8 @@ public final class TrainingRun {
         fitIals(split, 0.4, 0.55);
         long t2 = System.nanoTime();
         progress.update("evaluation", 0.55);
-        ImmutableFeatureMap featureMap = model.getFeatureIDMap();
-        List<String> onnxFeatures = new ArrayList<>(featureMap.size());
-        for (int id = 0; id < featureMap.size(); id++) {
-            onnxFeatures.add(featureMap.get(id).getName());
-        }
-        int positiveIndex = model.getOutputIDInfo().getID(new Label(POSITIVE));
-        if (positiveIndex < 0) {
-            throw new IllegalStateException("the model has no label \"1\"");
-        }
+        List<String> onnxFeatures = onnxFeatures(model);
+        int positiveIndex = positiveIndex(model);
 
         byte[] onnx = ((ONNXExportable) model).exportONNXModel("dev.rialto", 0).toByteArray();
         long[] popularity = popularity(split);
@@ -503,6 +496,25 @@ public final class TrainingRun {
         LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(1.0, 0.1),
                 settings.epochs(), -1, 1, settings.seed());
         return trainer.train(dataset);
+    }
+
+    /** Feature names in the exported ONNX input's column order: the model's feature ids (DESIGN.md section 5). */
+    static List<String> onnxFeatures(Model<Label> model) {
+        ImmutableFeatureMap featureMap = model.getFeatureIDMap();
+        List<String> out = new ArrayList<>(featureMap.size());
+        for (int id = 0; id < featureMap.size(); id++) {
+            out.add(featureMap.get(id).getName());
+        }
+        return out;
+    }
+
+    /** The output column of label "1". */
+    static int positiveIndex(Model<Label> model) {
+        int positiveIndex = model.getOutputIDInfo().getID(new Label(POSITIVE));
+        if (positiveIndex < 0) {
+            throw new IllegalStateException("the model has no label \"1\"");
+        }
+        return positiveIndex;
     }
 
     /** Every feature is added, zeros too, so each one is in the model's feature domain and the ONNX input. */
