@@ -40,10 +40,15 @@ final class ModelCard {
                         + s.fmFactors() + ", variance=0.1)"
                 : "LinearSGDTrainer(LogMulticlass, AdaGrad(1.0, 0.1))") + ", epochs=" + s.epochs()
                 + ", seed=" + s.seed());
+        return finish(card, training, s, o.metrics(), o.baselines());
+    }
+
+    private static Map<String, Object> finish(Map<String, Object> card, Map<String, Object> training, Settings s,
+            Map<String, Double> metrics, Map<String, Double> baselines) {
         training.put("historyLimit", s.historyLimit());
         card.put("training", training);
-        card.put("metrics", finite(o.metrics()));
-        card.put("baselines", finite(o.baselines()));
+        card.put("metrics", finite(metrics));
+        card.put("baselines", finite(baselines));
         return card;
     }
 
@@ -69,13 +74,8 @@ final class ModelCard {
                 + " baseline historical = the creative's smoothed CTR (the engine's pCTR without a model)");
         training.put("unused", "slot, device, country and hour of day: impression events do not record them");
         training.put("trainer", "LinearSGDTrainer(LogMulticlass, AdaGrad(" + AdClickRun.LEARNING_RATE + ", 0.1)),"
-                + " epochs=" + s.epochs()
-                + ", seed=" + s.seed());
-        training.put("historyLimit", s.historyLimit());
-        card.put("training", training);
-        card.put("metrics", finite(o.metrics()));
-        card.put("baselines", finite(o.baselines()));
-        return card;
+                + " epochs=" + s.epochs() + ", seed=" + s.seed());
+        return finish(card, training, s, o.metrics(), o.baselines());
     }
 
     /** One dense float input in the ONNX column order (the model's feature ids), one softmax output. */
