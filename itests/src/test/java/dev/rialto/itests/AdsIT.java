@@ -13,6 +13,7 @@ import dev.rialto.api.rules.ContextField;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.scoring.InterestScorer;
 import java.time.Duration;
 import java.util.Hashtable;
 import java.util.List;
@@ -118,6 +119,8 @@ public class AdsIT {
         Set<String> rules = List.of(JSON.treeToValue(trace.get("rules"), JsonNode[].class)).stream()
                 .map(r -> r.get("rule").asText()).collect(Collectors.toSet());
         assertTrue(rules.toString(), rules.containsAll(Set.of("status", "flight", "targeting", "caps", "pacing")));
+        // No ad click model is trained yet: pCTR is the historical CTR.
+        assertEquals("historical", trace.get("pCtrSource").asText());
         // A lone CPC bidder pays the reserve: 1.00 CPM at the 1% prior CTR is 0.10 per click.
         assertEquals(0.10, decision.get("ad").get("price").asDouble(), 1e-9);
 
@@ -172,6 +175,38 @@ public class AdsIT {
         assertTrue(safe.toString(), safe.get("filled").asBoolean());
 
         beaconsFromAPageAndACpaConversion(password);
+        adClickModelWiring(password);
+    }
+
+    /**
+     * The ad click model's scorer is registered for the engine (rialto.provider=ads) and the trainer trains the model
+     * by name over REST; with a handful of impressions the run is skipped and pCTR stays historical.
+     */
+    private void adClickModelWiring(String password) throws Exception {
+        InterestScorer adScorer = Await.until("the ads scorer", Duration.ofSeconds(60), () -> {
+            try {
+                var refs = bundleContext.getServiceReferences(InterestScorer.class, "(rialto.provider=ads)");
+                return refs.isEmpty() ? null : bundleContext.getService(refs.iterator().next());
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertFalse(adScorer.activeModel().isPresent());
+        Http.Answer accepted = Http.post("/api/v1/models/train?model=ads-ctr&force=true", "", "admin", password);
+        assertEquals(accepted.toString(), 202, accepted.status);
+        String id = JSON.readTree(accepted.body).get("id").asText();
+        JsonNode done = Await.until("the ad click model's training job", Duration.ofMinutes(2), () -> {
+            try {
+                JsonNode job = JSON.readTree(Http.get("/api/v1/models/train/" + id, "admin", password).body);
+                return job.get("state").asText().matches("DONE|FAILED") ? job : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        JsonNode report = done.path("reports").path(0);
+        assertEquals(done.toString(), "ads-ctr", report.path("model").asText());
+        assertEquals(done.toString(), "SKIPPED", report.path("status").asText());
+        assertTrue(done.toString(), report.path("message").asText().contains("ad impressions"));
     }
 
     /** The page reports with the collector key and signed tokens; a purchase after the click is a CPA conversion. */
@@ -186,6 +221,16 @@ public class AdsIT {
         JsonNode decision = JSON.readTree(Http.get("/api/v1/ads/decision?user=it-buyer&slot=it-top&country=DE"
                 + "&pageView=b1&trace=summary", "admin", password).body);
         assertEquals(decision.toString(), "it-c3", decision.get("ad").get("creative").get("id").asText());
+        JsonNode traced = JSON.readTree(Http.get("/api/v1/ads/decision?user=it-buyer-2&slot=it-top&country=DE"
+                + "&pageView=b0", "admin", password).body);
+        JsonNode cpa = null;
+        for (JsonNode c : traced.get("trace")) {
+            if (c.get("creative").asText().equals("it-c3")) {
+                cpa = c;
+            }
+        }
+        // The CPA candidate's pCVR is in the trace: the 5% prior, no click yet.
+        assertEquals(traced.toString(), 0.05, cpa.get("pCvr").asDouble(), 1e-9);
         String token = decision.get("beacons").get("token").asText();
         String key = RialtoOptions.COLLECTOR_KEY;
 

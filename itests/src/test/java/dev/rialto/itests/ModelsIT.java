@@ -42,7 +42,7 @@ public class ModelsIT {
     private static final String DROPPED = "20991231T000000000Z";
 
     @Inject
-    @Filter(timeout = 60_000)
+    @Filter(value = "(rialto.provider=onnx)", timeout = 60_000)
     private InterestScorer scorer;
     @Inject
     @Filter(timeout = 60_000)

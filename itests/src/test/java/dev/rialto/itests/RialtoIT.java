@@ -93,7 +93,7 @@ public class RialtoIT {
     @Filter(timeout = 60_000)
     private Recommender recommender;
     @Inject
-    @Filter(timeout = 60_000)
+    @Filter(value = "(rialto.provider=onnx)", timeout = 60_000)
     private InterestScorer scorer;
     @Inject
     @Filter(timeout = 60_000)

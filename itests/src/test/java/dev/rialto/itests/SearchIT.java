@@ -32,7 +32,7 @@ public class SearchIT {
     @Filter(timeout = 60_000)
     private ItemSearch search;
     @Inject
-    @Filter(timeout = 60_000)
+    @Filter(value = "(rialto.provider=onnx)", timeout = 60_000)
     private InterestScorer scorer;
     @Inject
     @Filter(timeout = 60_000)

@@ -44,7 +44,7 @@ public class TrainingIT {
     private static final String VERSION = "20260101T000000000Z";
 
     @Inject
-    @Filter(timeout = 60_000)
+    @Filter(value = "(rialto.provider=onnx)", timeout = 60_000)
     private InterestScorer scorer;
     @Inject
     @Filter(timeout = 60_000)

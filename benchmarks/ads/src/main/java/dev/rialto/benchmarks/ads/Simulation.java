@@ -52,6 +52,15 @@ public final class Simulation {
     static final int CAMPAIGNS = 100;
     static final int CREATIVES_PER_CAMPAIGN = 10;
     static final int USERS = 50_000;
+    /** Auction campaigns (the last ones) that bid per conversion. */
+    static final int CPA_CAMPAIGNS = 10;
+    /** Mean delay from a click to its purchase. */
+    static final long CONVERSION_DELAY_MEAN_SECONDS = 600;
+    /** The prior conversions per click the engine assumes for a CPA campaign without history (as configured). */
+    static final double CPA_PRIOR = 0.1;
+    /** The pacing catch-up window; {@code -Dads.pacing.catchup.minutes=0} compares the plan to midnight. */
+    static final Duration CATCH_UP = Duration.ofMinutes(Long.getLong("ads.pacing.catchup.minutes",
+            Settings.DEFAULT_CATCH_UP.toMinutes()));
     // Per-decision CPU time as well as wall time: on a shared machine the wall time includes waiting for a core.
     static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
@@ -60,6 +69,9 @@ public final class Simulation {
     final List<AdCampaign> campaigns = new ArrayList<>();
     final List<Creative> creatives = new ArrayList<>();
     final Map<String, Double> quality = new HashMap<>();
+    /** True conversions per click of each CPA campaign. */
+    final Map<String, Double> conversionRate = new HashMap<>();
+    final Map<String, String> targetingNote = new HashMap<>();
     final String[] userCountry = new String[USERS];
     final String[] userDevice = new String[USERS];
     final double[] propensity = new double[USERS];
@@ -77,9 +89,10 @@ public final class Simulation {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
         Simulation sim = new Simulation(requests, seed);
         System.out.printf(Locale.ROOT, "Ads simulation: %,d requests (%,d page views x 2 slots), %d campaigns,"
-                + " %d creatives, %,d users, seed %d, %d cores, Java %s%n", sim.pageViewSeconds.length * 2,
-                sim.pageViewSeconds.length, CAMPAIGNS, sim.creatives.size(), USERS, seed,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+                + " %d creatives, %,d users, seed %d, pacing catch-up %d min, %d cores, Java %s%n",
+                sim.pageViewSeconds.length * 2, sim.pageViewSeconds.length, CAMPAIGNS, sim.creatives.size(), USERS,
+                seed, CATCH_UP.toMinutes(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
         Result engine = sim.run(0.02, "engine (pCTR ranking, exploration 0.02)");
         Result baseline = sim.run(1.0, "baseline (random within tier)");
         System.out.println();
@@ -141,6 +154,16 @@ public final class Simulation {
                 type = cpc ? BidType.CPC : BidType.CPM;
                 bid = cpc ? 0.2 + 0.8 * r.nextDouble() : 1 + 5 * r.nextDouble();
                 daily = money((7.5 + 15 * r.nextDouble()) * scale);
+                if (i >= 90 - CPA_CAMPAIGNS) {
+                    // Performance advertisers: pay per conversion, with a known true conversion rate per click.
+                    // Drawn from a separate stream so that the other campaigns are the same as without them.
+                    SplittableRandom a = new SplittableRandom(seed * 31 + i);
+                    type = BidType.CPA;
+                    bid = 2 + 4 * a.nextDouble();
+                    conversionRate.put(id, 0.1 + 0.2 * a.nextDouble());
+                    // Booked in conversions: 10 to 30 a day at 1M requests (1 to 3 at 100,000).
+                    daily = money(bid * (10 + 20 * a.nextDouble()) * scale);
+                }
                 caps.add(new FrequencyCap(FrequencyCap.Scope.CAMPAIGN, 4, Duration.ofDays(1)));
                 if (r.nextDouble() < 0.5) {
                     caps.add(new FrequencyCap(FrequencyCap.Scope.CREATIVE, 1, Duration.ofHours(1)));
@@ -153,9 +176,11 @@ public final class Simulation {
                     String a = COUNTRIES[r.nextInt(COUNTRIES.length)];
                     String b = COUNTRIES[r.nextInt(COUNTRIES.length)];
                     targeting = rules.parse("{\"context\":\"country\",\"values\":[\"" + a + "\",\"" + b + "\"]}");
+                    targetingNote.put(id, a.equals(b) ? "country " + a : "countries " + a + "+" + b);
                 } else if (t < 0.45) {
                     targeting = rules.parse("{\"all\":[{\"context\":\"device\",\"value\":\"mobile\"},"
                             + "{\"context\":\"hour\",\"op\":\"between\",\"values\":[\"6\",\"23\"]}]}");
+                    targetingNote.put(id, "mobile 6-23h");
                 }
                 if (r.nextDouble() < 0.2) {
                     labels = Set.of(LABELS[r.nextInt(LABELS.length)]);
@@ -207,9 +232,10 @@ public final class Simulation {
         MutableClock clock = new MutableClock(DAY);
         SplittableRandom engineRandom = new SplittableRandom(seed + 1);
         Settings d = Settings.defaults();
-        Settings settings = new Settings(false, ZoneId.of("UTC"), ZoneId.of("UTC"), exploration, d.cpaConversionRate(),
-                0, d.decisionTtl(), d.pacingSlot(), d.pacingAdjust(), d.pacingInitialRate(), d.pacingMinRate(),
-                d.ctrPriorMean(), d.ctrPriorStrength());
+        Settings settings = new Settings(false, ZoneId.of("UTC"), ZoneId.of("UTC"), exploration, CPA_PRIOR, 0,
+                d.decisionTtl(), d.pacingSlot(), d.pacingAdjust(), d.pacingInitialRate(), d.pacingMinRate(),
+                d.ctrPriorMean(), d.ctrPriorStrength(), d.clickWindow(), d.viewWindow(), d.cvrPriorStrength(),
+                CATCH_UP);
         AdEngine engine = new AdEngine(inventory, store, new RuleEvaluatorComponent(), Services.NONE, settings, clock,
                 () -> engineRandom);
         SplittableRandom clicks = new SplittableRandom(seed + 2);
@@ -218,15 +244,26 @@ public final class Simulation {
         Map<String, double[]> hourlySpend = new HashMap<>();
         campaigns.stream().filter(c -> c.dailyBudget() != null).forEach(c -> hourlySpend.put(c.id(), new double[25]));
         String[] slots = {"top", "side"};
+        SplittableRandom conversions = new SplittableRandom(seed + 3);
+        // Purchases waiting for their time: [second, user, campaign index] ordered by second.
+        java.util.PriorityQueue<long[]> purchases = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingLong((long[] a) -> a[0]));
+        Map<String, Integer> campaignIndex = new HashMap<>();
+        for (int k = 0; k < campaigns.size(); k++) {
+            campaignIndex.put(campaigns.get(k).id(), k);
+        }
         int hour = 0;
         long started = System.nanoTime();
         for (int i = 0; i < pageViewSeconds.length; i++) {
             long second = pageViewSeconds[i];
             while (second >= (hour + 1) * 3600L) {
+                purchasesUntil(engine, clock, purchases, (hour + 1) * 3600L - 1, result);
                 hour++;
                 clock.set(DAY.plusSeconds(hour * 3600L - 1));
                 snapshot(engine, hourlySpend, hour);
+                throttles(engine, result, hour - 1);
             }
+            purchasesUntil(engine, clock, purchases, second, result);
             Instant t = DAY.plusSeconds(second);
             clock.set(t);
             int user = pageViewUser[i];
@@ -241,6 +278,7 @@ public final class Simulation {
                 AdDecision decision = engine.decide(request);
                 result.latency[result.requests] = System.nanoTime() - t0;
                 result.cpu[result.requests++] = THREADS.getCurrentThreadCpuTime() - c0;
+                result.opportunities(decision, (int) (second / 3600));
                 if (!decision.filled()) {
                     result.noFill++;
                     continue;
@@ -251,23 +289,42 @@ public final class Simulation {
                 int tier = p.campaign().tier().ordinal();
                 result.impressions[tier]++;
                 double trueCtr = Math.min(0.5, quality.get(p.creative().id()) * propensity[user]);
-                if (p.campaign().bidType() == BidType.CPC && p.campaign().dailyBudget() != null) {
-                    // The expected charge of the impression: CPC spend without the click-count noise.
+                Double trueCvr = conversionRate.get(p.campaign().id());
+                // The expected charge of the impression (CPC and CPA spend without the click and conversion count
+                // noise): what the demand estimate below adds up.
+                double expectedCharge = switch (p.campaign().bidType()) {
+                    case CPM -> p.price() / 1000;
+                    case CPC -> p.price() * trueCtr;
+                    case CPA -> p.price() * trueCtr * trueCvr;
+                };
+                if (p.campaign().dailyBudget() != null) {
                     result.expectedHourly.computeIfAbsent(p.campaign().id(), k -> new double[24])[(int) (second
-                            / 3600)] += p.price() * trueCtr;
+                            / 3600)] += expectedCharge;
                 }
                 result.expectedClicks[tier] += trueCtr;
                 if (clicks.nextDouble() < trueCtr) {
                     engine.recordClick(decision.id());
                     result.clicks[tier]++;
+                    if (trueCvr != null) {
+                        result.cpaClicks.merge(p.campaign().id(), 1, Integer::sum);
+                        result.cpaExpectedConversions.merge(p.campaign().id(), trueCvr, Double::sum);
+                        if (conversions.nextDouble() < trueCvr) {
+                            long delay = (long) (-CONVERSION_DELAY_MEAN_SECONDS * Math.log(1 - conversions.nextDouble()));
+                            purchases.add(new long[] {second + 1 + delay, user, campaignIndex.get(p.campaign().id())});
+                        }
+                    }
                 }
             }
         }
         while (hour < 24) {
+            purchasesUntil(engine, clock, purchases, (hour + 1) * 3600L - 1, result);
             hour++;
             clock.set(DAY.plusSeconds(hour * 3600L - 1));
             snapshot(engine, hourlySpend, hour);
+            throttles(engine, result, hour - 1);
         }
+        // Purchases after midnight convert on the next budget day: counted, not part of this day's spend.
+        result.lateConversions = purchases.size();
         result.seconds = (System.nanoTime() - started) / 1e9;
         for (AdCampaign c : campaigns) {
             if (c.dailyBudget() != null) {
@@ -282,6 +339,38 @@ public final class Simulation {
         }
         System.out.printf(Locale.ROOT, "%s: %.1f s%n", name, result.seconds);
         return result;
+    }
+
+    /**
+     * Reports the purchases due by {@code untilSecond} through the engine's conversion path (as the event store's
+     * listener does for stored purchase events): the engine attributes each to the user's last ad click.
+     */
+    private void purchasesUntil(AdEngine engine, MutableClock clock, java.util.PriorityQueue<long[]> purchases,
+            long untilSecond, Result result) {
+        while (!purchases.isEmpty() && purchases.peek()[0] <= untilSecond && purchases.peek()[0] < 86_400) {
+            long[] due = purchases.poll();
+            Instant at = DAY.plusSeconds(due[0]);
+            Instant before = clock.instant();
+            clock.set(at);
+            String source = campaigns.get((int) due[2]).id();
+            result.purchases++;
+            java.util.Optional<String> credited = engine.recordPurchase(new dev.rialto.api.events.Event(
+                    "buy-" + result.purchases, dev.rialto.api.events.EventType.PURCHASE, "u" + due[1], "sku-1", 1,
+                    at));
+            credited.ifPresent(c -> result.attributed.merge(c, 1, Integer::sum));
+            if (credited.isPresent() && !credited.get().equals(source)) {
+                result.attributedElsewhere++;
+            }
+            clock.set(before.isAfter(at) ? before : at);
+        }
+    }
+
+    private void throttles(AdEngine engine, Result result, int hour) {
+        for (AdCampaign c : campaigns) {
+            if (c.dailyBudget() != null) {
+                result.throttle.computeIfAbsent(c.id(), k -> new double[24])[hour] = engine.report(c.id()).throttle();
+            }
+        }
     }
 
     private static void snapshot(AdEngine engine, Map<String, double[]> hourlySpend, int hour) {
@@ -332,7 +421,66 @@ public final class Simulation {
         final Map<String, Double> spend = new HashMap<>();
         final Map<String, double[]> hourly = new HashMap<>();
         final Map<String, double[]> expectedHourly = new HashMap<>();
+        /** Per budgeted campaign and hour: requests its pacing let through, and requests it throttled. */
+        final Map<String, long[]> passedHourly = new HashMap<>();
+        final Map<String, long[]> throttledHourly = new HashMap<>();
+        /** Per budgeted campaign and hour: the pacing throttle at the end of the hour. */
+        final Map<String, double[]> throttle = new HashMap<>();
+        final Map<String, Integer> cpaClicks = new HashMap<>();
+        final Map<String, Double> cpaExpectedConversions = new HashMap<>();
+        final Map<String, Integer> attributed = new HashMap<>();
+        long purchases;
+        long attributedElsewhere;
+        long lateConversions;
         double seconds;
+
+        /**
+         * Counts, per campaign, whether this request reached its pacing rule (every other rule passed for at least
+         * one of its creatives) and whether pacing let it through.
+         */
+        void opportunities(AdDecision decision, int hour) {
+            Map<String, Boolean> seen = new HashMap<>();
+            for (dev.rialto.api.ads.CandidateTrace c : decision.candidates()) {
+                if (seen.containsKey(c.campaignId())) {
+                    continue;
+                }
+                List<dev.rialto.api.ads.RuleCheck> checks = c.checks();
+                for (dev.rialto.api.ads.RuleCheck check : checks) {
+                    if (check.rule().equals("pacing")) {
+                        seen.put(c.campaignId(), check.passed());
+                        break;
+                    }
+                }
+            }
+            seen.forEach((campaign, passed) -> (passed ? passedHourly : throttledHourly)
+                    .computeIfAbsent(campaign, k -> new long[24])[hour]++);
+        }
+
+        /**
+         * Unthrottled demand: what the campaign would have been charged with no pacing throttle. Each hour, the
+         * requests pacing threw away are valued at the hour's expected charge per request let through (the
+         * throttled requests met the same rules, caps and competition); an hour with nothing let through uses the
+         * day's rate. The expected charge is price x true CTR (x true CVR) per impression, so CPC and CPA demand is
+         * free of click counting noise. A proxy: it ignores that winning more would use up caps sooner.
+         */
+        double demand(String campaign) {
+            long[] passed = passedHourly.getOrDefault(campaign, new long[24]);
+            long[] throttled = throttledHourly.getOrDefault(campaign, new long[24]);
+            double[] value = expectedHourly.getOrDefault(campaign, new double[24]);
+            double dayValue = 0;
+            long dayPassed = 0;
+            for (int h = 0; h < 24; h++) {
+                dayValue += value[h];
+                dayPassed += passed[h];
+            }
+            double dayRate = dayPassed == 0 ? 0 : dayValue / dayPassed;
+            double demand = 0;
+            for (int h = 0; h < 24; h++) {
+                double rate = passed[h] > 0 ? value[h] / passed[h] : dayRate;
+                demand += value[h] + throttled[h] * rate;
+            }
+            return demand;
+        }
 
         Result(String name, int requests) {
             this.name = name;
@@ -350,6 +498,73 @@ public final class Simulation {
                 }
             }
             return i == 0 ? 0 : (double) c / i;
+        }
+
+        /**
+         * Every budgeted campaign that ended below 97% of its daily budget, with its unthrottled demand: below the
+         * budget it is demand-limited (its eligible traffic could not carry the budget even with no throttle), at
+         * or above it pacing-limited (the throttle held back traffic it needed). Also how many campaigns of each
+         * kind had a demand below their budget.
+         */
+        void printShort(Simulation sim) {
+            int demandLimited = 0;
+            int pacingLimited = 0;
+            int infeasible = 0;
+            StringBuilder rows = new StringBuilder();
+            for (AdCampaign c : sim.campaigns) {
+                if (c.dailyBudget() == null) {
+                    continue;
+                }
+                double budget = c.dailyBudget().doubleValue();
+                double ratio = spend.get(c.id()) / budget;
+                double demand = demand(c.id());
+                if (demand < budget) {
+                    infeasible++;
+                }
+                if (ratio >= 0.97) {
+                    continue;
+                }
+                boolean byDemand = demand < budget;
+                if (byDemand) {
+                    demandLimited++;
+                } else {
+                    pacingLimited++;
+                }
+                double[] p = throttle.getOrDefault(c.id(), new double[24]);
+                long[] passed = passedHourly.getOrDefault(c.id(), new long[24]);
+                long[] throttled = throttledHourly.getOrDefault(c.id(), new long[24]);
+                long pass = Arrays.stream(passed).sum();
+                long thr = Arrays.stream(throttled).sum();
+                rows.append(String.format(Locale.ROOT, "  %s %-40s spend/budget %.3f, demand/budget %.3f, requests"
+                        + " reaching pacing %,d (throttled %,d), throttle at 18h/21h/24h %.3f/%.3f/%.3f: %s%n", c.id(),
+                        sim.describe(c), ratio, demand / budget, pass + thr, thr, p[17], p[20], p[23],
+                        byDemand ? "demand-limited" : "pacing-limited"));
+            }
+            System.out.printf(Locale.ROOT, "budgeted campaigns below 0.97 of budget: %d demand-limited, %d"
+                    + " pacing-limited; campaigns whose unthrottled demand is below their budget: %d%n",
+                    demandLimited, pacingLimited, infeasible);
+            System.out.print(rows);
+        }
+
+        void printCpa(Simulation sim) {
+            System.out.printf(Locale.ROOT, "CPA: %,d purchases reported through the engine after clicks on CPA"
+                    + " campaigns (%,d attributed last-touch to another campaign's later click; %,d fall after"
+                    + " midnight)%n", purchases, attributedElsewhere, lateConversions);
+            for (AdCampaign c : sim.campaigns) {
+                if (c.bidType() != BidType.CPA) {
+                    continue;
+                }
+                double s = spend.get(c.id());
+                int conv = attributed.getOrDefault(c.id(), 0);
+                double expected = cpaExpectedConversions.getOrDefault(c.id(), 0d);
+                System.out.printf(Locale.ROOT, "  %s bid %.2f true CVR %.3f: spend %.2f / budget %.2f = %.3f,"
+                        + " clicks %d, conversions %d attributed (%.1f expected from its clicks), realised CPA %s,"
+                        + " spend per expected conversion %s%n", c.id(), c.bid().doubleValue(),
+                        sim.conversionRate.get(c.id()), s, c.dailyBudget().doubleValue(),
+                        s / c.dailyBudget().doubleValue(), cpaClicks.getOrDefault(c.id(), 0), conv, expected,
+                        conv == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", s / conv),
+                        expected == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", s / expected));
+            }
         }
 
         void print(Simulation sim) {
@@ -373,7 +588,7 @@ public final class Simulation {
             int allWithin = 0;
             int budgeted = 0;
             List<Double> allErrors = new ArrayList<>();
-            for (BidType type : new BidType[] {BidType.CPM, BidType.CPC}) {
+            for (BidType type : new BidType[] {BidType.CPM, BidType.CPC, BidType.CPA}) {
                 List<Double> ratios = new ArrayList<>();
                 int within = 0;
                 List<Double> errors = new ArrayList<>();
@@ -404,7 +619,7 @@ public final class Simulation {
                         within, ratios.get(0), ratios.get(ratios.size() / 10), ratios.get(ratios.size() / 2),
                         ratios.get(ratios.size() * 9 / 10), ratios.get(ratios.size() - 1));
                 printErrors(type.wireName(), errors);
-                if (type == BidType.CPC) {
+                if (type != BidType.CPM) {
                     List<Double> expected = new ArrayList<>();
                     for (AdCampaign c : sim.campaigns) {
                         if (c.dailyBudget() != null && c.bidType() == type) {
@@ -414,11 +629,14 @@ public final class Simulation {
                             }
                         }
                     }
-                    printErrors("cpc expected spend (price x true CTR per impression)", expected);
+                    printErrors(type.wireName() + " expected spend (price x true CTR" + (type == BidType.CPA
+                            ? " x true CVR" : "") + " per impression)", expected);
                 }
             }
             System.out.printf(Locale.ROOT, "all budgeted: %d of %d campaigns within +/-3%% of their daily budget%n",
                     allWithin, budgeted);
+            printShort(sim);
+            printCpa(sim);
             printErrors("all budgeted", allErrors);
             System.out.printf(Locale.ROOT, "decision latency, wall: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n",
                     sorted[requests / 2] / 1e6, sorted[(int) (requests * 0.99)] / 1e6,
@@ -429,6 +647,20 @@ public final class Simulation {
                     + " max %.3f ms%n", cpuSorted[requests / 2] / 1e6, cpuSorted[(int) (requests * 0.99)] / 1e6,
                     cpuSorted[(int) (requests * 0.999)] / 1e6, cpuSorted[requests - 1] / 1e6);
         }
+    }
+
+    String describe(AdCampaign c) {
+        StringBuilder out = new StringBuilder(c.bidType().wireName());
+        if (targetingNote.containsKey(c.id())) {
+            out.append(' ').append(targetingNote.get(c.id()));
+        }
+        for (FrequencyCap cap : c.caps()) {
+            out.append(' ').append(cap.scope().name().toLowerCase(Locale.ROOT)).append("-cap ").append(cap.max());
+        }
+        if (!c.competitiveLabels().isEmpty()) {
+            out.append(" label");
+        }
+        return out.toString();
     }
 
     private static void printErrors(String what, List<Double> errors) {

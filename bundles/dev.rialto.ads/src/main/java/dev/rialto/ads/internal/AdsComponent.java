@@ -98,7 +98,8 @@ public class AdsComponent implements AdPlacementEngine, AdInventory, Services, B
                 c.history_limit(), positiveMinutes(c.decision_ttl_minutes()), Duration.ofSeconds(c.pacing_slot_seconds()),
                 c.pacing_adjust(), c.pacing_initial_rate(), c.pacing_min_rate(), c.ctr_prior_mean(),
                 c.ctr_prior_strength(), Duration.ofHours(c.attribution_click_hours()),
-                Duration.ofHours(c.attribution_view_hours()), c.cvr_prior_strength());
+                Duration.ofHours(c.attribution_view_hours()), c.cvr_prior_strength(),
+                Duration.ofMinutes(c.pacing_catchup_minutes()));
     }
 
     private static Duration positiveMinutes(int minutes) {

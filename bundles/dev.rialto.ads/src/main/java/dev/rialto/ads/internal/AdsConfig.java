@@ -64,6 +64,10 @@ public @interface AdsConfig {
     @AttributeDefinition(description = "Lowest pacing throttle")
     double pacing_min_rate() default 0.001;
 
+    @AttributeDefinition(description = "Minutes before the end of the pacing day in which a campaign with daily"
+            + " budget left is not throttled (catch-up), 0 to 720")
+    int pacing_catchup_minutes() default 60;
+
     @AttributeDefinition(description = "Prior click-through rate of the historical CTR estimate")
     double ctr_prior_mean() default 0.01;
 

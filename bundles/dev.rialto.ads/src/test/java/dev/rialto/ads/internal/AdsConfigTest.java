@@ -13,6 +13,10 @@ class AdsConfigTest {
 
     /** The defaults of the configuration annotation, with some values replaced. */
     static AdsConfig config(String zone, double exploration, int slotSeconds) {
+        return config(zone, exploration, slotSeconds, 60);
+    }
+
+    static AdsConfig config(String zone, double exploration, int slotSeconds, int catchUpMinutes) {
         return new AdsConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -105,6 +109,11 @@ class AdsConfigTest {
             }
 
             @Override
+            public int pacing_catchup_minutes() {
+                return catchUpMinutes;
+            }
+
+            @Override
             public double ctr_prior_mean() {
                 return 0.01;
             }
@@ -121,6 +130,7 @@ class AdsConfigTest {
         Settings s = AdsComponent.settings(config("Europe/Berlin", 0.02, 60));
         assertEquals(ZoneId.of("Europe/Berlin"), s.userZone());
         assertEquals(0.02, s.exploration());
+        assertEquals(java.time.Duration.ofHours(1), s.pacingCatchUp());
     }
 
     @Test
@@ -129,6 +139,9 @@ class AdsConfigTest {
                 () -> AdsComponent.settings(config("Mars/Base", 0.02, 60))).getMessage().startsWith("user.zone"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> AdsComponent.settings(config("UTC", 1.5, 60))).getMessage().startsWith("exploration.share"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> AdsComponent.settings(config("UTC", 0.02, 60, -5))).getMessage()
+                .startsWith("pacing.catchup.minutes"));
         // The pacer checks its slot when the engine is built.
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new dev.rialto.ads.internal.engine.Pacer(java.time.Duration.ofSeconds(7), 0.1, 0.2, 0.001))

@@ -3,5 +3,5 @@
  * fills a slot with a trace of why; and {@link PlacementRule}, the extension point for eligibility rules.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package dev.rialto.api.ads;

@@ -36,7 +36,8 @@ public class StatusCommand implements Action {
     @Reference(optional = true)
     private ProfileRepository profiles;
 
-    @Reference(optional = true)
+    // The ranker's scorer; the ad click model's (rialto.provider=ads) scores creatives.
+    @Reference(optional = true, filter = "(!(rialto.provider=ads))")
     private InterestScorer scorer;
 
     @Reference(optional = true)

@@ -18,29 +18,10 @@ final class ModelCard {
         card.put("framework", Settings.FM.equals(s.ranker()) ? TrainerComponent.FRAMEWORK_FM
                 : TrainerComponent.FRAMEWORK);
 
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("name", "input");
-        input.put("type", "float32");
-        input.put("shape", List.of(-1, o.onnxFeatures().size()));
-        // ONNX column order = the model's feature ids, not the extractor's order.
-        input.put("features", o.onnxFeatures());
-        Map<String, Object> output = new LinkedHashMap<>();
-        output.put("name", "output");
-        output.put("type", "float32");
-        output.put("shape", List.of(-1, o.labelCount()));
-        output.put("positiveIndex", o.positiveIndex());
-        Map<String, Object> signature = new LinkedHashMap<>();
-        signature.put("inputs", List.of(input));
-        signature.put("outputs", List.of(output));
-        card.put("signature", signature);
+        card.put("signature", signature(o.onnxFeatures(), o.labelCount(), o.positiveIndex()));
 
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("from", o.from().toString());
-        training.put("to", o.to().toString());
-        training.put("cutoff", o.cutoff().toString());
-        training.put("splitAt", o.splitAt().toString());
-        training.put("trainRows", o.trainRows());
-        training.put("testRows", o.testRows());
+        Map<String, Object> training = training(o.from(), o.to(), o.cutoff(), o.splitAt(), o.trainRows(),
+                o.testRows());
         training.put("events", o.events());
         training.put("evalUsers", o.evalUsers());
         training.put("fitOn", "train rows only: labels from [cutoff, splitAt), features from events before cutoff;"
@@ -59,11 +40,73 @@ final class ModelCard {
                         + s.fmFactors() + ", variance=0.1)"
                 : "LinearSGDTrainer(LogMulticlass, AdaGrad(1.0, 0.1))") + ", epochs=" + s.epochs()
                 + ", seed=" + s.seed());
+        return finish(card, training, s, o.metrics(), o.baselines());
+    }
+
+    private static Map<String, Object> finish(Map<String, Object> card, Map<String, Object> training, Settings s,
+            Map<String, Double> metrics, Map<String, Double> baselines) {
         training.put("historyLimit", s.historyLimit());
         card.put("training", training);
-        card.put("metrics", finite(o.metrics()));
-        card.put("baselines", finite(o.baselines()));
+        card.put("metrics", finite(metrics));
+        card.put("baselines", finite(baselines));
         return card;
+    }
+
+    /** The card of the ad click model (pCTR of a creative for a user). */
+    static Map<String, Object> ofAds(Settings s, String name, String version, Instant created, AdClickRun.Outcome o) {
+        Map<String, Object> card = new LinkedHashMap<>();
+        card.put("name", name);
+        card.put("version", version);
+        card.put("createdAt", created.toString());
+        card.put("framework", TrainerComponent.FRAMEWORK);
+        card.put("signature", signature(o.onnxFeatures(), o.labelCount(), o.positiveIndex()));
+        Map<String, Object> training = training(o.from(), o.to(), o.cutoff(), o.splitAt(), o.trainRows(),
+                o.testRows());
+        training.put("trainClicks", o.trainClicks());
+        training.put("testClicks", o.testClicks());
+        training.put("events", o.events());
+        training.put("fitOn", "ad impressions in [cutoff, splitAt), creative and campaign statistics from events"
+                + " before cutoff, user features from the user's events before each impression; the test period"
+                + " [splitAt, to] is never fitted on");
+        training.put("labels", "1 = the impression's decision was clicked (ad_click event), 0 = not; every"
+                + " impression is a row of weight 1, no sampling, so the probabilities are calibrated");
+        training.put("evaluation", "auc, logloss and ece on the test impressions, scored through ONNX Runtime;"
+                + " baseline historical = the creative's smoothed CTR (the engine's pCTR without a model)");
+        training.put("unused", "slot, device, country and hour of day: impression events do not record them");
+        training.put("trainer", "LinearSGDTrainer(LogMulticlass, AdaGrad(" + AdClickRun.LEARNING_RATE + ", 0.1)),"
+                + " epochs=" + s.epochs() + ", seed=" + s.seed());
+        return finish(card, training, s, o.metrics(), o.baselines());
+    }
+
+    /** One dense float input in the ONNX column order (the model's feature ids), one softmax output. */
+    private static Map<String, Object> signature(List<String> onnxFeatures, int labelCount, int positiveIndex) {
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("name", "input");
+        input.put("type", "float32");
+        input.put("shape", List.of(-1, onnxFeatures.size()));
+        // ONNX column order = the model's feature ids, not the extractor's order.
+        input.put("features", onnxFeatures);
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("name", "output");
+        output.put("type", "float32");
+        output.put("shape", List.of(-1, labelCount));
+        output.put("positiveIndex", positiveIndex);
+        Map<String, Object> signature = new LinkedHashMap<>();
+        signature.put("inputs", List.of(input));
+        signature.put("outputs", List.of(output));
+        return signature;
+    }
+
+    private static Map<String, Object> training(Instant from, Instant to, Instant cutoff, Instant splitAt,
+            long trainRows, long testRows) {
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("from", from.toString());
+        training.put("to", to.toString());
+        training.put("cutoff", cutoff.toString());
+        training.put("splitAt", splitAt.toString());
+        training.put("trainRows", trainRows);
+        training.put("testRows", testRows);
+        return training;
     }
 
     /** JSON has no NaN: an undefined metric is left out. */

@@ -116,6 +116,10 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
         @AttributeDefinition(name = "iALS alpha", description = "Confidence scale: c = 1 + alpha * log(1 + r).")
         double ials_alpha() default 10;
 
+        @AttributeDefinition(name = "Ad click model name", description = "Name of the ad click model (pCTR of"
+                + " creatives, trained from impression and ad_click events); empty: not trained.")
+        String ads_model_name() default "ads-ctr";
+
         @AttributeDefinition(name = "iALS event weights",
                 description = "type:weight pairs; r of a (user, item) is the sum of its events' weights.")
         String ials_weights() default Behaviour.Config.DEFAULT_WEIGHTS;
@@ -137,6 +141,13 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
             policyOption = ReferencePolicyOption.GREEDY)
     volatile BehaviourVectorSink vectorSink;
     private final Jobs jobs = new Jobs();
+    private final AtomicBoolean adsRunning = new AtomicBoolean();
+    /** The ad click model's name; empty when it is not trained. */
+    private volatile String adsModelName = "";
+    /** Newest event timestamp the last ad click run trained on. */
+    private volatile Instant lastAdsDataTo;
+    /** The last ad click run, for checks in tests. */
+    volatile AdClickRun.Outcome lastAdsOutcome;
     /** The cron expression of the last scheduled call, parsed, and when that call was made. */
     private volatile Cron cron;
     private volatile Instant lastTick;
@@ -151,6 +162,23 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
             @Reference(name = "eventRepository") EventRepository eventRepository,
             @Reference(name = "featureExtractor") FeatureExtractor extractor, Config config) {
         this(itemRepository, eventRepository, extractor, settings(config), Clock.systemUTC());
+        this.adsModelName = adsModelName(config, settings);
+    }
+
+    static String adsModelName(Config config, Settings s) {
+        String name = config.ads_model_name() == null ? "" : config.ads_model_name().strip();
+        if (!name.isEmpty() && (!name.matches(Settings.NAME) || name.equals(s.modelName())
+                || name.equals(s.behaviour().modelName()))) {
+            throw new IllegalArgumentException("ads.model.name must be a model name other than model.name and"
+                    + " behaviour.model.name, was '" + name + "'");
+        }
+        return name;
+    }
+
+    /** Names the ad click model (empty: not trained); for tests that build the component with {@code new}. */
+    TrainerComponent adsModel(String name) {
+        this.adsModelName = name == null ? "" : name.strip();
+        return this;
     }
 
     TrainerComponent(ItemRepository itemRepository, EventRepository eventRepository, FeatureExtractor extractor,
@@ -165,6 +193,8 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
     @Modified
     void modified(Config config) {
         this.settings = settings(config);
+        this.adsModelName = adsModelName(config, settings);
+        this.lastAdsDataTo = null;
         this.lastDataTo = null;
     }
 
@@ -198,7 +228,9 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
     @Override
     public List<String> trainable() {
         Settings s = settings;
-        return List.of(s.modelName(), s.behaviour().modelName());
+        String ads = adsModelName;
+        return ads.isEmpty() ? List.of(s.modelName(), s.behaviour().modelName())
+                : List.of(s.modelName(), s.behaviour().modelName(), ads);
     }
 
     private List<String> models(String model) {
@@ -233,7 +265,7 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
             }
         };
         TrainingReport report = name.equals(s.behaviour().modelName()) ? trainBehaviour(s, force, p)
-                : train(force, p);
+                : name.equals(adsModelName) ? trainAds(s, name, force, p) : train(force, p);
         p.update("done", 1);
         return report;
     }
@@ -319,6 +351,149 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
             keepBehaviour(s, report, outcome, metric == null ? TrainingRun.NDCG : metric);
         }
         return report;
+    }
+
+    /**
+     * One run of the ad click model: logistic regression on the ad features of every impression, evaluated on the
+     * latest impressions beside the historical CTR (and the live version, measured on the same split), written to
+     * the models folder only when it beats the historical CTR on both log loss and AUC, and the live version on
+     * log loss.
+     */
+    private TrainingReport trainAds(Settings s, String name, boolean force, TrainingRun.Progress progress) {
+        Instant started = clock.instant();
+        if (!adsRunning.compareAndSet(false, true)) {
+            return new TrainingReport(Status.SKIPPED, name, null, started, clock.instant(), 0, 0, Map.of(), Map.of(),
+                    "a training run of " + name + " is already in progress");
+        }
+        ModelFolder folder = new ModelFolder(s.modelsDir(), name);
+        AdClickRun.Outcome outcome = null;
+        String liveVersion = null;
+        TrainingReport report;
+        Path tmp = null;
+        try {
+            Optional<ModelFolder.Live> live = folder.live();
+            Instant seen = lastAdsDataTo != null ? lastAdsDataTo : live.map(ModelFolder.Live::trainedUpTo).orElse(null);
+            Instant newest = eventRepository.newestTimestamp();
+            if (!force && seen != null && newest != null && !newest.isAfter(seen)) {
+                report = adsReport(name, Status.SKIPPED, null, started, null, "no event newer than " + seen
+                        + " (the data of the last run); use force to train anyway");
+            } else {
+                List<Event> events = new ArrayList<>();
+                eventRepository.forEach(null, null, events::add);
+                LiveContender liveContender = null;
+                if (live.isPresent()) {
+                    liveVersion = live.get().version();
+                    try {
+                        liveContender = LiveContender.of(live.get(), s.historyLimit());
+                    } catch (RuntimeException e) {
+                        LOG.warn("Model {}: the live version {} cannot be scored: {}", name, liveVersion,
+                                e.getMessage());
+                    }
+                }
+                outcome = new AdClickRun(s, extractor, events, liveContender).progress(progress).run();
+                lastAdsDataTo = outcome.to();
+                lastAdsOutcome = outcome;
+                report = adsGate(s, name, folder, live, outcome, started);
+                if (report.status() == Status.PROMOTED) {
+                    tmp = folder.begin(report.version());
+                    Instant created = versionTime(report.version());
+                    Files.write(tmp.resolve(ModelFolder.ONNX), ((ONNXExportable) outcome.model())
+                            .exportONNXModel("dev.rialto", created.toEpochMilli()).toByteArray());
+                    folder.writeCard(tmp, ModelCard.ofAds(s, name, report.version(), created, outcome));
+                    folder.commit(tmp, report.version());
+                    tmp = null;
+                }
+            }
+        } catch (TrainingRun.NotEnoughData e) {
+            report = adsReport(name, Status.SKIPPED, null, started, null, e.getMessage());
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.warn("Model {} training failed", name, e);
+            report = adsReport(name, Status.FAILED, null, started, null,
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            if (tmp != null) {
+                folder.abort(tmp);
+            }
+            adsRunning.set(false);
+        }
+        switch (report.status()) {
+            case PROMOTED, REJECTED -> LOG.info("Model {} training {}: {}", name, report.status(), report.message());
+            case SKIPPED -> LOG.info("Model {} training skipped: {}", name, report.message());
+            case FAILED -> LOG.warn("Model {} training failed: {}", name, report.message());
+        }
+        if (report.status() != Status.SKIPPED) {
+            keepAds(s, name, report, outcome, liveVersion);
+        }
+        return report;
+    }
+
+    /** The promotion gate of the ad click model; a PROMOTED report carries the version to write. */
+    private TrainingReport adsGate(Settings s, String name, ModelFolder folder, Optional<ModelFolder.Live> live,
+            AdClickRun.Outcome o, Instant started) {
+        Map<String, Double> mine = o.metrics();
+        Map<String, Double> historical = o.results().get(AdClickRun.HISTORICAL);
+        double loss = mine.get(AdClickRun.LOGLOSS);
+        double auc = mine.get(AdClickRun.AUC);
+        String versus = "logloss " + round(loss) + " vs historical CTR " + round(historical.get(AdClickRun.LOGLOSS))
+                + ", auc " + round(auc) + " vs " + round(historical.get(AdClickRun.AUC));
+        if (!(loss < historical.get(AdClickRun.LOGLOSS)) || !(auc > historical.get(AdClickRun.AUC))) {
+            return adsReport(name, Status.REJECTED, o, started, null, versus
+                    + ": not promoted, it does not beat the historical CTR on both");
+        }
+        if (live.isPresent()) {
+            Map<String, Double> measured = o.results().get(EvaluationReport.LIVE);
+            Double theirs = measured != null ? measured.get(AdClickRun.LOGLOSS)
+                    : live.get().metrics().get(AdClickRun.LOGLOSS);
+            String source = measured != null ? "measured on the same split" : "from its card, another split";
+            if (theirs == null || !(loss < theirs)) {
+                return adsReport(name, Status.REJECTED, o, started, null, versus + "; logloss does not beat the live"
+                        + " version " + live.get().version() + " (" + (theirs == null ? "n/a" : round(theirs)) + ", "
+                        + source + ")");
+            }
+            versus += "; beats the live version " + live.get().version() + " (logloss " + round(theirs) + ", "
+                    + source + ")";
+        }
+        Instant created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant liveAt = live.map(l -> versionTime(l.version())).orElse(null);
+        if (liveAt != null && !created.isAfter(liveAt)) {
+            created = liveAt.plusMillis(1);
+        }
+        String version = ModelFolder.VERSION.format(created);
+        return adsReport(name, Status.PROMOTED, o, started, version, "version " + version + " written: " + versus);
+    }
+
+    private TrainingReport adsReport(String name, Status status, AdClickRun.Outcome o, Instant started,
+            String version, String message) {
+        return new TrainingReport(status, name, version, started, clock.instant(), o == null ? 0 : o.trainRows(),
+                o == null ? 0 : o.testRows(), o == null ? Map.of() : new LinkedHashMap<>(ModelCard.finite(o.metrics())),
+                o == null ? Map.of() : new LinkedHashMap<>(ModelCard.finite(o.baselines())), message);
+    }
+
+    private void keepAds(Settings s, String name, TrainingReport report, AdClickRun.Outcome o, String liveVersion) {
+        Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+        String winner = null;
+        if (o != null) {
+            o.results().forEach((k, v) -> results.put(k, ModelCard.finite(v)));
+            double best = Double.NaN;
+            for (Map.Entry<String, Map<String, Double>> e : results.entrySet()) {
+                Double v = e.getValue().get(AdClickRun.LOGLOSS);
+                if (v != null && (winner == null || v < best)) {
+                    winner = e.getKey();
+                    best = v;
+                }
+            }
+        }
+        EvaluationReport evaluation = new EvaluationReport(name, report.startedAt(), report.finishedAt(),
+                report.status(), report.version(), liveVersion, o != null && o.results().containsKey(
+                        EvaluationReport.LIVE) ? EvaluationReport.LIVE_MEASURED : null, AdClickRun.LOGLOSS, winner,
+                results, o == null ? null : o.from(), o == null ? null : o.cutoff(), o == null ? null : o.splitAt(),
+                o == null ? null : o.to(), o == null ? 0 : o.events(), report.trainRows(), report.testRows(), 0, 0,
+                report.message());
+        try {
+            new EvaluationLog(s.modelsDir(), name).write(evaluation);
+        } catch (RuntimeException e) {
+            LOG.warn("Model {}: the evaluation report could not be kept: {}", name, e.getMessage());
+        }
     }
 
     private TrainingReport behaviourReport(Settings s, Status status, TrainingRun.BehaviourOutcome o,

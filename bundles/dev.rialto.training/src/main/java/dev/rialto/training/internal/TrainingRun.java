@@ -57,6 +57,8 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
     public static final String AUC = "auc";
+    /** Feature names of the ad click model; the ranker leaves them out. */
+    static final String AD_FEATURE_PREFIX = "ad_";
     public static final String LOGLOSS = "logloss";
     public static final String HR = "hr@10";
     public static final String NDCG = "ndcg@10";
@@ -193,7 +195,8 @@ public final class TrainingRun {
         for (int i = 0; i < itemIds.length; i++) {
             itemIndex.put(itemIds[i], i);
         }
-        this.features = List.copyOf(extractor.featureNames());
+        // The ad_* columns describe ad creatives, not catalogue items: they belong to the ad click model.
+        this.features = extractor.featureNames().stream().filter(f -> !f.startsWith(AD_FEATURE_PREFIX)).toList();
         if (features.isEmpty() || new HashSet<>(features).size() != features.size()) {
             throw new IllegalStateException("the FeatureExtractor must name at least one feature, each once; it named "
                     + features);
@@ -303,15 +306,8 @@ public final class TrainingRun {
         fitIals(split, 0.4, 0.55);
         long t2 = System.nanoTime();
         progress.update("evaluation", 0.55);
-        ImmutableFeatureMap featureMap = model.getFeatureIDMap();
-        List<String> onnxFeatures = new ArrayList<>(featureMap.size());
-        for (int id = 0; id < featureMap.size(); id++) {
-            onnxFeatures.add(featureMap.get(id).getName());
-        }
-        int positiveIndex = model.getOutputIDInfo().getID(new Label(POSITIVE));
-        if (positiveIndex < 0) {
-            throw new IllegalStateException("the model has no label \"1\"");
-        }
+        List<String> onnxFeatures = onnxFeatures(model);
+        int positiveIndex = positiveIndex(model);
 
         byte[] onnx = ((ONNXExportable) model).exportONNXModel("dev.rialto", 0).toByteArray();
         long[] popularity = popularity(split);
@@ -500,6 +496,25 @@ public final class TrainingRun {
         LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(1.0, 0.1),
                 settings.epochs(), -1, 1, settings.seed());
         return trainer.train(dataset);
+    }
+
+    /** Feature names in the exported ONNX input's column order: the model's feature ids (DESIGN.md section 5). */
+    static List<String> onnxFeatures(Model<Label> model) {
+        ImmutableFeatureMap featureMap = model.getFeatureIDMap();
+        List<String> out = new ArrayList<>(featureMap.size());
+        for (int id = 0; id < featureMap.size(); id++) {
+            out.add(featureMap.get(id).getName());
+        }
+        return out;
+    }
+
+    /** The output column of label "1". */
+    static int positiveIndex(Model<Label> model) {
+        int positiveIndex = model.getOutputIDInfo().getID(new Label(POSITIVE));
+        if (positiveIndex < 0) {
+            throw new IllegalStateException("the model has no label \"1\"");
+        }
+        return positiveIndex;
     }
 
     /** Every feature is added, zeros too, so each one is in the model's feature domain and the ONNX input. */

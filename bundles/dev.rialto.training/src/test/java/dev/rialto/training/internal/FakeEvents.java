@@ -41,9 +41,21 @@ final class FakeEvents implements EventRepository {
         return events.size();
     }
 
+    /** Lets {@link #recentForUser} answer, for a scorer serving a trained model in the same test. */
+    volatile boolean serving;
+
     @Override
-    public List<Event> recentForUser(String userId, int limit) {
-        throw new UnsupportedOperationException("the trainer must build histories itself, before its cut-off");
+    public synchronized List<Event> recentForUser(String userId, int limit) {
+        if (!serving) {
+            throw new UnsupportedOperationException("the trainer must build histories itself, before its cut-off");
+        }
+        List<Event> out = new ArrayList<>();
+        for (int i = events.size() - 1; i >= 0 && out.size() < limit; i--) {
+            if (events.get(i).userId().equals(userId)) {
+                out.add(events.get(i));
+            }
+        }
+        return out;
     }
 
     @Override

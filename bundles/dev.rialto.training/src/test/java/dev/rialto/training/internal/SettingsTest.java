@@ -77,6 +77,11 @@ class SettingsTest {
             }
 
             @Override
+            public String ads_model_name() {
+                return "ads-ctr";
+            }
+
+            @Override
             public int ials_factors() {
                 return 16;
             }

@@ -99,7 +99,7 @@ public final class AdEngine implements AdPlacementEngine {
         this.random = random;
         this.ledger = new Ledger(store.spendTotal(), store::spendOn);
         this.pacer = new Pacer(settings.pacingSlot(), settings.pacingAdjust(), settings.pacingInitialRate(),
-                settings.pacingMinRate());
+                settings.pacingMinRate(), settings.pacingCatchUp());
         this.ctr = new CtrModel(settings.ctrPriorMean(), settings.ctrPriorStrength(), settings.cpaConversionRate(),
                 settings.cvrPriorStrength());
         Map<String, String> campaignOf = new HashMap<>();
@@ -245,7 +245,7 @@ public final class AdEngine implements AdPlacementEngine {
         for (Candidate c : all) {
             traces.add(new CandidateTrace(c.creative.id(), c.campaign.id(), c.campaign.tier(), c.checks,
                     c.eligible ? c.pCtr : null, c.eligible ? c.pCtrSource : null, c.eligible ? c.ecpm : null,
-                    c.outcome));
+                    c.outcome, c.eligible && c.campaign.bidType() == BidType.CPA ? c.pCvr : null));
         }
         return new AdDecision(id, slot.id(), now, placement, reasons, traces);
     }

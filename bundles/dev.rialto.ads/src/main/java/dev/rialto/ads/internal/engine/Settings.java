@@ -24,11 +24,26 @@ import java.time.ZoneId;
  *                             to it; zero turns view-through attribution off
  * @param cvrPriorStrength     the weight, in clicks, of {@code cpaConversionRate} as the prior of a campaign's
  *                             smoothed conversion rate (pCVR)
+ * @param pacingCatchUp        the window before the end of the pacing day in which a campaign with daily budget
+ *                             left is not throttled
  */
 public record Settings(boolean consentUnknownAllows, ZoneId userZone, ZoneId pacingZone, double exploration,
         double cpaConversionRate, int historyLimit, Duration decisionTtl, Duration pacingSlot, double pacingAdjust,
         double pacingInitialRate, double pacingMinRate, double ctrPriorMean, double ctrPriorStrength,
-        Duration clickWindow, Duration viewWindow, double cvrPriorStrength) {
+        Duration clickWindow, Duration viewWindow, double cvrPriorStrength, Duration pacingCatchUp) {
+
+    /** The default catch-up window of pacing. */
+    public static final Duration DEFAULT_CATCH_UP = Duration.ofMinutes(60);
+
+    /** The settings with the default pacing catch-up window. */
+    public Settings(boolean consentUnknownAllows, ZoneId userZone, ZoneId pacingZone, double exploration,
+            double cpaConversionRate, int historyLimit, Duration decisionTtl, Duration pacingSlot, double pacingAdjust,
+            double pacingInitialRate, double pacingMinRate, double ctrPriorMean, double ctrPriorStrength,
+            Duration clickWindow, Duration viewWindow, double cvrPriorStrength) {
+        this(consentUnknownAllows, userZone, pacingZone, exploration, cpaConversionRate, historyLimit, decisionTtl,
+                pacingSlot, pacingAdjust, pacingInitialRate, pacingMinRate, ctrPriorMean, ctrPriorStrength,
+                clickWindow, viewWindow, cvrPriorStrength, DEFAULT_CATCH_UP);
+    }
 
     /** The settings with the default attribution (7 days after a click, 1 day after an impression). */
     public Settings(boolean consentUnknownAllows, ZoneId userZone, ZoneId pacingZone, double exploration,
@@ -58,6 +73,10 @@ public record Settings(boolean consentUnknownAllows, ZoneId userZone, ZoneId pac
         }
         if (viewWindow.isNegative()) {
             throw new IllegalArgumentException("attribution.view.hours must not be negative");
+        }
+        if (pacingCatchUp == null || pacingCatchUp.isNegative() || pacingCatchUp.toMinutes() > 720) {
+            throw new IllegalArgumentException("pacing.catchup.minutes must be between 0 and 720, was "
+                    + (pacingCatchUp == null ? null : pacingCatchUp.toMinutes()));
         }
         if (!(cvrPriorStrength > 0)) {
             throw new IllegalArgumentException("cvr.prior.strength must be positive, was " + cvrPriorStrength);

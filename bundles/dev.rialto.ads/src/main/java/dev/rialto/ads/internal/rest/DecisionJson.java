@@ -49,6 +49,9 @@ public final class DecisionJson {
                 node.put("pCtr", c.pCtr());
                 node.put("pCtrSource", c.pCtrSource());
                 node.put("ecpm", c.ecpm());
+                if (c.pCvr() != null) {
+                    node.put("pCvr", c.pCvr());
+                }
                 ArrayNode rules = node.putArray("rules");
                 for (RuleCheck check : c.checks()) {
                     ObjectNode r = rules.addObject();

@@ -41,6 +41,9 @@ final class AdText {
             if (c.ecpm() != null) {
                 out.append(String.format(Locale.ROOT, " pCTR %.4f (%s) eCPM %.4f", c.pCtr(), c.pCtrSource(),
                         c.ecpm()));
+                if (c.pCvr() != null) {
+                    out.append(String.format(Locale.ROOT, " pCVR %.4f", c.pCvr()));
+                }
             }
             out.append(System.lineSeparator());
             List<RuleCheck> checks = c.checks();

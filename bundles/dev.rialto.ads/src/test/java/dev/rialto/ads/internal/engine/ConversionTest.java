@@ -109,6 +109,7 @@ class ConversionTest {
         var before = first.candidates().get(0);
         // No history: pCVR is the configured prior 0.05.
         assertEquals(10 * before.pCtr() * 0.05 * 1000, before.ecpm(), 1e-9);
+        assertEquals(0.05, before.pCvr(), 1e-12, "the trace shows the pCVR the eCPM was computed with");
         engine.recordImpression(first.id());
         engine.recordClick(first.id());
         Instant t = f.clock.instant();
@@ -118,6 +119,30 @@ class ConversionTest {
         var after = engine.decide(request("u2")).candidates().get(0);
         // 5 conversions on 1 click, smoothed with 100 prior clicks at 0.05: (5 + 5) / (1 + 100).
         assertEquals(10 * after.pCtr() * (10.0 / 101) * 1000, after.ecpm(), 1e-9);
+        assertEquals(10.0 / 101, after.pCvr(), 1e-12);
         assertFalse(after.ecpm() <= before.ecpm());
+    }
+
+    @Test
+    void pCvrIsTracedOnlyForEligibleCpaCandidates() {
+        Fixture f = cpa(null).add(campaign("cpm", Tier.AUCTION, BidType.CPM, "1", null, List.of(), Set.of(), null,
+                PacingMode.ASAP), "m1");
+        AdEngine engine = f.start();
+        AdDecision d = engine.decide(request("u1"));
+        var byCampaign = new java.util.HashMap<String, dev.rialto.api.ads.CandidateTrace>();
+        d.candidates().forEach(c -> byCampaign.put(c.campaignId(), c));
+        assertEquals(0.05, byCampaign.get("cpa").pCvr(), 1e-12);
+        assertEquals(null, byCampaign.get("cpm").pCvr(), "a CPM candidate has no pCVR");
+        var json = dev.rialto.ads.internal.rest.DecisionJson.tree(d, true);
+        boolean sawCpa = false;
+        for (var node : json.get("trace")) {
+            if (node.get("campaign").asText().equals("cpa")) {
+                assertEquals(0.05, node.get("pCvr").asDouble(), 1e-12);
+                sawCpa = true;
+            } else {
+                assertFalse(node.has("pCvr"), "no pCvr field for " + node.get("campaign").asText());
+            }
+        }
+        assertTrue(sawCpa);
     }
 }

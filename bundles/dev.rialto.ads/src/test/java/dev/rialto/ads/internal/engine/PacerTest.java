@@ -14,6 +14,12 @@ class PacerTest {
 
     /** Runs a day; returns spend per hour. Traffic per minute follows an evening peak. */
     private static double[] day(Pacer pacer, double budget, double perDelivery, double clickRate, long seed) {
+        return day(pacer, budget, perDelivery, clickRate, 1, seed);
+    }
+
+    /** @param bias how much the expected value of a delivery overstates the true one (pCTR above the true CTR) */
+    private static double[] day(Pacer pacer, double budget, double perDelivery, double clickRate, double bias,
+            long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double spend = 0;
         double value = 0;
@@ -28,7 +34,7 @@ class PacerTest {
                     continue;
                 }
                 // Delivered: the expected value is known, the charge is a rare event (a click) or certain (CPM).
-                value += perDelivery * clickRate;
+                value += perDelivery * clickRate * bias;
                 if (r.nextDouble() < clickRate) {
                     double charge = Math.min(perDelivery, budget - spend);
                     spend += charge;
@@ -62,6 +68,48 @@ class PacerTest {
         // 1 click in 50 deliveries at 0.50: clicks are rare, the expected value steers, real spend corrects.
         double[] hourly = day(new Pacer(Duration.ofMinutes(1), 0.1, 0.2, 0.001), 20, 0.5, 0.02, 7);
         assertTrue(total(hourly) >= 20 * 0.97 && total(hourly) <= 20 + 1e-9, "spent " + total(hourly));
+    }
+
+    @Test
+    void aBudgetOfAFewClicksEndsWithinThreePercentThanksToTheCatchUpWindow() {
+        // Four clicks' worth of budget, each click a quarter of it, and a pCTR that overstates the true CTR twofold
+        // (the winners of an auction ranked by pCTR are the creatives it overrates). Aiming at exactly the budget by
+        // midnight, such a campaign trails its plan all day and often ends a click short; the catch-up hour lets it
+        // make the click up.
+        int withCatchUp = 0;
+        int without = 0;
+        for (long seed = 1; seed <= 20; seed++) {
+            double spent = total(day(new Pacer(Duration.ofMinutes(1), 0.1, 0.2, 0.001, Duration.ofHours(1)), 2, 0.5,
+                    0.02, 2, seed));
+            assertTrue(spent <= 2 + 1e-9);
+            withCatchUp += spent >= 2 * 0.97 ? 1 : 0;
+            without += total(day(new Pacer(Duration.ofMinutes(1), 0.1, 0.2, 0.001), 2, 0.5, 0.02, 2, seed))
+                    >= 2 * 0.97 ? 1 : 0;
+        }
+        assertEquals(20, withCatchUp, "days within 3% with the catch-up window (without: " + without + ")");
+        assertTrue(without < withCatchUp, "without the window " + without + " of 20");
+    }
+
+    @Test
+    void inTheCatchUpWindowACampaignWithBudgetLeftIsNotThrottled() {
+        Pacer pacer = new Pacer(Duration.ofMinutes(1), 0.1, 0.2, 0.001, Duration.ofHours(1));
+        for (int i = 0; i < 100; i++) {
+            pacer.rate("k", DAY, i % 60, 0, 0, 100);
+        }
+        // Minute 1: the plan spreads the budget left over the slots before the window (1,439 - 60).
+        assertEquals((100 - 1.0) / 1379 / (0.05 * 100), pacer.rate("k", DAY, 60, 1.0, 1.0, 100), 1e-12);
+        // 23:00: the window opens.
+        assertEquals(1, pacer.rate("k", DAY, 23 * 3600, 50, 50, 100), 1e-12);
+        assertEquals(1, pacer.rate("k", DAY, 86_399, 99, 99, 100), 1e-12);
+        // The next day starts on plan again.
+        assertTrue(pacer.rate("k", DAY.plusDays(1), 0, 0, 0, 100) < 1);
+    }
+
+    @Test
+    void aCatchUpWindowOutsideHalfADayIsRefused() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Pacer(Duration.ofMinutes(1), 0.1, 0.2, 0.001, Duration.ofHours(13)));
+        assertTrue(e.getMessage().contains("pacing.catchup.minutes"), e.getMessage());
     }
 
     @Test

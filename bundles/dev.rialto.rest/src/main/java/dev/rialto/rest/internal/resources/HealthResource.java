@@ -113,8 +113,9 @@ public class HealthResource {
         events.compareAndSet(repository, null);
     }
 
+    // The ad click model's scorer (rialto.provider=ads) scores creatives, not items.
     @Reference(name = "scorer", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindScorer")
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindScorer", target = "(!(rialto.provider=ads))")
     void bindScorer(InterestScorer interestScorer) {
         scorer.set(interestScorer);
     }

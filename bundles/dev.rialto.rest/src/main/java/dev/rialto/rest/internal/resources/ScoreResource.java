@@ -132,8 +132,9 @@ public class ScoreResource {
         return Response.ok(new Scores(result.model().name() + "@" + result.model().version(), scores)).build();
     }
 
+    // The ad click model's scorer (rialto.provider=ads) scores creatives, not items.
     @Reference(name = "scorer", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindScorer")
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindScorer", target = "(!(rialto.provider=ads))")
     void bindScorer(InterestScorer service) {
         scorer.set(service);
     }

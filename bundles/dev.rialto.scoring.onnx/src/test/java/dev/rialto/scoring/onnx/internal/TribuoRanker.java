@@ -59,7 +59,7 @@ public final class TribuoRanker {
      */
     public static TribuoRanker train(World world, FeatureExtractor extractor, FeatureSnapshot snapshot,
             boolean inverted) {
-        List<String> names = extractor.featureNames();
+        List<String> names = extractor.featureNames().stream().filter(f -> !f.startsWith("ad_")).toList();
         Random random = new Random(inverted ? 2 : 1);
         List<Example<Label>> rows = new ArrayList<>();
         for (String user : world.users) {

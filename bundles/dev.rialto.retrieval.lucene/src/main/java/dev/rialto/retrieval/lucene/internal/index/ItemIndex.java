@@ -314,7 +314,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         int rerank_depth() default 300;
 
         @AttributeDefinition(name = "Scorer filter", description = "Which InterestScorer service to use (LDAP filter).")
-        String scorer_target() default "(rialto.provider=*)";
+        String scorer_target() default "(&(rialto.provider=*)(!(rialto.provider=ads)))";
     }
 
     private final ItemRepository repository;

@@ -126,6 +126,27 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         });
                     }
                 }
+                case AD_CREATIVE_CTR, AD_CAMPAIGN_CTR, AD_CREATIVE_IMPRESSIONS, AD_USER_CREATIVE_SEEN -> {
+                    for (int r = 0; r < rows; r++, cell += width) {
+                        String creative = itemIds.get(r);
+                        out.put(cell, switch (column) {
+                            case AD_CREATIVE_CTR -> AdStats.logit(s.ads.creativeCtr(creative));
+                            case AD_CAMPAIGN_CTR -> AdStats.logit(s.ads.campaignCtr(creative));
+                            case AD_CREATIVE_IMPRESSIONS -> (float) (Math.log1p(s.ads.creativeImpressions(creative))
+                                    / 20d);
+                            default -> (float) (Math.log1p(creative == null ? 0
+                                    : user.seenCreative.getOrDefault(creative, 0)) / 10d);
+                        });
+                    }
+                }
+                case AD_USER_CTR, AD_USER_IMPRESSIONS -> {
+                    float value = column == Feature.AD_USER_CTR
+                            ? AdStats.logit(AdStats.smooth(user.adImpressions, user.adClicks, s.ads.globalCtr()))
+                            : (float) (Math.log1p(user.adImpressions) / 10d);
+                    for (int r = 0; r < rows; r++, cell += width) {
+                        out.put(cell, value);
+                    }
+                }
                 default -> throw new IllegalStateException("no extraction for " + column);
             }
         }
@@ -163,6 +184,9 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         double totalWeight;
         double recentTotalWeight;
         final double meanLnPrice;
+        long adImpressions;
+        long adClicks;
+        final Map<String, Integer> seenCreative = new HashMap<>();
 
         UserProfile(Snapshot s, List<Event> history) {
             eventCount = history.size();
@@ -180,6 +204,12 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             for (Event e : events) {
                 if (e.timestamp().isAfter(newest)) {
                     newest = e.timestamp();
+                }
+                if (e.type() == EventType.IMPRESSION && e.context().creative() != null) {
+                    adImpressions++;
+                    seenCreative.merge(e.context().creative(), 1, Integer::sum);
+                } else if (e.type() == EventType.AD_CLICK && e.context().creative() != null) {
+                    adClicks++;
                 }
                 String itemId = e.itemId();
                 if (itemId == null) {
@@ -242,10 +272,12 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         private int n;
         private long count;
         private Instant newest;
+        private final AdStats ads = new AdStats();
 
         @Override
         public void accept(Event e) {
             count++;
+            ads.accept(e);
             if (newest == null || e.timestamp().isAfter(newest)) {
                 newest = e.timestamp();
             }
@@ -302,7 +334,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 maxWeight = Math.max(maxWeight, weight[i]);
                 maxRecent = Math.max(maxRecent, recent[i]);
             }
-            return new Snapshot(stats, categoryWeight, total, maxWeight, maxRecent, asOf, count);
+            return new Snapshot(stats, categoryWeight, total, maxWeight, maxRecent, asOf, count, ads);
         }
     }
 }

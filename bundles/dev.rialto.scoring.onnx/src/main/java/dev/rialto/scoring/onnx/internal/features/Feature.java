@@ -38,13 +38,36 @@ public enum Feature {
     /** 1 when the item is known and available, else 0. */
     ITEM_AVAILABLE("item_available"),
     /** 1 when the item is in the snapshot's catalogue, else 0. */
-    ITEM_KNOWN("item_known");
+    ITEM_KNOWN("item_known"),
+    // Ad click features: the candidate id is a creative id. Impression and ad_click events carry the creative and
+    // campaign in their context. Rates are smoothed (Beta prior, AdStats.PRIOR_STRENGTH impressions) and enter as
+    // logit / 10, so a logistic model can add them up.
+    /** The creative's smoothed CTR (shrunk towards its campaign's), logit / 10. */
+    AD_CREATIVE_CTR("ad_creative_ctr"),
+    /** The creative's campaign's smoothed CTR (shrunk towards the global ad CTR), logit / 10. */
+    AD_CAMPAIGN_CTR("ad_campaign_ctr"),
+    /** The user's smoothed ad CTR over the history (shrunk towards the global ad CTR), logit / 10. */
+    AD_USER_CTR("ad_user_ctr"),
+    /** log1p(the user's ad impressions in the history) / 10. */
+    AD_USER_IMPRESSIONS("ad_user_impressions"),
+    /** log1p(the user's impressions of this creative in the history) / 10: fatigue. */
+    AD_USER_CREATIVE_SEEN("ad_user_creative_seen"),
+    /** log1p(the creative's impressions) / 20: how much its CTR estimate is worth. */
+    AD_CREATIVE_IMPRESSIONS("ad_creative_impressions");
+
+    /** The ad features, for the ad click model. */
+    public static final List<Feature> AD = List.of(AD_CREATIVE_CTR, AD_CAMPAIGN_CTR, AD_USER_CTR,
+            AD_USER_IMPRESSIONS, AD_USER_CREATIVE_SEEN, AD_CREATIVE_IMPRESSIONS);
 
     private static final Map<String, Feature> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Feature::featureName, Function.identity()));
 
     /** Every name, in declaration order. */
     public static final List<String> NAMES = Arrays.stream(values()).map(Feature::featureName).toList();
+
+    /** The (user, item) features: every name but the ad ones. */
+    public static final List<String> ITEM_NAMES = Arrays.stream(values()).filter(f -> !AD.contains(f))
+            .map(Feature::featureName).toList();
 
     private final String featureName;
 

@@ -26,6 +26,8 @@ final class Snapshot implements FeatureSnapshot {
     final double logMaxRecentWeight;
     private final Instant asOf;
     private final long eventCount;
+    /** Ad impression and click counts; never changed after the build. */
+    final AdStats ads;
 
     /** Dense index of every catalogued item; arrays below are indexed by it. */
     private final Map<String, Integer> index;
@@ -40,6 +42,12 @@ final class Snapshot implements FeatureSnapshot {
 
     Snapshot(Map<String, ItemStats> items, Map<String, Double> categoryWeight, double totalWeight,
             double maxItemWeight, double maxRecentWeight, Instant asOf, long eventCount) {
+        this(items, categoryWeight, totalWeight, maxItemWeight, maxRecentWeight, asOf, eventCount, new AdStats());
+    }
+
+    Snapshot(Map<String, ItemStats> items, Map<String, Double> categoryWeight, double totalWeight,
+            double maxItemWeight, double maxRecentWeight, Instant asOf, long eventCount, AdStats ads) {
+        this.ads = ads;
         this.items = Map.copyOf(items);
         this.categoryWeight = Map.copyOf(categoryWeight);
         this.totalWeight = totalWeight;

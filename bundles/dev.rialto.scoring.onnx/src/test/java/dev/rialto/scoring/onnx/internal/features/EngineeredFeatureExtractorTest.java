@@ -171,29 +171,29 @@ class EngineeredFeatureExtractorTest {
     void unknownUserAndUnknownItemGetDefinedValuesNeverNaN() {
         List<Event> events = List.of(event("a", EventType.PURCHASE, "pan", Duration.ofDays(1)));
         FeatureSnapshot s = extractor.snapshot(catalogue, events);
-        float[][] rows = extract(s, List.of(), List.of("pan", "ghost", "nameless"), Feature.NAMES);
+        float[][] rows = extract(s, List.of(), List.of("pan", "ghost", "nameless"), Feature.ITEM_NAMES);
         for (float[] row : rows) {
             for (float v : row) {
                 assertTrue(Float.isFinite(v), "finite: " + v);
             }
         }
-        int affinity = Feature.NAMES.indexOf("user_category_affinity");
-        int fit = Feature.NAMES.indexOf("user_price_fit");
-        int known = Feature.NAMES.indexOf("item_known");
-        int popularity = Feature.NAMES.indexOf("item_popularity");
+        int affinity = Feature.ITEM_NAMES.indexOf("user_category_affinity");
+        int fit = Feature.ITEM_NAMES.indexOf("user_price_fit");
+        int known = Feature.ITEM_NAMES.indexOf("item_known");
+        int popularity = Feature.ITEM_NAMES.indexOf("item_popularity");
         assertEquals(0f, rows[0][affinity]);
         assertEquals(0.5f, rows[0][fit]);
         assertEquals(1f, rows[0][popularity], EPS);
         assertEquals(1f, rows[0][known]);
         // The unknown item: everything 0 but the neutral price fit.
-        for (int c = 0; c < Feature.NAMES.size(); c++) {
-            assertEquals(c == fit ? 0.5f : 0f, rows[1][c], "ghost " + Feature.NAMES.get(c));
+        for (int c = 0; c < Feature.ITEM_NAMES.size(); c++) {
+            assertEquals(c == fit ? 0.5f : 0f, rows[1][c], "ghost " + Feature.ITEM_NAMES.get(c));
         }
 
         // An empty snapshot (no catalogue, no events) is fine too.
         FeatureSnapshot empty = extractor.snapshot(Map.of(), List.of());
         assertEquals(Instant.EPOCH, empty.asOf());
-        float[][] cold = extract(empty, events, List.of("pan"), Feature.NAMES);
+        float[][] cold = extract(empty, events, List.of("pan"), Feature.ITEM_NAMES);
         for (float v : cold[0]) {
             assertTrue(Float.isFinite(v));
         }
@@ -226,10 +226,10 @@ class EngineeredFeatureExtractorTest {
         }
         FeatureSnapshot s = extractor.snapshot(catalogue, history);
         List<String> items = List.of("pan", "pot", "rake", "hose", "ghost");
-        float[][] newestFirst = extract(s, history, items, Feature.NAMES);
+        float[][] newestFirst = extract(s, history, items, Feature.ITEM_NAMES);
         List<Event> shuffled = new ArrayList<>(history);
         Collections.shuffle(shuffled, new java.util.Random(7));
-        float[][] anyOrder = extract(s, shuffled, items, Feature.NAMES);
+        float[][] anyOrder = extract(s, shuffled, items, Feature.ITEM_NAMES);
         for (int r = 0; r < items.size(); r++) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(newestFirst[r], anyOrder[r]);
         }

@@ -66,7 +66,37 @@ final class ReferenceFeatures {
             }
             case ITEM_AVAILABLE -> item != null && item.available() ? 1 : 0;
             case ITEM_KNOWN -> item != null ? 1 : 0;
+            // The ad columns, from the same counts, written out once more.
+            case AD_CREATIVE_CTR -> adLogit(creativeCtr(s.ads, itemId));
+            case AD_CAMPAIGN_CTR -> adLogit(campaignCtr(s.ads, itemId));
+            case AD_CREATIVE_IMPRESSIONS -> Math.log1p(s.ads.creatives.getOrDefault(itemId, new long[2])[0]) / 20d;
+            case AD_USER_CTR -> adLogit((Math.min(user.adClicks, user.adImpressions) + globalCtr(s.ads) * 100)
+                    / (user.adImpressions + 100));
+            case AD_USER_IMPRESSIONS -> Math.log1p(user.adImpressions) / 10d;
+            case AD_USER_CREATIVE_SEEN -> Math.log1p(user.seen.getOrDefault(itemId, 0)) / 10d;
         };
+    }
+
+    private static double rate(long[] counts, double prior) {
+        return counts == null ? prior : (Math.min(counts[1], counts[0]) + prior * 100) / (counts[0] + 100);
+    }
+
+    private static double globalCtr(AdStats a) {
+        return rate(new long[] {a.impressions, a.clicks}, 0.01);
+    }
+
+    private static double campaignCtr(AdStats a, String creative) {
+        String campaign = a.campaignOf.get(creative);
+        return rate(campaign == null ? null : a.campaigns.get(campaign), globalCtr(a));
+    }
+
+    private static double creativeCtr(AdStats a, String creative) {
+        return rate(a.creatives.get(creative), campaignCtr(a, creative));
+    }
+
+    private static float adLogit(double p) {
+        double q = Math.max(1e-6, Math.min(1 - 1e-6, p));
+        return (float) (Math.log(q / (1 - q)) / 10);
     }
 
     /** part[key] / total; 0 for an empty key (no category is not a shared category) or an empty total. */
@@ -90,6 +120,9 @@ final class ReferenceFeatures {
         double recentTotalWeight;
         final double meanLnPrice;
         final Instant reference;
+        long adImpressions;
+        long adClicks;
+        final Map<String, Integer> seen = new HashMap<>();
 
         UserProfile(Snapshot s, List<Event> history) {
             eventCount = history.size();
@@ -102,6 +135,12 @@ final class ReferenceFeatures {
             for (Event e : events) {
                 if (e.timestamp().isAfter(newest)) {
                     newest = e.timestamp();
+                }
+                if (e.type() == EventType.IMPRESSION && e.context().creative() != null) {
+                    adImpressions++;
+                    seen.merge(e.context().creative(), 1, Integer::sum);
+                } else if (e.type() == EventType.AD_CLICK && e.context().creative() != null) {
+                    adClicks++;
                 }
                 String itemId = e.itemId();
                 if (itemId == null) {
