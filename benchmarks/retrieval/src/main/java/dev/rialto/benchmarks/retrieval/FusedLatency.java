@@ -11,6 +11,7 @@ import java.util.Random;
 
 import dev.rialto.api.recommend.Recommendation;
 import dev.rialto.api.recommend.RecommendationRequest;
+import dev.rialto.api.recommend.RecommendedItem;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
@@ -28,8 +29,8 @@ final class FusedLatency {
     private FusedLatency() {
     }
 
-    static void run(Path work, int nItems, int nUsers, int eventsPerUser, int requests, Map<String, Object> overrides)
-            throws Exception {
+    static void run(Path work, int nItems, int nUsers, int eventsPerUser, int requests, Map<String, Object> overrides,
+            String dump, String compare) throws Exception {
         System.out.printf("%n== (b) 500 fused candidates, all sources: %,d items, %,d users, %,d events ==%n", nItems,
                 nUsers, (long) nUsers * eventsPerUser);
         Synthetic shop = new Synthetic(nItems, nUsers, 42);
@@ -52,15 +53,24 @@ final class FusedLatency {
             }
             long[] nanos = new long[requests];
             long candidates = 0;
+            List<List<String>> lists = new ArrayList<>(requests);
             for (int i = 0; i < requests; i++) {
                 long t = System.nanoTime();
                 Recommendation r = stack.recommender.recommend(
                         new RecommendationRequest(users.get(i), 500, ItemFilter.DEFAULT));
                 nanos[i] = System.nanoTime() - t;
                 candidates += r.items().size();
+                lists.add(r.items().stream().map(RecommendedItem::itemId).toList());
             }
             report("fused (recommend n=500)", nanos);
             System.out.printf("  mean candidates returned: %.1f%n", candidates / (double) requests);
+            if (!dump.isEmpty()) {
+                // One line per measured request: the fused ids in order, to compare two builds' answers.
+                Files.write(Path.of(dump), lists.stream().map(l -> String.join(" ", l)).toList());
+            }
+            if (!compare.isEmpty()) {
+                compare(Files.readAllLines(Path.of(compare)), lists);
+            }
 
             Map<String, long[]> perSource = new LinkedHashMap<>();
             Map<String, Long> found = new LinkedHashMap<>();
@@ -84,6 +94,29 @@ final class FusedLatency {
                     + quotas.getOrDefault(name, stack.config.candidates_per_source()) + ", mean "
                     + String.format("%.0f", found.get(name) / (double) requests) + " found)", ns));
         }
+    }
+
+    /**
+     * How far this run's fused lists agree with another build's (same users, same order): identical lists, and
+     * the mean share of the other's top 500 (and top 100) found in this run's top 500.
+     */
+    static void compare(List<String> other, List<List<String>> mine) {
+        int n = Math.min(other.size(), mine.size());
+        int identical = 0;
+        double share500 = 0;
+        double share100 = 0;
+        for (int i = 0; i < n; i++) {
+            List<String> theirs = other.get(i).isBlank() ? List.of() : List.of(other.get(i).split(" "));
+            java.util.Set<String> set = new java.util.HashSet<>(mine.get(i));
+            if (theirs.equals(mine.get(i))) {
+                identical++;
+            }
+            share500 += theirs.isEmpty() ? 1 : theirs.stream().filter(set::contains).count() / (double) theirs.size();
+            List<String> head = theirs.subList(0, Math.min(100, theirs.size()));
+            share100 += head.isEmpty() ? 1 : head.stream().filter(set::contains).count() / (double) head.size();
+        }
+        System.out.printf("  against the compared run: %d of %d lists identical; mean share of its top 500 found"
+                + " %.4f, of its top 100 %.4f%n", identical, n, share500 / n, share100 / n);
     }
 
     static void report(String what, long[] nanos) {

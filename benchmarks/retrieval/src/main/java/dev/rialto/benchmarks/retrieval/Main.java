@@ -34,7 +34,8 @@ public final class Main {
         for (String w : which) {
             switch (w) {
                 case "fused" -> FusedLatency.run(work, i(p, "fused.items", 100_000), i(p, "fused.users", 20_000),
-                        i(p, "fused.events", 30), i(p, "fused.requests", 2_000), Configs.overrides(p));
+                        i(p, "fused.events", 30), i(p, "fused.requests", 2_000), Configs.overrides(p),
+                        p.getOrDefault("fused.dump", ""), p.getOrDefault("fused.compare", ""));
                 case "hnsw" -> HnswRecall.run(work, p);
                 case "recall" -> CandidateRecall.run(work, Path.of(p.getOrDefault("retail",
                         "../shared/datasets/online-retail/online_retail.csv.gz")), i(p, "recall.holdout.days", 30),

@@ -41,34 +41,33 @@ public final class FilteredKnn {
             double exactShare, int oversampleMax) throws IOException {
         Query f = filter == null ? null : s.rewrite(filter);
         if (f == null || f instanceof MatchAllDocsQuery) {
+            return search(s, field, vector, k, (FixedBitSet[]) null, exactShare, oversampleMax);
+        }
+        return search(s, field, vector, k, FilterBits.evaluate(s, f), exactShare, oversampleMax);
+    }
+
+    /**
+     * As {@link #search(IndexSearcher, String, float[], int, Query, double, int)}, with the filter already
+     * evaluated: {@code accepted[leaf ord]} the accepted live documents of each leaf of this searcher (null for a
+     * leaf without any), or {@code accepted == null} for no filter.
+     */
+    public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
+            double exactShare, int oversampleMax) throws IOException {
+        if (accepted == null) {
             return s.search(new KnnFloatVectorQuery(field, vector, k), k).scoreDocs;
         }
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-        Weight weight = s.createWeight(f, ScoreMode.COMPLETE_NO_SCORES, 1f);
-        FixedBitSet[] accepted = new FixedBitSet[leaves.size()];
         long kept = 0;
         long withVectors = 0;
         for (int i = 0; i < leaves.size(); i++) {
-            LeafReader r = leaves.get(i).reader();
-            FloatVectorValues values = r.getFloatVectorValues(field);
+            FloatVectorValues values = leaves.get(i).reader().getFloatVectorValues(field);
             if (values == null) {
                 continue;
             }
             withVectors += values.size();
-            Scorer scorer = weight.scorer(leaves.get(i));
-            if (scorer == null) {
-                continue;
+            if (accepted[i] != null) {
+                kept += accepted[i].cardinality();
             }
-            FixedBitSet bits = new FixedBitSet(r.maxDoc());
-            Bits live = r.getLiveDocs();
-            DocIdSetIterator it = scorer.iterator();
-            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-                if (live == null || live.get(doc)) {
-                    bits.set(doc);
-                }
-            }
-            accepted[i] = bits;
-            kept += bits.cardinality();
         }
         if (kept == 0 || withVectors == 0) {
             return new ScoreDoc[0];
@@ -96,6 +95,9 @@ public final class FilteredKnn {
             }
             LeafReader r = leaves.get(i).reader();
             FloatVectorValues values = r.getFloatVectorValues(field);
+            if (values == null) {
+                continue;
+            }
             VectorSimilarityFunction similarity = r.getFieldInfos().fieldInfo(field).getVectorSimilarityFunction();
             int base = leaves.get(i).docBase;
             DocIdSetIterator it = new BitSetIterator(bits, bits.cardinality());

@@ -360,6 +360,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     /** One publication at a time. */
     private final Object publishLock = new Object();
     private volatile Instant lastUpdate;
+    /** The documents of the filters requests ask, per searcher. */
+    private final FilterBits filterBits = new FilterBits();
     private volatile double knnExactShare = 0.15;
     private volatile int knnOversampleMax = 8;
 
@@ -1200,15 +1202,52 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
 
     /** The best {@code n} items for the query, best first. */
     public List<Hit> search(Query query, int n) {
+        return withSearcher(s -> hits(s, s.search(query, n).scoreDocs));
+    }
+
+    /**
+     * The best {@code n} items for the query among those the filter accepts, without the extra exclusions, best
+     * first: {@link #search(Query, int)} of {@link #filtered(Query, ItemFilter, Collection)}, with the filter's
+     * documents taken from the per-searcher cache instead of evaluated again.
+     */
+    public List<Hit> search(Query main, int n, ItemFilter filter, Collection<String> extraExcluded) {
         return withSearcher(s -> {
-            ScoreDoc[] docs = s.search(query, n).scoreDocs;
-            IndexedItem[] items = read(s, docs);
-            List<Hit> hits = new ArrayList<>(docs.length);
-            for (int i = 0; i < docs.length; i++) {
-                hits.add(new Hit(items[i].id(), docs[i].score));
+            FilterBits.Accepted accepted = filterBits.accepted(s, filter, extraExcluded);
+            Query q = main;
+            if (!accepted.all()) {
+                q = new BooleanQuery.Builder().add(main, Occur.MUST)
+                        .add(new AcceptedDocsQuery(accepted.bits()), Occur.FILTER).build();
             }
-            return hits;
+            return hits(s, s.search(q, n).scoreDocs);
         });
+    }
+
+    /** The hits' ids (one doc values read each; the other fields are not needed) with their scores, in order. */
+    private static List<Hit> hits(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
+        Integer[] order = new Integer[docs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        // Doc values iterators only move forward: read in doc id order.
+        Arrays.sort(order, Comparator.comparingInt(i -> docs[i].doc));
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        String[] ids = new String[docs.length];
+        LeafReaderContext leaf = null;
+        SortedDocValues values = null;
+        for (int i : order) {
+            int doc = docs[i].doc;
+            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                values = DocValues.getSorted(leaf.reader(), F_ID);
+            }
+            int local = doc - leaf.docBase;
+            ids[i] = values.advanceExact(local) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+        }
+        List<Hit> hits = new ArrayList<>(docs.length);
+        for (int i = 0; i < docs.length; i++) {
+            hits.add(new Hit(ids[i], docs[i].score));
+        }
+        return hits;
     }
 
     /** The indexed items among the given ids, by id, in the order asked. */
@@ -1686,32 +1725,46 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
 
     /** As {@link #knn}, on any vector field. */
     public List<Hit> knnField(String field, float[] vector, int k, Query filter) {
-        int dims = withSearcher(s -> {
-            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-                FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
-                if (info != null && info.getVectorDimension() > 0) {
-                    return info.getVectorDimension();
-                }
+        return withSearcher(s -> dimensionsMatch(s, field, vector) ? hits(s, FilteredKnn.search(s, field, vector, k,
+                filter, knnExactShare, knnOversampleMax)) : List.of());
+    }
+
+    /**
+     * The {@code k} nearest items to the vector in the model's field among those the filter accepts, without the
+     * extra exclusions: {@link #knn(String, float[], int, Query)} of {@link #filtered(Query, ItemFilter, Collection)},
+     * with the filter's documents taken from the per-searcher cache instead of evaluated again.
+     */
+    public List<Hit> knn(String model, float[] vector, int k, ItemFilter filter, Collection<String> extraExcluded) {
+        return knnField(vectorField(model), vector, k, filter, extraExcluded);
+    }
+
+    /** As {@link #knn(String, float[], int, ItemFilter, Collection)}, on any vector field. */
+    public List<Hit> knnField(String field, float[] vector, int k, ItemFilter filter,
+            Collection<String> extraExcluded) {
+        return withSearcher(s -> {
+            if (!dimensionsMatch(s, field, vector)) {
+                return List.of();
             }
-            return 0;
+            FilterBits.Accepted accepted = filterBits.accepted(s, filter, extraExcluded);
+            return hits(s, FilteredKnn.search(s, field, vector, k, accepted.bits(), knnExactShare, knnOversampleMax));
         });
-        if (dims == 0) {
-            return List.of();
+    }
+
+    /** Whether the field has vectors of the query's dimensions (a mismatch is warned about, rate-limited). */
+    private boolean dimensionsMatch(IndexSearcher s, String field, float[] vector) {
+        int dims = 0;
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+            if (info != null && info.getVectorDimension() > 0) {
+                dims = info.getVectorDimension();
+                break;
+            }
         }
-        if (dims != vector.length) {
+        if (dims != 0 && dims != vector.length) {
             embedWarnings.warn("Vector field {} has other dimensions than the query vector; no kNN results", field,
                     new IllegalArgumentException(dims + " != " + vector.length));
-            return List.of();
         }
-        return withSearcher(s -> {
-            ScoreDoc[] docs = FilteredKnn.search(s, field, vector, k, filter, knnExactShare, knnOversampleMax);
-            IndexedItem[] items = read(s, docs);
-            List<Hit> hits = new ArrayList<>(docs.length);
-            for (int i = 0; i < docs.length; i++) {
-                hits.add(new Hit(items[i].id(), docs[i].score));
-            }
-            return hits;
-        });
+        return dims != 0 && dims == vector.length;
     }
 
     /** Number of items that have a vector of the model. */
