@@ -12,14 +12,11 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.Weight;
+import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
@@ -53,10 +50,10 @@ public final class FilteredKnn {
      */
     public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
             double exactShare, int oversampleMax) throws IOException {
-        if (accepted == null) {
-            return s.search(new KnnFloatVectorQuery(field, vector, k), k).scoreDocs;
-        }
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        if (accepted == null) {
+            return perLeaf(leaves, null, field, vector, k);
+        }
         long kept = 0;
         long withVectors = 0;
         for (int i = 0; i < leaves.size(); i++) {
@@ -77,44 +74,102 @@ public final class FilteredKnn {
             return exactKnn(leaves, accepted, field, vector, k);
         }
         int ask = (int) Math.min((long) k * oversampleMax, (long) Math.ceil(k / (share * share)));
-        // The filter is evaluated once: the graph search takes the accepted bits computed above.
-        TopDocs top = s.search(new KnnFloatVectorQuery(field, vector, Math.max(k, ask), new AcceptedDocsQuery(accepted)),
-                Math.max(k, ask));
-        return top.scoreDocs.length <= k ? top.scoreDocs : Arrays.copyOf(top.scoreDocs, k);
+        ScoreDoc[] top = perLeaf(leaves, accepted, field, vector, Math.max(k, ask));
+        return top.length <= k ? top : Arrays.copyOf(top, k);
     }
 
-    /** Scores every accepted document that has a vector in the field; the best k, best first. */
-    private static ScoreDoc[] exactKnn(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
+    /**
+     * A leaf whose accepted documents number at most this many times k is scored exactly: a graph walk for k
+     * neighbours visits several times k nodes, each visit dearer than a step of a sequential scan, so on small
+     * segments (an NRT index has many) the walk costs more than the scan and often ends in one anyway.
+     */
+    static final int EXACT_LEAF_FACTOR = 8;
+
+    /**
+     * The best k over every leaf: HNSW on each leaf with the accepted documents inside the walk (as
+     * {@code KnnFloatVectorQuery} does, with the filter already evaluated and without its second pass over the
+     * hits), or an exact scan of a leaf whose accepted documents are few next to k, or whose walk visited more
+     * nodes than it has accepted documents. {@code accepted == null}: every live document.
+     */
+    private static ScoreDoc[] perLeaf(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
             float[] vector, int k) throws IOException {
-        PriorityQueue<ScoreDoc> best = new PriorityQueue<>(k + 1,
-                Comparator.comparingDouble((ScoreDoc d) -> d.score).thenComparing(d -> -d.doc));
+        PriorityQueue<ScoreDoc> best = newQueue(k);
         for (int i = 0; i < leaves.size(); i++) {
-            FixedBitSet bits = accepted[i];
-            if (bits == null) {
-                continue;
-            }
             LeafReader r = leaves.get(i).reader();
             FloatVectorValues values = r.getFloatVectorValues(field);
-            if (values == null) {
+            if (values == null || accepted != null && accepted[i] == null) {
                 continue;
             }
-            VectorSimilarityFunction similarity = r.getFieldInfos().fieldInfo(field).getVectorSimilarityFunction();
+            Bits accept = accepted == null ? r.getLiveDocs() : accepted[i];
+            int cost = accepted == null ? values.size() : accepted[i].cardinality();
             int base = leaves.get(i).docBase;
-            DocIdSetIterator it = new BitSetIterator(bits, bits.cardinality());
-            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-                int at = values.docID() < doc ? values.advance(doc) : values.docID();
-                if (at != doc) {
-                    continue;
-                }
-                float score = similarity.compare(vector, values.vectorValue());
-                if (best.size() < k) {
-                    best.add(new ScoreDoc(base + doc, score));
-                } else if (score > best.peek().score) {
-                    best.poll();
-                    best.add(new ScoreDoc(base + doc, score));
-                }
+            if (cost <= (long) EXACT_LEAF_FACTOR * k) {
+                exactLeaf(r, field, vector, accepted == null ? null : accepted[i], base, k, best);
+                continue;
+            }
+            TopDocs top = r.searchNearestVectors(field, vector, k, accept,
+                    accepted == null ? Integer.MAX_VALUE : cost + 1);
+            if (top.totalHits.relation != TotalHits.Relation.EQUAL_TO) {
+                // The walk visited more nodes than the filter accepts: a scan is cheaper and exact.
+                exactLeaf(r, field, vector, accepted[i], base, k, best);
+                continue;
+            }
+            for (ScoreDoc d : top.scoreDocs) {
+                offer(best, k, base + d.doc, d.score);
             }
         }
+        return drain(best);
+    }
+
+    /**
+     * Scores a leaf's documents that have a vector and are accepted ({@code bits}; null: every live document)
+     * into {@code best}.
+     */
+    private static void exactLeaf(LeafReader r, String field, float[] vector, FixedBitSet bits, int base, int k,
+            PriorityQueue<ScoreDoc> best) throws IOException {
+        FloatVectorValues values = r.getFloatVectorValues(field);
+        VectorSimilarityFunction similarity = r.getFieldInfos().fieldInfo(field).getVectorSimilarityFunction();
+        if (bits == null) {
+            Bits live = r.getLiveDocs();
+            for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    offer(best, k, base + doc, similarity.compare(vector, values.vectorValue()));
+                }
+            }
+            return;
+        }
+        DocIdSetIterator it = new BitSetIterator(bits, bits.cardinality());
+        for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+            int at = values.docID() < doc ? values.advance(doc) : values.docID();
+            if (at == DocIdSetIterator.NO_MORE_DOCS) {
+                return;
+            }
+            if (at == doc) {
+                offer(best, k, base + doc, similarity.compare(vector, values.vectorValue()));
+            }
+        }
+    }
+
+    /** Best last out: the lowest score on top, and of equal scores the higher doc id (lower ids win ties). */
+    private static PriorityQueue<ScoreDoc> newQueue(int k) {
+        return new PriorityQueue<>(k + 1, Comparator.comparingDouble((ScoreDoc d) -> d.score)
+                .thenComparing(Comparator.comparingInt((ScoreDoc d) -> d.doc).reversed()));
+    }
+
+    private static void offer(PriorityQueue<ScoreDoc> best, int k, int doc, float score) {
+        if (best.size() < k) {
+            best.add(new ScoreDoc(doc, score));
+        } else {
+            ScoreDoc worst = best.peek();
+            if (score > worst.score || score == worst.score && doc < worst.doc) {
+                best.poll();
+                best.add(new ScoreDoc(doc, score));
+            }
+        }
+    }
+
+    /** The queue's documents, best first. */
+    private static ScoreDoc[] drain(PriorityQueue<ScoreDoc> best) {
         ScoreDoc[] out = new ScoreDoc[best.size()];
         for (int i = out.length - 1; i >= 0; i--) {
             out[i] = best.poll();
@@ -122,4 +177,16 @@ public final class FilteredKnn {
         return out;
     }
 
+    /** Scores every accepted document that has a vector in the field; the best k, best first. */
+    private static ScoreDoc[] exactKnn(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
+            float[] vector, int k) throws IOException {
+        PriorityQueue<ScoreDoc> best = newQueue(k);
+        for (int i = 0; i < leaves.size(); i++) {
+            LeafReader r = leaves.get(i).reader();
+            if (accepted[i] != null && r.getFloatVectorValues(field) != null) {
+                exactLeaf(r, field, vector, accepted[i], leaves.get(i).docBase, k, best);
+            }
+        }
+        return drain(best);
+    }
 }
