@@ -1192,13 +1192,36 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     public DocFreqs docFreqs(List<Term> terms) {
         return withSearcher(s -> {
             IndexReader r = s.getIndexReader();
+            // A term's frequency is a seek in every segment; users share their shop's vocabulary, so each term is
+            // looked up once per searcher.
+            DocFreqCache c = docFreqCache;
+            if (c.searcher() != s) {
+                c = new DocFreqCache(s, new ConcurrentHashMap<>());
+                docFreqCache = c;
+            }
             int[] out = new int[terms.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = r.docFreq(terms.get(i));
+                Integer known = c.byTerm().get(terms.get(i));
+                if (known == null) {
+                    known = r.docFreq(terms.get(i));
+                    if (c.byTerm().size() >= DOC_FREQ_CACHE_MAX) {
+                        c.byTerm().clear();
+                    }
+                    c.byTerm().put(terms.get(i), known);
+                }
+                out[i] = known;
             }
             return new DocFreqs(r.numDocs(), out);
         });
     }
+
+    private record DocFreqCache(IndexSearcher searcher, Map<Term, Integer> byTerm) {
+    }
+
+    /** Most terms whose frequency is kept per searcher. */
+    static final int DOC_FREQ_CACHE_MAX = 200_000;
+
+    private volatile DocFreqCache docFreqCache = new DocFreqCache(null, Map.of());
 
     /** The best {@code n} items for the query, best first. */
     public List<Hit> search(Query query, int n) {
@@ -1255,17 +1278,30 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         if (ids.isEmpty()) {
             return Map.of();
         }
-        Set<String> unique = new LinkedHashSet<>(ids);
         long epoch = cacheEpoch.get();
-        Map<String, IndexedItem> found = new HashMap<>(unique.size() * 2);
-        List<BytesRef> terms = new ArrayList<>();
-        for (String id : unique) {
+        // Sources look up the same popular items on every request: in the common case every id is cached, and one
+        // ordered map is the whole cost.
+        Map<String, IndexedItem> ordered = new LinkedHashMap<>(ids.size() * 2);
+        List<String> missing = null;
+        for (String id : ids) {
             IndexedItem cached = itemCache.get(id);
             if (cached != null) {
-                found.put(id, cached);
+                ordered.putIfAbsent(id, cached);
             } else {
-                terms.add(new BytesRef(id));
+                if (missing == null) {
+                    missing = new ArrayList<>();
+                }
+                missing.add(id);
             }
+        }
+        if (missing == null) {
+            return ordered;
+        }
+        Set<String> unique = new LinkedHashSet<>(ids);
+        Map<String, IndexedItem> found = new HashMap<>(ordered);
+        List<BytesRef> terms = new ArrayList<>(missing.size());
+        for (String id : new LinkedHashSet<>(missing)) {
+            terms.add(new BytesRef(id));
         }
         if (!terms.isEmpty()) {
             Map<String, IndexedItem> read = withSearcher(s -> {
@@ -1285,7 +1321,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 });
             }
         }
-        Map<String, IndexedItem> ordered = new LinkedHashMap<>(found.size() * 2);
+        ordered = new LinkedHashMap<>(found.size() * 2);
         for (String id : unique) {
             IndexedItem item = found.get(id);
             if (item != null) {
