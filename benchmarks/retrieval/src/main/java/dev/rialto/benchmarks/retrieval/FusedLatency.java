@@ -30,7 +30,7 @@ final class FusedLatency {
     }
 
     static void run(Path work, int nItems, int nUsers, int eventsPerUser, int requests, Map<String, Object> overrides,
-            String dump, String compare) throws Exception {
+            String dump, String compare, int merge) throws Exception {
         System.out.printf("%n== (b) 500 fused candidates, all sources: %,d items, %,d users, %,d events ==%n", nItems,
                 nUsers, (long) nUsers * eventsPerUser);
         Synthetic shop = new Synthetic(nItems, nUsers, 42);
@@ -42,6 +42,12 @@ final class FusedLatency {
         // Published before the index opens, so that the first build writes the behaviour vectors too.
         new BehaviourFile(dir.resolve("behaviour")).write(shop.behaviour(64, 0.8));
         try (Stack stack = new Stack(dir, shop.items, events, new Synthetic.WordEmbedder(384), overrides)) {
+            if (merge > 0) {
+                long t = System.nanoTime();
+                stack.index.merge(merge);
+                System.out.printf("index merged to %d segment(s) in %.1f s%n", stack.index.status(false).segments(),
+                        (System.nanoTime() - t) / 1e9);
+            }
             Random random = new Random(1);
             List<String> users = new ArrayList<>();
             for (int i = 0; i < requests; i++) {

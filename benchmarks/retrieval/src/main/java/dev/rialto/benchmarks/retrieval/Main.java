@@ -35,7 +35,8 @@ public final class Main {
             switch (w) {
                 case "fused" -> FusedLatency.run(work, i(p, "fused.items", 100_000), i(p, "fused.users", 20_000),
                         i(p, "fused.events", 30), i(p, "fused.requests", 2_000), Configs.overrides(p),
-                        p.getOrDefault("fused.dump", ""), p.getOrDefault("fused.compare", ""));
+                        p.getOrDefault("fused.dump", ""), p.getOrDefault("fused.compare", ""),
+                        i(p, "fused.merge", 0));
                 case "hnsw" -> HnswRecall.run(work, p);
                 case "recall" -> CandidateRecall.run(work, Path.of(p.getOrDefault("retail",
                         "../shared/datasets/online-retail/online_retail.csv.gz")), i(p, "recall.holdout.days", 30),

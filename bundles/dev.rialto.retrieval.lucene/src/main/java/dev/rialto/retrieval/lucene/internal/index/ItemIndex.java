@@ -184,6 +184,12 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 description = "Items per batch when the empty index is rebuilt from the store.")
         int rebuild_batch_size() default 1000;
 
+        @AttributeDefinition(name = "Segments after a rebuild",
+                description = "A completed rebuild merges the index down to at most this many segments (0 = leave "
+                        + "it to the merge policy): a batch-fed index has dozens, and every kNN search walks each "
+                        + "segment's graph.")
+        int rebuild_merge_segments() default 1;
+
         @AttributeDefinition(name = "Text field boosts",
                 description = "Fields searched for query text, with their boosts.")
         String text_boosts() default "title=2.0,category=1.5,description=1.0";
@@ -328,6 +334,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private ScheduledExecutorService timer;
     private volatile Thread rebuilder;
     private int batchSize;
+    private volatile int mergeSegments = 1;
     /** Bound embedders by model name; sorted so that the choice among embedders of one language is stable. */
     private final Map<String, TextEmbedder> embedders = new ConcurrentHashMap<>();
     /** Embeds in the background: vectors of fed items, and of the whole store when an embedder appears. */
@@ -380,6 +387,10 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         int commitS = Settings.positive(config.commit_interval_s(), "commit.interval.s");
         int ramMb = Settings.positive(config.ram_buffer_mb(), "ram.buffer.mb");
         batchSize = Settings.positive(config.rebuild_batch_size(), "rebuild.batch.size");
+        mergeSegments = config.rebuild_merge_segments();
+        if (mergeSegments < 0) {
+            throw new IllegalArgumentException("rebuild.merge.segments must not be negative, was " + mergeSegments);
+        }
         behaviourFile = new BehaviourFile(Settings.dataDir(config.behaviour_dir(), "rialto/behaviour",
                 "behaviour.dir"));
         loadBehaviour();
@@ -608,6 +619,24 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
     }
 
+    /**
+     * Merges the index down to at most {@code maxSegments} segments, then refreshes; searches go on meanwhile on the
+     * segments they have. Per-segment work (an HNSW walk, a terms seek) is paid once per segment, and a rebuild or
+     * a publication leaves dozens of them.
+     */
+    public void merge(int maxSegments) {
+        long start = System.nanoTime();
+        try {
+            writer.forceMerge(Math.max(1, maxSegments));
+            refreshBlocking();
+            LOG.info("Merged the item index to {} segment(s) in {} ms",
+                    withSearcher(s -> s.getIndexReader().leaves().size()),
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Merging the item index failed", e);
+        }
+    }
+
     private RebuildState begin() {
         if (!open) {
             throw new RialtoException("The item index is not open");
@@ -642,6 +671,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             refreshBlocking();
             long removed = removeNotWritten(state);
             refreshBlocking();
+            if (mergeSegments > 0 && !state.cancelled) {
+                merge(mergeSegments);
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             LOG.info("Rebuilt the item index: {} items, {} stale documents removed, in {} ms", state.done, removed,
                     took.toMillis());
@@ -1461,6 +1493,10 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             LOG.info("Behaviour vectors {} published: {} items rewritten, {} item and {} user vectors, {} dims, "
                     + "in {} ms", model.label(), written[0], vectors.items().size(), vectors.users().size(),
                     vectors.dimension(), (System.nanoTime() - start) / 1_000_000);
+            if (mergeSegments > 0) {
+                // Searches already see the vectors; the rewrite left a segment per batch.
+                merge(mergeSegments);
+            }
         }
     }
 
