@@ -1,6 +1,7 @@
 package dev.rialto.retrieval.lucene.internal.index;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -15,11 +16,13 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.search.knn.MultiLeafKnnCollector;
 import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.hnsw.BlockingFloatHeap;
 
 /** The index's kNN search with a filter (also run by the HNSW benchmark, so it measures what the server does). */
 public final class FilteredKnn {
@@ -83,7 +86,7 @@ public final class FilteredKnn {
      * neighbours visits several times k nodes, each visit dearer than a step of a sequential scan, so on small
      * segments (an NRT index has many) the walk costs more than the scan and often ends in one anyway.
      */
-    static final int EXACT_LEAF_FACTOR = 8;
+    static final int EXACT_LEAF_FACTOR = 2;
 
     /**
      * The best k over every leaf: HNSW on each leaf with the accepted documents inside the walk (as
@@ -94,27 +97,49 @@ public final class FilteredKnn {
     private static ScoreDoc[] perLeaf(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
             float[] vector, int k) throws IOException {
         PriorityQueue<ScoreDoc> best = newQueue(k);
+        List<Integer> walked = new ArrayList<>(leaves.size());
         for (int i = 0; i < leaves.size(); i++) {
             LeafReader r = leaves.get(i).reader();
             FloatVectorValues values = r.getFloatVectorValues(field);
             if (values == null || accepted != null && accepted[i] == null) {
                 continue;
             }
-            Bits accept = accepted == null ? r.getLiveDocs() : accepted[i];
             int cost = accepted == null ? values.size() : accepted[i].cardinality();
-            int base = leaves.get(i).docBase;
             if (cost <= (long) EXACT_LEAF_FACTOR * k) {
+                exactLeaf(r, field, vector, accepted == null ? null : accepted[i], leaves.get(i).docBase, k, best);
+            } else {
+                walked.add(i);
+            }
+        }
+        if (walked.isEmpty()) {
+            return drain(best);
+        }
+        // As Lucene's query does across segments: a graph walk stops where it cannot beat the k best found so far in
+        // any segment (seeded with the scanned segments' best), instead of finding each segment's own k best.
+        BlockingFloatHeap global = new BlockingFloatHeap(k);
+        if (!best.isEmpty()) {
+            float[] scores = new float[best.size()];
+            int n = 0;
+            for (ScoreDoc d : best) {
+                scores[n++] = d.score;
+            }
+            Arrays.sort(scores);
+            global.offer(scores, n);
+        }
+        boolean shared = walked.size() > 1 || !best.isEmpty();
+        for (int i : walked) {
+            LeafReader r = leaves.get(i).reader();
+            int base = leaves.get(i).docBase;
+            int cost = accepted == null ? Integer.MAX_VALUE - 1 : accepted[i].cardinality();
+            TopKnnCollector own = new TopKnnCollector(k, cost + 1);
+            KnnCollector collector = shared ? new MultiLeafKnnCollector(k, global, own) : own;
+            r.searchNearestVectors(field, vector, collector, accepted == null ? r.getLiveDocs() : accepted[i]);
+            if (collector.earlyTerminated()) {
+                // The walk visited more nodes than the filter accepts: a scan is cheaper and exact.
                 exactLeaf(r, field, vector, accepted == null ? null : accepted[i], base, k, best);
                 continue;
             }
-            TopDocs top = r.searchNearestVectors(field, vector, k, accept,
-                    accepted == null ? Integer.MAX_VALUE : cost + 1);
-            if (top.totalHits.relation != TotalHits.Relation.EQUAL_TO) {
-                // The walk visited more nodes than the filter accepts: a scan is cheaper and exact.
-                exactLeaf(r, field, vector, accepted[i], base, k, best);
-                continue;
-            }
-            for (ScoreDoc d : top.scoreDocs) {
+            for (ScoreDoc d : collector.topDocs().scoreDocs) {
                 offer(best, k, base + d.doc, d.score);
             }
         }
