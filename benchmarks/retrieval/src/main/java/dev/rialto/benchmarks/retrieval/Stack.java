@@ -51,7 +51,8 @@ final class Stack implements AutoCloseable {
         if (!index.awaitRebuild(3_600_000) || !index.awaitVectors(3_600_000)) {
             throw new IllegalStateException("index not built in time");
         }
-        System.out.printf("index: %d items ready in %.1f s%n", index.size(), (System.nanoTime() - start) / 1e9);
+        System.out.printf("index: %d items ready in %.1f s, %s%n", index.size(), (System.nanoTime() - start) / 1e9,
+                index.status(false).segments() + " segments");
         counters = new PopularityCounters(events);
         counters.activate(config);
         if (!counters.awaitLoaded(600_000)) {

@@ -14,10 +14,9 @@ import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.FixedBitSet;
 
 /**
- * A filter already evaluated: the accepted documents of each leaf of one searcher, as bit sets. Handed to
- * {@code KnnFloatVectorQuery} so that it reuses the bits (Lucene takes a {@link BitSetIterator}'s set as it is)
- * instead of evaluating the filter query over every document a second time. Valid for that searcher only; never
- * cached.
+ * A filter already evaluated: the accepted documents of each leaf of one searcher, as bit sets ({@link FilterBits}),
+ * used as a FILTER clause of a BM25 query so that the filter is not evaluated over every document again. Valid for
+ * that searcher only; never cached by Lucene.
  */
 final class AcceptedDocsQuery extends Query {
     private final FixedBitSet[] accepted;

@@ -1,6 +1,7 @@
 package dev.rialto.retrieval.lucene.internal.index;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -12,17 +13,16 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.Scorer;
-import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.Weight;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.search.knn.MultiLeafKnnCollector;
 import org.apache.lucene.util.BitSetIterator;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.hnsw.BlockingFloatHeap;
 
 /** The index's kNN search with a filter (also run by the HNSW benchmark, so it measures what the server does). */
 public final class FilteredKnn {
@@ -41,34 +41,33 @@ public final class FilteredKnn {
             double exactShare, int oversampleMax) throws IOException {
         Query f = filter == null ? null : s.rewrite(filter);
         if (f == null || f instanceof MatchAllDocsQuery) {
-            return s.search(new KnnFloatVectorQuery(field, vector, k), k).scoreDocs;
+            return search(s, field, vector, k, (FixedBitSet[]) null, exactShare, oversampleMax);
         }
+        return search(s, field, vector, k, FilterBits.evaluate(s, f), exactShare, oversampleMax);
+    }
+
+    /**
+     * As {@link #search(IndexSearcher, String, float[], int, Query, double, int)}, with the filter already
+     * evaluated: {@code accepted[leaf ord]} the accepted live documents of each leaf of this searcher (null for a
+     * leaf without any), or {@code accepted == null} for no filter.
+     */
+    public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
+            double exactShare, int oversampleMax) throws IOException {
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-        Weight weight = s.createWeight(f, ScoreMode.COMPLETE_NO_SCORES, 1f);
-        FixedBitSet[] accepted = new FixedBitSet[leaves.size()];
+        if (accepted == null) {
+            return perLeaf(leaves, null, field, vector, k);
+        }
         long kept = 0;
         long withVectors = 0;
         for (int i = 0; i < leaves.size(); i++) {
-            LeafReader r = leaves.get(i).reader();
-            FloatVectorValues values = r.getFloatVectorValues(field);
+            FloatVectorValues values = leaves.get(i).reader().getFloatVectorValues(field);
             if (values == null) {
                 continue;
             }
             withVectors += values.size();
-            Scorer scorer = weight.scorer(leaves.get(i));
-            if (scorer == null) {
-                continue;
+            if (accepted[i] != null) {
+                kept += accepted[i].cardinality();
             }
-            FixedBitSet bits = new FixedBitSet(r.maxDoc());
-            Bits live = r.getLiveDocs();
-            DocIdSetIterator it = scorer.iterator();
-            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-                if (live == null || live.get(doc)) {
-                    bits.set(doc);
-                }
-            }
-            accepted[i] = bits;
-            kept += bits.cardinality();
         }
         if (kept == 0 || withVectors == 0) {
             return new ScoreDoc[0];
@@ -78,41 +77,124 @@ public final class FilteredKnn {
             return exactKnn(leaves, accepted, field, vector, k);
         }
         int ask = (int) Math.min((long) k * oversampleMax, (long) Math.ceil(k / (share * share)));
-        // The filter is evaluated once: the graph search takes the accepted bits computed above.
-        TopDocs top = s.search(new KnnFloatVectorQuery(field, vector, Math.max(k, ask), new AcceptedDocsQuery(accepted)),
-                Math.max(k, ask));
-        return top.scoreDocs.length <= k ? top.scoreDocs : Arrays.copyOf(top.scoreDocs, k);
+        ScoreDoc[] top = perLeaf(leaves, accepted, field, vector, Math.max(k, ask));
+        return top.length <= k ? top : Arrays.copyOf(top, k);
     }
 
-    /** Scores every accepted document that has a vector in the field; the best k, best first. */
-    private static ScoreDoc[] exactKnn(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
+    /**
+     * A leaf whose accepted documents number at most this many times k is scored exactly: a graph walk for k
+     * neighbours visits several times k nodes, each visit dearer than a step of a sequential scan, so on small
+     * segments (an NRT index has many) the walk costs more than the scan and often ends in one anyway.
+     */
+    static final int EXACT_LEAF_FACTOR = 2;
+
+    /**
+     * The best k over every leaf: HNSW on each leaf with the accepted documents inside the walk (as
+     * {@code KnnFloatVectorQuery} does, with the filter already evaluated and without its second pass over the
+     * hits), or an exact scan of a leaf whose accepted documents are few next to k, or whose walk visited more
+     * nodes than it has accepted documents. {@code accepted == null}: every live document.
+     */
+    private static ScoreDoc[] perLeaf(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
             float[] vector, int k) throws IOException {
-        PriorityQueue<ScoreDoc> best = new PriorityQueue<>(k + 1,
-                Comparator.comparingDouble((ScoreDoc d) -> d.score).thenComparing(d -> -d.doc));
+        PriorityQueue<ScoreDoc> best = newQueue(k);
+        List<Integer> walked = new ArrayList<>(leaves.size());
         for (int i = 0; i < leaves.size(); i++) {
-            FixedBitSet bits = accepted[i];
-            if (bits == null) {
-                continue;
-            }
             LeafReader r = leaves.get(i).reader();
             FloatVectorValues values = r.getFloatVectorValues(field);
-            VectorSimilarityFunction similarity = r.getFieldInfos().fieldInfo(field).getVectorSimilarityFunction();
-            int base = leaves.get(i).docBase;
-            DocIdSetIterator it = new BitSetIterator(bits, bits.cardinality());
-            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-                int at = values.docID() < doc ? values.advance(doc) : values.docID();
-                if (at != doc) {
-                    continue;
-                }
-                float score = similarity.compare(vector, values.vectorValue());
-                if (best.size() < k) {
-                    best.add(new ScoreDoc(base + doc, score));
-                } else if (score > best.peek().score) {
-                    best.poll();
-                    best.add(new ScoreDoc(base + doc, score));
-                }
+            if (values == null || accepted != null && accepted[i] == null) {
+                continue;
+            }
+            int cost = accepted == null ? values.size() : accepted[i].cardinality();
+            if (cost <= (long) EXACT_LEAF_FACTOR * k) {
+                exactLeaf(r, field, vector, accepted == null ? null : accepted[i], leaves.get(i).docBase, k, best);
+            } else {
+                walked.add(i);
             }
         }
+        if (walked.isEmpty()) {
+            return drain(best);
+        }
+        // As Lucene's query does across segments: a graph walk stops where it cannot beat the k best found so far in
+        // any segment (seeded with the scanned segments' best), instead of finding each segment's own k best.
+        BlockingFloatHeap global = new BlockingFloatHeap(k);
+        if (!best.isEmpty()) {
+            float[] scores = new float[best.size()];
+            int n = 0;
+            for (ScoreDoc d : best) {
+                scores[n++] = d.score;
+            }
+            Arrays.sort(scores);
+            global.offer(scores, n);
+        }
+        boolean shared = walked.size() > 1 || !best.isEmpty();
+        for (int i : walked) {
+            LeafReader r = leaves.get(i).reader();
+            int base = leaves.get(i).docBase;
+            int cost = accepted == null ? Integer.MAX_VALUE - 1 : accepted[i].cardinality();
+            TopKnnCollector own = new TopKnnCollector(k, cost + 1);
+            KnnCollector collector = shared ? new MultiLeafKnnCollector(k, global, own) : own;
+            r.searchNearestVectors(field, vector, collector, accepted == null ? r.getLiveDocs() : accepted[i]);
+            if (collector.earlyTerminated()) {
+                // The walk visited more nodes than the filter accepts: a scan is cheaper and exact.
+                exactLeaf(r, field, vector, accepted == null ? null : accepted[i], base, k, best);
+                continue;
+            }
+            for (ScoreDoc d : collector.topDocs().scoreDocs) {
+                offer(best, k, base + d.doc, d.score);
+            }
+        }
+        return drain(best);
+    }
+
+    /**
+     * Scores a leaf's documents that have a vector and are accepted ({@code bits}; null: every live document)
+     * into {@code best}.
+     */
+    private static void exactLeaf(LeafReader r, String field, float[] vector, FixedBitSet bits, int base, int k,
+            PriorityQueue<ScoreDoc> best) throws IOException {
+        FloatVectorValues values = r.getFloatVectorValues(field);
+        VectorSimilarityFunction similarity = r.getFieldInfos().fieldInfo(field).getVectorSimilarityFunction();
+        if (bits == null) {
+            Bits live = r.getLiveDocs();
+            for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    offer(best, k, base + doc, similarity.compare(vector, values.vectorValue()));
+                }
+            }
+            return;
+        }
+        DocIdSetIterator it = new BitSetIterator(bits, bits.cardinality());
+        for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+            int at = values.docID() < doc ? values.advance(doc) : values.docID();
+            if (at == DocIdSetIterator.NO_MORE_DOCS) {
+                return;
+            }
+            if (at == doc) {
+                offer(best, k, base + doc, similarity.compare(vector, values.vectorValue()));
+            }
+        }
+    }
+
+    /** Best last out: the lowest score on top, and of equal scores the higher doc id (lower ids win ties). */
+    private static PriorityQueue<ScoreDoc> newQueue(int k) {
+        return new PriorityQueue<>(k + 1, Comparator.comparingDouble((ScoreDoc d) -> d.score)
+                .thenComparing(Comparator.comparingInt((ScoreDoc d) -> d.doc).reversed()));
+    }
+
+    private static void offer(PriorityQueue<ScoreDoc> best, int k, int doc, float score) {
+        if (best.size() < k) {
+            best.add(new ScoreDoc(doc, score));
+        } else {
+            ScoreDoc worst = best.peek();
+            if (score > worst.score || score == worst.score && doc < worst.doc) {
+                best.poll();
+                best.add(new ScoreDoc(doc, score));
+            }
+        }
+    }
+
+    /** The queue's documents, best first. */
+    private static ScoreDoc[] drain(PriorityQueue<ScoreDoc> best) {
         ScoreDoc[] out = new ScoreDoc[best.size()];
         for (int i = out.length - 1; i >= 0; i--) {
             out[i] = best.poll();
@@ -120,4 +202,16 @@ public final class FilteredKnn {
         return out;
     }
 
+    /** Scores every accepted document that has a vector in the field; the best k, best first. */
+    private static ScoreDoc[] exactKnn(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
+            float[] vector, int k) throws IOException {
+        PriorityQueue<ScoreDoc> best = newQueue(k);
+        for (int i = 0; i < leaves.size(); i++) {
+            LeafReader r = leaves.get(i).reader();
+            if (accepted[i] != null && r.getFloatVectorValues(field) != null) {
+                exactLeaf(r, field, vector, accepted[i], leaves.get(i).docBase, k, best);
+            }
+        }
+        return drain(best);
+    }
 }

@@ -27,7 +27,10 @@ public record IndexedItem(String id, String title, String category, boolean avai
 
     /** Whether the item passes the filter (purchases are the caller's business). */
     public boolean passes(ItemFilter filter) {
-        return filter.accepts(id, category, available, brand, price == null ? null : BigDecimal.valueOf(price));
+        // The price is converted only when the filter looks at it (BigDecimal.valueOf formats the double).
+        boolean priced = filter.minPrice() != null || filter.maxPrice() != null;
+        return filter.accepts(id, category, available, brand,
+                price == null || !priced ? null : BigDecimal.valueOf(price));
     }
 
     /** Whether its text is indexed in the Chinese fields. */

@@ -184,6 +184,12 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 description = "Items per batch when the empty index is rebuilt from the store.")
         int rebuild_batch_size() default 1000;
 
+        @AttributeDefinition(name = "Segments after a rebuild",
+                description = "A completed rebuild merges the index down to at most this many segments (0 = leave "
+                        + "it to the merge policy): a batch-fed index has dozens, and every kNN search walks each "
+                        + "segment's graph.")
+        int rebuild_merge_segments() default 1;
+
         @AttributeDefinition(name = "Text field boosts",
                 description = "Fields searched for query text, with their boosts.")
         String text_boosts() default "title=2.0,category=1.5,description=1.0";
@@ -328,6 +334,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private ScheduledExecutorService timer;
     private volatile Thread rebuilder;
     private int batchSize;
+    private volatile int mergeSegments = 1;
     /** Bound embedders by model name; sorted so that the choice among embedders of one language is stable. */
     private final Map<String, TextEmbedder> embedders = new ConcurrentHashMap<>();
     /** Embeds in the background: vectors of fed items, and of the whole store when an embedder appears. */
@@ -360,6 +367,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     /** One publication at a time. */
     private final Object publishLock = new Object();
     private volatile Instant lastUpdate;
+    /** The documents of the filters requests ask, per searcher. */
+    private final FilterBits filterBits = new FilterBits();
     private volatile double knnExactShare = 0.15;
     private volatile int knnOversampleMax = 8;
 
@@ -378,6 +387,10 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         int commitS = Settings.positive(config.commit_interval_s(), "commit.interval.s");
         int ramMb = Settings.positive(config.ram_buffer_mb(), "ram.buffer.mb");
         batchSize = Settings.positive(config.rebuild_batch_size(), "rebuild.batch.size");
+        mergeSegments = config.rebuild_merge_segments();
+        if (mergeSegments < 0) {
+            throw new IllegalArgumentException("rebuild.merge.segments must not be negative, was " + mergeSegments);
+        }
         behaviourFile = new BehaviourFile(Settings.dataDir(config.behaviour_dir(), "rialto/behaviour",
                 "behaviour.dir"));
         loadBehaviour();
@@ -606,6 +619,39 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
     }
 
+    /**
+     * Merges the index down to at most {@code maxSegments} segments, then refreshes; searches go on meanwhile on the
+     * segments they have. Per-segment work (an HNSW walk, a terms seek) is paid once per segment, and a rebuild or
+     * a publication leaves dozens of them.
+     */
+    public void merge(int maxSegments) {
+        long start = System.nanoTime();
+        try {
+            writer.forceMerge(Math.max(1, maxSegments));
+            refreshBlocking();
+            LOG.info("Merged the item index to {} segment(s) in {} ms",
+                    withSearcher(s -> s.getIndexReader().leaves().size()),
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Merging the item index failed", e);
+        }
+    }
+
+    /**
+     * Starts merging to at most {@code maxSegments} segments in Lucene's merge threads and returns: merging a large
+     * index with its HNSW graphs takes minutes (703 s for 100k items with 384 + 64 dims on a busy machine), which
+     * neither a rebuild's caller nor a trainer publishing vectors should wait for. The periodic refresh shows the
+     * merged segment; closing the index waits for a merge in progress.
+     */
+    private void mergeInBackground(int maxSegments) {
+        try {
+            writer.forceMerge(Math.max(1, maxSegments), false);
+            LOG.info("Merging the item index to at most {} segment(s) in the background", maxSegments);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not start merging the item index; it keeps its segments", e);
+        }
+    }
+
     private RebuildState begin() {
         if (!open) {
             throw new RialtoException("The item index is not open");
@@ -640,6 +686,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             refreshBlocking();
             long removed = removeNotWritten(state);
             refreshBlocking();
+            if (mergeSegments > 0 && !state.cancelled) {
+                mergeInBackground(mergeSegments);
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             LOG.info("Rebuilt the item index: {} items, {} stale documents removed, in {} ms", state.done, removed,
                     took.toMillis());
@@ -1190,25 +1239,85 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     public DocFreqs docFreqs(List<Term> terms) {
         return withSearcher(s -> {
             IndexReader r = s.getIndexReader();
+            // A term's frequency is a seek in every segment; users share their shop's vocabulary, so each term is
+            // looked up once per searcher.
+            DocFreqCache c = docFreqCache;
+            if (c.searcher() != s) {
+                c = new DocFreqCache(s, new ConcurrentHashMap<>());
+                docFreqCache = c;
+            }
             int[] out = new int[terms.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = r.docFreq(terms.get(i));
+                Integer known = c.byTerm().get(terms.get(i));
+                if (known == null) {
+                    known = r.docFreq(terms.get(i));
+                    if (c.byTerm().size() >= DOC_FREQ_CACHE_MAX) {
+                        c.byTerm().clear();
+                    }
+                    c.byTerm().put(terms.get(i), known);
+                }
+                out[i] = known;
             }
             return new DocFreqs(r.numDocs(), out);
         });
     }
 
+    private record DocFreqCache(IndexSearcher searcher, Map<Term, Integer> byTerm) {
+    }
+
+    /** Most terms whose frequency is kept per searcher. */
+    static final int DOC_FREQ_CACHE_MAX = 200_000;
+
+    private volatile DocFreqCache docFreqCache = new DocFreqCache(null, Map.of());
+
     /** The best {@code n} items for the query, best first. */
     public List<Hit> search(Query query, int n) {
+        return withSearcher(s -> hits(s, s.search(query, n).scoreDocs));
+    }
+
+    /**
+     * The best {@code n} items for the query among those the filter accepts, without the extra exclusions, best
+     * first: {@link #search(Query, int)} of {@link #filtered(Query, ItemFilter, Collection)}, with the filter's
+     * documents taken from the per-searcher cache instead of evaluated again.
+     */
+    public List<Hit> search(Query main, int n, ItemFilter filter, Collection<String> extraExcluded) {
         return withSearcher(s -> {
-            ScoreDoc[] docs = s.search(query, n).scoreDocs;
-            IndexedItem[] items = read(s, docs);
-            List<Hit> hits = new ArrayList<>(docs.length);
-            for (int i = 0; i < docs.length; i++) {
-                hits.add(new Hit(items[i].id(), docs[i].score));
+            FilterBits.Accepted accepted = filterBits.accepted(s, filter, extraExcluded);
+            Query q = main;
+            if (!accepted.all()) {
+                q = new BooleanQuery.Builder().add(main, Occur.MUST)
+                        .add(new AcceptedDocsQuery(accepted.bits()), Occur.FILTER).build();
             }
-            return hits;
+            return hits(s, s.search(q, n).scoreDocs);
         });
+    }
+
+    /** The hits' ids (one doc values read each; the other fields are not needed) with their scores, in order. */
+    private static List<Hit> hits(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
+        Integer[] order = new Integer[docs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        // Doc values iterators only move forward: read in doc id order.
+        Arrays.sort(order, Comparator.comparingInt(i -> docs[i].doc));
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        String[] ids = new String[docs.length];
+        LeafReaderContext leaf = null;
+        SortedDocValues values = null;
+        for (int i : order) {
+            int doc = docs[i].doc;
+            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                values = DocValues.getSorted(leaf.reader(), F_ID);
+            }
+            int local = doc - leaf.docBase;
+            ids[i] = values.advanceExact(local) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+        }
+        List<Hit> hits = new ArrayList<>(docs.length);
+        for (int i = 0; i < docs.length; i++) {
+            hits.add(new Hit(ids[i], docs[i].score));
+        }
+        return hits;
     }
 
     /** The indexed items among the given ids, by id, in the order asked. */
@@ -1216,17 +1325,30 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         if (ids.isEmpty()) {
             return Map.of();
         }
-        Set<String> unique = new LinkedHashSet<>(ids);
         long epoch = cacheEpoch.get();
-        Map<String, IndexedItem> found = new HashMap<>(unique.size() * 2);
-        List<BytesRef> terms = new ArrayList<>();
-        for (String id : unique) {
+        // Sources look up the same popular items on every request: in the common case every id is cached, and one
+        // ordered map is the whole cost.
+        Map<String, IndexedItem> ordered = new LinkedHashMap<>(ids.size() * 2);
+        List<String> missing = null;
+        for (String id : ids) {
             IndexedItem cached = itemCache.get(id);
             if (cached != null) {
-                found.put(id, cached);
+                ordered.putIfAbsent(id, cached);
             } else {
-                terms.add(new BytesRef(id));
+                if (missing == null) {
+                    missing = new ArrayList<>();
+                }
+                missing.add(id);
             }
+        }
+        if (missing == null) {
+            return ordered;
+        }
+        Set<String> unique = new LinkedHashSet<>(ids);
+        Map<String, IndexedItem> found = new HashMap<>(ordered);
+        List<BytesRef> terms = new ArrayList<>(missing.size());
+        for (String id : new LinkedHashSet<>(missing)) {
+            terms.add(new BytesRef(id));
         }
         if (!terms.isEmpty()) {
             Map<String, IndexedItem> read = withSearcher(s -> {
@@ -1246,7 +1368,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 });
             }
         }
-        Map<String, IndexedItem> ordered = new LinkedHashMap<>(found.size() * 2);
+        ordered = new LinkedHashMap<>(found.size() * 2);
         for (String id : unique) {
             IndexedItem item = found.get(id);
             if (item != null) {
@@ -1386,6 +1508,10 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             LOG.info("Behaviour vectors {} published: {} items rewritten, {} item and {} user vectors, {} dims, "
                     + "in {} ms", model.label(), written[0], vectors.items().size(), vectors.users().size(),
                     vectors.dimension(), (System.nanoTime() - start) / 1_000_000);
+            if (mergeSegments > 0) {
+                // Searches already see the vectors; the rewrite left a segment per batch.
+                mergeInBackground(mergeSegments);
+            }
         }
     }
 
@@ -1686,32 +1812,46 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
 
     /** As {@link #knn}, on any vector field. */
     public List<Hit> knnField(String field, float[] vector, int k, Query filter) {
-        int dims = withSearcher(s -> {
-            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
-                FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
-                if (info != null && info.getVectorDimension() > 0) {
-                    return info.getVectorDimension();
-                }
+        return withSearcher(s -> dimensionsMatch(s, field, vector) ? hits(s, FilteredKnn.search(s, field, vector, k,
+                filter, knnExactShare, knnOversampleMax)) : List.of());
+    }
+
+    /**
+     * The {@code k} nearest items to the vector in the model's field among those the filter accepts, without the
+     * extra exclusions: {@link #knn(String, float[], int, Query)} of {@link #filtered(Query, ItemFilter, Collection)},
+     * with the filter's documents taken from the per-searcher cache instead of evaluated again.
+     */
+    public List<Hit> knn(String model, float[] vector, int k, ItemFilter filter, Collection<String> extraExcluded) {
+        return knnField(vectorField(model), vector, k, filter, extraExcluded);
+    }
+
+    /** As {@link #knn(String, float[], int, ItemFilter, Collection)}, on any vector field. */
+    public List<Hit> knnField(String field, float[] vector, int k, ItemFilter filter,
+            Collection<String> extraExcluded) {
+        return withSearcher(s -> {
+            if (!dimensionsMatch(s, field, vector)) {
+                return List.of();
             }
-            return 0;
+            FilterBits.Accepted accepted = filterBits.accepted(s, filter, extraExcluded);
+            return hits(s, FilteredKnn.search(s, field, vector, k, accepted.bits(), knnExactShare, knnOversampleMax));
         });
-        if (dims == 0) {
-            return List.of();
+    }
+
+    /** Whether the field has vectors of the query's dimensions (a mismatch is warned about, rate-limited). */
+    private boolean dimensionsMatch(IndexSearcher s, String field, float[] vector) {
+        int dims = 0;
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(field);
+            if (info != null && info.getVectorDimension() > 0) {
+                dims = info.getVectorDimension();
+                break;
+            }
         }
-        if (dims != vector.length) {
+        if (dims != 0 && dims != vector.length) {
             embedWarnings.warn("Vector field {} has other dimensions than the query vector; no kNN results", field,
                     new IllegalArgumentException(dims + " != " + vector.length));
-            return List.of();
         }
-        return withSearcher(s -> {
-            ScoreDoc[] docs = FilteredKnn.search(s, field, vector, k, filter, knnExactShare, knnOversampleMax);
-            IndexedItem[] items = read(s, docs);
-            List<Hit> hits = new ArrayList<>(docs.length);
-            for (int i = 0; i < docs.length; i++) {
-                hits.add(new Hit(items[i].id(), docs[i].score));
-            }
-            return hits;
-        });
+        return dims != 0 && dims == vector.length;
     }
 
     /** Number of items that have a vector of the model. */

@@ -118,17 +118,16 @@ public final class LuceneItemSearch implements ItemSearch {
             throw new ItemNotFoundException(id);
         }
         ItemFilter filter = new ItemFilter(null, Set.of(id), true, false);
-        Query restriction = ItemIndex.filtered(null, filter, Set.of());
         ItemVector vector = index.vectors(List.of(id)).get(id);
         String source;
         List<Hit> hits;
         if (vector != null) {
             source = SEMANTIC;
-            hits = index.knn(vector.model(), vector.vector(), n, restriction);
+            hits = index.knn(vector.model(), vector.vector(), n, filter, Set.of());
         } else {
             source = MORE_LIKE_THIS;
             Query like = likeQuery(item);
-            hits = like == null ? List.of() : index.search(ItemIndex.filtered(like, filter, Set.of()), n);
+            hits = like == null ? List.of() : index.search(like, n, filter, Set.of());
         }
         List<Candidate> candidates = new ArrayList<>(hits.size());
         for (Hit h : hits) {

@@ -95,8 +95,7 @@ public final class BehaviourCandidateSource implements CandidateSource {
         if (user == null) {
             return List.of();
         }
-        List<Hit> hits = index.knnField(model.field(), user, query.n(),
-                ItemIndex.filtered(null, query.filter(), excluded));
+        List<Hit> hits = index.knnField(model.field(), user, query.n(), query.filter(), excluded);
         List<Candidate> out = new ArrayList<>(hits.size());
         for (Hit h : hits) {
             out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));

@@ -90,7 +90,12 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
                 }
             }
             if (!lists.isEmpty()) {
-                take(arrivals, merged(lists), query, purchased, out, taken);
+                // The newest few of the categories are usually enough: merge only as far as needed.
+                int[] head = merged(lists, 2 * n + 64);
+                take(arrivals, head, query, purchased, out, taken);
+                if (out.size() < n && head.length < total(lists)) {
+                    take(arrivals, merged(lists, Integer.MAX_VALUE), query, purchased, out, taken);
+                }
             }
         }
         if (out.size() < n) {
@@ -99,23 +104,37 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
         return out;
     }
 
-    /** The ascending union of ascending position lists (the categories' items, newest first). */
-    private static int[] merged(List<int[]> lists) {
+    /**
+     * The first {@code limit} of the ascending union of disjoint ascending position lists (the categories' items,
+     * newest first), by a k-way merge: a category holds thousands of items, a request needs a few hundred.
+     */
+    static int[] merged(List<int[]> lists, int limit) {
         if (lists.size() == 1) {
-            return lists.get(0);
+            int[] only = lists.get(0);
+            return only.length <= limit ? only : Arrays.copyOf(only, limit);
         }
-        int size = 0;
+        int size = (int) Math.min(limit, total(lists));
+        int[] out = new int[size];
+        int[] at = new int[lists.size()];
+        for (int o = 0; o < size; o++) {
+            int pick = -1;
+            for (int l = 0; l < at.length; l++) {
+                int[] list = lists.get(l);
+                if (at[l] < list.length && (pick < 0 || list[at[l]] < lists.get(pick)[at[pick]])) {
+                    pick = l;
+                }
+            }
+            out[o] = lists.get(pick)[at[pick]++];
+        }
+        return out;
+    }
+
+    private static long total(List<int[]> lists) {
+        long size = 0;
         for (int[] l : lists) {
             size += l.length;
         }
-        int[] all = new int[size];
-        int at = 0;
-        for (int[] l : lists) {
-            System.arraycopy(l, 0, all, at, l.length);
-            at += l.length;
-        }
-        Arrays.sort(all);
-        return all;
+        return size;
     }
 
     /**

@@ -87,8 +87,7 @@ public final class SemanticCandidateSource implements CandidateSource {
         if (target == null) {
             return List.of();
         }
-        List<Hit> hits = index.knn(target.model(), target.vector(), query.n(),
-                ItemIndex.filtered(null, query.filter(), excluded));
+        List<Hit> hits = index.knn(target.model(), target.vector(), query.n(), query.filter(), excluded);
         List<Candidate> out = new ArrayList<>(hits.size());
         for (Hit h : hits) {
             out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));

@@ -114,7 +114,7 @@ public final class TextCandidateSource implements CandidateSource {
         if (main == null || main instanceof MatchNoDocsQuery) {
             return List.of();
         }
-        List<Hit> hits = index.search(ItemIndex.filtered(main, query.filter(), excluded), query.n());
+        List<Hit> hits = index.search(main, query.n(), query.filter(), excluded);
         List<Candidate> out = new ArrayList<>(hits.size());
         for (Hit h : hits) {
             out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));

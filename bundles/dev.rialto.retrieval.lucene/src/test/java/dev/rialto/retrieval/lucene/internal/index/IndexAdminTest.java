@@ -43,6 +43,45 @@ class IndexAdminTest {
     }
 
     @Test
+    void aCompletedRebuildMergesTheSegmentsUnlessToldNotTo() throws Exception {
+        // Batches of 20 with a refresh after each: a segment per batch before the merge.
+        try (Fixture fx = new Fixture(dir.resolve("kept"), 200, TestConfig.defaults().set("rebuild.batch.size", 20)
+                .set("rebuild.merge.segments", 0))) {
+            assertTrue(fx.index.status(false).segments() > 1, "segments " + fx.index.status(false).segments());
+        }
+        try (Fixture fx = new Fixture(dir.resolve("merged"), 200, TestConfig.defaults()
+                .set("rebuild.batch.size", 20).set("refresh.interval.ms", 50))) {
+            // The merge runs in the background; the periodic refresh shows it.
+            assertEquals(1, segmentsWithin(fx, 30_000));
+            assertEquals(200, fx.index.size());
+            // The merged index answers as before: every item found by id, filters applied.
+            assertEquals(200, fx.index.lookup(fx.items.stream().map(Item::id).toList()).size());
+            // A publication rewrites every item: merged again afterwards.
+            Map<String, float[]> vectors = new java.util.HashMap<>();
+            fx.items.forEach(it -> vectors.put(it.id(), new float[] {1, it.id().hashCode() % 7}));
+            fx.index.publish(new dev.rialto.api.retrieval.BehaviourVectors("ials", "1", 2, vectors, Map.of(), 0.1,
+                    Fixture.T0));
+            assertEquals(1, segmentsWithin(fx, 30_000));
+            assertEquals(10, fx.index.knnField(fx.index.behaviour().field(), new float[] {1, 1}, 10,
+                    dev.rialto.api.retrieval.ItemFilter.DEFAULT, java.util.Set.of()).size());
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Fixture(dir.resolve("bad"), 1, TestConfig.defaults().set("rebuild.merge.segments", -1)));
+        assertTrue(e.getMessage().contains("rebuild.merge.segments"), e.getMessage());
+    }
+
+    /** The segment count once it is 1, or the last one seen when the time is up (bounded polling). */
+    private static int segmentsWithin(Fixture fx, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        int segments = fx.index.status(false).segments();
+        while (segments != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            segments = fx.index.status(false).segments();
+        }
+        return segments;
+    }
+
+    @Test
     void statusCountsDocumentsSegmentsVectorsAndCommits() throws Exception {
         FakeEmbedder en = new FakeEmbedder("fake-en", 16, "en");
         try (Fixture fx = new Fixture(dir, 120, TestConfig.defaults().set("rebuild.batch.size", 50), en)) {

@@ -71,4 +71,59 @@ class RrfFusionTest {
         List<Fused> fused = RrfFusion.fuse(lists("new", list("new", "x")), Map.of("text", 2.0), 1.0, 60);
         assertEquals(1.0 / 61, fused.get(0).score(), 1e-12);
     }
+
+    /** The fusion as it was before it kept one entry per item: the reference the faster one must equal. */
+    private static List<Fused> reference(Map<String, List<Candidate>> bySource, Map<String, Double> weights,
+            double defaultWeight, int k) {
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        Map<String, List<SourceHit>> hits = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Candidate>> e : bySource.entrySet()) {
+            String source = e.getKey();
+            double w = weights.getOrDefault(source, defaultWeight);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            int rank = 0;
+            for (Candidate c : e.getValue()) {
+                if (!seen.add(c.itemId())) {
+                    continue;
+                }
+                rank++;
+                scores.computeIfAbsent(c.itemId(), id -> new double[1])[0] += w / (k + rank);
+                hits.computeIfAbsent(c.itemId(), id -> new java.util.ArrayList<>(2))
+                        .add(new SourceHit(source, rank, c.score()));
+            }
+        }
+        List<Fused> out = new java.util.ArrayList<>(scores.size());
+        for (Map.Entry<String, double[]> e : scores.entrySet()) {
+            List<SourceHit> h = hits.get(e.getKey());
+            h.sort(java.util.Comparator.comparingInt(SourceHit::rank).thenComparing(SourceHit::source));
+            out.add(new Fused(e.getKey(), e.getValue()[0], List.copyOf(h)));
+        }
+        out.sort(java.util.Comparator.comparingDouble(Fused::score).reversed()
+                .thenComparing(java.util.Comparator.comparingInt((Fused f) -> f.hits().size()).reversed())
+                .thenComparingInt(f -> f.hits().get(0).rank())
+                .thenComparing(Fused::itemId));
+        return out;
+    }
+
+    @Test
+    void equalsTheReferenceFusionOnRandomListsWithRepeatsAndTies() {
+        java.util.Random random = new java.util.Random(3);
+        for (int round = 0; round < 200; round++) {
+            Map<String, List<Candidate>> lists = new java.util.TreeMap<>();
+            int sources = 1 + random.nextInt(8);
+            for (int s = 0; s < sources; s++) {
+                String name = "s" + s;
+                int n = random.nextInt(300);
+                List<Candidate> l = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    // A small id space: many items found by several sources, some listed twice by one.
+                    l.add(new Candidate("i" + random.nextInt(400), name, i + 1, random.nextInt(5)));
+                }
+                lists.put(name, l);
+            }
+            Map<String, Double> weights = Map.of("s0", 2.0, "s1", 0.5, "s3", 1.0, "s5", 0.2);
+            int k = random.nextBoolean() ? 60 : 0;
+            assertEquals(reference(lists, weights, 1.0, k), RrfFusion.fuse(lists, weights, 1.0, k), "round " + round);
+        }
+    }
 }

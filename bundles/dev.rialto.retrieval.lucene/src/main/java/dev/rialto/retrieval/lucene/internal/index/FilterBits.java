@@ -1,0 +1,173 @@
+package dev.rialto.retrieval.lucene.internal.index;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
+
+import dev.rialto.api.retrieval.ItemFilter;
+
+/**
+ * The documents an {@link ItemFilter} accepts, as bit sets per leaf, evaluated once per searcher and filter and
+ * reused by later requests: nearly every request asks the same few filters (available items, a category), and
+ * evaluating one walks every document (the availability point query alone visits 95% of them). A request's
+ * exclusions (its ids, the user's purchases or seen items) are cleared in a copy of the leaves they touch, never in
+ * the cached sets. A new searcher (after a refresh) starts a new cache.
+ */
+final class FilterBits {
+
+    /** Most filters kept per searcher (a set costs maxDoc / 8 bytes); beyond it the cache starts again. */
+    static final int MAX_FILTERS = 32;
+
+    /** The parts of a filter that do not depend on the request's exclusions. */
+    private record Key(String categoryPrefix, boolean availableOnly, Set<String> brands, BigDecimal minPrice,
+            BigDecimal maxPrice) {
+    }
+
+    /**
+     * Accepted live documents: {@code bits[leaf ord]}, null for a leaf where none is accepted; {@code bits == null}
+     * when the filter restricts nothing (every live document is accepted).
+     */
+    record Accepted(FixedBitSet[] bits) {
+        static final Accepted ALL = new Accepted(null);
+
+        boolean all() {
+            return bits == null;
+        }
+    }
+
+    private record Cache(IndexSearcher searcher, Map<Key, FixedBitSet[]> byFilter) {
+    }
+
+    private volatile Cache cache = new Cache(null, Map.of());
+
+    /** The documents of the searcher that the filter and the extra exclusions accept. */
+    Accepted accepted(IndexSearcher searcher, ItemFilter filter, Collection<String> extraExcluded)
+            throws IOException {
+        boolean restricts = filter.categoryPrefix() != null || filter.availableOnly() || filter.restrictsBrandOrPrice();
+        boolean excludes = !filter.excludeItemIds().isEmpty() || !extraExcluded.isEmpty();
+        if (!restricts && !excludes) {
+            return Accepted.ALL;
+        }
+        FixedBitSet[] base = restricts ? base(searcher, filter) : live(searcher);
+        if (!excludes) {
+            return new Accepted(base);
+        }
+        FixedBitSet[] out = base.clone();
+        boolean[] copied = new boolean[out.length];
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        PostingsEnum postings = null;
+        for (Collection<String> ids : List.of(filter.excludeItemIds(), extraExcluded)) {
+            for (String id : ids) {
+                Term term = new Term(ItemIndex.F_ID, id);
+                for (int i = 0; i < leaves.size(); i++) {
+                    if (out[i] == null) {
+                        continue;
+                    }
+                    LeafReader r = leaves.get(i).reader();
+                    postings = r.postings(term, PostingsEnum.NONE);
+                    if (postings == null) {
+                        continue;
+                    }
+                    for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS;
+                            doc = postings.nextDoc()) {
+                        if (out[i].get(doc)) {
+                            if (!copied[i]) {
+                                out[i] = out[i].clone();
+                                copied[i] = true;
+                            }
+                            out[i].clear(doc);
+                        }
+                    }
+                }
+            }
+        }
+        return new Accepted(out);
+    }
+
+    /** The cached sets of the filter without its exclusions, computed on first use for this searcher. */
+    private FixedBitSet[] base(IndexSearcher searcher, ItemFilter filter) throws IOException {
+        Cache c = cache;
+        if (c.searcher() != searcher) {
+            c = new Cache(searcher, new ConcurrentHashMap<>());
+            cache = c;
+        }
+        Key key = new Key(filter.categoryPrefix(), filter.availableOnly(), filter.brands(), filter.minPrice(),
+                filter.maxPrice());
+        FixedBitSet[] bits = c.byFilter().get(key);
+        if (bits == null) {
+            ItemFilter base = new ItemFilter(filter.categoryPrefix(), Set.of(), filter.availableOnly(), false,
+                    filter.brands(), filter.minPrice(), filter.maxPrice());
+            bits = evaluate(searcher, ItemIndex.filtered(null, base, Set.of()));
+            if (c.byFilter().size() >= MAX_FILTERS) {
+                c.byFilter().clear();
+            }
+            c.byFilter().put(key, bits);
+        }
+        return bits;
+    }
+
+    /** Every live document, per leaf (only for exclusions without a filter; not cached, it is one pass). */
+    private static FixedBitSet[] live(IndexSearcher searcher) {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        FixedBitSet[] out = new FixedBitSet[leaves.size()];
+        for (int i = 0; i < out.length; i++) {
+            LeafReader r = leaves.get(i).reader();
+            FixedBitSet bits = new FixedBitSet(r.maxDoc());
+            Bits live = r.getLiveDocs();
+            if (live == null) {
+                bits.set(0, r.maxDoc());
+            } else {
+                for (int doc = 0; doc < r.maxDoc(); doc++) {
+                    if (live.get(doc)) {
+                        bits.set(doc);
+                    }
+                }
+            }
+            out[i] = bits;
+        }
+        return out;
+    }
+
+    /** The live documents matching the query, per leaf; null for a leaf without any. */
+    static FixedBitSet[] evaluate(IndexSearcher searcher, Query query) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        Weight weight = searcher.createWeight(searcher.rewrite(query), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        FixedBitSet[] out = new FixedBitSet[leaves.size()];
+        for (int i = 0; i < out.length; i++) {
+            Scorer scorer = weight.scorer(leaves.get(i));
+            if (scorer == null) {
+                continue;
+            }
+            LeafReader r = leaves.get(i).reader();
+            FixedBitSet bits = new FixedBitSet(r.maxDoc());
+            Bits live = r.getLiveDocs();
+            DocIdSetIterator it = scorer.iterator();
+            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                if (live == null || live.get(doc)) {
+                    bits.set(doc);
+                }
+            }
+            if (bits.cardinality() > 0) {
+                out[i] = bits;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.rialto.retrieval.lucene.internal.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.retrieval.BehaviourVectors;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.testing.Catalogue;
+import dev.rialto.retrieval.lucene.internal.testing.Fixture;
+
+/**
+ * The cached filter documents ({@link FilterBits}) give the same answers as evaluating the filter query on every
+ * request: same kNN hits and BM25 hits, in the same order with the same scores, for every kind of filter and with
+ * per-request exclusions; and a refresh (an item made unavailable) is seen at once.
+ */
+class FilterBitsTest {
+
+    @TempDir
+    Path dir;
+
+    private Fixture fx;
+
+    @AfterEach
+    void close() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private static final List<ItemFilter> FILTERS = List.of(
+            ItemFilter.DEFAULT,
+            new ItemFilter(null, Set.of(), false, false),
+            new ItemFilter("Garden", Set.of(), true, false),
+            new ItemFilter(null, Set.of(Catalogue.id(3), Catalogue.id(4)), false, false),
+            new ItemFilter("Books", Set.of(Catalogue.id(5)), true, false, null, new BigDecimal("50"),
+                    new BigDecimal("400")),
+            new ItemFilter(null, Set.of(), true, false, Set.of("Acme"), null, null),
+            new ItemFilter("Nowhere", Set.of(), false, false));
+
+    private static final List<Set<String>> EXCLUDED = List.of(Set.of(),
+            Set.of(Catalogue.id(0), Catalogue.id(10), Catalogue.id(20), Catalogue.id(31), "not-an-item"));
+
+    @Test
+    void cachedFilterAnswersEqualTheFilterQuery() throws Exception {
+        fx = new Fixture(dir.resolve("index"), 600);
+        List<Item> items = fx.items;
+        fx.index.publish(new BehaviourVectors("ials", "1", 8, vectors(items.size()), Map.of(), 0.1, Fixture.T0));
+        // More segments, with deletions: some items written again, in two batches.
+        fx.index.itemsStored(items.subList(50, 70));
+        fx.index.itemsStored(items.subList(300, 310));
+        String field = fx.index.behaviour().field();
+        float[] q = {1, -1, 0.5f, 0, 2, 0, -0.5f, 1};
+        Query text = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(ItemIndex.F_TITLE, "premium")), Occur.SHOULD)
+                .add(new TermQuery(new Term(ItemIndex.F_DESCRIPTION, "kettl")), Occur.SHOULD).build();
+        for (int round = 0; round < 2; round++) { // the second round answers from the cache
+            for (ItemFilter f : FILTERS) {
+                for (Set<String> ex : EXCLUDED) {
+                    for (int k : new int[] {10, 300}) {
+                        assertEquals(fx.index.knnField(field, q, k, ItemIndex.filtered(null, f, ex)),
+                                fx.index.knnField(field, q, k, f, ex), "kNN " + f + " " + ex + " k=" + k);
+                        assertEquals(fx.index.search(ItemIndex.filtered(text, f, ex), k),
+                                fx.index.search(text, k, f, ex), "BM25 " + f + " " + ex + " k=" + k);
+                    }
+                }
+            }
+        }
+        List<String> before = fx.index.knnField(field, q, 600, ItemFilter.DEFAULT, Set.of()).stream()
+                .map(Hit::id).toList();
+        assertTrue(before.contains(Catalogue.id(1)));
+        assertFalse(before.contains(Catalogue.id(17)), "unavailable items never pass the default filter");
+        // Exclusions are cleared in a copy: the cached set is not changed by a request.
+        assertFalse(fx.index.knnField(field, q, 600, ItemFilter.DEFAULT, Set.of(Catalogue.id(1))).stream()
+                .anyMatch(h -> h.id().equals(Catalogue.id(1))));
+        assertEquals(before, fx.index.knnField(field, q, 600, ItemFilter.DEFAULT, Set.of()).stream()
+                .map(Hit::id).toList());
+
+        // Item 1 becomes unavailable: the next searcher's cache no longer accepts it.
+        Item one = items.get(1);
+        fx.index.itemsStored(List.of(new Item(one.id(), one.title(), one.description(), one.category(),
+                one.price(), one.currency(), false, one.language(), one.attributes())));
+        List<Hit> after = fx.index.knnField(field, q, 600, ItemFilter.DEFAULT, Set.of());
+        assertFalse(after.stream().anyMatch(h -> h.id().equals(Catalogue.id(1))));
+        assertEquals(before.size() - 1, after.size());
+        assertEquals(fx.index.knnField(field, q, 600, ItemIndex.filtered(null, ItemFilter.DEFAULT, Set.of())),
+                after);
+    }
+
+    private static Map<String, float[]> vectors(int n) {
+        Random random = new Random(11);
+        Map<String, float[]> items = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            float[] v = new float[8];
+            for (int d = 0; d < v.length; d++) {
+                v[d] = (float) random.nextGaussian();
+            }
+            items.put(Catalogue.id(i), v);
+        }
+        return items;
+    }
+}
