@@ -1,6 +1,10 @@
 package dev.rialto.benchmarks.ingest;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventListener;
+import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.events.EventType;
 import dev.rialto.api.ingest.IngestReport;
 import dev.rialto.ingest.internal.CsvIngestor;
 import dev.rialto.ingest.internal.PrivacyGuard;
@@ -121,14 +125,35 @@ public final class Main {
             try (InputStream in = Files.newInputStream(warmCsv)) {
                 s.ingestor.ingestCsv("events", in, "w.csv");
             }
-            rawInsert(warm.resolve("raw"), s, size, "w");
+            rawInsert(warm.resolve("raw"), s, size, "w", JdbcEventRepository.ROWS_PER_INSERT);
+            rawInsert(warm.resolve("raw1"), s, size, "w", 1);
             http(s, Math.max(10_000, Math.min(size, httpEvents) / 10_000 * 10_000), "wh");
             s.close();
         }
 
+        // The raw baseline in its two batch forms (the better one is the baseline), then, to show where the time goes,
+        // the same raw insert into the events table without its two secondary indexes, and the pipeline with the
+        // events insert left out.
         Stack raw = new Stack(work.resolve("raw"));
-        Rate rawRate = rawInsert(work.resolve("raw-db"), raw, events, "f");
+        Rate rawSingle = rawInsert(work.resolve("raw-db-1"), raw, events, "f", 1);
+        Rate rawMulti = rawInsert(work.resolve("raw-db-64"), raw, events, "f", JdbcEventRepository.ROWS_PER_INSERT);
+        Rate rawNoUser = rawInsert(work.resolve("raw-db-ts"), raw, events, "f", JdbcEventRepository.ROWS_PER_INSERT,
+                "events_user_ts");
+        Rate rawBare = rawInsert(work.resolve("raw-db-bare"), raw, events, "f", JdbcEventRepository.ROWS_PER_INSERT,
+                "events_user_ts", "events_ts");
         raw.close();
+        Rate rawRate = rawMulti.perWallSecond() >= rawSingle.perWallSecond() ? rawMulti : rawSingle;
+
+        Stack alone = new Stack(work.resolve("alone"), true);
+        Rate aloneRate;
+        try (InputStream in = Files.newInputStream(csv)) {
+            Clock start = Clock.now();
+            IngestReport report = alone.ingestor.ingestCsv("events", in, "events.csv");
+            aloneRate = start.rate(n(report));
+        }
+        alone.close();
+        System.out.println("pipeline without the events insert (parse, map, validate, HMAC, journal, change feed): "
+                + aloneRate);
 
         Stack file = new Stack(work.resolve("file"));
         Rate fileRate = fileRoute(file, csv, routes, work.resolve("home"), events);
@@ -140,13 +165,21 @@ public final class Main {
 
         double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-30s %14s %14s %12s%n", "path", "events/s wall", "events/CPU-s",
-                "x raw (CPU)");
-        for (var row : List.of(Map.entry("raw JDBC batch insert", rawRate),
+        System.out.printf(Locale.ROOT, "%-58s %14s %14s %12s %12s%n", "path", "events/s wall", "events/CPU-s",
+                "x raw (wall)", "x raw (CPU)");
+        for (var row : List.of(Map.entry("raw JDBC, 1 row per statement, batches of 1,000", rawSingle),
+                Map.entry("raw JDBC, 64 rows per statement, batches of 1,000", rawMulti),
+                Map.entry("  (raw, 64 rows, without the index events_user_ts)", rawNoUser),
+                Map.entry("  (raw, 64 rows, without events_user_ts and events_ts)", rawBare),
+                Map.entry("  (pipeline alone: events not inserted)", aloneRate),
                 Map.entry("file route (Camel + ingest)", fileRate), Map.entry("HTTP POST /api/v1/events", httpRate))) {
-            System.out.printf(Locale.ROOT, "%-30s %,14.0f %,14.0f %12.2f%n", row.getKey(), row.getValue().perWallSecond(),
-                    row.getValue().perCpuSecond(), row.getValue().perCpuSecond() / rawRate.perCpuSecond());
+            System.out.printf(Locale.ROOT, "%-58s %,14.0f %,14.0f %12.2f %12.2f%n", row.getKey(),
+                    row.getValue().perWallSecond(), row.getValue().perCpuSecond(),
+                    row.getValue().perWallSecond() / rawRate.perWallSecond(),
+                    row.getValue().perCpuSecond() / rawRate.perCpuSecond());
         }
+        System.out.printf(Locale.ROOT, "raw baseline: the faster raw form (%s)%n",
+                rawRate == rawMulti ? "64 rows per statement" : "1 row per statement");
         System.out.printf(Locale.ROOT, "system load average at the end: %.1f on %d cores%n", load,
                 Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "targets (wall): file route >= 50,000/s: %s; >= half the raw rate: %s%n",
@@ -155,6 +188,13 @@ public final class Main {
         System.out.printf(Locale.ROOT, "targets (per CPU second): file route >= 50,000: %s; >= half the raw rate: %s%n",
                 fileRate.perCpuSecond() >= 50_000 ? "met" : "NOT met",
                 fileRate.perCpuSecond() >= rawRate.perCpuSecond() / 2 ? "met" : "NOT met");
+    }
+
+    private static long n(IngestReport report) {
+        if (report.stored() != report.read() || report.hasRejections()) {
+            throw new IllegalStateException("the pipeline stored " + report.stored() + " of " + report.read());
+        }
+        return report.stored();
     }
 
     /** id,type,user,item,quantity,timestamp: 20,000 users, 5,000 items, one event per second. */
@@ -282,31 +322,49 @@ public final class Main {
 
     /**
      * The same rows as the pipeline stores them (pseudonymised users, computed beforehand), inserted with one
-     * prepared statement, batches of 1,000, a commit per batch, into the migrated events table of a fresh database.
+     * prepared statement of {@code rows} rows, batches of 1,000 rows, a commit per batch, into the migrated events
+     * table of a fresh database; after dropping the indexes named (to measure what they cost).
      */
-    static Rate rawInsert(Path db, Stack pseudonyms, int n, String prefix) throws Exception {
+    static Rate rawInsert(Path db, Stack pseudonyms, int n, String prefix, int rows, String... dropped)
+            throws Exception {
         Stack s = new Stack(db);
         String[] users = new String[USERS];
         for (int u = 0; u < USERS; u++) {
             users[u] = pseudonyms.privacy.userId("u" + u);
         }
+        try (Connection c = s.dataSource.getConnection(); Statement st = c.createStatement()) {
+            for (String index : dropped) {
+                st.execute("DROP INDEX " + index);
+            }
+        }
         Clock start = Clock.now();
         try (Connection c = s.dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (id, type, user_id, item_id, quantity,"
-                    + " ts, query, price, channel, campaign, slot, creative) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL,"
-                    + " NULL, NULL, NULL, NULL)")) {
-                for (int i = 0; i < n; i++) {
-                    ps.setString(1, prefix + i);
-                    ps.setString(2, type(i));
-                    ps.setString(3, users[i * 7919 % USERS]);
-                    ps.setString(4, "i" + (i * 31 % ITEMS));
-                    ps.setInt(5, 1 + i % 3);
-                    ps.setObject(6, LocalDateTime.ofInstant(T0.plusSeconds(i), ZoneOffset.UTC));
+            try (PreparedStatement many = c.prepareStatement(rawSql(rows));
+                    PreparedStatement one = c.prepareStatement(rawSql(1))) {
+                int inBatch = 0;
+                for (int i = 0; i < n; ) {
+                    // whole statements of `rows` rows, the tail of the last batch row by row
+                    PreparedStatement ps = n - i >= rows ? many : one;
+                    int k = ps == many ? rows : 1;
+                    for (int r = 0; r < k; r++) {
+                        int at = r * 6;
+                        int e = i + r;
+                        ps.setString(at + 1, prefix + e);
+                        ps.setString(at + 2, type(e));
+                        ps.setString(at + 3, users[e * 7919 % USERS]);
+                        ps.setString(at + 4, "i" + (e * 31 % ITEMS));
+                        ps.setInt(at + 5, 1 + e % 3);
+                        ps.setObject(at + 6, LocalDateTime.ofInstant(T0.plusSeconds(e), ZoneOffset.UTC));
+                    }
                     ps.addBatch();
-                    if ((i + 1) % 1000 == 0 || i == n - 1) {
-                        ps.executeBatch();
+                    i += k;
+                    inBatch += k;
+                    if (inBatch >= 1000 || i == n) {
+                        many.executeBatch();
+                        one.executeBatch();
                         c.commit();
+                        inBatch = 0;
                     }
                 }
             }
@@ -317,8 +375,18 @@ public final class Main {
         if (stored != n) {
             throw new IllegalStateException("raw insert stored " + stored + " of " + n);
         }
-        System.out.println("raw JDBC batch insert: " + rate);
+        System.out.println("raw JDBC insert, " + rows + " rows per statement"
+                + (dropped.length == 0 ? "" : ", without " + String.join(" and ", dropped)) + ": " + rate);
         return rate;
+    }
+
+    private static String rawSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO events (id, type, user_id, item_id, quantity, ts, query,"
+                + " price, channel, campaign, slot, creative) VALUES ");
+        for (int r = 0; r < rows; r++) {
+            sql.append(r == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL)");
+        }
+        return sql.toString();
     }
 
     /** The real store on an H2 file database, the ingestor with privacy, and the popularity counters listening. */
@@ -331,6 +399,11 @@ public final class Main {
         final PopularityCounters counters;
 
         Stack(Path dir) throws IOException {
+            this(dir, false);
+        }
+
+        /** {@code discardEvents}: the ingestor's events are counted and fed to the listeners, not inserted. */
+        Stack(Path dir, boolean discardEvents) throws IOException {
             Files.createDirectories(dir);
             dataSource = JdbcConnectionPool.create("jdbc:h2:" + dir.resolve("rialto").toAbsolutePath(), "sa", "");
             dataSource.setMaxConnections(8);
@@ -347,11 +420,16 @@ public final class Main {
             users.activate(store);
             privacy = new PrivacyGuard(users);
             privacy.activate(config(PrivacyGuard.Config.class, Map.of("keyFile", dir.resolve("privacy.key").toString())));
-            ingestor = new CsvIngestor(items, events, profiles, journal, privacy);
+            Discarding discarding = discardEvents ? new Discarding(events) : null;
+            ingestor = new CsvIngestor(items, discardEvents ? discarding : events, profiles, journal, privacy);
             ingestor.activate(config(CsvIngestor.Config.class, Map.of("deadLetterDir", dir.resolve("dead").toString())));
             counters = new PopularityCounters(events);
             counters.activate(config(ItemIndex.Config.class, Map.of()));
-            events.addListener(counters);
+            if (discardEvents) {
+                discarding.listeners.add(counters);
+            } else {
+                events.addListener(counters);
+            }
         }
 
         long count() {
@@ -367,6 +445,50 @@ public final class Main {
                 // closes under us
             }
             dataSource.dispose();
+        }
+    }
+
+    /** Counts the events and tells the store's listeners, without inserting them: the pipeline's own cost. */
+    static final class Discarding implements EventRepository {
+        private final JdbcEventRepository store;
+        private final java.util.List<EventListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private long count;
+
+        Discarding(JdbcEventRepository store) {
+            this.store = store;
+        }
+
+        @Override
+        public int append(java.util.Collection<Event> events) {
+            List<Event> copy = List.copyOf(events);
+            count += copy.size();
+            listeners.forEach(l -> l.eventsStored(copy));
+            return copy.size();
+        }
+
+        @Override
+        public long count() {
+            return count;
+        }
+
+        @Override
+        public List<Event> recentForUser(String userId, int limit) {
+            return store.recentForUser(userId, limit);
+        }
+
+        @Override
+        public void forEach(Instant from, Instant to, java.util.function.Consumer<Event> consumer) {
+            store.forEach(from, to, consumer);
+        }
+
+        @Override
+        public Map<String, Long> countByItem(Set<EventType> types, Instant since) {
+            return store.countByItem(types, since);
+        }
+
+        @Override
+        public Instant newestTimestamp() {
+            return store.newestTimestamp();
         }
     }
 

@@ -42,6 +42,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -244,11 +248,15 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             throw new UncheckedIOException("Reading " + name + " failed: " + e.getMessage(), e);
         }
         run.progress = progress;
+        run.storeInBackground();
         try {
             parseStream(run, buffered, mapping, format, name, s);
+            run.stopWriter();
         } catch (RuntimeException e) {
             run.fail(e);
             throw e;
+        } finally {
+            run.abandonWriter();
         }
         IngestReport report = run.finish();
         LOG.info("Ingested {} with mapping {} ({}): read {}, stored {}, duplicates {}, rejected {}{}{}", name,
@@ -440,17 +448,23 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             this.lastWins = lastWins;
         }
 
+        /** The pending records, handed over; the chunk starts empty again. */
+        List<Object> take() {
+            List<Object> taken = List.copyOf(chunk);
+            chunk.clear();
+            return taken;
+        }
+
         @SuppressWarnings("unchecked")
-        void flush() {
-            if (chunk.isEmpty()) {
+        void store(List<Object> records) {
+            if (records.isEmpty()) {
                 return;
             }
             switch (part.kind) {
-                case ITEMS -> storeItems((List<Item>) (List<?>) chunk);
-                case EVENTS -> storeEvents((List<Event>) (List<?>) chunk);
-                case PROFILES -> storeProfiles((List<Pending>) (List<?>) chunk);
+                case ITEMS -> storeItems((List<Item>) (List<?>) records);
+                case EVENTS -> storeEvents((List<Event>) (List<?>) records);
+                case PROFILES -> storeProfiles((List<Pending>) (List<?>) records);
             }
-            chunk.clear();
         }
 
         /** A repeated id within the chunk is a duplicate (the first wins); so is an item equal to the stored one. */
@@ -538,6 +552,12 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         private long read;
         private long rejected;
         private long firstUnlisted;
+        /** Where the last committed chunk ended: what a failure may checkpoint (never past an uncommitted record). */
+        private volatile Position committed;
+        /** Null: each chunk is stored by the parsing thread; else the thread that stores while the next is parsed. */
+        private ExecutorService writer;
+        /** The chunk being stored by {@link #writer}, at most one. */
+        private Future<?> writing;
 
         Run(Mapping mapping, String source, Settings settings, String journalSource, String file,
                 String fingerprint) {
@@ -550,6 +570,7 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             mapping.also.forEach(part -> sinks.add(new Sink(part, true)));
             primary = new Sink(mapping.primary, false);
             sinks.add(primary);
+            committed = new Position(0, 0, 0);
             if (this.fingerprint != null) {
                 previous = journal.fileRun(journalSource, this.fingerprint).orElse(null);
                 if (previous != null && previous.state() != FileRun.State.DONE) {
@@ -559,10 +580,11 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
                     rejected = previous.rejected();
                     primary.stored = previous.stored();
                     primary.duplicates = previous.duplicates();
+                    committed = new Position(read, resumeAfter, rejected);
                     LOG.info("Resuming {} ({}) after line {}: {} records were committed before", file,
                             journalSource, resumeAfter, previous.committed());
                 }
-                checkpoint(FileRun.State.RUNNING, null);
+                checkpoint(FileRun.State.RUNNING, null, committed);
             }
         }
 
@@ -890,41 +912,127 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
 
         /**
          * Stores the pending records, then keeps the dead letters, then writes the checkpoint: a crash at any point
-         * repeats at most the work since the last checkpoint, and every step is idempotent.
+         * repeats at most the work since the last checkpoint, and every step is idempotent. With a writer thread
+         * the parsing goes on meanwhile; chunks are still stored one at a time and in order, so the journal's
+         * checkpoint never passes a record that is not committed.
          */
         private void flush() {
-            sinks.forEach(Sink::flush);
-            if (!letters.isEmpty()) {
-                List<DeadLetter> batch = List.copyOf(letters);
-                letters.clear();
-                if (journal != null) {
-                    journal.addDeadLetters(batch);
-                }
-                settings.files().append(batch);
+            List<List<Object>> records = new ArrayList<>(sinks.size());
+            for (Sink sink : sinks) {
+                records.add(sink.take());
             }
-            if (fingerprint != null) {
-                checkpoint(FileRun.State.RUNNING, null);
+            List<DeadLetter> batch = List.copyOf(letters);
+            letters.clear();
+            Position at = new Position(read, Math.max(lastLine, resumeAfter), rejected);
+            if (writer == null) {
+                store(records, batch, at);
+            } else {
+                awaitWriting();
+                writing = writer.submit(() -> store(records, batch, at));
             }
             if (progress != null) {
                 progress.records(read);
             }
         }
 
-        private void checkpoint(FileRun.State state, String error) {
+        private void store(List<List<Object>> records, List<DeadLetter> batch, Position at) {
+            for (int i = 0; i < sinks.size(); i++) {
+                sinks.get(i).store(records.get(i));
+            }
+            if (!batch.isEmpty()) {
+                if (journal != null) {
+                    journal.addDeadLetters(batch);
+                }
+                settings.files().append(batch);
+            }
+            if (fingerprint != null) {
+                checkpoint(FileRun.State.RUNNING, null, at);
+            }
+            committed = at;
+        }
+
+        /** Stores in a thread of its own from now on (files: parsing and storing then share the two cores). */
+        void storeInBackground() {
+            writer = Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, "rialto-ingest-writer " + journalSource);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        /** Waits for the chunk being stored; its failure (the store is down, an Error) is the run's failure. */
+        private void awaitWriting() {
+            if (writing == null) {
+                return;
+            }
+            try {
+                writing.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while storing " + source, e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException("Storing " + source + " failed: " + rootMessage(cause), cause);
+            } finally {
+                writing = null;
+            }
+        }
+
+        /** Lets the writer thread end without waiting (after an Error). */
+        void abandonWriter() {
+            if (writer != null) {
+                writer.shutdown();
+                writer = null;
+                writing = null;
+            }
+        }
+
+        /** Waits for the last chunk and ends the writer thread; idempotent. */
+        void stopWriter() {
+            if (writer == null) {
+                return;
+            }
+            try {
+                awaitWriting();
+            } finally {
+                writer.shutdown();
+                writer = null;
+            }
+        }
+
+        private void checkpoint(FileRun.State state, String error, Position at) {
             Instant now = Instant.now();
-            journal.saveFileRun(new FileRun(journalSource, file, fingerprint, read, Math.max(lastLine, resumeAfter),
-                    primary.stored, primary.duplicates, rejected, state, error,
+            journal.saveFileRun(new FileRun(journalSource, file, fingerprint, at.read(), at.line(),
+                    primary.stored, primary.duplicates, at.rejected(), state, error,
                     previous == null ? started : previous.started(), now));
         }
 
-        /** The whole file or batch failed (the store is down, the header is wrong): journal why, if we can. */
+        /**
+         * The whole file or batch failed (the store is down, the header is wrong): journal why, if we can, with the
+         * position of the last committed chunk, so that a retry stores what this run did not.
+         */
         void fail(Exception e) {
+            if (writer != null) {
+                try {
+                    awaitWriting(); // never interrupt a store: H2 closes its file on an interrupt
+                } catch (RuntimeException | Error alsoFailed) {
+                    LOG.debug("The chunk being stored when {} failed did not commit either", source, alsoFailed);
+                } finally {
+                    abandonWriter();
+                }
+            }
             if (journal == null) {
                 return;
             }
             try {
                 if (fingerprint != null) {
-                    checkpoint(FileRun.State.FAILED, rootMessage(e));
+                    checkpoint(FileRun.State.FAILED, rootMessage(e), committed);
                 }
                 journal.addToSource(journalSource, 0, 0, 0, 0, rootMessage(e));
             } catch (RuntimeException storeDown) {
@@ -935,10 +1043,12 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
 
         /** Everything committed: the file is done. */
         IngestReport finish() {
+            stopWriter();
             IngestReport report = report();
             if (journal != null) {
                 if (fingerprint != null) {
-                    checkpoint(FileRun.State.DONE, null);
+                    checkpoint(FileRun.State.DONE, null, new Position(read, Math.max(lastLine, resumeAfter),
+                            rejected));
                 }
                 // An interrupted run added nothing to the totals: the whole file counts now, once.
                 journal.addToSource(journalSource, 1, primary.stored, primary.duplicates, rejected, null);
@@ -978,6 +1088,10 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             case EVENTS -> Mappers.EVENT_REQUIRED;
             case PROFILES -> Mappers.PROFILE_REQUIRED;
         };
+    }
+
+    /** How far a run has read: records, the last line, rejections (a checkpoint's position). */
+    private record Position(long read, long line, long rejected) {
     }
 
     /** A valid profile row before its timestamps are set. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rialto.api.catalog.Item;
+import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventContext;
 import dev.rialto.api.events.EventRepository;
@@ -219,15 +220,25 @@ class PipelineTest {
     static final class CrashingEvents implements EventRepository {
         private final EventRepository delegate;
         private int left;
+        /** A store failure (the database went away) instead of a kill. */
+        private final boolean storeFails;
 
         CrashingEvents(EventRepository delegate, int batches) {
+            this(delegate, batches, false);
+        }
+
+        CrashingEvents(EventRepository delegate, int batches, boolean storeFails) {
             this.delegate = delegate;
             this.left = batches;
+            this.storeFails = storeFails;
         }
 
         @Override
         public int append(Collection<Event> events) {
             if (left-- <= 0) {
+                if (storeFails) {
+                    throw new RialtoException("Appending " + events.size() + " events failed: connection lost");
+                }
                 throw new Error("simulated kill -9 between batches");
             }
             return delegate.append(events);
@@ -306,6 +317,41 @@ class PipelineTest {
         assertEquals(10_000 - bad, again.duplicates());
         assertEquals(10_000 - bad, store.events.count());
         assertEquals(bad, store.journal.countDeadLetters("events"));
+    }
+
+    @Test
+    void aStoreFailureMidFileCheckpointsOnlyWhatWasCommittedSoARetryLosesNothing() throws Exception {
+        StringBuilder csv = new StringBuilder("id,type,user,item,timestamp\n");
+        for (int i = 0; i < 7_500; i++) {
+            csv.append('e').append(i).append(",view,u").append(i % 300).append(",i").append(i % 50).append(',')
+                    .append(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i)).append('\n');
+        }
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+        // chunks are stored by a writer thread while the next ones are parsed: the failure of the third chunk
+        // surfaces while the parser is ahead of it
+        CsvIngestor failing = store.ingestor(new CrashingEvents(store.events, 2, true), 1000, tmp.resolve("dead"));
+        RialtoException failure = assertThrows(RialtoException.class,
+                () -> failing.ingestCsv("events", new ByteArrayInputStream(file), "f.csv"));
+        assertTrue(failure.getMessage().contains("connection lost"), failure.getMessage());
+        assertEquals(2000, store.events.count());
+        String fingerprint;
+        try (var c = store.dataSource.getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("SELECT fingerprint FROM ingest_files")) {
+            rs.next();
+            fingerprint = rs.getString(1);
+        }
+        FileRun failed = store.journal.fileRun("events", fingerprint).orElseThrow();
+        assertEquals(FileRun.State.FAILED, failed.state());
+        assertEquals(2000, failed.committed(), "the checkpoint stops at the last committed chunk");
+        assertEquals(2001, failed.line(), "line 1 is the header");
+        assertEquals(2000, failed.stored());
+
+        IngestReport retried = ingestor.ingestCsv("events", new ByteArrayInputStream(file), "f.csv");
+        assertEquals(7_500, store.events.count(), "every record once, none skipped");
+        assertEquals(7_500, retried.read());
+        assertEquals(7_500, retried.stored());
+        assertEquals(0, retried.duplicates());
+        assertEquals(FileRun.State.DONE, store.journal.fileRun("events", fingerprint).orElseThrow().state());
     }
 
     @Test

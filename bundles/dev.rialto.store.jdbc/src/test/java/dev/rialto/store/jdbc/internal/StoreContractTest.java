@@ -290,6 +290,52 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void multiRowInsertsStoreEveryFieldAndFallBackToOnlyTheNewIdsOfAChunk() {
+        JdbcEventRepository wide = new JdbcEventRepository(dataSource);
+        wide.activate(Configs.config(200, 3, true)); // chunks of 200: three 64-row statements and 8 single rows
+        List<List<Event>> notified = new CopyOnWriteArrayList<>();
+        wide.addListener(notified::add);
+        List<Event> first = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            first.add(new Event("m" + i, i % 2 == 0 ? EventType.PURCHASE : EventType.VIEW, "u" + (i % 7),
+                    "i" + i, 1 + i % 3, T0.plusSeconds(i), i % 11 == 0 ? "q" + i : null,
+                    i % 2 == 0 ? new BigDecimal(i + ".25") : null,
+                    new EventContext(i % 3 == 0 ? "web" : null, "c" + i, null, i % 4 == 0 ? "cr" + i : null)));
+        }
+        assertEquals(150, wide.append(first));
+        // ids 100..349: 50 known ones in the first 64-row group of the chunk, 200 new ones
+        List<Event> second = new ArrayList<>();
+        for (int i = 100; i < 350; i++) {
+            second.add(new Event("m" + i, EventType.CLICK, "v", "j" + i, 1, T0.plusSeconds(1000 + i)));
+        }
+        assertEquals(200, wide.append(second));
+        assertEquals(350, wide.count());
+        assertEquals(2, notified.size());
+        assertEquals(150, notified.get(0).size());
+        assertEquals(second.subList(50, 250), notified.get(1));
+
+        Map<String, Event> stored = new java.util.HashMap<>();
+        wide.forEach(null, null, e -> stored.put(e.id(), e));
+        assertEquals(350, stored.size());
+        for (Event e : first) {
+            Event back = stored.get(e.id());
+            assertEquals(e.type(), back.type(), e.id());
+            assertEquals(e.userId(), back.userId(), e.id());
+            assertEquals(e.itemId(), back.itemId(), e.id());
+            assertEquals(e.quantity(), back.quantity(), e.id());
+            assertEquals(e.timestamp(), back.timestamp(), e.id());
+            assertEquals(e.query(), back.query(), e.id());
+            assertEquals(e.price() == null, back.price() == null, e.id());
+            if (e.price() != null) {
+                assertEquals(0, e.price().compareTo(back.price()), e.id());
+            }
+            assertEquals(e.context(), back.context(), e.id());
+        }
+        assertEquals(EventType.PURCHASE, stored.get("m100").type(), "a known id keeps its first version");
+        assertEquals("j349", stored.get("m349").itemId());
+    }
+
+    @Test
     void appendingManyEventsIsFast() {
         JdbcEventRepository fast = new JdbcEventRepository(dataSource);
         fast.activate(Configs.defaults());
