@@ -23,6 +23,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,10 @@ public final class OnnxTextEmbedder implements TextEmbedder, AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final boolean wantsTokenTypes;
     private final String output;
+    // Closing the native session or tokenizer while another thread runs it crashes the JVM (seen when the bundle
+    // stopped while the index embedded items): embedding holds the read lock, close waits for the write lock.
+    private final ReadWriteLock guard = new ReentrantReadWriteLock();
+    private boolean closed;
 
     /**
      * Loads the model and tokenizer from this bundle's resources.
@@ -129,7 +135,16 @@ public final class OnnxTextEmbedder implements TextEmbedder, AutoCloseable {
         float[][] out = new float[texts.size()][];
         for (int from = 0; from < texts.size(); from += batchSize) {
             int to = Math.min(texts.size(), from + batchSize);
-            float[][] part = embedBatch(texts.subList(from, to));
+            float[][] part;
+            guard.readLock().lock();
+            try {
+                if (closed) {
+                    throw new EmbeddingException("Embedding model " + spec.name() + " is closed (its bundle stopped)", null);
+                }
+                part = embedBatch(texts.subList(from, to));
+            } finally {
+                guard.readLock().unlock();
+            }
             System.arraycopy(part, 0, out, from, part.length);
         }
         return out;
@@ -260,9 +275,18 @@ public final class OnnxTextEmbedder implements TextEmbedder, AutoCloseable {
         }
     }
 
+    /** Waits for the batches in flight, then frees the native session and tokenizer; later calls fail cleanly. */
     @Override
     public void close() {
-        closeQuietly(session);
-        tokenizer.close();
+        guard.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                closeQuietly(session);
+                tokenizer.close();
+            }
+        } finally {
+            guard.writeLock().unlock();
+        }
     }
 }

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.rialto.api.embeddings.EmbeddingException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,41 @@ class MiniLmEmbedderTest {
         assertEquals(0, embedder.embed(List.of()).length);
         float[][] v = embedder.embed(java.util.Arrays.asList(null, ""));
         assertEquals(1.0, dot(v[0], v[1]), 1e-4);
+    }
+
+    /** The bundle may stop while the index embeds items on its own thread: closing waits, later calls fail cleanly. */
+    @Test
+    void closingWhileAnotherThreadEmbedsWaitsForItAndLaterCallsFailCleanly() throws Exception {
+        MiniLmEmbedder own = new MiniLmEmbedder(config(256, 8, 1));
+        List<String> texts = Collections.nCopies(32, "stainless steel saucepan with a glass lid and two handles");
+        AtomicInteger batches = new AtomicInteger();
+        AtomicReference<Throwable> unexpected = new AtomicReference<>();
+        AtomicReference<EmbeddingException> refused = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                while (true) {
+                    assertEquals(32, own.embed(texts).length);
+                    batches.incrementAndGet();
+                }
+            } catch (EmbeddingException e) {
+                refused.set(e);
+            } catch (Throwable t) {
+                unexpected.set(t);
+            }
+        });
+        worker.start();
+        while (batches.get() == 0 && worker.isAlive()) {
+            Thread.sleep(5);
+        }
+        own.deactivate();
+        worker.join(30_000);
+        assertTrue(!worker.isAlive(), "the worker stops once the embedder is closed");
+        assertEquals(null, unexpected.get());
+        assertTrue(refused.get().getMessage().contains("is closed"), refused.get().getMessage());
+        EmbeddingException after = assertThrows(EmbeddingException.class, () -> own.embed("a mug"));
+        assertTrue(after.getMessage().contains("all-MiniLM-L6-v2") || after.getMessage().contains("is closed"),
+                after.getMessage());
+        own.deactivate(); // twice is harmless
     }
 
     @Test
