@@ -175,10 +175,19 @@ public final class FilteredKnn {
         }
     }
 
-    /** Best last out: the lowest score on top, and of equal scores the higher doc id (lower ids win ties). */
+    /**
+     * The lowest score first, and of equal scores the higher doc id (lower ids win ties). One plain comparator:
+     * the chained {@code comparingDouble().thenComparing()} form cost a campaign's kNN a fifth of its time.
+     */
+    private static final Comparator<ScoreDoc> WORST_FIRST = (a, b) -> {
+        int c = Float.compare(a.score, b.score);
+        return c != 0 ? c : Integer.compare(b.doc, a.doc);
+    };
+    private static final Comparator<ScoreDoc> BEST_FIRST = (a, b) -> WORST_FIRST.compare(b, a);
+
+    /** Best last out: the worst kept document on top. */
     private static PriorityQueue<ScoreDoc> newQueue(int k) {
-        return new PriorityQueue<>(k + 1, Comparator.comparingDouble((ScoreDoc d) -> d.score)
-                .thenComparing(Comparator.comparingInt((ScoreDoc d) -> d.doc).reversed()));
+        return new PriorityQueue<>(k + 1, WORST_FIRST);
     }
 
     private static void offer(PriorityQueue<ScoreDoc> best, int k, int doc, float score) {
@@ -195,10 +204,9 @@ public final class FilteredKnn {
 
     /** The queue's documents, best first. */
     private static ScoreDoc[] drain(PriorityQueue<ScoreDoc> best) {
-        ScoreDoc[] out = new ScoreDoc[best.size()];
-        for (int i = out.length - 1; i >= 0; i--) {
-            out[i] = best.poll();
-        }
+        ScoreDoc[] out = best.toArray(new ScoreDoc[0]);
+        best.clear();
+        Arrays.sort(out, BEST_FIRST);
         return out;
     }
 
