@@ -38,7 +38,21 @@ public enum Feature {
     /** 1 when the item is known and available, else 0. */
     ITEM_AVAILABLE("item_available"),
     /** 1 when the item is in the snapshot's catalogue, else 0. */
-    ITEM_KNOWN("item_known");
+    ITEM_KNOWN("item_known"),
+    /**
+     * The dot product of the user's and the item's behaviour (iALS) vectors: the user's trained vector, or one
+     * folded in from the history when the user is not in the published set; 0 without vectors for both.
+     */
+    USER_ITEM_BEHAVIOUR("user_item_behaviour"),
+    /**
+     * Share of the item's buyers who bought it on at least two days (UTC), buyers + 1 in the denominator so an
+     * item with few buyers does not look certain: how much of a repeat item it is.
+     */
+    ITEM_REPEAT_RATE("item_repeat_rate"),
+    /** item_repeat_rate when the user bought the item before, else 0 (buy-again weighted by how repeatable). */
+    USER_ITEM_REPEAT("user_item_repeat"),
+    /** log1p(number of days on which the user bought the item) / log1p(30), capped at 1. */
+    USER_ITEM_PURCHASE_DAYS("user_item_purchase_days");
 
     private static final Map<String, Feature> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Feature::featureName, Function.identity()));
