@@ -122,13 +122,15 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                                 : (float) (1d / (1d + Math.abs(ln - mean))));
                     }
                 }
-                case USER_ITEM_AFFINITY, USER_ITEM_PURCHASED, USER_ITEM_RECENCY, USER_ITEM_PURCHASE_DAYS -> {
+                case USER_ITEM_AFFINITY, USER_ITEM_PURCHASED, USER_ITEM_RECENCY, USER_ITEM_PURCHASE_DAYS,
+                        USER_ITEM_DECAYED_AFFINITY -> {
                     for (int r = 0; r < rows; r++, cell += width) {
                         UserItem u = mine[r];
                         out.put(cell, u == null ? 0f : switch (column) {
                             case USER_ITEM_AFFINITY -> u.affinity;
                             case USER_ITEM_PURCHASED -> u.purchased ? 1f : 0f;
                             case USER_ITEM_PURCHASE_DAYS -> u.purchaseDays;
+                            case USER_ITEM_DECAYED_AFFINITY -> u.decayedAffinity;
                             default -> u.recency;
                         });
                     }
@@ -180,7 +182,12 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** Distinct UTC days with a purchase, while counting; then the feature value. */
         java.util.Set<Long> days;
         float purchaseDays;
+        /** Sum of weights halved every {@link #DECAY_HALF_LIFE_SECONDS} before the snapshot's asOf; then the value. */
+        double decayed;
+        float decayedAffinity;
     }
+
+    static final double DECAY_HALF_LIFE_SECONDS = 30 * SECONDS_PER_DAY;
 
     /** log1p(30): a daily re-order over a month saturates user_item_purchase_days. */
     private static final double LOG_PURCHASE_DAYS_CAP = Math.log1p(30);
@@ -232,6 +239,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     items.put(itemId, mine);
                 }
                 mine.weight += w;
+                mine.decayed += w * Math.pow(0.5, (s.asOf().getEpochSecond() - e.timestamp().getEpochSecond())
+                        / DECAY_HALF_LIFE_SECONDS);
                 if (mine.lastSeen == null || e.timestamp().isAfter(mine.lastSeen)) {
                     mine.lastSeen = e.timestamp();
                 }
@@ -273,6 +282,9 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 mine.affinity = (float) Math.log1p(mine.weight);
                 double days = Math.max(0, Duration.between(mine.lastSeen, newest).getSeconds()) / SECONDS_PER_DAY;
                 mine.recency = (float) (1d / (1d + days));
+                // Re-based from asOf to the newest of asOf and the history (one factor for every item).
+                mine.decayedAffinity = (float) Math.log1p(mine.decayed * Math.pow(0.5,
+                        Math.max(0, newest.getEpochSecond() - s.asOf().getEpochSecond()) / DECAY_HALF_LIFE_SECONDS));
                 mine.purchaseDays = mine.days == null ? 0f
                         : (float) Math.min(1d, Math.log1p(mine.days.size()) / LOG_PURCHASE_DAYS_CAP);
             }

@@ -52,7 +52,12 @@ public enum Feature {
     /** item_repeat_rate when the user bought the item before, else 0 (buy-again weighted by how repeatable). */
     USER_ITEM_REPEAT("user_item_repeat"),
     /** log1p(number of days on which the user bought the item) / log1p(30), capped at 1. */
-    USER_ITEM_PURCHASE_DAYS("user_item_purchase_days");
+    USER_ITEM_PURCHASE_DAYS("user_item_purchase_days"),
+    /**
+     * log1p of the user's weighted events on this item, each halved every 30 days before the user's newest event
+     * (or the snapshot's asOf when later): buy-again that forgets slowly.
+     */
+    USER_ITEM_DECAYED_AFFINITY("user_item_decayed_affinity");
 
     private static final Map<String, Feature> BY_NAME = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(Feature::featureName, Function.identity()));

@@ -314,6 +314,14 @@ class EngineeredFeatureExtractorTest {
         assertEquals((float) (Math.log1p(1) / Math.log1p(30)), feature(s, a, "rake", Feature.USER_ITEM_PURCHASE_DAYS),
                 EPS);
         assertEquals(0f, feature(s, c, "rake", Feature.USER_ITEM_PURCHASE_DAYS));
+
+        // Decayed buy-again: a's pan purchases 10 and 3 days ago, weight 5 each, halved every 30 days before the
+        // snapshot's asOf (b's purchase 1 day ago, later than a's newest event).
+        double pan = 5 * Math.pow(0.5, 9 / 30d) + 5 * Math.pow(0.5, 2 / 30d);
+        assertEquals((float) Math.log1p(pan), feature(s, a, "pan", Feature.USER_ITEM_DECAYED_AFFINITY), EPS);
+        assertTrue(feature(s, a, "pan", Feature.USER_ITEM_DECAYED_AFFINITY)
+                < feature(s, a, "pan", Feature.USER_ITEM_AFFINITY), "older events count less");
+        assertEquals(0f, feature(s, a, "pot", Feature.USER_ITEM_DECAYED_AFFINITY));
     }
 
     @Test

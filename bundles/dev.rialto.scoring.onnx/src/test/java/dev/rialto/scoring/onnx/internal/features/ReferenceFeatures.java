@@ -69,6 +69,9 @@ final class ReferenceFeatures {
             case USER_ITEM_BEHAVIOUR -> behaviour(s, user, itemId);
             case ITEM_REPEAT_RATE -> item == null ? 0 : (float) item.repeatRate();
             case USER_ITEM_REPEAT -> item == null || !user.purchased.contains(itemId) ? 0 : (float) item.repeatRate();
+            case USER_ITEM_DECAYED_AFFINITY -> (float) Math.log1p(user.decayed.getOrDefault(itemId, 0d)
+                    * Math.pow(0.5, Math.max(0, user.reference.getEpochSecond() - s.asOf().getEpochSecond())
+                            / EngineeredFeatureExtractor.DECAY_HALF_LIFE_SECONDS));
             case USER_ITEM_PURCHASE_DAYS -> {
                 Set<Long> days = user.purchaseDays.get(itemId);
                 yield days == null ? 0 : (float) Math.min(1d, Math.log1p(days.size()) / Math.log1p(30));
@@ -117,6 +120,7 @@ final class ReferenceFeatures {
         final Map<String, Instant> lastSeen = new HashMap<>();
         final Set<String> purchased = new HashSet<>();
         final Map<String, Set<Long>> purchaseDays = new HashMap<>();
+        final Map<String, Double> decayed = new HashMap<>();
         final Map<String, Double> topWeight = new HashMap<>();
         final Map<String, Double> pathWeight = new HashMap<>();
         final Map<String, Double> recentTopWeight = new HashMap<>();
@@ -145,6 +149,8 @@ final class ReferenceFeatures {
                 }
                 double w = weight(e.type());
                 itemWeight.merge(itemId, w, Double::sum);
+                decayed.merge(itemId, w * Math.pow(0.5, (s.asOf().getEpochSecond() - e.timestamp().getEpochSecond())
+                        / EngineeredFeatureExtractor.DECAY_HALF_LIFE_SECONDS), Double::sum);
                 lastSeen.merge(itemId, e.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
                 if (e.type() == EventType.PURCHASE) {
                     purchased.add(itemId);
