@@ -83,9 +83,11 @@ class SequenceModel(nn.Module):
     """Item embeddings shared by history and candidate; score = sigmoid(dot(user, candidate) + item bias).
     arch "bilstm" (DESIGN.md): BiLSTM over the history, masked mean of its outputs, projected to the embedding size.
     arch "gru" (GRU4Rec-style, Hidasi et al. 2016): a GRU over the history, its state after the newest item
-    (histories are left-padded, so the last position), projected to the embedding size."""
+    (histories are left-padded, so the last position), projected to the embedding size.
+    arch "sasrec" (Kang and McAuley 2018): causal self-attention blocks over the history with learnt positions,
+    the output at the newest position is the user."""
 
-    def __init__(self, vocab, dim, hidden, arch="bilstm"):
+    def __init__(self, vocab, dim, hidden, arch="bilstm", max_len=20, blocks=2, heads=1, dropout=0.2):
         super().__init__()
         self.arch = arch
         self.embed = nn.Embedding(vocab, dim, padding_idx=PAD)
@@ -93,26 +95,85 @@ class SequenceModel(nn.Module):
         if arch == "gru":
             self.rnn = nn.GRU(dim, hidden, batch_first=True)
             self.project = nn.Linear(hidden, dim)
+        elif arch == "sasrec":
+            self.heads = heads
+            self.position = nn.Embedding(max_len, dim)
+            self.drop = nn.Dropout(dropout)
+            self.blocks = nn.ModuleList([Block(dim, heads, dropout) for _ in range(blocks)])
+            self.norm = nn.LayerNorm(dim)
+            # A constant of the graph (max_len is fixed by the signature): position i sees positions <= i.
+            self.register_buffer("causal", torch.tril(torch.ones(max_len, max_len, dtype=torch.bool)))
+            # Also a constant: ONNX Runtime has no boolean EyeLike.
+            self.register_buffer("diagonal", torch.eye(max_len, dtype=torch.bool))
         else:
             self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
             self.project = nn.Linear(2 * hidden, dim)
         nn.init.normal_(self.embed.weight, std=0.05)
         nn.init.zeros_(self.bias.weight)
 
-    def user(self, history):
+    def causal_model(self):
+        """Whether states() gives one state per position that sees only that position and earlier ones."""
+        return self.arch in ("gru", "sasrec")
+
+    def states(self, history):
+        """[batch, positions, dim]: the state after each position (gru, sasrec)."""
         if self.arch == "gru":
             out, _ = self.rnn(self.embed(history))
-            return self.project(out[:, -1])
+            return self.project(out)
+        keys = history != PAD
+        x = self.embed(history) * math.sqrt(self.embed.embedding_dim)
+        x = self.drop(x + self.position.weight.unsqueeze(0))
+        x = x * keys.unsqueeze(-1)
+        # Padding keys are hidden; every position sees itself, so a padding row never has an empty softmax.
+        allowed = (self.causal.unsqueeze(0) & keys.unsqueeze(1)) | self.diagonal.unsqueeze(0)
+        for block in self.blocks:
+            x = block(x, allowed) * keys.unsqueeze(-1)
+        return self.norm(x)
+
+    def user(self, history):
+        if self.causal_model():
+            return self.states(history)[:, -1]
         mask = (history != PAD).unsqueeze(-1).float()
         out, _ = self.lstm(self.embed(history))
         pooled = (out * mask).sum(1) / mask.sum(1).clamp(min=1.0)
         return self.project(pooled)
+
+    def logits(self, users):
+        """Every vocabulary item's logit for each user vector (the last dimension)."""
+        return users @ self.embed.weight.t() + self.bias.weight[:, 0]
 
     def forward(self, history, candidate):
         u = self.user(history)
         c = candidate[:, 0]
         logit = (u * self.embed(c)).sum(-1, keepdim=True) + self.bias(c)
         return torch.sigmoid(logit)
+
+
+class Block(nn.Module):
+    """A pre-norm transformer block with masked multi-head self-attention written out (exports at opset 13)."""
+
+    def __init__(self, dim, heads, dropout):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = nn.LayerNorm(dim)
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.out = nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim)
+        self.ffn = nn.Sequential(nn.Linear(dim, dim), nn.GELU(), nn.Dropout(dropout), nn.Linear(dim, dim))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x, allowed):
+        b, n, d = x.shape
+        h = self.heads
+        q, k, v = self.qkv(self.norm1(x)).chunk(3, dim=-1)
+        q = q.reshape(b, n, h, d // h).transpose(1, 2)
+        k = k.reshape(b, n, h, d // h).transpose(1, 2)
+        v = v.reshape(b, n, h, d // h).transpose(1, 2)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(d // h)
+        scores = scores.masked_fill(~allowed.unsqueeze(1), -1e9)
+        attended = (torch.softmax(scores, dim=-1) @ v).transpose(1, 2).reshape(b, n, d)
+        x = x + self.drop(self.out(attended))
+        return x + self.drop(self.ffn(self.norm2(x)))
 
 
 def pad_left(seq, n):
@@ -131,8 +192,16 @@ def main():
     p.add_argument("--hidden", type=int, default=32)
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--negatives", type=int, default=4)
-    p.add_argument("--arch", choices=["bilstm", "gru"], default="bilstm",
-                   help="bilstm (DESIGN.md) or gru (GRU4Rec-style: the GRU state after the newest item)")
+    p.add_argument("--arch", choices=["bilstm", "gru", "sasrec"], default="bilstm",
+                   help="bilstm (DESIGN.md), gru (GRU4Rec-style: the GRU state after the newest item) or sasrec "
+                        "(causal self-attention, Kang and McAuley 2018)")
+    p.add_argument("--loss", choices=["sampled", "softmax"], default="sampled",
+                   help="sampled: binary cross-entropy against --negatives sampled items per positive; softmax: "
+                        "cross-entropy over the whole vocabulary (gru and sasrec: at every position of each "
+                        "window of the user's sequence at once)")
+    p.add_argument("--blocks", type=int, default=2, help="sasrec: self-attention blocks")
+    p.add_argument("--heads", type=int, default=1, help="sasrec: attention heads (must divide --dim)")
+    p.add_argument("--dropout", type=float, default=0.2, help="sasrec: dropout")
     p.add_argument("--negative-sampling", choices=["uniform", "popularity", "mixed"], default="uniform",
                    help="negatives uniform over the vocabulary, in proportion to count^0.75 (word2vec: the item bias "
                         "alone cannot separate them, so the model must use the history), or an even mix of both")
@@ -196,7 +265,84 @@ def main():
     print("events %d, split at %s (index %d), users %d, vocabulary %d, training positives %d"
           % (len(events), split_at.isoformat(), split, len(train_seq), len(vocabulary), len(histories)), flush=True)
 
-    model = SequenceModel(vocab_size, a.dim, a.hidden, a.arch)
+    model = SequenceModel(vocab_size, a.dim, a.hidden, a.arch, a.max_len, a.blocks, a.heads, a.dropout)
+    optimiser = torch.optim.Adam(model.parameters(), lr=a.lr)
+    if a.loss == "softmax":
+        train_softmax(model, optimiser, a, train_seq, ids, hist, cand, started)
+    else:
+        train_sampled(model, optimiser, a, index, counts, vocab_size, hist, cand, started)
+
+    model.eval()
+    metrics, baselines, again, evaluated = evaluate(model, a, train_seq, test_pos, catalogue, index, counts)
+    print("evaluated %d users: model %s; popularity %s; buy-again %s" % (evaluated, metrics, baselines, again),
+          flush=True)
+
+    if a.metrics_json:
+        # Before the export, so a failing export does not lose the evaluation.
+        with open(a.metrics_json, "w", encoding="utf-8") as f:
+            json.dump({"model": metrics, "popularity": baselines, "buy-again": again, "users": evaluated,
+                       "arch": a.arch, "loss": a.loss, "negativeSampling": a.negative_sampling, "epochs": a.epochs,
+                       "maxLen": a.max_len, "dim": a.dim}, f, indent=2)
+    created = dt.datetime.now(dt.timezone.utc)
+    version = created.strftime("%Y%m%dT%H%M%S") + "%03dZ" % (created.microsecond // 1000)
+    folder = os.path.join(a.out, a.name)
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, ".tmp-" + version)
+    os.makedirs(tmp)
+    try:
+        export(model, a, os.path.join(tmp, "model.onnx"))
+        with open(os.path.join(tmp, "vocabulary.txt"), "w", encoding="utf-8") as f:
+            for item in vocabulary:
+                f.write(item + "\n")
+        card = {
+            "name": a.name,
+            "version": version,
+            "createdAt": created.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (created.microsecond // 1000),
+            "framework": "pytorch %s %s" % (torch.__version__,
+                                            {"gru": "GRU", "sasrec": "SASRec", "bilstm": "BiLSTM"}[a.arch]),
+            "signature": {
+                "inputs": [
+                    {"name": "history", "type": "int64", "shape": [-1, a.max_len], "feature": "history_item_ids"},
+                    {"name": "candidate", "type": "int64", "shape": [-1, 1], "feature": "candidate_item_id"},
+                ],
+                "outputs": [{"name": "score", "type": "float32", "shape": [-1, 1], "positiveIndex": 0}],
+            },
+            "vocabulary": {"file": "vocabulary.txt", "padding": PAD, "oov": OOV, "first": FIRST},
+            "training": {
+                "from": events[0][0].isoformat().replace("+00:00", "Z"),
+                "to": events[-1][0].isoformat().replace("+00:00", "Z"),
+                "splitAt": split_at.isoformat().replace("+00:00", "Z"),
+                "events": len(events), "trainPositives": len(histories), "evalUsers": evaluated,
+                "historyLimit": a.max_len,
+                "history": "the user's last %d item events (view, click, add_to_cart, purchase), oldest first, "
+                           "consecutive repeats of one item collapsed, left-padded with %d" % (a.max_len, PAD),
+                "labels": ("1 = the next item the user acted on, 0 = %d %s items per positive"
+                           % (a.negatives, {"uniform": "uniform", "popularity": "popularity-sampled (count^0.75)",
+                                            "mixed": "half uniform, half popularity-sampled (count^0.75)"}
+                              [a.negative_sampling])) if a.loss == "sampled" else
+                          "the next item the user acted on, softmax over the vocabulary; the served score is "
+                          "sigmoid(logit), a monotone transform of it",
+                "trainer": "Adam lr=%g, epochs=%d, batch=%d, arch=%s, loss=%s, dim=%d, hidden=%d, blocks=%d, "
+                           "heads=%d, dropout=%g, seed=%d"
+                           % (a.lr, a.epochs, a.batch, a.arch, a.loss, a.dim, a.hidden, a.blocks, a.heads,
+                              a.dropout, a.seed),
+            },
+            "metrics": metrics,
+            "baselines": dict([("popularity." + k, v) for k, v in baselines.items()]
+                              + [("buy-again." + k, v) for k, v in again.items()]),
+        }
+        with open(os.path.join(tmp, "model.json"), "w", encoding="utf-8") as f:
+            json.dump(card, f, indent=2)
+            f.write("\n")
+        os.rename(tmp, os.path.join(folder, version))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    print("wrote %s (%.0f s)" % (os.path.join(folder, version), time.time() - started))
+
+
+def train_sampled(model, optimiser, a, index, counts, vocab_size, hist, cand, started):
+    """Binary cross-entropy: each (history, next item) positive against --negatives sampled items."""
     # Sampling weights over the vocabulary ids (PAD and OOV never drawn).
     uniform = torch.zeros(vocab_size, dtype=torch.double)
     popular = torch.zeros(vocab_size, dtype=torch.double)
@@ -206,9 +352,8 @@ def main():
     uniform /= uniform.sum()
     popular /= popular.sum()
     draw = {"uniform": uniform, "popularity": popular, "mixed": (uniform + popular) / 2}[a.negative_sampling]
-    optimiser = torch.optim.Adam(model.parameters(), lr=a.lr)
     loss_fn = nn.BCELoss()
-    n = len(histories)
+    n = len(hist)
     for epoch in range(a.epochs):
         model.train()
         order = torch.randperm(n)
@@ -228,64 +373,54 @@ def main():
             total += loss.item() * len(batch)
         print("epoch %d: loss %.4f (%.0f s)" % (epoch + 1, total / n, time.time() - started), flush=True)
 
-    model.eval()
-    metrics, baselines, evaluated = evaluate(model, a, train_seq, test_pos, catalogue, index, counts)
-    print("evaluated %d users: model %s; popularity %s" % (evaluated, metrics, baselines), flush=True)
 
-    created = dt.datetime.now(dt.timezone.utc)
-    version = created.strftime("%Y%m%dT%H%M%S") + "%03dZ" % (created.microsecond // 1000)
-    folder = os.path.join(a.out, a.name)
-    os.makedirs(folder, exist_ok=True)
-    tmp = os.path.join(folder, ".tmp-" + version)
-    os.makedirs(tmp)
-    try:
-        export(model, a, os.path.join(tmp, "model.onnx"))
-        with open(os.path.join(tmp, "vocabulary.txt"), "w", encoding="utf-8") as f:
-            for item in vocabulary:
-                f.write(item + "\n")
-        card = {
-            "name": a.name,
-            "version": version,
-            "createdAt": created.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (created.microsecond // 1000),
-            "framework": "pytorch %s %s" % (torch.__version__, "GRU" if a.arch == "gru" else "BiLSTM"),
-            "signature": {
-                "inputs": [
-                    {"name": "history", "type": "int64", "shape": [-1, a.max_len], "feature": "history_item_ids"},
-                    {"name": "candidate", "type": "int64", "shape": [-1, 1], "feature": "candidate_item_id"},
-                ],
-                "outputs": [{"name": "score", "type": "float32", "shape": [-1, 1], "positiveIndex": 0}],
-            },
-            "vocabulary": {"file": "vocabulary.txt", "padding": PAD, "oov": OOV, "first": FIRST},
-            "training": {
-                "from": events[0][0].isoformat().replace("+00:00", "Z"),
-                "to": events[-1][0].isoformat().replace("+00:00", "Z"),
-                "splitAt": split_at.isoformat().replace("+00:00", "Z"),
-                "events": len(events), "trainPositives": len(histories), "evalUsers": evaluated,
-                "historyLimit": a.max_len,
-                "history": "the user's last %d item events (view, click, add_to_cart, purchase), oldest first, "
-                           "consecutive repeats of one item collapsed, left-padded with %d" % (a.max_len, PAD),
-                "labels": "1 = the next item the user acted on, 0 = %d %s items per positive"
-                          % (a.negatives, {"uniform": "uniform", "popularity": "popularity-sampled (count^0.75)",
-                                           "mixed": "half uniform, half popularity-sampled (count^0.75)"}
-                             [a.negative_sampling]),
-                "trainer": "Adam lr=%g, epochs=%d, batch=%d, arch=%s, dim=%d, hidden=%d, seed=%d"
-                           % (a.lr, a.epochs, a.batch, a.arch, a.dim, a.hidden, a.seed),
-            },
-            "metrics": metrics,
-            "baselines": {"popularity." + k: v for k, v in baselines.items()},
-        }
-        with open(os.path.join(tmp, "model.json"), "w", encoding="utf-8") as f:
-            json.dump(card, f, indent=2)
-            f.write("\n")
-        os.rename(tmp, os.path.join(folder, version))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if a.metrics_json:
-        with open(a.metrics_json, "w", encoding="utf-8") as f:
-            json.dump({"model": metrics, "popularity": baselines, "users": evaluated, "arch": a.arch,
-                       "negativeSampling": a.negative_sampling, "epochs": a.epochs}, f, indent=2)
-    print("wrote %s (%.0f s)" % (os.path.join(folder, version), time.time() - started))
+def windows(train_seq, ids, n):
+    """Each user's sequence cut from its end into windows of n + 1 items: input = the first n (left-padded),
+    target = the next item at each position (PAD where there is none, ignored by the loss)."""
+    inputs, targets = [], []
+    for seq in train_seq.values():
+        encoded = ids(seq)
+        end = len(encoded)
+        while end >= 2:
+            chunk = encoded[max(0, end - n - 1):end]
+            inputs.append(pad_left(chunk[:-1], n))
+            targets.append(pad_left(chunk[1:], n))
+            end -= n
+    return torch.tensor(inputs, dtype=torch.long), torch.tensor(targets, dtype=torch.long)
+
+
+def train_softmax(model, optimiser, a, train_seq, ids, hist, cand, started):
+    """Cross-entropy over the whole vocabulary (GRU4Rec with full softmax, SASRec with full softmax): no sampled
+    negatives, so the model must spread probability over every item, as full ranking asks. Causal models learn
+    from every position of a window at once; the BiLSTM, which sees the whole history, from each prefix."""
+    loss_fn = nn.CrossEntropyLoss(ignore_index=PAD)
+    if model.causal_model():
+        inputs, targets = windows(train_seq, ids, a.max_len)
+    else:
+        inputs, targets = hist, cand
+    n = len(inputs)
+    print("softmax training on %d %s" % (n, "windows" if model.causal_model() else "prefixes"), flush=True)
+    batch = a.batch if not model.causal_model() else max(16, a.batch // 4)
+    for epoch in range(a.epochs):
+        model.train()
+        order = torch.randperm(n)
+        total, count = 0.0, 0
+        for b in range(0, n, batch):
+            rows = order[b:b + batch]
+            optimiser.zero_grad()
+            if model.causal_model():
+                logits = model.logits(model.states(inputs[rows]))
+                loss = loss_fn(logits.reshape(-1, logits.shape[-1]), targets[rows].reshape(-1))
+                weight = int((targets[rows] != PAD).sum())
+            else:
+                loss = loss_fn(model.logits(model.user(inputs[rows])), targets[rows])
+                weight = len(rows)
+            loss.backward()
+            optimiser.step()
+            total += loss.item() * weight
+            count += weight
+        print("epoch %d: loss %.4f (%.0f s)" % (epoch + 1, total / max(count, 1), time.time() - started),
+              flush=True)
 
 
 def ndcg_full(top, positives):
@@ -302,7 +437,7 @@ def evaluate(model, a, train_seq, test_pos, catalogue, index, counts):
     cat_ids = torch.tensor([[index.get(i, OOV)] for i in catalogue], dtype=torch.long)
     pop = np.array([counts.get(i, 0) for i in catalogue], dtype=np.float64)
     position = {item: n for n, item in enumerate(catalogue)}
-    sums = {"model": np.zeros(4), "popularity": np.zeros(4)}
+    sums = {"model": np.zeros(4), "popularity": np.zeros(4), "buy-again": np.zeros(4)}
     evaluated = 0
     with torch.no_grad():
         for u in users:
@@ -311,11 +446,19 @@ def evaluate(model, a, train_seq, test_pos, catalogue, index, counts):
                 continue
             seq = [index.get(i, OOV) for i in train_seq.get(u, [])]
             h = torch.tensor([pad_left(seq, a.max_len)], dtype=torch.long)
-            scores = model(h.expand(len(catalogue), -1), cat_ids)[:, 0].numpy().astype(np.float64)
+            # The served score is sigmoid(user . item + bias): its order is the logit's, computed here for all
+            # items at once from one user vector.
+            scores = model.logits(model.user(h))[0][cat_ids[:, 0]].numpy().astype(np.float64)
             ties = np.array([rng.random() for _ in catalogue])
             negatives = [j for j in rng.sample(range(len(catalogue)), min(len(catalogue), 100 + len(positives) * 2))
                          if j not in positives][:100]
-            for name, s in (("model", scores), ("popularity", pop)):
+            # Buy again: the user's own training events per item, ties by popularity (as the Java harness).
+            own = np.zeros(len(catalogue))
+            for i in train_seq.get(u, []):
+                if i in position:
+                    own[position[i]] += 1
+            again = own + pop / (pop.max() + 1)
+            for name, s in (("model", scores), ("popularity", pop), ("buy-again", again)):
                 top = list(np.lexsort((-ties, -s))[:K])
                 hit, ndcg = ndcg_full(top, positives)
                 sums[name][2] += hit
@@ -333,7 +476,7 @@ def evaluate(model, a, train_seq, test_pos, catalogue, index, counts):
             evaluated += 1
     names = ["hr@10", "ndcg@10", "hr@10.full", "ndcg@10.full"]
     out = {k: {n: float(v / max(evaluated, 1)) for n, v in zip(names, sums[k])} for k in sums}
-    return out["model"], out["popularity"], evaluated
+    return out["model"], out["popularity"], out["buy-again"], evaluated
 
 
 def export(model, a, path):

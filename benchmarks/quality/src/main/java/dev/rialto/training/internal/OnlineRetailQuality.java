@@ -3,6 +3,7 @@ package dev.rialto.training.internal;
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -29,7 +31,12 @@ import java.util.zip.GZIPInputStream;
  * time). Prints every contender's HR@10 and NDCG@10 (full ranking and sampled) and writes them as JSON, and the
  * events in the ingest CSV format for models/sequence/train.py.
  *
- * <p>Arguments: {@code online_retail.csv.gz out-dir [split-date]}.
+ * <p>Arguments: {@code online_retail.csv.gz out-dir [split-date]}. System properties: {@code quality.since} (drop
+ * earlier events: a reduced run), {@code quality.until} (drop events from that date on: a validation run carved
+ * from the training time, for tuning without looking at the test period), {@code quality.exclude} (features to
+ * leave out), {@code quality.ranker}, {@code quality.epochs}, {@code quality.history.negatives} (the trainer's
+ * negatives.history.share), {@code quality.history.limit} (its history.limit), {@code quality.fm.factors},
+ * {@code quality.sources.exclude}, {@code retrieval.*}.
  */
 public final class OnlineRetailQuality {
     private static final ZoneId UK = ZoneId.of("Europe/London");
@@ -84,6 +91,16 @@ public final class OnlineRetailQuality {
             Instant from = LocalDateTime.parse(since + " 00:00:00", DATE).atZone(UK).toInstant();
             events.removeIf(e -> e.timestamp().isBefore(from));
         }
+        String until = System.getProperty("quality.until");
+        if (until != null) {
+            // Validation: drop the events from this date on (the real test period), and split earlier.
+            Instant end = LocalDateTime.parse(until + " 00:00:00", DATE).atZone(UK).toInstant();
+            if (!splitAt.isBefore(end)) {
+                throw new IllegalArgumentException("quality.until (" + until + ") must be after the split date");
+            }
+            events.removeIf(e -> !e.timestamp().isBefore(end));
+            System.out.println("validation run: events from " + until + " on are left out");
+        }
         events.sort(java.util.Comparator.comparing(Event::timestamp));
         int split = 0;
         while (split < events.size() && events.get(split).timestamp().isBefore(splitAt)) {
@@ -110,18 +127,28 @@ public final class OnlineRetailQuality {
             }
         }
 
-        // -Dquality.ranker=fm trains the factorisation machine instead of logistic regression.
+        // The configuration chosen on the validation split (quality.until, docs/benchmarks.md): the factorisation
+        // machine over features from the user's last 1,000 events. -Dquality.ranker=logistic
+        // -Dquality.history.limit=100 gives the trainer's shipped defaults.
         Settings settings = new Settings(Files.createDirectories(out.resolve("models")), "ranker", 1000, 4,
-                testFraction, 12345L, Integer.getInteger("quality.epochs", 5), "ndcg@10.full", 100, null,
-                System.getProperty("quality.ranker", Settings.LOGISTIC), Integer.getInteger("quality.fm.factors", 8));
+                testFraction, 12345L, Integer.getInteger("quality.epochs", 5), "ndcg@10.full",
+                Integer.getInteger("quality.history.limit", 1000), null,
+                System.getProperty("quality.ranker", Settings.FM), Integer.getInteger("quality.fm.factors", 8),
+                Double.parseDouble(System.getProperty("quality.history.negatives", "0")));
         System.out.println("ranker: " + settings.ranker() + (Settings.FM.equals(settings.ranker())
-                ? " (" + settings.fmFactors() + " factors)" : "") + ", " + settings.epochs() + " epochs");
+                ? " (" + settings.fmFactors() + " factors)" : "") + ", " + settings.epochs() + " epochs, history "
+                + "negatives " + settings.historyNegatives() + ", history limit " + settings.historyLimit());
         long started = System.nanoTime();
         TrainingRun.Outcome outcome;
         // The whole recommend pipeline sees only the events before the split, like every other contender.
         List<Event> before = events.subList(0, split);
         try (RetailPipeline pipeline = new RetailPipeline(out.resolve("pipeline"), items.values(), before)) {
-            outcome = new TrainingRun(settings, new EngineeredFeatureExtractor(), items, events).pipeline(pipeline)
+            // -Dquality.exclude=a,b leaves features out (to measure what they add on the same split).
+            String exclude = System.getProperty("quality.exclude", "").strip();
+            FeatureExtractor extractor = exclude.isEmpty() ? new EngineeredFeatureExtractor()
+                    : new SelectedFeatures(new EngineeredFeatureExtractor(), Set.of(exclude.split("\\s*,\\s*")));
+            System.out.println("features: " + extractor.featureNames());
+            outcome = new TrainingRun(settings, extractor, items, events).pipeline(pipeline)
                     .progress((stage, f) -> System.out.printf(Locale.ROOT, "\r%-12s %3.0f%%", stage, f * 100))
                     .run();
             System.out.printf(Locale.ROOT, "%npipeline: %.1f ms per candidate request (head of %d)%n",

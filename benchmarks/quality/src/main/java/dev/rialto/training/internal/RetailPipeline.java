@@ -13,6 +13,7 @@ import dev.rialto.benchmarks.support.MemoryItems;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 import dev.rialto.retrieval.lucene.internal.recommend.LuceneRecommender;
 import dev.rialto.retrieval.lucene.internal.sources.BehaviourCandidateSource;
+import dev.rialto.retrieval.lucene.internal.sources.BuyAgainCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.CoVisitationCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.NewArrivalsCandidateSource;
 import dev.rialto.retrieval.lucene.internal.sources.PopularCandidateSource;
@@ -38,7 +39,8 @@ import java.util.Set;
  * trainer's own split-time iALS vectors published to the index for the behaviour source, and the real
  * {@link LuceneRecommender} with no scorer bound, so that {@code recommend(user, rerank.depth)} returns the fused
  * head the scorer would see. The trainer's evaluation reranks that head with the new model, as the recommender
- * does with a scorer bound. The semantic source is left out (it needs the MiniLM embedder); everything else runs
+ * does with a scorer bound. The semantic source is left out (it needs the MiniLM embedder), and
+ * {@code -Dquality.sources.exclude=a,b} leaves others out; everything else runs
  * with the server's default settings unless a system property {@code retrieval.<property>} overrides one
  * (e.g. {@code -Dretrieval.source.weights=behaviour=2,popular=1}).
  */
@@ -111,6 +113,14 @@ final class RetailPipeline implements TrainingRun.Pipeline, AutoCloseable {
             sources.put(CoVisitationCandidateSource.NAME, new CoVisitationCandidateSource(counters, index, events));
             sources.put(TrendingCandidateSource.NAME, new TrendingCandidateSource(counters, index, events));
             sources.put(NewArrivalsCandidateSource.NAME, new NewArrivalsCandidateSource(index, events));
+            sources.put(BuyAgainCandidateSource.NAME, new BuyAgainCandidateSource(index, events));
+            // -Dquality.sources.exclude=a,b leaves sources out (to measure what one adds on the same split).
+            for (String name : System.getProperty("quality.sources.exclude", "").split(",")) {
+                if (!name.isBlank() && sources.remove(name.strip()) == null) {
+                    throw new IllegalArgumentException("quality.sources.exclude: no source '" + name.strip()
+                            + "'; known: " + sources.keySet());
+                }
+            }
             recommender = new LuceneRecommender(index, events);
             recommender.activate(config);
             for (Map.Entry<String, CandidateSource> s : sources.entrySet()) {

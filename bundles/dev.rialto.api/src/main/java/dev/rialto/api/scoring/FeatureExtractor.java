@@ -2,6 +2,7 @@ package dev.rialto.api.scoring;
 
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.events.Event;
+import dev.rialto.api.retrieval.BehaviourVectors;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,18 @@ public interface FeatureExtractor {
      * look past (the training split time, or now).
      */
     FeatureSnapshot snapshot(Map<String, Item> items, Iterable<Event> events);
+
+    /**
+     * As {@link #snapshot(Map, Iterable)}, with behaviour vectors for the features computed from them. Pass
+     * vectors fitted on no event after the cut-off (in training, iALS fitted on the same events; in serving,
+     * the published ones). An extractor without such features ignores them, as this default does.
+     *
+     * @param behaviour the vectors, or null for none (those features are then 0)
+     * @since 1.2
+     */
+    default FeatureSnapshot snapshot(Map<String, Item> items, Iterable<Event> events, BehaviourVectors behaviour) {
+        return snapshot(items, events);
+    }
 
     /**
      * Writes one row per item, one column per named feature in the given order, row-major, into {@code out}

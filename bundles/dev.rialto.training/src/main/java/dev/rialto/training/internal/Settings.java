@@ -19,10 +19,13 @@ import java.util.Set;
  * @param ranker               {@value #LOGISTIC} (Tribuo logistic regression) or {@value #FM} (Tribuo
  *                             factorisation machine over the same features)
  * @param fmFactors            length of the factorisation machine's pairwise factors
+ * @param historyNegatives     share of a training user's negatives drawn from the items they touched before the
+ *                             label period but not in it (hard negatives: which of their items they do not come
+ *                             back to); the rest is uniform over the catalogue. In [0, 1]
  */
 public record Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
         long seed, int epochs, String promoteMetric, int historyLimit, Behaviour.Config behaviour, String ranker,
-        int fmFactors) {
+        int fmFactors, double historyNegatives) {
 
     public static final String LOGISTIC = "logistic";
     public static final String FM = "fm";
@@ -70,6 +73,9 @@ public record Settings(Path modelsDir, String modelName, int minEvents, int nega
         if (fmFactors < 1) {
             throw new IllegalArgumentException("fm.factors must be at least 1, was " + fmFactors);
         }
+        if (!(historyNegatives >= 0 && historyNegatives <= 1)) {
+            throw new IllegalArgumentException("negatives.history.share must be in [0, 1], was " + historyNegatives);
+        }
         if (behaviour == null) {
             behaviour = Behaviour.Config.defaults();
         }
@@ -77,6 +83,14 @@ public record Settings(Path modelsDir, String modelName, int minEvents, int nega
             throw new IllegalArgumentException("behaviour.model.name must differ from model.name ('" + modelName
                     + "')");
         }
+    }
+
+    /** Uniform negatives only. */
+    public Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
+            long seed, int epochs, String promoteMetric, int historyLimit, Behaviour.Config behaviour, String ranker,
+            int fmFactors) {
+        this(modelsDir, modelName, minEvents, negativesPerPositive, testFraction, seed, epochs, promoteMetric,
+                historyLimit, behaviour, ranker, fmFactors, 0);
     }
 
     /** The logistic-regression ranker. */

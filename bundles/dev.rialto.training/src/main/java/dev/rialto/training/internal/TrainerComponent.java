@@ -73,8 +73,12 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
         @AttributeDefinition(name = "Minimum events", description = "Fewer stored events: the run is skipped.")
         int min_events() default 1000;
 
-        @AttributeDefinition(name = "Negatives per positive", description = "Uniformly sampled negative rows.")
+        @AttributeDefinition(name = "Negatives per positive", description = "Sampled negative rows per positive.")
         int negatives_per_positive() default 4;
+
+        @AttributeDefinition(name = "History negatives", description = "Share of a training user's negatives drawn "
+                + "from the items they touched before the label period but not in it; the rest are uniform.")
+        double negatives_history_share() default 0;
 
         @AttributeDefinition(name = "Test fraction",
                 description = "Share of events (by count, in time order) held out as the test period.")
@@ -217,7 +221,7 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
         return new Settings(modelsDir.toAbsolutePath(), config.model_name() == null ? null : config.model_name().strip(),
                 config.min_events(), config.negatives_per_positive(), config.test_fraction(), config.seed(),
                 config.epochs(), config.promote_metric(), config.history_limit(), behaviour, config.ranker(),
-                config.fm_factors());
+                config.fm_factors(), config.negatives_history_share());
     }
 
     @Deactivate

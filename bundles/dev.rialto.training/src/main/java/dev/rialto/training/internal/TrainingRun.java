@@ -67,6 +67,11 @@ public final class TrainingRun {
     static final String POPULARITY = "popularity.";
     /** The behaviour embeddings' contender: the dot product of the user's and the item's iALS vectors. */
     public static final String IALS = "ials";
+    /**
+     * The extractor's feature computed from behaviour vectors: when the extractor names it, the run fits iALS on
+     * the training snapshot's events too and hands each snapshot its own fit.
+     */
+    static final String BEHAVIOUR_FEATURE = "user_item_behaviour";
     /** The non-ONNX contenders, in the order {@link Evaluation} scores them. */
     static final List<String> BASELINES = List.of(EvaluationReport.POPULARITY, EvaluationReport.ITEM_KNN,
             EvaluationReport.BUY_AGAIN, IALS);
@@ -235,7 +240,7 @@ public final class TrainingRun {
         progress.update("features", 0.05);
         FeatureSnapshot testSnapshot = extractor.snapshot(items, events.subList(0, split));
         Rows test = rows(testSnapshot, splitAt, testPositives, random);
-        fitIals(split, 0.1, 0.6);
+        ials = fitIals(split, 0.1, 0.6);
         progress.update("evaluation", 0.6);
         Evaluation evaluation = new Evaluation(testSnapshot, splitAt, split, testPositives, popularity(split), test);
         evaluation.progressFrom = 0.6;
@@ -251,13 +256,20 @@ public final class TrainingRun {
         return Behaviour.fit(events, itemIds, itemIndex, settings.behaviour(), null);
     }
 
-    /** iALS on the events before {@code split}; progress moves from {@code from} to {@code to}. */
-    private void fitIals(int split, double from, double to) {
+    /** iALS on the events before {@code end}; progress moves from {@code from} to {@code to}. */
+    private Behaviour.Fitted fitIals(int end, double from, double to) {
         Behaviour.Config config = settings.behaviour();
         int iterations = config.params().iterations();
         progress.update("ials", from);
-        ials = Behaviour.fit(events.subList(0, split), itemIds, itemIndex, config,
+        return Behaviour.fit(events.subList(0, end), itemIds, itemIndex, config,
                 it -> progress.update("ials", from + (to - from) * it / iterations));
+    }
+
+    /** A fit as the vectors a sink would get; {@code suffix} tells the fits of one run apart. */
+    private dev.rialto.api.retrieval.BehaviourVectors vectors(Behaviour.Fitted fitted, String suffix, Instant at) {
+        return new dev.rialto.api.retrieval.BehaviourVectors(settings.modelName() + suffix, "1",
+                settings.behaviour().params().factors(), fitted.itemVectors(), fitted.userVectors(),
+                settings.behaviour().params().regularisation(), at);
     }
 
     /** {split, cut}: the test period starts at split, the training label period at cut. */
@@ -291,9 +303,16 @@ public final class TrainingRun {
         long t0 = System.nanoTime();
         progress.update("features", 0.02);
 
-        FeatureSnapshot trainSnapshot = extractor.snapshot(items, events.subList(0, cut));
-        Rows train = rows(trainSnapshot, cutoff, trainPositives, random);
-        FeatureSnapshot testSnapshot = extractor.snapshot(items, events.subList(0, split));
+        // Behaviour features see iALS fitted on the same events as the rest of the snapshot: before T0 for the
+        // training rows, before T for the test rows (no label period leaks into a vector).
+        boolean behaviourFeature = features.contains(BEHAVIOUR_FEATURE);
+        Behaviour.Fitted trainIals = behaviourFeature ? fitIals(cut, 0.02, 0.12) : null;
+        FeatureSnapshot trainSnapshot = extractor.snapshot(items, events.subList(0, cut),
+                trainIals == null ? null : vectors(trainIals, "-cut", cutoff));
+        Rows train = rows(trainSnapshot, cutoff, trainPositives, random, settings.historyNegatives());
+        ials = fitIals(split, 0.12, 0.22);
+        FeatureSnapshot testSnapshot = extractor.snapshot(items, events.subList(0, split),
+                behaviourFeature ? vectors(ials, "-split", splitAt) : null);
         Rows test = rows(testSnapshot, splitAt, testPositives, random);
         if (!train.y().contains(Boolean.FALSE)) {
             throw new NotEnoughData("no negatives could be sampled: every item was touched");
@@ -302,8 +321,6 @@ public final class TrainingRun {
         progress.update("fit", 0.25);
 
         Model<Label> model = fit(train);
-        progress.update("ials", 0.4);
-        fitIals(split, 0.4, 0.55);
         long t2 = System.nanoTime();
         progress.update("evaluation", 0.55);
         List<String> onnxFeatures = onnxFeatures(model);
@@ -312,9 +329,7 @@ public final class TrainingRun {
         byte[] onnx = ((ONNXExportable) model).exportONNXModel("dev.rialto", 0).toByteArray();
         long[] popularity = popularity(split);
         if (pipeline != null) {
-            pipeline.prepare(new dev.rialto.api.retrieval.BehaviourVectors(settings.modelName() + "-split",
-                    "1", settings.behaviour().params().factors(), ials.itemVectors(), ials.userVectors(),
-                    settings.behaviour().params().regularisation(), splitAt));
+            pipeline.prepare(vectors(ials, "-split", splitAt));
         }
         Evaluation evaluation = new Evaluation(testSnapshot, splitAt, split, testPositives, popularity, test);
         Map<String, Map<String, Double>> results;
@@ -409,14 +424,45 @@ public final class TrainingRun {
 
     private Rows rows(FeatureSnapshot snapshot, Instant before, Map<String, Map<String, Float>> positives,
             SplittableRandom random) {
+        return rows(snapshot, before, positives, random, 0);
+    }
+
+    /**
+     * Positives and negatives per user; {@code historyShare} of the negatives come from the user's own items in
+     * the history (touched before, not a positive now), as far as there are such items, the rest uniformly.
+     */
+    private Rows rows(FeatureSnapshot snapshot, Instant before, Map<String, Map<String, Float>> positives,
+            SplittableRandom random, double historyShare) {
         Rows rows = new Rows();
         for (Map.Entry<String, Map<String, Float>> user : positives.entrySet()) {
             Map<String, Float> pos = user.getValue();
-            List<String> negatives = sampleNegatives(pos.keySet(), pos.size() * settings.negativesPerPositive(),
-                    random);
+            int wanted = pos.size() * settings.negativesPerPositive();
+            List<Event> history = history(user.getKey(), before, settings.historyLimit());
+            List<String> negatives = new ArrayList<>(wanted);
+            if (historyShare > 0) {
+                // Distinct catalogued items of the history, newest first, not positives; a random subset.
+                List<String> own = new ArrayList<>();
+                Set<String> seen = new HashSet<>(pos.keySet());
+                for (Event e : history) {
+                    if (e.itemId() != null && itemIndex.containsKey(e.itemId()) && seen.add(e.itemId())) {
+                        own.add(e.itemId());
+                    }
+                }
+                int take = Math.min(own.size(), (int) Math.round(wanted * historyShare));
+                for (int i = 0; i < take; i++) {
+                    int j = i + random.nextInt(own.size() - i);
+                    String t = own.get(j);
+                    own.set(j, own.get(i));
+                    own.set(i, t);
+                    negatives.add(t);
+                }
+            }
+            Set<String> exclude = new HashSet<>(pos.keySet());
+            exclude.addAll(negatives);
+            negatives.addAll(sampleNegatives(exclude, wanted - negatives.size(), random));
             List<String> ids = new ArrayList<>(pos.keySet());
             ids.addAll(negatives);
-            float[][] x = extract(snapshot, history(user.getKey(), before, settings.historyLimit()), ids);
+            float[][] x = extract(snapshot, history, ids);
             for (int i = 0; i < ids.size(); i++) {
                 boolean positive = i < pos.size();
                 rows.x().add(x[i]);

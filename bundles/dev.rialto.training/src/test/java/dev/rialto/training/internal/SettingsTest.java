@@ -52,6 +52,11 @@ class SettingsTest {
             }
 
             @Override
+            public double negatives_history_share() {
+                return 0.5;
+            }
+
+            @Override
             public long seed() {
                 return 12345L;
             }
@@ -173,6 +178,7 @@ class SettingsTest {
         assertEquals("behaviour-ials", s.behaviour().modelName());
         assertEquals(16, s.behaviour().params().factors());
         assertEquals(Map.of(EventType.VIEW, 1f, EventType.PURCHASE, 3f), s.behaviour().weights());
+        assertEquals(0.5, s.historyNegatives());
     }
 
     @Test

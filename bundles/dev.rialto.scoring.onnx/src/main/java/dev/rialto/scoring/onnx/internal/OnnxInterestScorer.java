@@ -12,6 +12,8 @@ import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.retrieval.BehaviourVectorReader;
+import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import dev.rialto.api.scoring.InterestScorer;
@@ -45,6 +47,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +78,10 @@ public class OnnxInterestScorer implements InterestScorer {
     private final Consumer<ModelInfo> onNewModel = this::modelChanged;
     private volatile String modelName;
     private volatile int historyLimit;
+    /** The published behaviour vectors (the item index), for the user_item_behaviour feature; optional. */
+    @Reference(name = "behaviour", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile BehaviourVectorReader behaviour;
     private int refreshSeconds;
     private ScheduledExecutorService refresher;
 
@@ -309,11 +318,20 @@ public class OnnxInterestScorer implements InterestScorer {
             long started = System.nanoTime();
             Map<String, Item> catalogue = new HashMap<>();
             items.forEach(item -> catalogue.put(item.id(), item));
-            FeatureSnapshot built = extractor.snapshot(catalogue, new StoreEvents(events));
+            BehaviourVectorReader reader = behaviour;
+            BehaviourVectors vectors = reader == null ? null : reader.published().orElse(null);
+            FeatureSnapshot built = extractor.snapshot(catalogue, new StoreEvents(events), vectors);
             snapshot.set(built);
-            LOG.info("Feature snapshot rebuilt: {} items, {} events up to {} in {} ms", catalogue.size(),
-                    built.eventCount(), built.asOf(), (System.nanoTime() - started) / 1_000_000);
+            LOG.info("Feature snapshot rebuilt: {} items, {} events up to {}, behaviour vectors {}, in {} ms",
+                    catalogue.size(), built.eventCount(), built.asOf(),
+                    vectors == null ? "none" : vectors.model() + "@" + vectors.version(),
+                    (System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    /** Binds the published behaviour vectors (tests and non-OSGi callers; SCR sets the field). */
+    public void setBehaviour(BehaviourVectorReader reader) {
+        this.behaviour = reader;
     }
 
     /** The snapshot requests use now. */

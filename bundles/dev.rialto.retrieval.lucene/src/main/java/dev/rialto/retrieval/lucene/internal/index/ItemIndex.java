@@ -102,6 +102,7 @@ import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.common.Require;
 import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.embeddings.TextEmbedder;
+import dev.rialto.api.retrieval.BehaviourVectorReader;
 import dev.rialto.api.retrieval.BehaviourVectorSink;
 import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.retrieval.IndexAdmin;
@@ -116,10 +117,11 @@ import dev.rialto.retrieval.lucene.internal.common.Settings;
  * The item index: one IndexWriter, near-real-time searchers, fed by the store's change feed. Every component of
  * this bundle shares the one configuration PID described by {@link Config}.
  */
-@Component(service = {ItemIndex.class, ItemChangeListener.class, IndexAdmin.class, BehaviourVectorSink.class}, configurationPid = ItemIndex.PID,
+@Component(service = {ItemIndex.class, ItemChangeListener.class, IndexAdmin.class, BehaviourVectorSink.class,
+        BehaviourVectorReader.class}, configurationPid = ItemIndex.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
 @Designate(ocd = ItemIndex.Config.class)
-public final class ItemIndex implements ItemChangeListener, IndexAdmin, BehaviourVectorSink {
+public final class ItemIndex implements ItemChangeListener, IndexAdmin, BehaviourVectorSink, BehaviourVectorReader {
 
     public static final String PID = "dev.rialto.retrieval.lucene";
 
@@ -1559,6 +1561,12 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     /** The behaviour vectors in use, or null. */
     public BehaviourModel behaviour() {
         return behaviour;
+    }
+
+    @Override
+    public Optional<BehaviourVectors> published() {
+        BehaviourModel b = behaviour;
+        return b == null ? Optional.empty() : Optional.of(b.vectors());
     }
 
     // ---- embeddings -------------------------------------------------------------------------------------------

@@ -112,8 +112,15 @@ class BehaviourTest {
         fx = new Fixture(dir, ITEMS);
         assertTrue(candidates("trained1", 10, ItemFilter.DEFAULT).isEmpty(), "nothing before a publication");
         assertEquals(Optional.empty(), fx.index.current());
-        fx.index.publish(vectors("1", DIMS, 7));
+        assertEquals(Optional.empty(), fx.index.published(), "the reader has nothing before a publication");
+        BehaviourVectors published = vectors("1", DIMS, 7);
+        fx.index.publish(published);
         assertEquals(Optional.of("behaviour-ials@1"), fx.index.current());
+        // The reader (for the scorer's features) gives the vectors in use; a forgotten user is gone from them.
+        BehaviourVectors read = fx.index.published().orElseThrow();
+        assertEquals("1", read.version());
+        assertArrayEquals(published.items().get(Catalogue.id(3)), read.items().get(Catalogue.id(3)));
+        assertArrayEquals(published.users().get("trained1"), read.users().get("trained1"));
         for (int c = 0; c < CLUSTERS; c++) {
             List<Candidate> found = candidates("trained" + c, 30, ItemFilter.DEFAULT);
             assertEquals(30, found.size());
@@ -136,6 +143,9 @@ class BehaviourTest {
         assertEquals(Map.of("behaviour:behaviour-ials@1", (long) ITEMS),
                 Map.of("behaviour:behaviour-ials@1", fx.index.status(false).vectorsByModel()
                         .get("behaviour:behaviour-ials@1")));
+        assertTrue(fx.index.forgetUser("trained1"));
+        assertFalse(fx.index.published().orElseThrow().users().containsKey("trained1"));
+        assertTrue(fx.index.published().orElseThrow().users().containsKey("trained2"));
     }
 
     @Test

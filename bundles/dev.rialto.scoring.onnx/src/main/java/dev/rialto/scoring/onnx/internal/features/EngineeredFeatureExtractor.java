@@ -4,6 +4,7 @@ import dev.rialto.api.catalog.Item;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import java.nio.FloatBuffer;
@@ -49,10 +50,15 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
 
     @Override
     public FeatureSnapshot snapshot(Map<String, Item> items, Iterable<Event> events) {
+        return snapshot(items, events, null);
+    }
+
+    @Override
+    public FeatureSnapshot snapshot(Map<String, Item> items, Iterable<Event> events, BehaviourVectors behaviour) {
         Accumulator acc = new Accumulator();
         // forEach, not an iterator: callers may stream events from the store through Iterable.forEach.
         events.forEach(acc);
-        return acc.build(items == null ? Map.of() : items);
+        return acc.build(items == null ? Map.of() : items, behaviour);
     }
 
     @Override
@@ -116,12 +122,15 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                                 : (float) (1d / (1d + Math.abs(ln - mean))));
                     }
                 }
-                case USER_ITEM_AFFINITY, USER_ITEM_PURCHASED, USER_ITEM_RECENCY -> {
+                case USER_ITEM_AFFINITY, USER_ITEM_PURCHASED, USER_ITEM_RECENCY, USER_ITEM_PURCHASE_DAYS,
+                        USER_ITEM_DECAYED_AFFINITY -> {
                     for (int r = 0; r < rows; r++, cell += width) {
                         UserItem u = mine[r];
                         out.put(cell, u == null ? 0f : switch (column) {
                             case USER_ITEM_AFFINITY -> u.affinity;
                             case USER_ITEM_PURCHASED -> u.purchased ? 1f : 0f;
+                            case USER_ITEM_PURCHASE_DAYS -> u.purchaseDays;
+                            case USER_ITEM_DECAYED_AFFINITY -> u.decayedAffinity;
                             default -> u.recency;
                         });
                     }
@@ -147,10 +156,32 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         out.put(cell, value);
                     }
                 }
+                case USER_ITEM_REPEAT -> {
+                    for (int r = 0; r < rows; r++, cell += width) {
+                        UserItem u = mine[r];
+                        out.put(cell, u == null || !u.purchased || at[r] < 0 ? 0f : s.repeatRateOf[at[r]]);
+                    }
+                }
+                case USER_ITEM_BEHAVIOUR -> {
+                    float[] u = user.behaviourVector(s.behaviour);
+                    for (int r = 0; r < rows; r++, cell += width) {
+                        float[] y = u == null || at[r] < 0 ? null : s.behaviour.items[at[r]];
+                        out.put(cell, y == null ? 0f : dot(u, y));
+                    }
+                }
                 default -> throw new IllegalStateException("no extraction for " + column);
             }
         }
         out.position(base + rows * width);
+    }
+
+    private static float dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += a[i] * b[i];
+        }
+        // Finite by contract: a wild fold-in must not feed the model an infinity.
+        return Float.isFinite((float) sum) ? (float) sum : 0f;
     }
 
     /** part[key of the row's item] / total; 0 for an unknown item, an item without that key, or an empty total. */
@@ -169,7 +200,18 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         boolean purchased;
         float affinity;
         float recency;
+        /** Distinct UTC days with a purchase, while counting; then the feature value. */
+        java.util.Set<Long> days;
+        float purchaseDays;
+        /** Sum of weights halved every {@link #DECAY_HALF_LIFE_SECONDS} before the snapshot's asOf; then the value. */
+        double decayed;
+        float decayedAffinity;
     }
+
+    static final double DECAY_HALF_LIFE_SECONDS = 30 * SECONDS_PER_DAY;
+
+    /** log1p(30): a daily re-order over a month saturates user_item_purchase_days. */
+    private static final double LOG_PURCHASE_DAYS_CAP = Math.log1p(30);
 
     /** Per-request aggregates of the user's history, computed once per extract call. */
     private static final class UserProfile {
@@ -187,9 +229,14 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         long adImpressions;
         long adClicks;
         final Map<String, Integer> seenCreative = new HashMap<>();
+        /** The history's user (every event of a history is the same user's), or null for an empty history. */
+        private final String userId;
+        /** Dense item index to the summed weight, for the behaviour fold-in. */
+        private final Map<Integer, Double> indexWeights = new HashMap<>();
 
         UserProfile(Snapshot s, List<Event> history) {
             eventCount = history.size();
+            userId = history.isEmpty() ? null : history.get(0).userId();
             items = history.isEmpty() ? Map.of() : new HashMap<>(history.size() * 2);
             topWeight = new double[s.topCategories];
             pathWeight = new double[s.categories];
@@ -222,11 +269,17 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     items.put(itemId, mine);
                 }
                 mine.weight += w;
+                mine.decayed += w * Math.pow(0.5, (s.asOf().getEpochSecond() - e.timestamp().getEpochSecond())
+                        / DECAY_HALF_LIFE_SECONDS);
                 if (mine.lastSeen == null || e.timestamp().isAfter(mine.lastSeen)) {
                     mine.lastSeen = e.timestamp();
                 }
                 if (e.type() == EventType.PURCHASE) {
                     mine.purchased = true;
+                    if (mine.days == null) {
+                        mine.days = new java.util.HashSet<>(4);
+                    }
+                    mine.days.add(Math.floorDiv(e.timestamp().getEpochSecond(), (long) SECONDS_PER_DAY));
                 }
                 totalWeight += w;
                 int at = s.indexOf(itemId);
@@ -237,6 +290,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 if (at < 0) {
                     continue;
                 }
+                indexWeights.merge(at, w, Double::sum);
                 int top = s.topCategoryOf[at];
                 if (top >= 0) {
                     topWeight[top] += w;
@@ -258,7 +312,21 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 mine.affinity = (float) Math.log1p(mine.weight);
                 double days = Math.max(0, Duration.between(mine.lastSeen, newest).getSeconds()) / SECONDS_PER_DAY;
                 mine.recency = (float) (1d / (1d + days));
+                // Re-based from asOf to the newest of asOf and the history (one factor for every item).
+                mine.decayedAffinity = (float) Math.log1p(mine.decayed * Math.pow(0.5,
+                        Math.max(0, newest.getEpochSecond() - s.asOf().getEpochSecond()) / DECAY_HALF_LIFE_SECONDS));
+                mine.purchaseDays = mine.days == null ? 0f
+                        : (float) Math.min(1d, Math.log1p(mine.days.size()) / LOG_PURCHASE_DAYS_CAP);
             }
+        }
+
+        /** The user's trained behaviour vector, else one folded in from the history, else null. */
+        float[] behaviourVector(Behaviour behaviour) {
+            if (behaviour == null) {
+                return null;
+            }
+            float[] trained = behaviour.trained(userId);
+            return trained != null ? trained : indexWeights.isEmpty() ? null : behaviour.foldIn(indexWeights);
         }
     }
 
@@ -296,10 +364,41 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             });
             secondOf[n] = e.timestamp().getEpochSecond();
             weightOf[n] = (float) weight(e.type());
+            if (e.type() == EventType.PURCHASE && e.userId() != null) {
+                purchase(e.userId(), itemOf[n], Math.floorDiv(secondOf[n], 86_400L));
+            }
             n++;
         }
 
-        Snapshot build(Map<String, Item> catalogue) {
+        /**
+         * Per (user, item) purchase pair: its first day, and whether another day was seen; order-independent,
+         * so a store streaming events in any order gives the same repeat rates.
+         */
+        private final Map<Long, long[]> pairs = new HashMap<>();
+        private final Map<String, Integer> users = new HashMap<>();
+
+        private void purchase(String user, int item, long day) {
+            int u = users.computeIfAbsent(user, k -> users.size());
+            long[] pair = pairs.get(((long) u << 32) | item);
+            if (pair == null) {
+                pairs.put(((long) u << 32) | item, new long[] {day, 0});
+            } else if (pair[0] != day) {
+                pair[1] = 1;
+            }
+        }
+
+        /** item index to {buyers, repeat buyers}. */
+        private int[][] buyers() {
+            int[][] out = new int[ids.size()][2];
+            pairs.forEach((key, pair) -> {
+                int item = (int) (key & 0xffffffffL);
+                out[item][0]++;
+                out[item][1] += (int) pair[1];
+            });
+            return out;
+        }
+
+        Snapshot build(Map<String, Item> catalogue, BehaviourVectors behaviour) {
             Instant asOf = newest == null ? Instant.EPOCH : newest;
             long recentAfter = asOf.minus(RECENT_WINDOW).getEpochSecond();
             double[] weight = new double[ids.size()];
@@ -316,14 +415,16 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             double maxRecent = 0;
             Map<String, Double> categoryWeight = new HashMap<>();
             Map<String, Snapshot.ItemStats> stats = new HashMap<>(catalogue.size() * 2);
+            int[][] buyers = buyers();
             for (Item item : catalogue.values()) {
                 Integer at = index.get(item.id());
                 double w = at == null ? 0 : weight[at];
                 double r = at == null ? 0 : recent[at];
                 double price = item.price() == null ? Double.NaN : item.price().doubleValue();
                 double lnPrice = price > 0 ? Math.log(price) : Double.NaN;
+                double repeat = at == null ? 0 : buyers[at][1] / (buyers[at][0] + 1d);
                 stats.put(item.id(), new Snapshot.ItemStats(item.topCategory(), item.category(), price, lnPrice,
-                        item.available(), w, r));
+                        item.available(), w, r, repeat));
                 if (!item.topCategory().isEmpty() && w > 0) {
                     categoryWeight.merge(item.topCategory(), w, Double::sum);
                 }
@@ -334,7 +435,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 maxWeight = Math.max(maxWeight, weight[i]);
                 maxRecent = Math.max(maxRecent, recent[i]);
             }
-            return new Snapshot(stats, categoryWeight, total, maxWeight, maxRecent, asOf, count, ads);
+            return new Snapshot(stats, categoryWeight, total, maxWeight, maxRecent, asOf, count, ads,
+                    behaviour);
         }
     }
 }

@@ -39,6 +39,25 @@ public enum Feature {
     ITEM_AVAILABLE("item_available"),
     /** 1 when the item is in the snapshot's catalogue, else 0. */
     ITEM_KNOWN("item_known"),
+    /**
+     * The dot product of the user's and the item's behaviour (iALS) vectors: the user's trained vector, or one
+     * folded in from the history when the user is not in the published set; 0 without vectors for both.
+     */
+    USER_ITEM_BEHAVIOUR("user_item_behaviour"),
+    /**
+     * Share of the item's buyers who bought it on at least two days (UTC), buyers + 1 in the denominator so an
+     * item with few buyers does not look certain: how much of a repeat item it is.
+     */
+    ITEM_REPEAT_RATE("item_repeat_rate"),
+    /** item_repeat_rate when the user bought the item before, else 0 (buy-again weighted by how repeatable). */
+    USER_ITEM_REPEAT("user_item_repeat"),
+    /** log1p(number of days on which the user bought the item) / log1p(30), capped at 1. */
+    USER_ITEM_PURCHASE_DAYS("user_item_purchase_days"),
+    /**
+     * log1p of the user's weighted events on this item, each halved every 30 days before the user's newest event
+     * (or the snapshot's asOf when later): buy-again that forgets slowly.
+     */
+    USER_ITEM_DECAYED_AFFINITY("user_item_decayed_affinity"),
     // Ad click features: the candidate id is a creative id. Impression and ad_click events carry the creative and
     // campaign in their context. Rates are smoothed (Beta prior, AdStats.PRIOR_STRENGTH impressions) and enter as
     // logit / 10, so a logistic model can add them up.

@@ -1,5 +1,6 @@
 package dev.rialto.scoring.onnx.internal.features;
 
+import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ final class Snapshot implements FeatureSnapshot {
 
     /** What the features need of an item; {@code lnPrice} is NaN when the price is unknown or zero. */
     record ItemStats(String topCategory, String category, double price, double lnPrice, boolean available,
-            double weight, double recentWeight) {
+            double weight, double recentWeight, double repeatRate) {
     }
 
     final Map<String, ItemStats> items;
@@ -39,14 +40,20 @@ final class Snapshot implements FeatureSnapshot {
     final int topCategories;
     final int categories;
     final double[] lnPriceOf;
+    /** item_repeat_rate per dense item index. */
+    final float[] repeatRateOf;
+    /** Behaviour vectors, or null when none were given; see {@link Behaviour}. */
+    final Behaviour behaviour;
 
     Snapshot(Map<String, ItemStats> items, Map<String, Double> categoryWeight, double totalWeight,
             double maxItemWeight, double maxRecentWeight, Instant asOf, long eventCount) {
-        this(items, categoryWeight, totalWeight, maxItemWeight, maxRecentWeight, asOf, eventCount, new AdStats());
+        this(items, categoryWeight, totalWeight, maxItemWeight, maxRecentWeight, asOf, eventCount, new AdStats(),
+                null);
     }
 
     Snapshot(Map<String, ItemStats> items, Map<String, Double> categoryWeight, double totalWeight,
-            double maxItemWeight, double maxRecentWeight, Instant asOf, long eventCount, AdStats ads) {
+            double maxItemWeight, double maxRecentWeight, Instant asOf, long eventCount, AdStats ads,
+            BehaviourVectors vectors) {
         this.ads = ads;
         this.items = Map.copyOf(items);
         this.categoryWeight = Map.copyOf(categoryWeight);
@@ -69,6 +76,7 @@ final class Snapshot implements FeatureSnapshot {
         float[] priceLog = new float[n];
         float[] available = new float[n];
         float[] known = new float[n];
+        repeatRateOf = new float[n];
         int i = 0;
         for (Map.Entry<String, ItemStats> entry : this.items.entrySet()) {
             ItemStats item = entry.getValue();
@@ -85,6 +93,7 @@ final class Snapshot implements FeatureSnapshot {
             priceLog[i] = Double.isNaN(item.price()) ? 0 : (float) (Math.log1p(item.price()) / 10d);
             available[i] = item.available() ? 1 : 0;
             known[i] = 1;
+            repeatRateOf[i] = (float) item.repeatRate();
             i++;
         }
         topCategories = tops.size();
@@ -95,6 +104,8 @@ final class Snapshot implements FeatureSnapshot {
         itemColumns[Feature.ITEM_PRICE_LOG.ordinal()] = priceLog;
         itemColumns[Feature.ITEM_AVAILABLE.ordinal()] = available;
         itemColumns[Feature.ITEM_KNOWN.ordinal()] = known;
+        itemColumns[Feature.ITEM_REPEAT_RATE.ordinal()] = repeatRateOf;
+        behaviour = vectors == null ? null : new Behaviour(vectors, index);
     }
 
     /** The item's dense index, or -1 when it is not catalogued. */
@@ -113,8 +124,14 @@ final class Snapshot implements FeatureSnapshot {
         return eventCount;
     }
 
+    /** {@code model@version} of the behaviour vectors, or null. */
+    String behaviourLabel() {
+        return behaviour == null ? null : behaviour.label;
+    }
+
     @Override
     public String toString() {
-        return "FeatureSnapshot[items=" + items.size() + ", events=" + eventCount + ", asOf=" + asOf + "]";
+        return "FeatureSnapshot[items=" + items.size() + ", events=" + eventCount + ", asOf=" + asOf
+                + (behaviour == null ? "" : ", behaviour=" + behaviour.label) + "]";
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import java.math.BigDecimal;
 import java.nio.FloatBuffer;
@@ -233,6 +234,94 @@ class EngineeredFeatureExtractorTest {
         for (int r = 0; r < items.size(); r++) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(newestFirst[r], anyOrder[r]);
         }
+    }
+
+    @Test
+    void behaviourFeatureIsTheDotProductOfTheTrainedOrTheFoldedInUserVector() {
+        // Two dimensions: pan and rake orthogonal, knife between them, hose without a vector.
+        Map<String, float[]> items = Map.of("pan", new float[] {1f, 0f}, "rake", new float[] {0f, 1f},
+                "knife", new float[] {0.5f, 0.5f}, "pot", new float[] {0.2f, -0.4f});
+        BehaviourVectors vectors = new BehaviourVectors("behaviour-ials", "7", 2, items,
+                Map.of("known", new float[] {2f, -1f}), 0.1, NOW);
+        List<Event> known = List.of(event("known", EventType.PURCHASE, "rake", Duration.ofDays(1)));
+        List<Event> fresh = List.of(event("fresh", EventType.PURCHASE, "pan", Duration.ofDays(1)),
+                event("fresh", EventType.PURCHASE, "pan", Duration.ofDays(2)),
+                event("fresh", EventType.VIEW, "hose", Duration.ofDays(3)));
+        List<Event> all = new ArrayList<>(known);
+        all.addAll(fresh);
+        FeatureSnapshot s = extractor.snapshot(catalogue, all, vectors);
+        assertTrue(s.toString().contains("behaviour-ials@7"), s.toString());
+
+        // The trained vector is used as published, whatever the history holds.
+        assertEquals(2f, feature(s, known, "pan", Feature.USER_ITEM_BEHAVIOUR), EPS);
+        assertEquals(-1f, feature(s, known, "rake", Feature.USER_ITEM_BEHAVIOUR), EPS);
+        assertEquals(0.5f, feature(s, known, "knife", Feature.USER_ITEM_BEHAVIOUR), EPS);
+        assertEquals(0f, feature(s, known, "hose", Feature.USER_ITEM_BEHAVIOUR), "no item vector");
+        assertEquals(0f, feature(s, known, "ghost", Feature.USER_ITEM_BEHAVIOUR), "unknown item");
+
+        // A user not in the set is folded in from the history (pan, weight 5 + 5; hose has no vector):
+        // (YᵀY + (c - 1) pan panᵀ + λI) x = c pan, c = 1 + 10 log1p(10); YᵀY over all four published items.
+        double c = 1 + Behaviour.ALPHA * Math.log1p(2 * EngineeredFeatureExtractor.weight(EventType.PURCHASE));
+        double a11 = 1 + 0.25 + 0.04 + (c - 1) + 0.1;
+        double a12 = 0.25 - 0.08;
+        double a22 = 1 + 0.25 + 0.16 + 0.1;
+        double det = a11 * a22 - a12 * a12;
+        double x1 = a22 * c / det;
+        double x2 = -a12 * c / det;
+        assertEquals((float) x1, feature(s, fresh, "pan", Feature.USER_ITEM_BEHAVIOUR), 1e-5f);
+        assertEquals((float) x2, feature(s, fresh, "rake", Feature.USER_ITEM_BEHAVIOUR), 1e-5f);
+        assertEquals((float) (0.2 * x1 - 0.4 * x2), feature(s, fresh, "pot", Feature.USER_ITEM_BEHAVIOUR), 1e-5f);
+        assertTrue(feature(s, fresh, "pan", Feature.USER_ITEM_BEHAVIOUR)
+                > feature(s, fresh, "rake", Feature.USER_ITEM_BEHAVIOUR), "the user's own item ranks first");
+
+        // No history, or no vectors at all: 0.
+        assertEquals(0f, feature(s, List.of(), "pan", Feature.USER_ITEM_BEHAVIOUR));
+        FeatureSnapshot without = extractor.snapshot(catalogue, all);
+        assertEquals(0f, feature(without, known, "pan", Feature.USER_ITEM_BEHAVIOUR));
+        assertEquals(0f, feature(without, fresh, "pan", Feature.USER_ITEM_BEHAVIOUR));
+    }
+
+    @Test
+    void repeatFeaturesTellRepeatItemsAndTheUsersOwnReorders() {
+        List<Event> events = new ArrayList<>();
+        // pan: a, b and c bought it, a and b on two different days (c twice on one day): 2 / (3 + 1).
+        events.add(event("a", EventType.PURCHASE, "pan", Duration.ofDays(10)));
+        events.add(event("a", EventType.PURCHASE, "pan", Duration.ofDays(3)));
+        events.add(event("b", EventType.PURCHASE, "pan", Duration.ofDays(9)));
+        events.add(event("b", EventType.PURCHASE, "pan", Duration.ofDays(1)));
+        events.add(event("c", EventType.PURCHASE, "pan", Duration.ofDays(5)));
+        events.add(event("c", EventType.PURCHASE, "pan", Duration.ofDays(5).plusMinutes(3)));
+        // rake: viewed on many days but bought once: views are not re-orders.
+        events.add(event("a", EventType.VIEW, "rake", Duration.ofDays(8)));
+        events.add(event("a", EventType.VIEW, "rake", Duration.ofDays(2)));
+        events.add(event("a", EventType.PURCHASE, "rake", Duration.ofDays(2)));
+        List<Event> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new java.util.Random(3));
+        FeatureSnapshot s = extractor.snapshot(catalogue, shuffled);
+        List<Event> a = events.stream().filter(e -> e.userId().equals("a")).toList();
+        List<Event> c = events.stream().filter(e -> e.userId().equals("c")).toList();
+
+        assertEquals(0.5f, feature(s, a, "pan", Feature.ITEM_REPEAT_RATE), EPS);
+        assertEquals(0f, feature(s, a, "rake", Feature.ITEM_REPEAT_RATE), EPS);
+        assertEquals(0f, feature(s, a, "pot", Feature.ITEM_REPEAT_RATE), "never bought");
+        assertEquals(0.5f, feature(s, a, "pan", Feature.USER_ITEM_REPEAT), EPS);
+        assertEquals(0.5f, feature(s, c, "pan", Feature.USER_ITEM_REPEAT), EPS);
+        assertEquals(0f, feature(s, List.of(), "pan", Feature.USER_ITEM_REPEAT), "not the user's item");
+        assertEquals((float) (Math.log1p(2) / Math.log1p(30)), feature(s, a, "pan", Feature.USER_ITEM_PURCHASE_DAYS),
+                EPS);
+        assertEquals((float) (Math.log1p(1) / Math.log1p(30)), feature(s, c, "pan", Feature.USER_ITEM_PURCHASE_DAYS),
+                EPS, "two purchases on one day are one day");
+        assertEquals((float) (Math.log1p(1) / Math.log1p(30)), feature(s, a, "rake", Feature.USER_ITEM_PURCHASE_DAYS),
+                EPS);
+        assertEquals(0f, feature(s, c, "rake", Feature.USER_ITEM_PURCHASE_DAYS));
+
+        // Decayed buy-again: a's pan purchases 10 and 3 days ago, weight 5 each, halved every 30 days before the
+        // snapshot's asOf (b's purchase 1 day ago, later than a's newest event).
+        double pan = 5 * Math.pow(0.5, 9 / 30d) + 5 * Math.pow(0.5, 2 / 30d);
+        assertEquals((float) Math.log1p(pan), feature(s, a, "pan", Feature.USER_ITEM_DECAYED_AFFINITY), EPS);
+        assertTrue(feature(s, a, "pan", Feature.USER_ITEM_DECAYED_AFFINITY)
+                < feature(s, a, "pan", Feature.USER_ITEM_AFFINITY), "older events count less");
+        assertEquals(0f, feature(s, a, "pot", Feature.USER_ITEM_DECAYED_AFFINITY));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.events.Event;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.retrieval.BehaviourVectors;
 import java.math.BigDecimal;
 import java.nio.FloatBuffer;
 import java.time.Duration;
@@ -35,7 +36,10 @@ class PrecomputedColumnsTest {
             Collections.sort(ids);
             Map<String, List<Event>> byUser = new HashMap<>();
             List<Event> all = events(random, ids, 80, 4_000, byUser);
-            Snapshot snapshot = (Snapshot) extractor.snapshot(catalogue, all);
+            // Even seeds with behaviour vectors: half the users trained, the others folded in.
+            Snapshot snapshot = (Snapshot) (seed % 2 == 0
+                    ? extractor.snapshot(catalogue, all, vectors(random, ids, byUser.keySet(), 8))
+                    : extractor.snapshot(catalogue, all));
 
             List<String> users = new ArrayList<>(byUser.keySet());
             Collections.sort(users);
@@ -53,6 +57,31 @@ class PrecomputedColumnsTest {
                 assertSame(snapshot, history, candidates, features, "seed " + seed + ", user " + users.get(u));
             }
         }
+    }
+
+    /** Random vectors for most items and every other user (sorted), as a trainer would publish them. */
+    static BehaviourVectors vectors(Random random, List<String> items, java.util.Set<String> users, int d) {
+        Map<String, float[]> itemVectors = new HashMap<>();
+        for (String id : items) {
+            if (random.nextInt(10) > 0) {
+                itemVectors.put(id, randomVector(random, d));
+            }
+        }
+        Map<String, float[]> userVectors = new HashMap<>();
+        List<String> sorted = new ArrayList<>(users);
+        Collections.sort(sorted);
+        for (int i = 0; i < sorted.size(); i += 2) {
+            userVectors.put(sorted.get(i), randomVector(random, d));
+        }
+        return new BehaviourVectors("behaviour-ials", "1", d, itemVectors, userVectors, 0.1, NOW);
+    }
+
+    private static float[] randomVector(Random random, int d) {
+        float[] v = new float[d];
+        for (int i = 0; i < d; i++) {
+            v[i] = (float) (random.nextGaussian() * 0.3);
+        }
+        return v;
     }
 
     @Test

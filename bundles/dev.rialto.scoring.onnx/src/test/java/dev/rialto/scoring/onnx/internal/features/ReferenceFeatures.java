@@ -66,6 +66,16 @@ final class ReferenceFeatures {
             }
             case ITEM_AVAILABLE -> item != null && item.available() ? 1 : 0;
             case ITEM_KNOWN -> item != null ? 1 : 0;
+            case USER_ITEM_BEHAVIOUR -> behaviour(s, user, itemId);
+            case ITEM_REPEAT_RATE -> item == null ? 0 : (float) item.repeatRate();
+            case USER_ITEM_REPEAT -> item == null || !user.purchased.contains(itemId) ? 0 : (float) item.repeatRate();
+            case USER_ITEM_DECAYED_AFFINITY -> (float) Math.log1p(user.decayed.getOrDefault(itemId, 0d)
+                    * Math.pow(0.5, Math.max(0, user.reference.getEpochSecond() - s.asOf().getEpochSecond())
+                            / EngineeredFeatureExtractor.DECAY_HALF_LIFE_SECONDS));
+            case USER_ITEM_PURCHASE_DAYS -> {
+                Set<Long> days = user.purchaseDays.get(itemId);
+                yield days == null ? 0 : (float) Math.min(1d, Math.log1p(days.size()) / Math.log1p(30));
+            }
             // The ad columns, from the same counts, written out once more.
             case AD_CREATIVE_CTR -> adLogit(creativeCtr(s.ads, itemId));
             case AD_CAMPAIGN_CTR -> adLogit(campaignCtr(s.ads, itemId));
@@ -99,6 +109,32 @@ final class ReferenceFeatures {
         return (float) (Math.log(q / (1 - q)) / 10);
     }
 
+    /** The dot product of the user's (trained, else folded-in) and the item's vector, summed in float products. */
+    private static double behaviour(Snapshot s, UserProfile user, String itemId) {
+        int at = s.indexOf(itemId);
+        if (s.behaviour == null || at < 0 || s.behaviour.items[at] == null) {
+            return 0;
+        }
+        float[] u = s.behaviour.trained(user.userId);
+        if (u == null) {
+            Map<Integer, Double> weights = new HashMap<>();
+            user.itemWeight.forEach((id, w) -> {
+                if (s.indexOf(id) >= 0) {
+                    weights.put(s.indexOf(id), w);
+                }
+            });
+            u = weights.isEmpty() ? null : s.behaviour.foldIn(weights);
+        }
+        if (u == null) {
+            return 0;
+        }
+        double sum = 0;
+        for (int i = 0; i < u.length; i++) {
+            sum += u[i] * s.behaviour.items[at][i];
+        }
+        return (float) sum;
+    }
+
     /** part[key] / total; 0 for an empty key (no category is not a shared category) or an empty total. */
     private static double share(Map<String, Double> part, String key, double total) {
         if (total <= 0 || key == null || key.isEmpty()) {
@@ -113,6 +149,8 @@ final class ReferenceFeatures {
         final Map<String, Double> itemWeight = new HashMap<>();
         final Map<String, Instant> lastSeen = new HashMap<>();
         final Set<String> purchased = new HashSet<>();
+        final Map<String, Set<Long>> purchaseDays = new HashMap<>();
+        final Map<String, Double> decayed = new HashMap<>();
         final Map<String, Double> topWeight = new HashMap<>();
         final Map<String, Double> pathWeight = new HashMap<>();
         final Map<String, Double> recentTopWeight = new HashMap<>();
@@ -123,9 +161,11 @@ final class ReferenceFeatures {
         long adImpressions;
         long adClicks;
         final Map<String, Integer> seen = new HashMap<>();
+        final String userId;
 
         UserProfile(Snapshot s, List<Event> history) {
             eventCount = history.size();
+            userId = history.isEmpty() ? null : history.get(0).userId();
             // Newest first, ties by id: the order callers pass must not change the features.
             List<Event> events = new ArrayList<>(history);
             events.sort(Comparator.comparing(Event::timestamp).reversed().thenComparing(Event::id));
@@ -148,9 +188,13 @@ final class ReferenceFeatures {
                 }
                 double w = weight(e.type());
                 itemWeight.merge(itemId, w, Double::sum);
+                decayed.merge(itemId, w * Math.pow(0.5, (s.asOf().getEpochSecond() - e.timestamp().getEpochSecond())
+                        / EngineeredFeatureExtractor.DECAY_HALF_LIFE_SECONDS), Double::sum);
                 lastSeen.merge(itemId, e.timestamp(), (a, b) -> a.isAfter(b) ? a : b);
                 if (e.type() == EventType.PURCHASE) {
                     purchased.add(itemId);
+                    purchaseDays.computeIfAbsent(itemId, k -> new HashSet<>())
+                            .add(Math.floorDiv(e.timestamp().getEpochSecond(), 86_400L));
                 }
                 totalWeight += w;
                 Snapshot.ItemStats item = s.items.get(itemId);
