@@ -1,6 +1,5 @@
 package dev.rialto.benchmarks.retrieval;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,8 +12,6 @@ import dev.rialto.api.recommend.Recommendation;
 import dev.rialto.api.recommend.RecommendationRequest;
 import dev.rialto.api.recommend.RecommendedItem;
 import dev.rialto.api.retrieval.ItemFilter;
-import dev.rialto.benchmarks.support.MemoryEvents;
-import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
 
 /**
  * (d) What a campaign's shallow gather costs and changes: the same users asked for n items (default 4, as a
@@ -33,13 +30,7 @@ final class CampaignDepth {
         System.out.printf("%n== (d) campaign depth: n=%d, candidates 0 (configured quotas) vs %d; %,d items, %,d users,"
                 + " %,d events ==%n", n, depth, nItems, nUsers, (long) nUsers * eventsPerUser);
         Synthetic shop = new Synthetic(nItems, nUsers, 42);
-        MemoryEvents events = new MemoryEvents();
-        events.append(shop.events(eventsPerUser));
-        events.seal();
-        Path dir = work.resolve("depth-" + nItems);
-        Files.createDirectories(dir);
-        new BehaviourFile(dir.resolve("behaviour")).write(shop.behaviour(64, 0.8));
-        try (Stack stack = new Stack(dir, shop.items, events, new Synthetic.WordEmbedder(384), overrides)) {
+        try (Stack stack = Stack.synthetic(work, "depth-" + nItems, shop, eventsPerUser, overrides)) {
             Random random = new Random(3);
             List<String> users = new ArrayList<>();
             for (int i = 0; i < requests; i++) {

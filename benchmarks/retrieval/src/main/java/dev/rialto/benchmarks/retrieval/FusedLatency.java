@@ -15,8 +15,6 @@ import dev.rialto.api.recommend.RecommendedItem;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
-import dev.rialto.benchmarks.support.MemoryEvents;
-import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
 
 /**
@@ -38,14 +36,7 @@ final class FusedLatency {
         System.out.printf("%n== (b) 500 fused candidates, all sources: %,d items, %,d users, %,d events ==%n", nItems,
                 nUsers, (long) nUsers * eventsPerUser);
         Synthetic shop = new Synthetic(nItems, nUsers, 42);
-        MemoryEvents events = new MemoryEvents();
-        events.append(shop.events(eventsPerUser));
-        events.seal();
-        Path dir = work.resolve("fused-" + nItems);
-        Files.createDirectories(dir);
-        // Published before the index opens, so that the first build writes the behaviour vectors too.
-        new BehaviourFile(dir.resolve("behaviour")).write(shop.behaviour(64, 0.8));
-        try (Stack stack = new Stack(dir, shop.items, events, new Synthetic.WordEmbedder(384), overrides)) {
+        try (Stack stack = Stack.synthetic(work, "fused-" + nItems, shop, eventsPerUser, overrides)) {
             if (merge > 0) {
                 long t = System.nanoTime();
                 stack.index.merge(merge);

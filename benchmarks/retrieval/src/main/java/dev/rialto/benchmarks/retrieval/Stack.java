@@ -1,5 +1,7 @@
 package dev.rialto.benchmarks.retrieval;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import dev.rialto.api.embeddings.TextEmbedder;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.benchmarks.support.MemoryEvents;
 import dev.rialto.benchmarks.support.MemoryItems;
+import dev.rialto.retrieval.lucene.internal.behaviour.BehaviourFile;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 import dev.rialto.retrieval.lucene.internal.recommend.LuceneRecommender;
 import dev.rialto.retrieval.lucene.internal.sources.BehaviourCandidateSource;
@@ -31,6 +34,21 @@ final class Stack implements AutoCloseable {
     final Map<String, CandidateSource> sources = new LinkedHashMap<>();
     final LuceneRecommender recommender;
     final ItemIndex.Config config;
+
+    /**
+     * The synthetic shop's stack under {@code work/name}: its events loaded, its behaviour vectors published before
+     * the index opens (so that the first build writes them too), text vectors of 384 dims.
+     */
+    static Stack synthetic(Path work, String name, Synthetic shop, int eventsPerUser, Map<String, Object> overrides)
+            throws IOException, InterruptedException {
+        MemoryEvents events = new MemoryEvents();
+        events.append(shop.events(eventsPerUser));
+        events.seal();
+        Path dir = work.resolve(name);
+        Files.createDirectories(dir);
+        new BehaviourFile(dir.resolve("behaviour")).write(shop.behaviour(64, 0.8));
+        return new Stack(dir, shop.items, events, new Synthetic.WordEmbedder(384), overrides);
+    }
 
     Stack(Path dir, List<Item> items, MemoryEvents events, TextEmbedder embedder, Map<String, Object> overrides)
             throws InterruptedException {
