@@ -1,7 +1,9 @@
 package dev.rialto.retrieval.lucene.internal.behaviour;
 
+import java.util.HashMap;
 import java.util.Map;
 
+import dev.rialto.api.retrieval.BehaviourFoldIn;
 import dev.rialto.api.retrieval.BehaviourVectors;
 
 /**
@@ -15,12 +17,12 @@ public final class BehaviourModel {
 
     private final BehaviourVectors vectors;
     private final String field;
-    private final double[] gram;
+    private final BehaviourFoldIn fold;
 
-    private BehaviourModel(BehaviourVectors vectors, String field, double[] gram) {
+    private BehaviourModel(BehaviourVectors vectors, String field, BehaviourFoldIn fold) {
         this.vectors = vectors;
         this.field = field;
-        this.gram = gram;
+        this.fold = fold;
     }
 
     /**
@@ -34,32 +36,13 @@ public final class BehaviourModel {
         Map<String, float[]> users = new java.util.HashMap<>(vectors.users());
         users.remove(userId);
         return new BehaviourModel(new BehaviourVectors(vectors.model(), vectors.version(), vectors.dimension(),
-                vectors.items(), users, vectors.regularisation(), vectors.trainedAt()), field, gram);
+                vectors.items(), users, vectors.regularisation(), vectors.trainedAt()), field, fold);
     }
 
     public BehaviourModel(BehaviourVectors vectors) {
         this.vectors = vectors;
         this.field = FIELD_PREFIX + vectors.dimension();
-        int d = vectors.dimension();
-        double[] g = new double[d * d];
-        for (float[] y : vectors.items().values()) {
-            for (int i = 0; i < d; i++) {
-                double yi = y[i];
-                if (yi == 0) {
-                    continue;
-                }
-                int row = i * d;
-                for (int j = i; j < d; j++) {
-                    g[row + j] += yi * y[j];
-                }
-            }
-        }
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < i; j++) {
-                g[i * d + j] = g[j * d + i];
-            }
-        }
-        this.gram = g;
+        this.fold = new BehaviourFoldIn(vectors);
     }
 
     public BehaviourVectors vectors() {
@@ -97,41 +80,12 @@ public final class BehaviourModel {
      * @return the user's vector, or null when none of the items has a vector
      */
     public float[] foldIn(Map<String, Double> itemWeights, double alpha) {
-        int d = vectors.dimension();
-        double[] a = gram.clone();
-        double[] b = new double[d];
-        int used = 0;
-        for (Map.Entry<String, Double> e : itemWeights.entrySet()) {
-            float[] y = vectors.items().get(e.getKey());
-            if (y == null || e.getValue() == null || !(e.getValue() > 0)) {
-                continue;
+        Map<String, Double> confidences = new HashMap<>(itemWeights.size() * 2);
+        itemWeights.forEach((id, w) -> {
+            if (w != null && w > 0) {
+                confidences.put(id, 1 + alpha * w);
             }
-            used++;
-            double c = 1 + alpha * e.getValue();
-            for (int i = 0; i < d; i++) {
-                b[i] += c * y[i];
-                double ci = (c - 1) * y[i];
-                if (ci == 0) {
-                    continue;
-                }
-                for (int j = 0; j < d; j++) {
-                    a[i * d + j] += ci * y[j];
-                }
-            }
-        }
-        if (used == 0) {
-            return null;
-        }
-        // A tiny ridge keeps the solve defined when the published regularisation is 0 and Y is rank-deficient.
-        double ridge = vectors.regularisation() + 1e-9;
-        for (int i = 0; i < d; i++) {
-            a[i * d + i] += ridge;
-        }
-        double[] x = Cholesky.solve(a, b, d);
-        float[] out = new float[d];
-        for (int i = 0; i < d; i++) {
-            out[i] = (float) x[i];
-        }
-        return out;
+        });
+        return fold.foldIn(confidences);
     }
 }

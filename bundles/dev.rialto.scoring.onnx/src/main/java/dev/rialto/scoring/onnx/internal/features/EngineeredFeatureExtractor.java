@@ -231,8 +231,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         final Map<String, Integer> seenCreative = new HashMap<>();
         /** The history's user (every event of a history is the same user's), or null for an empty history. */
         private final String userId;
-        /** Dense item index to the summed weight, for the behaviour fold-in. */
-        private final Map<Integer, Double> indexWeights = new HashMap<>();
+        /** Catalogued item id to the summed weight, for the behaviour fold-in. */
+        private final Map<String, Double> indexWeights = new HashMap<>();
 
         UserProfile(Snapshot s, List<Event> history) {
             eventCount = history.size();
@@ -290,7 +290,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 if (at < 0) {
                     continue;
                 }
-                indexWeights.merge(at, w, Double::sum);
+                indexWeights.merge(itemId, w, Double::sum);
                 int top = s.topCategoryOf[at];
                 if (top >= 0) {
                     topWeight[top] += w;

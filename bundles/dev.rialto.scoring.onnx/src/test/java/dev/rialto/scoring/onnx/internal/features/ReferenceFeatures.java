@@ -117,10 +117,10 @@ final class ReferenceFeatures {
         }
         float[] u = s.behaviour.trained(user.userId);
         if (u == null) {
-            Map<Integer, Double> weights = new HashMap<>();
+            Map<String, Double> weights = new HashMap<>();
             user.itemWeight.forEach((id, w) -> {
                 if (s.indexOf(id) >= 0) {
-                    weights.put(s.indexOf(id), w);
+                    weights.put(id, w);
                 }
             });
             u = weights.isEmpty() ? null : s.behaviour.foldIn(weights);
