@@ -423,6 +423,13 @@ final class ContentEngine {
             if (candidates.isEmpty() || variants.size() >= n) {
                 return;
             }
+            if (variants.isEmpty() && n == 1) {
+                // Nothing to compare it with, now or later: no embedding (most campaign emails ask one variant).
+                vectors.add(null);
+                variants.add(candidates.get(0));
+                return;
+            }
+            fillMissingVectors();
             List<String> compared = candidates.stream().map(v -> compared(v.text())).toList();
             Object[] candidateVectors = vectors(compared);
             for (int i = 0; i < candidates.size() && variants.size() < n; i++) {
@@ -441,6 +448,23 @@ final class ContentEngine {
                     vectors.add(vector);
                     variants.add(candidate);
                 }
+            }
+        }
+
+        /** Vectors of variants accepted without one, before anything is compared with them. */
+        private void fillMissingVectors() {
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 0; i < vectors.size(); i++) {
+                if (vectors.get(i) == null) {
+                    missing.add(i);
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            Object[] filled = vectors(missing.stream().map(i -> compared(variants.get(i).text())).toList());
+            for (int j = 0; j < missing.size(); j++) {
+                vectors.set(missing.get(j), filled[j]);
             }
         }
 
@@ -466,6 +490,7 @@ final class ContentEngine {
         }
 
         void force(String text, String provider, GuardrailReport report) {
+            vectors.add(null);
             variants.add(new ContentVariant(text, provider, 1, report));
         }
 

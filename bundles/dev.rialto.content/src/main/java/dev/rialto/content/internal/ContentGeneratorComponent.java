@@ -1,5 +1,7 @@
 package dev.rialto.content.internal;
 
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.catalog.ItemChangeListener;
 import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.content.ContentGenerator;
@@ -43,10 +45,10 @@ import org.slf4j.LoggerFactory;
  * {@code rialto.provider}), the template provider with its extender for bundles' templates and the templates
  * folder, and the guardrails. Configuration PID {@code dev.rialto.content}.
  */
-@Component(service = ContentGenerator.class, configurationPid = "dev.rialto.content",
+@Component(service = {ContentGenerator.class, ItemChangeListener.class}, configurationPid = "dev.rialto.content",
         property = ServiceProperties.BEAN_NAME + "=contentGenerator")
 @Designate(ocd = ContentGeneratorComponent.Config.class)
-public class ContentGeneratorComponent implements ContentGenerator {
+public class ContentGeneratorComponent implements ContentGenerator, ItemChangeListener {
     private static final Logger LOG = LoggerFactory.getLogger(ContentGeneratorComponent.class);
 
     @ObjectClassDefinition(name = "Rialto content generation",
@@ -93,6 +95,11 @@ public class ContentGeneratorComponent implements ContentGenerator {
                         + "email body.")
         String unsubscribe_url() default ContentConfigDefaults.UNSUBSCRIBE_URL;
 
+        @AttributeDefinition(name = "Item cache size",
+                description = "Catalogue items held in memory for generation (0 = read the store every time); "
+                        + "the store's change feed keeps them current.")
+        int item_cache_size() default 20000;
+
         @AttributeDefinition(name = "Templates folder",
                 description = "Folder of <kind>/<language>/<name>.mustache files; empty = ${karaf.etc}/rialto/templates.")
         String templates_dir() default "";
@@ -103,6 +110,7 @@ public class ContentGeneratorComponent implements ContentGenerator {
     private final Map<TextEmbedder, String[]> embedders = new ConcurrentHashMap<>();
     private final AtomicReference<ProfileRepository> profiles = new AtomicReference<>();
     private final AtomicReference<Recommender> recommender = new AtomicReference<>();
+    private volatile ItemCache items;
     private volatile ContentEngine engine;
     private volatile TemplateCatalog catalog;
     private TemplateExtender extender;
@@ -184,7 +192,25 @@ public class ContentGeneratorComponent implements ContentGenerator {
         ContentEngine.Settings settings = new ContentEngine.Settings(defaultProvider, config.regenerations(),
                 config.duplicate_similarity(), config.personalisation_when_unknown(), limits);
         return new ContentEngine(settings, guardrails, new TemplateProvider(templates), providers::get,
-                this::providers, itemRepository::findAll, this::embedder, users());
+                this::providers, items(config), this::embedder, users());
+    }
+
+    /** A new cache when its size changed (or on the first build), else the one that is warm. */
+    private ItemCache items(Config config) {
+        ItemCache current = items;
+        if (current == null || current.capacity() != config.item_cache_size()) {
+            current = new ItemCache(itemRepository::findAll, config.item_cache_size());
+            items = current;
+        }
+        return current;
+    }
+
+    @Override
+    public void itemsStored(List<Item> stored) {
+        ItemCache current = items;
+        if (current != null) {
+            current.changed(stored);
+        }
     }
 
     /** The profile store and the recommender as they are at the time of each request. */

@@ -199,6 +199,42 @@ class ContentEngineTest {
     }
 
     @Test
+    void aSingleVariantIsAcceptedWithoutEmbeddingIt() {
+        List<List<String>> calls = new ArrayList<>();
+        TextEmbedder embedder = new TextEmbedder() {
+            @Override
+            public String model() {
+                return "fake";
+            }
+
+            @Override
+            public int dimensions() {
+                return 2;
+            }
+
+            @Override
+            public Set<String> languages() {
+                return Set.of("en");
+            }
+
+            @Override
+            public float[][] embed(List<String> texts) {
+                calls.add(List.copyOf(texts));
+                return texts.stream().map(t -> new float[] {1, 0}).toArray(float[][]::new);
+            }
+        };
+        ContentEngine engine = Fixtures.engine(ContentEngine.Settings.defaults(), Map.of(), l -> embedder);
+        ContentResponse one = engine.generate(request(ContentKind.EMAIL_BODY, "en", 1, null));
+        assertEquals(1, one.variants().size());
+        assertEquals(List.of(), calls, "nothing to compare one variant with");
+        // Two variants still go through the de-duplication: all drafts the same direction, so one is dropped.
+        ContentResponse two = engine.generate(request(ContentKind.AD_DESCRIPTION, "en", 2, null));
+        assertTrue(!calls.isEmpty(), "two variants are compared");
+        assertTrue(two.rejected().stream().anyMatch(g -> g.findings().stream()
+                .anyMatch(f -> f.check().equals(GuardrailFinding.DUPLICATE))), two.toString());
+    }
+
+    @Test
     void emailBodiesAreEmbeddedInOneCallWithoutTheirCommonFooter() {
         List<List<String>> seen = new ArrayList<>();
         TextEmbedder embedder = new TextEmbedder() {
