@@ -485,9 +485,11 @@ public final class CampaignTables {
                     }
                 }
             }
-            try (PreparedStatement select = c.prepareStatement("SELECT m.variant, COUNT(DISTINCT m.profile_id)"
-                    + " FROM campaign_members m JOIN events e ON e.user_id = m.profile_id"
-                    + " WHERE m.run_id = ? AND e.type = 'purchase' AND e.ts >= ? AND e.ts < ? GROUP BY m.variant")) {
+            // From the window's purchases (index on ts) to the members (primary key), not from every member to
+            // their events: a report during a run of 10,000 members cost 10,000 index seeks per call.
+            try (PreparedStatement select = c.prepareStatement("SELECT m.variant, COUNT(*) FROM campaign_members m"
+                    + " WHERE m.run_id = ? AND m.profile_id IN (SELECT e.user_id FROM events e"
+                    + " WHERE e.ts >= ? AND e.ts < ? AND e.type = 'purchase') GROUP BY m.variant")) {
                 select.setString(1, runId);
                 select.setTimestamp(2, ts(from));
                 select.setTimestamp(3, ts(to));

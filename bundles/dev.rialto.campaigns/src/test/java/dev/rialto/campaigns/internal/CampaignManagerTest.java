@@ -269,6 +269,19 @@ class CampaignManagerTest {
                     insert.addBatch();
                 }
             }
+            // A second purchase counts the buyer once; a purchase before the run is not a conversion.
+            String buyer = arms.entrySet().stream().filter(e -> e.getValue().equals("A")).findFirst().orElseThrow()
+                    .getKey();
+            String other = arms.entrySet().stream().filter(e -> e.getValue().equals("B")).findFirst().orElseThrow()
+                    .getKey();
+            insert.setString(1, "e-again");
+            insert.setString(2, buyer);
+            insert.setTimestamp(3, CampaignTables.ts(Instant.now()));
+            insert.addBatch();
+            insert.setString(1, "e-before");
+            insert.setString(2, other);
+            insert.setTimestamp(3, CampaignTables.ts(run.started().minusSeconds(60)));
+            insert.addBatch();
             insert.executeBatch();
         }
         RunReport report = manager.report(run.runId());
