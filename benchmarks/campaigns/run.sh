@@ -99,6 +99,7 @@ kill -9 "$pid"
 lines_at_kill=$(wc -l < "$outbox")
 echo "killed the server (kill -9) with $lines_at_kill outbox lines written"
 sleep 2
+unset EXTRA_JAVA_OPTS  # a second recording would overwrite the first one's file
 "$home/bin/start"
 until curl -sf "$base/health" >/dev/null 2>&1; do sleep 0.5; done
 summary=$(wait_done "$run2")
