@@ -1,8 +1,11 @@
 package dev.rialto.scoring.onnx.internal;
 
+import dev.rialto.api.catalog.ItemChangeListener;
 import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.common.ServiceProperties;
+import dev.rialto.api.events.EventListener;
 import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.privacy.UserDataListener;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.InterestScorer;
 import dev.rialto.scoring.onnx.internal.registry.OnnxModelRegistry;
@@ -21,7 +24,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * engine keeps its historical CTR. Ranked below the ranker's scorer, so that a consumer that takes any scorer
  * gets the ranker's.
  */
-@Component(name = AdInterestScorer.PID, configurationPid = AdInterestScorer.PID, service = InterestScorer.class,
+@Component(name = AdInterestScorer.PID, configurationPid = AdInterestScorer.PID,
+        service = {InterestScorer.class, EventListener.class, ItemChangeListener.class, UserDataListener.class},
         property = {ServiceProperties.PROVIDER + "=ads", "model.name=ads-ctr", Constants.SERVICE_RANKING + ":Integer=-100"})
 @Designate(ocd = ScoringConfig.class)
 public class AdInterestScorer extends OnnxInterestScorer {

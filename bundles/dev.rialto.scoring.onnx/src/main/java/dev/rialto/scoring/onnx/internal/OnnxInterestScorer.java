@@ -6,12 +6,16 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.rialto.api.catalog.Item;
+import dev.rialto.api.catalog.ItemChangeListener;
 import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventListener;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
+import dev.rialto.api.privacy.UserData;
+import dev.rialto.api.privacy.UserDataListener;
 import dev.rialto.api.retrieval.BehaviourVectorReader;
 import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureExtractor;
@@ -40,6 +44,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
@@ -59,10 +64,11 @@ import org.slf4j.LoggerFactory;
  * computed against a catalogue snapshot that a background thread rebuilds periodically and whenever a new model
  * goes live; the request path never scans the store, it only reads the user's recent events.
  */
-@Component(service = InterestScorer.class, configurationPid = OnnxModelRegistry.PID,
+@Component(service = {InterestScorer.class, EventListener.class, ItemChangeListener.class, UserDataListener.class},
+        configurationPid = OnnxModelRegistry.PID,
         property = {ServiceProperties.PROVIDER + "=onnx", ServiceProperties.BEAN_NAME + "=scorer"})
 @Designate(ocd = ScoringConfig.class)
-public class OnnxInterestScorer implements InterestScorer {
+public class OnnxInterestScorer implements InterestScorer, EventListener, ItemChangeListener, UserDataListener {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxInterestScorer.class);
     private static final int POOLED_BUFFERS = 8;
     private static final int MIN_BUFFER_FLOATS = 16 * 1024;
@@ -84,6 +90,12 @@ public class OnnxInterestScorer implements InterestScorer {
     private volatile BehaviourVectorReader behaviour;
     private int refreshSeconds;
     private ScheduledExecutorService refresher;
+    /** Raised by the store's change feed; the periodic rebuild skips the pass over the store while it is down. */
+    private final AtomicBoolean storeChanged = new AtomicBoolean(true);
+    private volatile String builtVectors;
+    private volatile long builtAt;
+    /** A snapshot older than this is rebuilt even when the change feed said nothing (a missed notification). */
+    static final long MAX_UNCHANGED_AGE_NANOS = TimeUnit.HOURS.toNanos(1);
 
     @Activate
     public OnnxInterestScorer(@Reference(name = "extractor") FeatureExtractor extractor,
@@ -316,17 +328,56 @@ public class OnnxInterestScorer implements InterestScorer {
     public void refreshSnapshot() {
         synchronized (buildLock) {
             long started = System.nanoTime();
+            storeChanged.set(false); // before reading: a change during the pass raises it again
             Map<String, Item> catalogue = new HashMap<>();
             items.forEach(item -> catalogue.put(item.id(), item));
             BehaviourVectorReader reader = behaviour;
             BehaviourVectors vectors = reader == null ? null : reader.published().orElse(null);
             FeatureSnapshot built = extractor.snapshot(catalogue, new StoreEvents(events), vectors);
             snapshot.set(built);
+            builtVectors = vectorsId(vectors);
+            builtAt = System.nanoTime();
             LOG.info("Feature snapshot rebuilt: {} items, {} events up to {}, behaviour vectors {}, in {} ms",
                     catalogue.size(), built.eventCount(), built.asOf(),
                     vectors == null ? "none" : vectors.model() + "@" + vectors.version(),
                     (System.nanoTime() - started) / 1_000_000);
         }
+    }
+
+    /**
+     * The periodic rebuild: a pass over the whole store only when the store or the published behaviour vectors
+     * changed since the last one (or it is an hour old). A campaign reads, it does not write: without this the
+     * pass ran every minute through a long run, on the same cores.
+     * @return whether it rebuilt
+     */
+    public boolean refreshIfChanged() {
+        BehaviourVectorReader reader = behaviour;
+        String vectors = vectorsId(reader == null ? null : reader.published().orElse(null));
+        boolean stale = System.nanoTime() - builtAt > MAX_UNCHANGED_AGE_NANOS;
+        if (!storeChanged.get() && java.util.Objects.equals(vectors, builtVectors) && !stale) {
+            return false;
+        }
+        refreshSnapshot();
+        return true;
+    }
+
+    private static String vectorsId(BehaviourVectors vectors) {
+        return vectors == null ? null : vectors.model() + "@" + vectors.version();
+    }
+
+    @Override
+    public void eventsStored(List<Event> stored) {
+        storeChanged.set(true);
+    }
+
+    @Override
+    public void itemsStored(List<Item> stored) {
+        storeChanged.set(true);
+    }
+
+    @Override
+    public void userDeleted(UserData deleted) {
+        storeChanged.set(true);
     }
 
     /** Binds the published behaviour vectors (tests and non-OSGi callers; SCR sets the field). */
@@ -350,6 +401,14 @@ public class OnnxInterestScorer implements InterestScorer {
             } catch (RejectedExecutionException e) {
                 LOG.debug("Scorer is stopping; no snapshot rebuild for model {}@{}", info.name(), info.version());
             }
+        }
+    }
+
+    private void refreshIfChangedQuietly() {
+        try {
+            refreshIfChanged();
+        } catch (RuntimeException e) {
+            LOG.warn("Rebuilding the feature snapshot failed; the previous one stays in use", e);
         }
     }
 
@@ -385,7 +444,7 @@ public class OnnxInterestScorer implements InterestScorer {
             return thread;
         });
         if (refreshSeconds > 0) {
-            refresher.scheduleWithFixedDelay(this::refreshQuietly, 0, refreshSeconds, TimeUnit.SECONDS);
+            refresher.scheduleWithFixedDelay(this::refreshIfChangedQuietly, 0, refreshSeconds, TimeUnit.SECONDS);
         } else {
             refresher.execute(this::refreshQuietly);
         }

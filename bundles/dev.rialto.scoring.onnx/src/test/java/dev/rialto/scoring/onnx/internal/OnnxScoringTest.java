@@ -82,6 +82,19 @@ class OnnxScoringTest {
     }
 
     @Test
+    void thePeriodicRebuildPassesOverTheStoreOnlyAfterTheChangeFeedSaidSomething() {
+        assertFalse(scorer.refreshIfChanged(), "nothing changed since the rebuild in start()");
+        scorer.eventsStored(List.of());
+        assertTrue(scorer.refreshIfChanged());
+        assertFalse(scorer.refreshIfChanged());
+        scorer.itemsStored(List.of());
+        assertTrue(scorer.refreshIfChanged());
+        scorer.userDeleted(new dev.rialto.api.privacy.UserData("user-0", null, List.of(), List.of()));
+        assertTrue(scorer.refreshIfChanged());
+        assertFalse(scorer.refreshIfChanged());
+    }
+
+    @Test
     void withoutAModelScoringSaysSo() {
         assertTrue(scorer.activeModel().isEmpty());
         ModelUnavailableException e = assertThrows(ModelUnavailableException.class,

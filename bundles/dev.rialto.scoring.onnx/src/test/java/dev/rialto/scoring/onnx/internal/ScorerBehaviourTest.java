@@ -104,6 +104,14 @@ class ScorerBehaviourTest {
             scorer.setBehaviour(null);
             scorer.refreshSnapshot();
             assertEquals(3, scorer.score(user, items).scores().size());
+
+            // The periodic rebuild notices newly published vectors without any change in the store.
+            assertFalse(scorer.refreshIfChanged());
+            index.set(published);
+            scorer.setBehaviour(reader);
+            assertTrue(scorer.refreshIfChanged());
+            assertTrue(scorer.snapshot().toString().contains("behaviour-ials@3"), scorer.snapshot().toString());
+            assertFalse(scorer.refreshIfChanged());
         } finally {
             scorer.deactivate();
             registry.deactivate();
