@@ -129,6 +129,16 @@ public final class LuceneRecommender implements Recommender {
         return out;
     }
 
+    private record Ranked(Fused fused, boolean scored, double model, double score) {
+        static final Comparator<Ranked> ORDER = (a, b) -> {
+            if (a.scored != b.scored) {
+                return a.scored ? -1 : 1;
+            }
+            int byModel = Double.compare(b.model, a.model);
+            return byModel != 0 ? byModel : Double.compare(b.score, a.score);
+        };
+    }
+
     /** A user-independent source's list for one filter and quota, reused within a batch. */
     private record Shared(String source, ItemFilter filter, int quota) {
     }
@@ -187,10 +197,15 @@ public final class LuceneRecommender implements Recommender {
             }
         }
         if (model != null) {
-            Map<String, Double> ms = modelScores;
-            head.sort(Comparator.comparing((Fused f) -> ms.get(f.itemId()) == null)
-                    .thenComparing(Comparator.comparingDouble((Fused f) -> ms.getOrDefault(f.itemId(), 0d)).reversed())
-                    .thenComparing(Comparator.comparingDouble(Fused::score).reversed()));
+            // Scored first, by model score, then fused score (descending); the keys are read once, not per comparison.
+            List<Ranked> ranked = new ArrayList<>(head.size());
+            for (Fused f : head) {
+                Double m = modelScores.get(f.itemId());
+                ranked.add(new Ranked(f, m != null, m == null ? 0 : m, f.score()));
+            }
+            ranked.sort(Ranked.ORDER);
+            head.clear();
+            ranked.forEach(r -> head.add(r.fused()));
         }
 
         List<RecommendedItem> out = new ArrayList<>(Math.min(request.n(), head.size()));

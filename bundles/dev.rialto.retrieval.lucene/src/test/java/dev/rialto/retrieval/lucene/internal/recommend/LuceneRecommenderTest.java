@@ -173,6 +173,31 @@ class LuceneRecommenderTest {
     }
 
     @Test
+    void itemsTheModelScoredComeFirstAndTiesKeepTheFusedOrder() {
+        List<RecommendedItem> fusedOnly = recommend(40, null).items();
+        // The model scores every other item of the fused list 0.5 (a tie) and leaves the rest unscored.
+        Set<String> scoredIds = new HashSet<>();
+        for (int i = 0; i < fusedOnly.size(); i += 2) {
+            scoredIds.add(fusedOnly.get(i).itemId());
+        }
+        recommender.bindScorer(new FakeScorer() {
+            @Override
+            public ScoreResult score(String userId, List<String> itemIds) {
+                Map<String, Double> scores = new HashMap<>();
+                itemIds.stream().filter(scoredIds::contains).forEach(id -> scores.put(id, 0.5));
+                return new ScoreResult(MODEL, scores);
+            }
+        });
+        List<RecommendedItem> ranked = recommend(40, null).items();
+        List<String> expected = new ArrayList<>();
+        fusedOnly.stream().map(RecommendedItem::itemId).filter(scoredIds::contains).forEach(expected::add);
+        fusedOnly.stream().map(RecommendedItem::itemId).filter(id -> !scoredIds.contains(id)).forEach(expected::add);
+        assertEquals(expected, ranked.stream().map(RecommendedItem::itemId).toList());
+        assertEquals(0.5, ranked.get(0).modelScore());
+        assertNull(ranked.get(ranked.size() - 1).modelScore());
+    }
+
+    @Test
     void failingOrModelLessScorerFallsBackToFusion() {
         List<String> fusionOrder = recommend(10, null).items().stream().map(RecommendedItem::itemId).toList();
         recommender.bindScorer(new FakeScorer() {
