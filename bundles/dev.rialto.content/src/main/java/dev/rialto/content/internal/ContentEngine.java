@@ -378,7 +378,41 @@ final class ContentEngine {
         if (t.length() >= 2 && (t.startsWith("\"") && t.endsWith("\"") || t.startsWith("“") && t.endsWith("”"))) {
             t = t.substring(1, t.length() - 1).strip();
         }
-        return t.replaceAll("[ \\t\\x0B\\f]+", " ").replaceAll(" *\\n *", "\n").replaceAll("\\n{3,}", "\n\n");
+        return collapse(t);
+    }
+
+    /**
+     * In one pass, what {@code replaceAll("[ \\t\\x0B\\f]+", " ")}, then {@code (" *\\n *", "\\n")}, then
+     * {@code ("\\n{3,}", "\\n\\n")} do: three regular expressions per draft were a tenth of a campaign email's cost.
+     */
+    static String collapse(String t) {
+        StringBuilder out = new StringBuilder(t.length());
+        boolean space = false;
+        int newlines = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\u000B' || c == '\f') {
+                space = true;
+            } else if (c == '\n') {
+                newlines++;
+                space = false; // spaces around a line break go
+            } else {
+                if (newlines > 0) {
+                    out.append(newlines >= 2 ? "\n\n" : "\n");
+                } else if (space) {
+                    out.append(' ');
+                }
+                newlines = 0;
+                space = false;
+                out.append(c);
+            }
+        }
+        if (newlines > 0) {
+            out.append(newlines >= 2 ? "\n\n" : "\n");
+        } else if (space) {
+            out.append(' ');
+        }
+        return out.toString();
     }
 
     /** An exception's message for a response: the class name when the message could carry request data. */

@@ -199,6 +199,22 @@ class ContentEngineTest {
     }
 
     @Test
+    void collapsingWhitespaceInOnePassEqualsTheThreeRegularExpressions() {
+        java.util.Random random = new java.util.Random(7);
+        char[] alphabet = {'a', 'b', ' ', ' ', '\t', '\n', '\n', '\u000B', '\f', '\r', '\u00A0', '中'};
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String t = text.toString();
+            String expected = t.replaceAll("[ \\t\\x0B\\f]+", " ").replaceAll(" *\\n *", "\n")
+                    .replaceAll("\\n{3,}", "\n\n");
+            assertEquals(expected, ContentEngine.collapse(t), () -> "for " + t.replace("\n", "\\n"));
+        }
+    }
+
+    @Test
     void aSingleVariantIsAcceptedWithoutEmbeddingIt() {
         List<List<String>> calls = new ArrayList<>();
         TextEmbedder embedder = new TextEmbedder() {
