@@ -32,8 +32,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The index's own kNN over many segments of different sizes (as an NRT index has them), with deletions: small
- * segments are scored exactly, large ones by HNSW per segment sharing the best scores found so far; its recall
+ * The index's own kNN over many segments of different sizes (as an NRT index has them), with deletions: segments
+ * with fewer accepted vectors than a walk would visit are scored exactly, the others by HNSW per segment, the walks
+ * sharing the best scores they found so far; its recall
  * against an exact scan is Lucene's {@code KnnFloatVectorQuery}'s on the same index (within 0.005), and exactly 1 where
  * every segment is small next to k.
  */
@@ -119,12 +120,98 @@ class FilteredKnnTest {
                 assertTrue(ours / 20 >= 0.95, "k=" + k + " keep=" + keep + ": recall " + ours / 20);
             }
         }
-        // k = 1,500 makes every segment (3,000 <= 2 x 1,500) a scan: the answer is the exact one.
+        // k = 1,500 makes every segment a scan (a walk would visit more than the 3,000 of the largest): the answer
+        // is the exact one, each live vector scored once.
         float[] query = new float[DIMS];
         query[0] = 1;
-        ScoreDoc[] got = FilteredKnn.search(searcher, "v", query, 1500, (Query) null, 0.15, 8);
+        FilteredKnn.Cost cost = new FilteredKnn.Cost();
+        ScoreDoc[] got = FilteredKnn.search(searcher, "v", query, 1500, (Query) null, 0.15, 8, cost);
         assertArrayEquals(exact(query, 1500, 10).stream().mapToInt(Integer::intValue).toArray(),
                 java.util.Arrays.stream(got).mapToInt(d -> d.doc).toArray());
+        assertEquals(vectors.size() - deleted.size(), cost.scanned);
+        assertEquals(0, cost.visited);
+    }
+
+    @Test
+    void largeSegmentsAreWalkedWithoutAFallbackScan() throws IOException {
+        float[] query = new float[DIMS];
+        query[1] = 1;
+        FilteredKnn.Cost cost = new FilteredKnn.Cost();
+        FilteredKnn.search(searcher, "v", query, 10, (Query) null, 0.15, 8, cost);
+        // k = 10: every segment with more vectors than a walk's k ln n visits is walked (3,000 down to 40), the one
+        // of 7 scanned; the walks together visit fewer nodes than those segments hold, and none falls back to a scan.
+        assertTrue(cost.visited > 0 && cost.visited < 5060 / 2, "visited " + cost.visited);
+        assertEquals(0, cost.fallbacks);
+        assertEquals(SEGMENTS[5] - deletedIn(5, 6), cost.scanned);
+    }
+
+    /**
+     * A campaign on a small catalogue: k = 500 of 2,500 items, with and without a filter keeping 95% (availability).
+     * The walk would visit more nodes than the leaf has, so the leaf is scanned once, up front: the exact answer,
+     * each accepted vector scored once, no graph visited (it used to walk to its visit limit, then scan anyway).
+     */
+    @Test
+    void largeKOnASmallCatalogueIsOneExactScan() throws IOException {
+        Random random = new Random(11);
+        List<float[]> items = new ArrayList<>();
+        try (ByteBuffersDirectory small = new ByteBuffersDirectory()) {
+            try (IndexWriter w = new IndexWriter(small, new IndexWriterConfig())) {
+                for (int i = 0; i < 2500; i++) {
+                    float[] v = new float[DIMS];
+                    for (int d = 0; d < DIMS; d++) {
+                        v[d] = (float) random.nextGaussian();
+                    }
+                    items.add(v);
+                    Document doc = new Document();
+                    doc.add(new KnnFloatVectorField("v", v, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+                    doc.add(new IntPoint("bucket", i % 20));
+                    w.addDocument(doc);
+                }
+                w.forceMerge(1);
+            }
+            try (DirectoryReader r = DirectoryReader.open(small)) {
+                IndexSearcher s = new IndexSearcher(r);
+                for (int q = 0; q < 5; q++) {
+                    float[] query = new float[DIMS];
+                    for (int d = 0; d < DIMS; d++) {
+                        query[d] = (float) random.nextGaussian();
+                    }
+                    for (boolean filtered : new boolean[] {false, true}) {
+                        Query filter = filtered ? IntPoint.newRangeQuery("bucket", 0, 18) : null;
+                        FilteredKnn.Cost cost = new FilteredKnn.Cost();
+                        ScoreDoc[] got = FilteredKnn.search(s, "v", query, 500, filter, 0.15, 8, cost);
+                        List<Integer> truth = new ArrayList<>();
+                        for (int i = 0; i < items.size(); i++) {
+                            if (!filtered || i % 20 < 19) {
+                                truth.add(i);
+                            }
+                        }
+                        truth.sort((a, b) -> {
+                            int c = Float.compare(score(query, items.get(b)), score(query, items.get(a)));
+                            return c != 0 ? c : Integer.compare(a, b);
+                        });
+                        assertArrayEquals(truth.subList(0, 500).stream().mapToInt(Integer::intValue).toArray(),
+                                java.util.Arrays.stream(got).mapToInt(d -> d.doc).toArray(), "filtered " + filtered);
+                        assertEquals(truth.size(), cost.scanned, "each accepted vector scored once");
+                        assertEquals(0, cost.visited, "no graph walk");
+                    }
+                }
+            }
+        }
+    }
+
+    private long deletedIn(int fromSegment, int toSegment) {
+        int start = 0;
+        for (int i = 0; i < fromSegment; i++) {
+            start += SEGMENTS[i];
+        }
+        int end = start;
+        for (int i = fromSegment; i < toSegment; i++) {
+            end += SEGMENTS[i];
+        }
+        int from = start;
+        int to = end;
+        return deleted.stream().filter(d -> d >= from && d < to).count();
     }
 
     /** Doc ids (equal to insertion order: no merges) of the k best live vectors in the kept buckets. */
