@@ -163,8 +163,14 @@ final class HnswRecall {
                 }
                 // What the server's kNN sources do with this filter (ItemIndex defaults: exact below 15% of the
                 // items, else k / share^2 neighbours, at most 8k), asked for k = 100.
+                FilteredKnn.Cost cost = new FilteredKnn.Cost();
                 measure(label, "server k=100", q -> FilteredKnn.search(searcher, "v", q, 100, filter,
-                        SERVER_EXACT_SHARE, SERVER_OVERSAMPLE_MAX), queries, truth, ordOf, exactQps);
+                        SERVER_EXACT_SHARE, SERVER_OVERSAMPLE_MAX, cost), queries, truth, ordOf, exactQps);
+                // Vectors the server scored per query (warm-up included): its scans' and its walks' visits.
+                int runs = nQueries + Math.min(20, nQueries);
+                System.out.printf("%-8s %-22s scanned %.0f, visited %.0f vectors per query, %d fallback scans%n",
+                        label, "  server cost", cost.scanned / (double) runs, cost.visited / (double) runs,
+                        cost.fallbacks);
             }
         }
     }

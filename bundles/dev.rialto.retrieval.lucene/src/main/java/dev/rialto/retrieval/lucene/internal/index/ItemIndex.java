@@ -1295,25 +1295,45 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     }
 
     /** The hits' ids (one doc values read each; the other fields are not needed) with their scores, in order. */
-    private static List<Hit> hits(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
-        Integer[] order = new Integer[docs.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        // Doc values iterators only move forward: read in doc id order.
-        Arrays.sort(order, Comparator.comparingInt(i -> docs[i].doc));
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    private List<Hit> hits(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
+        String[] byDoc = idsByDoc(searcher);
         String[] ids = new String[docs.length];
-        LeafReaderContext leaf = null;
-        SortedDocValues values = null;
-        for (int i : order) {
-            int doc = docs[i].doc;
-            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
-                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-                values = DocValues.getSorted(leaf.reader(), F_ID);
+        long[] missing = null;
+        int misses = 0;
+        for (int i = 0; i < docs.length; i++) {
+            ids[i] = byDoc[docs[i].doc];
+            if (ids[i] == null) {
+                if (missing == null) {
+                    missing = new long[docs.length - i];
+                }
+                missing[misses++] = (long) docs[i].doc << 32 | i;
             }
-            int local = doc - leaf.docBase;
-            ids[i] = values.advanceExact(local) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+        }
+        if (misses > 0) {
+            // Doc values iterators only move forward: read in doc id order.
+            Arrays.sort(missing, 0, misses);
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            LeafReaderContext leaf = null;
+            SortedDocValues values = null;
+            int last = -1;
+            String lastId = null;
+            for (int m = 0; m < misses; m++) {
+                int doc = (int) (missing[m] >>> 32);
+                int i = (int) missing[m];
+                if (doc == last) {
+                    ids[i] = lastId;
+                    continue;
+                }
+                if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                    leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                    values = DocValues.getSorted(leaf.reader(), F_ID);
+                }
+                int local = doc - leaf.docBase;
+                ids[i] = values.advanceExact(local) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+                byDoc[doc] = ids[i];
+                last = doc;
+                lastId = ids[i];
+            }
         }
         List<Hit> hits = new ArrayList<>(docs.length);
         for (int i = 0; i < docs.length; i++) {
@@ -1322,62 +1342,90 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         return hits;
     }
 
+    /** The id of each document of one reader, filled as hits are read (a reader's documents never change). */
+    private record IdsByDoc(IndexReader reader, String[] ids) {
+    }
+
+    private volatile IdsByDoc idsByDoc = new IdsByDoc(null, new String[0]);
+
+    /**
+     * The searcher's ids by global doc id, read once per document and reader: the kNN and BM25 sources keep
+     * finding the same items, and reading an id from doc values (a terms dictionary seek and a new string) was a
+     * tenth of their cost. Unsynchronised writes are benign: every writer stores the same immutable string.
+     */
+    private String[] idsByDoc(IndexSearcher s) {
+        IdsByDoc c = idsByDoc;
+        IndexReader r = s.getIndexReader();
+        if (c.reader() != r) {
+            c = new IdsByDoc(r, new String[r.maxDoc()]);
+            idsByDoc = c;
+        }
+        return c.ids();
+    }
+
     /** The indexed items among the given ids, by id, in the order asked. */
     public Map<String, IndexedItem> lookup(Collection<String> ids) {
         if (ids.isEmpty()) {
             return Map.of();
         }
+        List<String> list = ids instanceof List<String> l ? l : new ArrayList<>(ids);
+        IndexedItem[] items = lookupEach(list);
+        Map<String, IndexedItem> ordered = new LinkedHashMap<>(list.size() * 2);
+        for (int i = 0; i < items.length; i++) {
+            if (items[i] != null) {
+                ordered.putIfAbsent(list.get(i), items[i]);
+            }
+        }
+        return ordered;
+    }
+
+    /**
+     * The indexed item of each id, at the same position (null where none is indexed): what {@link #lookup} finds,
+     * without building an ordered map and probing it again (the head of every recommendation and the ranked sources
+     * look up hundreds of ids per request, nearly all cached).
+     */
+    public IndexedItem[] lookupEach(List<String> ids) {
+        IndexedItem[] out = new IndexedItem[ids.size()];
         long epoch = cacheEpoch.get();
-        // Sources look up the same popular items on every request: in the common case every id is cached, and one
-        // ordered map is the whole cost.
-        Map<String, IndexedItem> ordered = new LinkedHashMap<>(ids.size() * 2);
-        List<String> missing = null;
-        for (String id : ids) {
-            IndexedItem cached = itemCache.get(id);
-            if (cached != null) {
-                ordered.putIfAbsent(id, cached);
-            } else {
+        Set<String> missing = null;
+        for (int i = 0; i < out.length; i++) {
+            String id = ids.get(i);
+            out[i] = itemCache.get(id);
+            if (out[i] == null) {
                 if (missing == null) {
-                    missing = new ArrayList<>();
+                    missing = new LinkedHashSet<>();
                 }
                 missing.add(id);
             }
         }
         if (missing == null) {
-            return ordered;
+            return out;
         }
-        Set<String> unique = new LinkedHashSet<>(ids);
-        Map<String, IndexedItem> found = new HashMap<>(ordered);
         List<BytesRef> terms = new ArrayList<>(missing.size());
-        for (String id : new LinkedHashSet<>(missing)) {
+        for (String id : missing) {
             terms.add(new BytesRef(id));
         }
-        if (!terms.isEmpty()) {
-            Map<String, IndexedItem> read = withSearcher(s -> {
-                ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
-                Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
-                for (IndexedItem item : read(s, docs)) {
-                    byId.put(item.id(), item);
+        Map<String, IndexedItem> read = withSearcher(s -> {
+            ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
+            Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
+            for (IndexedItem item : read(s, docs)) {
+                byId.put(item.id(), item);
+            }
+            return byId;
+        });
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                out[i] = read.get(ids.get(i));
+            }
+        }
+        if (cacheEpoch.get() == epoch && itemCache.size() < ITEM_CACHE_MAX) {
+            read.forEach((id, item) -> {
+                if (!dirty.contains(id)) {
+                    itemCache.put(id, item);
                 }
-                return byId;
             });
-            found.putAll(read);
-            if (cacheEpoch.get() == epoch && itemCache.size() < ITEM_CACHE_MAX) {
-                read.forEach((id, item) -> {
-                    if (!dirty.contains(id)) {
-                        itemCache.put(id, item);
-                    }
-                });
-            }
         }
-        ordered = new LinkedHashMap<>(found.size() * 2);
-        for (String id : unique) {
-            IndexedItem item = found.get(id);
-            if (item != null) {
-                ordered.put(id, item);
-            }
-        }
-        return ordered;
+        return out;
     }
 
     /**
