@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -43,12 +45,24 @@ public final class FilteredKnn {
     /** As above, adding what the search did to {@code cost} (null: not counted). */
     public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, Query filter,
             double exactShare, int oversampleMax, Cost cost) throws IOException {
+        return search(s, field, vector, k, filter, exactShare, oversampleMax, DEFAULT_RESCORE, cost);
+    }
+
+    /**
+     * As above; {@code rescore}: on a leaf whose vectors are int8-quantized, the walk is asked for {@code rescore}
+     * x k neighbours, which are scored again with the full-precision vectors before the best k are kept.
+     */
+    public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, Query filter,
+            double exactShare, int oversampleMax, int rescore, Cost cost) throws IOException {
         Query f = filter == null ? null : s.rewrite(filter);
         if (f == null || f instanceof MatchAllDocsQuery) {
-            return search(s, field, vector, k, (FixedBitSet[]) null, exactShare, oversampleMax, cost);
+            return search(s, field, vector, k, (FixedBitSet[]) null, exactShare, oversampleMax, rescore, cost);
         }
-        return search(s, field, vector, k, FilterBits.evaluate(s, f), exactShare, oversampleMax, cost);
+        return search(s, field, vector, k, FilterBits.evaluate(s, f), exactShare, oversampleMax, rescore, cost);
     }
+
+    /** How many times k a walk over int8-quantized vectors is asked for, to be re-scored (knn.rescore). */
+    public static final int DEFAULT_RESCORE = 3;
 
     /**
      * As {@link #search(IndexSearcher, String, float[], int, Query, double, int)}, with the filter already
@@ -63,9 +77,15 @@ public final class FilteredKnn {
     /** As above, adding what the search did to {@code cost} (null: not counted). */
     public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
             double exactShare, int oversampleMax, Cost cost) throws IOException {
+        return search(s, field, vector, k, accepted, exactShare, oversampleMax, DEFAULT_RESCORE, cost);
+    }
+
+    /** As above, with the re-scoring factor of int8-quantized leaves. */
+    public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
+            double exactShare, int oversampleMax, int rescore, Cost cost) throws IOException {
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
         if (accepted == null) {
-            return perLeaf(leaves, null, field, vector, k, cost);
+            return perLeaf(leaves, null, field, vector, k, rescore, cost);
         }
         long kept = 0;
         long withVectors = 0;
@@ -87,7 +107,7 @@ public final class FilteredKnn {
             return exactKnn(leaves, accepted, field, vector, k, cost);
         }
         int ask = (int) Math.min((long) k * oversampleMax, (long) Math.ceil(k / (share * share)));
-        ScoreDoc[] top = perLeaf(leaves, accepted, field, vector, Math.max(k, ask), cost);
+        ScoreDoc[] top = perLeaf(leaves, accepted, field, vector, Math.max(k, ask), rescore, cost);
         return top.length <= k ? top : Arrays.copyOf(top, k);
     }
 
@@ -109,7 +129,7 @@ public final class FilteredKnn {
      * without its second pass over the hits). {@code accepted == null}: every live document.
      */
     private static ScoreDoc[] perLeaf(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
-            float[] vector, int k, Cost cost) throws IOException {
+            float[] vector, int k, int rescore, Cost cost) throws IOException {
         TopK best = new TopK(k);
         List<Integer> walked = new ArrayList<>(leaves.size());
         for (int i = 0; i < leaves.size(); i++) {
@@ -130,13 +150,20 @@ public final class FilteredKnn {
         // a walk stops where it cannot beat the others. Scanned leaves do not raise that bar: their exact top k sets
         // it above what the walks reach, and a walk cut there loses the neighbours it would have reached through
         // worse nodes (recall fell below Lucene's when they did).
-        BlockingFloatHeap global = walked.size() > 1 ? new BlockingFloatHeap(k) : null;
+        // A walk over int8-quantized vectors ranks by approximate scores: it is asked for more, and those are scored
+        // again with the full-precision vectors (kept beside the quantized ones) so that every leaf's scores compare.
+        boolean anyQuantized = false;
+        for (int i : walked) {
+            anyQuantized |= quantized(leaves.get(i).reader(), field);
+        }
+        int walkK = anyQuantized ? k * Math.max(1, rescore) : k;
+        BlockingFloatHeap global = walked.size() > 1 ? new BlockingFloatHeap(walkK) : null;
         for (int i : walked) {
             LeafReader r = leaves.get(i).reader();
             int base = leaves.get(i).docBase;
             int count = accepted == null ? Integer.MAX_VALUE - 1 : accepted[i].cardinality();
-            TopKnnCollector own = new TopKnnCollector(k, count + 1);
-            KnnCollector collector = global == null ? own : new MultiLeafKnnCollector(k, global, own);
+            TopKnnCollector own = new TopKnnCollector(walkK, count + 1);
+            KnnCollector collector = global == null ? own : new MultiLeafKnnCollector(walkK, global, own);
             r.searchNearestVectors(field, vector, collector, accepted == null ? r.getLiveDocs() : accepted[i]);
             if (cost != null) {
                 cost.visited += collector.visitedCount();
@@ -149,7 +176,12 @@ public final class FilteredKnn {
                 exactLeaf(r, field, vector, accepted == null ? null : accepted[i], base, best, cost);
                 continue;
             }
-            for (ScoreDoc d : collector.topDocs().scoreDocs) {
+            ScoreDoc[] found = collector.topDocs().scoreDocs;
+            if (anyQuantized && quantized(r, field)) {
+                rescoreLeaf(r, field, vector, found, base, best, cost);
+                continue;
+            }
+            for (ScoreDoc d : found) {
                 best.offer(base + d.doc, d.score);
             }
         }
@@ -191,12 +223,41 @@ public final class FilteredKnn {
         }
     }
 
+    /** Whether the leaf keeps the field's vectors int8-quantized (Lucene's scalar-quantized HNSW format). */
+    static boolean quantized(LeafReader r, String field) {
+        FieldInfo info = r.getFieldInfos().fieldInfo(field);
+        String format = info == null ? null : info.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
+        return format != null && format.contains("ScalarQuantized");
+    }
+
+    /** Scores the walk's hits of a leaf again with the full-precision vectors, into {@code best}. */
+    private static void rescoreLeaf(LeafReader r, String field, float[] vector, ScoreDoc[] hits, int base, TopK best,
+            Cost cost) throws IOException {
+        FloatVectorValues values = r.getFloatVectorValues(field);
+        VectorSimilarityFunction similarity = r.getFieldInfos().fieldInfo(field).getVectorSimilarityFunction();
+        int[] docs = new int[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            docs[i] = hits[i].doc;
+        }
+        Arrays.sort(docs); // the vector values only move forward
+        for (int doc : docs) {
+            if (values.docID() < doc && values.advance(doc) == doc) {
+                best.offer(base + doc, similarity.compare(vector, values.vectorValue()));
+            }
+        }
+        if (cost != null) {
+            cost.rescored += docs.length;
+        }
+    }
+
     /** What a search did, for tests and the benchmark: vectors scored by scans, nodes visited by walks. */
     public static final class Cost {
         /** Vectors scored by exact scans. */
         public long scanned;
         /** Nodes the graph walks visited (each one a vector scored). */
         public long visited;
+        /** Hits of walks over int8-quantized vectors scored again with the full vectors. */
+        public long rescored;
         /** Walks that gave up on their visit limit and were followed by a scan of their leaf (a second pass). */
         public long fallbacks;
     }

@@ -36,6 +36,10 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoubleDocValuesField;
@@ -311,6 +315,17 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                         + "k, and keeps the best k: HNSW recall falls when a filter rejects many neighbours.")
         int knn_oversample_max() default 8;
 
+        @AttributeDefinition(name = "int8 text vectors",
+                description = "Write the text-embedding vector fields in Lucene's int8 scalar-quantized HNSW format "
+                        + "(a quarter of the memory for the graph walk; the full vectors stay on disk for "
+                        + "re-scoring). Applies to segments written after the change; index-rebuild rewrites all.")
+        boolean vectors_int8() default false;
+
+        @AttributeDefinition(name = "kNN re-scoring factor",
+                description = "A walk over int8 vectors is asked for this many times k neighbours, scored again "
+                        + "with the full vectors; the best k are kept.")
+        int knn_rescore() default 3;
+
         @AttributeDefinition(name = "Search candidates",
                 description = "Candidates each source (text, semantic) gives the hybrid search before fusion.")
         int search_candidates() default 100;
@@ -373,6 +388,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final FilterBits filterBits = new FilterBits();
     private volatile double knnExactShare = 0.15;
     private volatile int knnOversampleMax = 8;
+    private volatile int knnRescore = FilteredKnn.DEFAULT_RESCORE;
 
     /** Commit user data key: when the commit was made (epoch millis). */
     static final String COMMIT_TIME = "rialto.commit.time";
@@ -397,8 +413,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 "behaviour.dir"));
         loadBehaviour();
         closing.set(false);
+        boolean int8 = config.vectors_int8();
         withBundleLoader(() -> {
-            open(dir, ramMb);
+            open(dir, ramMb, int8);
             return null;
         });
         double exactShare = config.knn_exact_share();
@@ -407,6 +424,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
         knnExactShare = exactShare;
         knnOversampleMax = Settings.positive(config.knn_oversample_max(), "knn.oversample.max");
+        knnRescore = Settings.positive(config.knn_rescore(), "knn.rescore");
         int docs = size();
         LOG.info("Item index opened at {} with {} items, codec={}", dir, docs, writer.getConfig().getCodec().getName());
 
@@ -505,7 +523,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
     }
 
-    private void open(Path dir, int ramMb) {
+    private void open(Path dir, int ramMb, boolean int8) {
         try {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
@@ -513,6 +531,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setSimilarity(new BM25Similarity())
                     .setRAMBufferSizeMB(ramMb);
+            if (int8) {
+                iwc.setCodec(int8TextVectors());
+            }
             writer = new IndexWriter(directory, iwc);
             searchers = new SearcherManager(writer, true, false, null);
             lastCommit = commitTime(writer);
@@ -520,6 +541,21 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             closeQuietly();
             throw new RialtoException("Cannot open the item index at " + dir + " (index.dir): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The default codec with the text-embedding fields in int8 scalar-quantized HNSW (same graph parameters); the
+     * behaviour field stays float32 (raw iALS dot products, maximum inner product). Each segment records its
+     * field's format, so segments of either kind are read whatever this setting.
+     */
+    private static Codec int8TextVectors() {
+        KnnVectorsFormat int8 = new Lucene99HnswScalarQuantizedVectorsFormat();
+        return new Lucene912Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return field.startsWith(VEC_PREFIX) ? int8 : super.getKnnVectorsFormatForField(field);
+            }
+        };
     }
 
     private void closeQuietly() {
@@ -1869,7 +1905,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     /** As {@link #knn}, on any vector field. */
     public List<Hit> knnField(String field, float[] vector, int k, Query filter) {
         return withSearcher(s -> dimensionsMatch(s, field, vector) ? hits(s, FilteredKnn.search(s, field, vector, k,
-                filter, knnExactShare, knnOversampleMax)) : List.of());
+                filter, knnExactShare, knnOversampleMax, knnRescore, null)) : List.of());
     }
 
     /**
@@ -1889,7 +1925,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 return List.of();
             }
             FilterBits.Accepted accepted = filterBits.accepted(s, filter, extraExcluded);
-            return hits(s, FilteredKnn.search(s, field, vector, k, accepted.bits(), knnExactShare, knnOversampleMax));
+            return hits(s, FilteredKnn.search(s, field, vector, k, accepted.bits(), knnExactShare, knnOversampleMax,
+                    knnRescore, null));
         });
     }
 
