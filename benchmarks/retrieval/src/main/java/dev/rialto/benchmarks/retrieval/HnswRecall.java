@@ -54,11 +54,12 @@ final class HnswRecall {
         int[] fanouts = ints(p.getOrDefault("hnsw.fanouts", "100,200,400,800"));
         int[] filters = ints(p.getOrDefault("hnsw.filters", "100,50,25,10,5,1"));
         String[] formats = p.getOrDefault("hnsw.formats", "float32").split(",");
+        int[] rescores = ints(p.getOrDefault("hnsw.rescore", "1,3,5"));
         for (String set : sets.split(",")) {
             String[] nd = set.strip().split("x");
             for (String format : formats) {
                 run(work, Integer.parseInt(nd[0].replace("_", "")), Integer.parseInt(nd[1]), queries, fanouts,
-                        filters, format.strip());
+                        filters, format.strip(), rescores);
             }
         }
     }
@@ -106,8 +107,8 @@ final class HnswRecall {
         return out;
     }
 
-    static void run(Path work, int n, int dims, int nQueries, int[] fanouts, int[] filters, String format)
-            throws IOException {
+    static void run(Path work, int n, int dims, int nQueries, int[] fanouts, int[] filters, String format,
+            int[] rescores) throws IOException {
         if (!format.equals("float32") && !format.equals("int8")) {
             throw new IllegalArgumentException("hnsw.formats: expected float32 or int8, got '" + format + "'");
         }
@@ -163,8 +164,19 @@ final class HnswRecall {
                 }
                 // What the server's kNN sources do with this filter (ItemIndex defaults: exact below 15% of the
                 // items, else k / share^2 neighbours, at most 8k), asked for k = 100.
-                measure(label, "server k=100", q -> FilteredKnn.search(searcher, "v", q, 100, filter,
-                        SERVER_EXACT_SHARE, SERVER_OVERSAMPLE_MAX), queries, truth, ordOf, exactQps);
+                // int8: the server re-scores a walk's rescore x k hits with the full vectors (1 = not at all).
+                for (int rescore : format.equals("int8") ? rescores : new int[] {FilteredKnn.DEFAULT_RESCORE}) {
+                    FilteredKnn.Cost cost = new FilteredKnn.Cost();
+                    String name = format.equals("int8") ? "server k=100 rescore=" + rescore : "server k=100";
+                    measure(label, name, q -> FilteredKnn.search(searcher, "v", q, 100, filter,
+                            SERVER_EXACT_SHARE, SERVER_OVERSAMPLE_MAX, rescore, cost), queries, truth, ordOf,
+                            exactQps);
+                    // Vectors the server scored per query (warm-up included): its scans' and its walks' visits.
+                    int runs = nQueries + Math.min(20, nQueries);
+                    System.out.printf("%-8s %-22s scanned %.0f, visited %.0f, re-scored %.0f vectors per query, %d"
+                            + " fallback scans%n", label, "  server cost", cost.scanned / (double) runs,
+                            cost.visited / (double) runs, cost.rescored / (double) runs, cost.fallbacks);
+                }
             }
         }
     }

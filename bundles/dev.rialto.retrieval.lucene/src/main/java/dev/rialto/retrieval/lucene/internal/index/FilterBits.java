@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
@@ -19,6 +20,7 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
 
 import dev.rialto.api.retrieval.ItemFilter;
@@ -73,18 +75,20 @@ final class FilterBits {
         boolean[] copied = new boolean[out.length];
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         PostingsEnum postings = null;
-        for (Collection<String> ids : List.of(filter.excludeItemIds(), extraExcluded)) {
-            for (String id : ids) {
-                Term term = new Term(ItemIndex.F_ID, id);
-                for (int i = 0; i < leaves.size(); i++) {
-                    if (out[i] == null) {
+        // One terms enum per leaf, reused for every id: a fresh one per id (as LeafReader.postings(Term) makes)
+        // rebuilt its frames and postings reader each time, most of the cost of a user's few dozen exclusions.
+        for (int i = 0; i < leaves.size(); i++) {
+            Terms terms = out[i] == null ? null : leaves.get(i).reader().terms(ItemIndex.F_ID);
+            if (terms == null) {
+                continue;
+            }
+            TermsEnum te = terms.iterator();
+            for (Collection<String> ids : List.of(filter.excludeItemIds(), extraExcluded)) {
+                for (String id : ids) {
+                    if (!te.seekExact(new BytesRef(id))) {
                         continue;
                     }
-                    LeafReader r = leaves.get(i).reader();
-                    postings = r.postings(term, PostingsEnum.NONE);
-                    if (postings == null) {
-                        continue;
-                    }
+                    postings = te.postings(postings, PostingsEnum.NONE);
                     for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS;
                             doc = postings.nextDoc()) {
                         if (out[i].get(doc)) {

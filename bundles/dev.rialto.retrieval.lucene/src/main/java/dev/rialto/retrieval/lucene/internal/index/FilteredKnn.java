@@ -3,10 +3,10 @@ package dev.rialto.retrieval.lucene.internal.index;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -39,12 +39,30 @@ public final class FilteredKnn {
      */
     public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, Query filter,
             double exactShare, int oversampleMax) throws IOException {
+        return search(s, field, vector, k, filter, exactShare, oversampleMax, null);
+    }
+
+    /** As above, adding what the search did to {@code cost} (null: not counted). */
+    public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, Query filter,
+            double exactShare, int oversampleMax, Cost cost) throws IOException {
+        return search(s, field, vector, k, filter, exactShare, oversampleMax, DEFAULT_RESCORE, cost);
+    }
+
+    /**
+     * As above; {@code rescore}: on a leaf whose vectors are int8-quantized, the walk is asked for {@code rescore}
+     * x k neighbours, which are scored again with the full-precision vectors before the best k are kept.
+     */
+    public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, Query filter,
+            double exactShare, int oversampleMax, int rescore, Cost cost) throws IOException {
         Query f = filter == null ? null : s.rewrite(filter);
         if (f == null || f instanceof MatchAllDocsQuery) {
-            return search(s, field, vector, k, (FixedBitSet[]) null, exactShare, oversampleMax);
+            return search(s, field, vector, k, (FixedBitSet[]) null, exactShare, oversampleMax, rescore, cost);
         }
-        return search(s, field, vector, k, FilterBits.evaluate(s, f), exactShare, oversampleMax);
+        return search(s, field, vector, k, FilterBits.evaluate(s, f), exactShare, oversampleMax, rescore, cost);
     }
+
+    /** How many times k a walk over int8-quantized vectors is asked for, to be re-scored (knn.rescore). */
+    public static final int DEFAULT_RESCORE = 3;
 
     /**
      * As {@link #search(IndexSearcher, String, float[], int, Query, double, int)}, with the filter already
@@ -53,9 +71,21 @@ public final class FilteredKnn {
      */
     public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
             double exactShare, int oversampleMax) throws IOException {
+        return search(s, field, vector, k, accepted, exactShare, oversampleMax, null);
+    }
+
+    /** As above, adding what the search did to {@code cost} (null: not counted). */
+    public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
+            double exactShare, int oversampleMax, Cost cost) throws IOException {
+        return search(s, field, vector, k, accepted, exactShare, oversampleMax, DEFAULT_RESCORE, cost);
+    }
+
+    /** As above, with the re-scoring factor of int8-quantized leaves. */
+    public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
+            double exactShare, int oversampleMax, int rescore, Cost cost) throws IOException {
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
         if (accepted == null) {
-            return perLeaf(leaves, null, field, vector, k);
+            return perLeaf(leaves, null, field, vector, k, rescore, cost);
         }
         long kept = 0;
         long withVectors = 0;
@@ -74,152 +104,249 @@ public final class FilteredKnn {
         }
         double share = Math.min(1, kept / (double) withVectors);
         if (share <= exactShare || kept <= k) {
-            return exactKnn(leaves, accepted, field, vector, k);
+            return exactKnn(leaves, accepted, field, vector, k, cost);
         }
         int ask = (int) Math.min((long) k * oversampleMax, (long) Math.ceil(k / (share * share)));
-        ScoreDoc[] top = perLeaf(leaves, accepted, field, vector, Math.max(k, ask));
+        ScoreDoc[] top = perLeaf(leaves, accepted, field, vector, Math.max(k, ask), rescore, cost);
         return top.length <= k ? top : Arrays.copyOf(top, k);
     }
 
     /**
-     * A leaf whose accepted documents number at most this many times k is scored exactly: a graph walk for k
-     * neighbours visits several times k nodes, each visit dearer than a step of a sequential scan, so on small
-     * segments (an NRT index has many) the walk costs more than the scan and often ends in one anyway.
+     * How many nodes a graph walk for {@code k} neighbours on a leaf of {@code size} vectors is expected to visit
+     * when the filter keeps {@code share} of them: about k ln(size) without a filter (the estimate Lucene uses to
+     * decide whether a graph pays at all), and 1/share times that with one, since a walk must meet about 1/share
+     * nodes per accepted one.
      */
-    static final int EXACT_LEAF_FACTOR = 2;
+    static double expectedVisits(int k, int size, double share) {
+        return k * Math.log(Math.max(size, 2)) / Math.max(share, 1e-9);
+    }
 
     /**
-     * The best k over every leaf: HNSW on each leaf with the accepted documents inside the walk (as
-     * {@code KnnFloatVectorQuery} does, with the filter already evaluated and without its second pass over the
-     * hits), or an exact scan of a leaf whose accepted documents are few next to k, or whose walk visited more
-     * nodes than it has accepted documents. {@code accepted == null}: every live document.
+     * The best k over every leaf, each leaf searched once: exactly when its accepted documents are no more than
+     * the nodes a walk would visit (a scan step is cheaper than a graph visit, so the scan wins there; an NRT
+     * index has many small segments, a campaign asks k = 500 of a few thousand items), else by HNSW with the
+     * accepted documents inside the walk (as {@code KnnFloatVectorQuery} does, with the filter already evaluated and
+     * without its second pass over the hits). {@code accepted == null}: every live document.
      */
     private static ScoreDoc[] perLeaf(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
-            float[] vector, int k) throws IOException {
-        PriorityQueue<ScoreDoc> best = newQueue(k);
+            float[] vector, int k, int rescore, Cost cost) throws IOException {
+        TopK best = new TopK(k);
         List<Integer> walked = new ArrayList<>(leaves.size());
         for (int i = 0; i < leaves.size(); i++) {
             LeafReader r = leaves.get(i).reader();
             FloatVectorValues values = r.getFloatVectorValues(field);
-            if (values == null || accepted != null && accepted[i] == null) {
+            if (values == null || values.size() == 0 || accepted != null && accepted[i] == null) {
                 continue;
             }
-            int cost = accepted == null ? values.size() : accepted[i].cardinality();
-            if (cost <= (long) EXACT_LEAF_FACTOR * k) {
-                exactLeaf(r, field, vector, accepted == null ? null : accepted[i], leaves.get(i).docBase, k, best);
+            int size = values.size();
+            int count = accepted == null ? size : accepted[i].cardinality();
+            if (count <= k || count <= expectedVisits(k, size, Math.min(1, count / (double) size))) {
+                exactLeaf(r, field, vector, accepted == null ? null : accepted[i], leaves.get(i).docBase, best, cost);
             } else {
                 walked.add(i);
             }
         }
-        if (walked.isEmpty()) {
-            return drain(best);
+        // The walks share the best scores found so far by the walks, as Lucene's query does across segments, so that
+        // a walk stops where it cannot beat the others. Scanned leaves do not raise that bar: their exact top k sets
+        // it above what the walks reach, and a walk cut there loses the neighbours it would have reached through
+        // worse nodes (recall fell below Lucene's when they did).
+        // A walk over int8-quantized vectors ranks by approximate scores: it is asked for more, and those are scored
+        // again with the full-precision vectors (kept beside the quantized ones) so that every leaf's scores compare.
+        boolean anyQuantized = false;
+        for (int i : walked) {
+            anyQuantized |= quantized(leaves.get(i).reader(), field);
         }
-        // As Lucene's query does across segments: a graph walk stops where it cannot beat the k best found so far in
-        // any segment (seeded with the scanned segments' best), instead of finding each segment's own k best.
-        BlockingFloatHeap global = new BlockingFloatHeap(k);
-        if (!best.isEmpty()) {
-            float[] scores = new float[best.size()];
-            int n = 0;
-            for (ScoreDoc d : best) {
-                scores[n++] = d.score;
-            }
-            Arrays.sort(scores);
-            global.offer(scores, n);
-        }
-        boolean shared = walked.size() > 1 || !best.isEmpty();
+        int walkK = anyQuantized ? k * Math.max(1, rescore) : k;
+        BlockingFloatHeap global = walked.size() > 1 ? new BlockingFloatHeap(walkK) : null;
         for (int i : walked) {
             LeafReader r = leaves.get(i).reader();
             int base = leaves.get(i).docBase;
-            int cost = accepted == null ? Integer.MAX_VALUE - 1 : accepted[i].cardinality();
-            TopKnnCollector own = new TopKnnCollector(k, cost + 1);
-            KnnCollector collector = shared ? new MultiLeafKnnCollector(k, global, own) : own;
+            int count = accepted == null ? Integer.MAX_VALUE - 1 : accepted[i].cardinality();
+            TopKnnCollector own = new TopKnnCollector(walkK, count + 1);
+            KnnCollector collector = global == null ? own : new MultiLeafKnnCollector(walkK, global, own);
             r.searchNearestVectors(field, vector, collector, accepted == null ? r.getLiveDocs() : accepted[i]);
+            if (cost != null) {
+                cost.visited += collector.visitedCount();
+            }
             if (collector.earlyTerminated()) {
-                // The walk visited more nodes than the filter accepts: a scan is cheaper and exact.
-                exactLeaf(r, field, vector, accepted == null ? null : accepted[i], base, k, best);
+                // The estimate was wrong: the walk visited more nodes than the filter accepts. A scan is exact.
+                if (cost != null) {
+                    cost.fallbacks++;
+                }
+                exactLeaf(r, field, vector, accepted == null ? null : accepted[i], base, best, cost);
                 continue;
             }
-            for (ScoreDoc d : collector.topDocs().scoreDocs) {
-                offer(best, k, base + d.doc, d.score);
+            ScoreDoc[] found = collector.topDocs().scoreDocs;
+            if (anyQuantized && quantized(r, field)) {
+                rescoreLeaf(r, field, vector, found, base, best, cost);
+                continue;
+            }
+            for (ScoreDoc d : found) {
+                best.offer(base + d.doc, d.score);
             }
         }
-        return drain(best);
+        return best.drain();
     }
 
     /**
      * Scores a leaf's documents that have a vector and are accepted ({@code bits}; null: every live document)
      * into {@code best}.
      */
-    private static void exactLeaf(LeafReader r, String field, float[] vector, FixedBitSet bits, int base, int k,
-            PriorityQueue<ScoreDoc> best) throws IOException {
+    private static void exactLeaf(LeafReader r, String field, float[] vector, FixedBitSet bits, int base, TopK best,
+            Cost cost) throws IOException {
         FloatVectorValues values = r.getFloatVectorValues(field);
         VectorSimilarityFunction similarity = r.getFieldInfos().fieldInfo(field).getVectorSimilarityFunction();
+        long scored = 0;
         if (bits == null) {
             Bits live = r.getLiveDocs();
             for (int doc = values.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = values.nextDoc()) {
                 if (live == null || live.get(doc)) {
-                    offer(best, k, base + doc, similarity.compare(vector, values.vectorValue()));
+                    best.offer(base + doc, similarity.compare(vector, values.vectorValue()));
+                    scored++;
                 }
             }
-            return;
-        }
-        DocIdSetIterator it = new BitSetIterator(bits, bits.cardinality());
-        for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
-            int at = values.docID() < doc ? values.advance(doc) : values.docID();
-            if (at == DocIdSetIterator.NO_MORE_DOCS) {
-                return;
+        } else {
+            DocIdSetIterator it = new BitSetIterator(bits, bits.cardinality());
+            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                int at = values.docID() < doc ? values.advance(doc) : values.docID();
+                if (at == DocIdSetIterator.NO_MORE_DOCS) {
+                    break;
+                }
+                if (at == doc) {
+                    best.offer(base + doc, similarity.compare(vector, values.vectorValue()));
+                    scored++;
+                }
             }
-            if (at == doc) {
-                offer(best, k, base + doc, similarity.compare(vector, values.vectorValue()));
+        }
+        if (cost != null) {
+            cost.scanned += scored;
+        }
+    }
+
+    /** Whether the leaf keeps the field's vectors int8-quantized (Lucene's scalar-quantized HNSW format). */
+    static boolean quantized(LeafReader r, String field) {
+        FieldInfo info = r.getFieldInfos().fieldInfo(field);
+        String format = info == null ? null : info.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
+        return format != null && format.contains("ScalarQuantized");
+    }
+
+    /** Scores the walk's hits of a leaf again with the full-precision vectors, into {@code best}. */
+    private static void rescoreLeaf(LeafReader r, String field, float[] vector, ScoreDoc[] hits, int base, TopK best,
+            Cost cost) throws IOException {
+        FloatVectorValues values = r.getFloatVectorValues(field);
+        VectorSimilarityFunction similarity = r.getFieldInfos().fieldInfo(field).getVectorSimilarityFunction();
+        int[] docs = new int[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            docs[i] = hits[i].doc;
+        }
+        Arrays.sort(docs); // the vector values only move forward
+        for (int doc : docs) {
+            if (values.docID() < doc && values.advance(doc) == doc) {
+                best.offer(base + doc, similarity.compare(vector, values.vectorValue()));
             }
         }
+        if (cost != null) {
+            cost.rescored += docs.length;
+        }
+    }
+
+    /** What a search did, for tests and the benchmark: vectors scored by scans, nodes visited by walks. */
+    public static final class Cost {
+        /** Vectors scored by exact scans. */
+        public long scanned;
+        /** Nodes the graph walks visited (each one a vector scored). */
+        public long visited;
+        /** Hits of walks over int8-quantized vectors scored again with the full vectors. */
+        public long rescored;
+        /** Walks that gave up on their visit limit and were followed by a scan of their leaf (a second pass). */
+        public long fallbacks;
     }
 
     /**
-     * The lowest score first, and of equal scores the higher doc id (lower ids win ties). One plain comparator:
-     * the chained {@code comparingDouble().thenComparing()} form cost a campaign's kNN a fifth of its time.
+     * The k best (doc, score) pairs in two arrays kept as a heap, the worst on top; of equal scores the lower doc
+     * id wins. Primitive arrays: a campaign's k = 500 over thousands of scored vectors made a queue of objects cost
+     * more than the scoring.
      */
-    private static final Comparator<ScoreDoc> WORST_FIRST = (a, b) -> {
-        int c = Float.compare(a.score, b.score);
-        return c != 0 ? c : Integer.compare(b.doc, a.doc);
-    };
-    private static final Comparator<ScoreDoc> BEST_FIRST = (a, b) -> WORST_FIRST.compare(b, a);
+    static final class TopK {
+        private final int k;
+        private final int[] docs;
+        private final float[] scores;
+        private int size;
 
-    /** Best last out: the worst kept document on top. */
-    private static PriorityQueue<ScoreDoc> newQueue(int k) {
-        return new PriorityQueue<>(k + 1, WORST_FIRST);
-    }
+        TopK(int k) {
+            this.k = k;
+            this.docs = new int[Math.max(k, 1)];
+            this.scores = new float[Math.max(k, 1)];
+        }
 
-    private static void offer(PriorityQueue<ScoreDoc> best, int k, int doc, float score) {
-        if (best.size() < k) {
-            best.add(new ScoreDoc(doc, score));
-        } else {
-            ScoreDoc worst = best.peek();
-            if (score > worst.score || score == worst.score && doc < worst.doc) {
-                best.poll();
-                best.add(new ScoreDoc(doc, score));
+        /** Whether (a, sa) is worse than (b, sb). */
+        private static boolean worse(float sa, int a, float sb, int b) {
+            return sa < sb || sa == sb && a > b;
+        }
+
+        void offer(int doc, float score) {
+            if (size < k) {
+                int i = size++;
+                while (i > 0) {
+                    int parent = (i - 1) >>> 1;
+                    if (!worse(score, doc, scores[parent], docs[parent])) {
+                        break;
+                    }
+                    docs[i] = docs[parent];
+                    scores[i] = scores[parent];
+                    i = parent;
+                }
+                docs[i] = doc;
+                scores[i] = score;
+            } else if (k > 0 && worse(scores[0], docs[0], score, doc)) {
+                siftDown(doc, score, size);
             }
         }
-    }
 
-    /** The queue's documents, best first. */
-    private static ScoreDoc[] drain(PriorityQueue<ScoreDoc> best) {
-        ScoreDoc[] out = best.toArray(new ScoreDoc[0]);
-        best.clear();
-        Arrays.sort(out, BEST_FIRST);
-        return out;
+        /** Puts (doc, score) at the root of the first {@code n} entries and moves it down to its place. */
+        private void siftDown(int doc, float score, int n) {
+            int i = 0;
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= n) {
+                    break;
+                }
+                if (child + 1 < n && worse(scores[child + 1], docs[child + 1], scores[child], docs[child])) {
+                    child++;
+                }
+                if (!worse(scores[child], docs[child], score, doc)) {
+                    break;
+                }
+                docs[i] = docs[child];
+                scores[i] = scores[child];
+                i = child;
+            }
+            docs[i] = doc;
+            scores[i] = score;
+        }
+
+        /** The kept documents, best first; empties the heap. */
+        ScoreDoc[] drain() {
+            ScoreDoc[] out = new ScoreDoc[size];
+            for (int n = size; n > 0; n--) {
+                out[n - 1] = new ScoreDoc(docs[0], scores[0]);
+                siftDown(docs[n - 1], scores[n - 1], n - 1);
+            }
+            size = 0;
+            return out;
+        }
     }
 
     /** Scores every accepted document that has a vector in the field; the best k, best first. */
     private static ScoreDoc[] exactKnn(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
-            float[] vector, int k) throws IOException {
-        PriorityQueue<ScoreDoc> best = newQueue(k);
+            float[] vector, int k, Cost cost) throws IOException {
+        TopK best = new TopK(k);
         for (int i = 0; i < leaves.size(); i++) {
             LeafReader r = leaves.get(i).reader();
             if (accepted[i] != null && r.getFloatVectorValues(field) != null) {
-                exactLeaf(r, field, vector, accepted[i], leaves.get(i).docBase, k, best);
+                exactLeaf(r, field, vector, accepted[i], leaves.get(i).docBase, best, cost);
             }
         }
-        return drain(best);
+        return best.drain();
     }
 }

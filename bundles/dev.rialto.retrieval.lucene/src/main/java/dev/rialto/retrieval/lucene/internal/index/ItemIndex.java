@@ -36,6 +36,10 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.DoubleDocValuesField;
@@ -311,6 +315,17 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                         + "k, and keeps the best k: HNSW recall falls when a filter rejects many neighbours.")
         int knn_oversample_max() default 8;
 
+        @AttributeDefinition(name = "int8 text vectors",
+                description = "Write the text-embedding vector fields in Lucene's int8 scalar-quantized HNSW format "
+                        + "(a quarter of the memory for the graph walk; the full vectors stay on disk for "
+                        + "re-scoring). Applies to segments written after the change; index-rebuild rewrites all.")
+        boolean vectors_int8() default false;
+
+        @AttributeDefinition(name = "kNN re-scoring factor",
+                description = "A walk over int8 vectors is asked for this many times k neighbours, scored again "
+                        + "with the full vectors; the best k are kept.")
+        int knn_rescore() default 3;
+
         @AttributeDefinition(name = "Search candidates",
                 description = "Candidates each source (text, semantic) gives the hybrid search before fusion.")
         int search_candidates() default 100;
@@ -373,6 +388,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final FilterBits filterBits = new FilterBits();
     private volatile double knnExactShare = 0.15;
     private volatile int knnOversampleMax = 8;
+    private volatile int knnRescore = FilteredKnn.DEFAULT_RESCORE;
 
     /** Commit user data key: when the commit was made (epoch millis). */
     static final String COMMIT_TIME = "rialto.commit.time";
@@ -397,8 +413,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 "behaviour.dir"));
         loadBehaviour();
         closing.set(false);
+        boolean int8 = config.vectors_int8();
         withBundleLoader(() -> {
-            open(dir, ramMb);
+            open(dir, ramMb, int8);
             return null;
         });
         double exactShare = config.knn_exact_share();
@@ -407,6 +424,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
         knnExactShare = exactShare;
         knnOversampleMax = Settings.positive(config.knn_oversample_max(), "knn.oversample.max");
+        knnRescore = Settings.positive(config.knn_rescore(), "knn.rescore");
         int docs = size();
         LOG.info("Item index opened at {} with {} items, codec={}", dir, docs, writer.getConfig().getCodec().getName());
 
@@ -505,7 +523,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
     }
 
-    private void open(Path dir, int ramMb) {
+    private void open(Path dir, int ramMb, boolean int8) {
         try {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
@@ -513,6 +531,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setSimilarity(new BM25Similarity())
                     .setRAMBufferSizeMB(ramMb);
+            if (int8) {
+                iwc.setCodec(int8TextVectors());
+            }
             writer = new IndexWriter(directory, iwc);
             searchers = new SearcherManager(writer, true, false, null);
             lastCommit = commitTime(writer);
@@ -520,6 +541,21 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             closeQuietly();
             throw new RialtoException("Cannot open the item index at " + dir + " (index.dir): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The default codec with the text-embedding fields in int8 scalar-quantized HNSW (same graph parameters); the
+     * behaviour field stays float32 (raw iALS dot products, maximum inner product). Each segment records its
+     * field's format, so segments of either kind are read whatever this setting.
+     */
+    private static Codec int8TextVectors() {
+        KnnVectorsFormat int8 = new Lucene99HnswScalarQuantizedVectorsFormat();
+        return new Lucene912Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return field.startsWith(VEC_PREFIX) ? int8 : super.getKnnVectorsFormatForField(field);
+            }
+        };
     }
 
     private void closeQuietly() {
@@ -1295,25 +1331,45 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     }
 
     /** The hits' ids (one doc values read each; the other fields are not needed) with their scores, in order. */
-    private static List<Hit> hits(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
-        Integer[] order = new Integer[docs.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        // Doc values iterators only move forward: read in doc id order.
-        Arrays.sort(order, Comparator.comparingInt(i -> docs[i].doc));
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    private List<Hit> hits(IndexSearcher searcher, ScoreDoc[] docs) throws IOException {
+        String[] byDoc = idsByDoc(searcher);
         String[] ids = new String[docs.length];
-        LeafReaderContext leaf = null;
-        SortedDocValues values = null;
-        for (int i : order) {
-            int doc = docs[i].doc;
-            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
-                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-                values = DocValues.getSorted(leaf.reader(), F_ID);
+        long[] missing = null;
+        int misses = 0;
+        for (int i = 0; i < docs.length; i++) {
+            ids[i] = byDoc[docs[i].doc];
+            if (ids[i] == null) {
+                if (missing == null) {
+                    missing = new long[docs.length - i];
+                }
+                missing[misses++] = (long) docs[i].doc << 32 | i;
             }
-            int local = doc - leaf.docBase;
-            ids[i] = values.advanceExact(local) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+        }
+        if (misses > 0) {
+            // Doc values iterators only move forward: read in doc id order.
+            Arrays.sort(missing, 0, misses);
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            LeafReaderContext leaf = null;
+            SortedDocValues values = null;
+            int last = -1;
+            String lastId = null;
+            for (int m = 0; m < misses; m++) {
+                int doc = (int) (missing[m] >>> 32);
+                int i = (int) missing[m];
+                if (doc == last) {
+                    ids[i] = lastId;
+                    continue;
+                }
+                if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                    leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                    values = DocValues.getSorted(leaf.reader(), F_ID);
+                }
+                int local = doc - leaf.docBase;
+                ids[i] = values.advanceExact(local) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+                byDoc[doc] = ids[i];
+                last = doc;
+                lastId = ids[i];
+            }
         }
         List<Hit> hits = new ArrayList<>(docs.length);
         for (int i = 0; i < docs.length; i++) {
@@ -1322,62 +1378,90 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         return hits;
     }
 
+    /** The id of each document of one reader, filled as hits are read (a reader's documents never change). */
+    private record IdsByDoc(IndexReader reader, String[] ids) {
+    }
+
+    private volatile IdsByDoc idsByDoc = new IdsByDoc(null, new String[0]);
+
+    /**
+     * The searcher's ids by global doc id, read once per document and reader: the kNN and BM25 sources keep
+     * finding the same items, and reading an id from doc values (a terms dictionary seek and a new string) was a
+     * tenth of their cost. Unsynchronised writes are benign: every writer stores the same immutable string.
+     */
+    private String[] idsByDoc(IndexSearcher s) {
+        IdsByDoc c = idsByDoc;
+        IndexReader r = s.getIndexReader();
+        if (c.reader() != r) {
+            c = new IdsByDoc(r, new String[r.maxDoc()]);
+            idsByDoc = c;
+        }
+        return c.ids();
+    }
+
     /** The indexed items among the given ids, by id, in the order asked. */
     public Map<String, IndexedItem> lookup(Collection<String> ids) {
         if (ids.isEmpty()) {
             return Map.of();
         }
+        List<String> list = ids instanceof List<String> l ? l : new ArrayList<>(ids);
+        IndexedItem[] items = lookupEach(list);
+        Map<String, IndexedItem> ordered = new LinkedHashMap<>(list.size() * 2);
+        for (int i = 0; i < items.length; i++) {
+            if (items[i] != null) {
+                ordered.putIfAbsent(list.get(i), items[i]);
+            }
+        }
+        return ordered;
+    }
+
+    /**
+     * The indexed item of each id, at the same position (null where none is indexed): what {@link #lookup} finds,
+     * without building an ordered map and probing it again (the head of every recommendation and the ranked sources
+     * look up hundreds of ids per request, nearly all cached).
+     */
+    public IndexedItem[] lookupEach(List<String> ids) {
+        IndexedItem[] out = new IndexedItem[ids.size()];
         long epoch = cacheEpoch.get();
-        // Sources look up the same popular items on every request: in the common case every id is cached, and one
-        // ordered map is the whole cost.
-        Map<String, IndexedItem> ordered = new LinkedHashMap<>(ids.size() * 2);
-        List<String> missing = null;
-        for (String id : ids) {
-            IndexedItem cached = itemCache.get(id);
-            if (cached != null) {
-                ordered.putIfAbsent(id, cached);
-            } else {
+        Set<String> missing = null;
+        for (int i = 0; i < out.length; i++) {
+            String id = ids.get(i);
+            out[i] = itemCache.get(id);
+            if (out[i] == null) {
                 if (missing == null) {
-                    missing = new ArrayList<>();
+                    missing = new LinkedHashSet<>();
                 }
                 missing.add(id);
             }
         }
         if (missing == null) {
-            return ordered;
+            return out;
         }
-        Set<String> unique = new LinkedHashSet<>(ids);
-        Map<String, IndexedItem> found = new HashMap<>(ordered);
         List<BytesRef> terms = new ArrayList<>(missing.size());
-        for (String id : new LinkedHashSet<>(missing)) {
+        for (String id : missing) {
             terms.add(new BytesRef(id));
         }
-        if (!terms.isEmpty()) {
-            Map<String, IndexedItem> read = withSearcher(s -> {
-                ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
-                Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
-                for (IndexedItem item : read(s, docs)) {
-                    byId.put(item.id(), item);
+        Map<String, IndexedItem> read = withSearcher(s -> {
+            ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
+            Map<String, IndexedItem> byId = new HashMap<>(docs.length * 2);
+            for (IndexedItem item : read(s, docs)) {
+                byId.put(item.id(), item);
+            }
+            return byId;
+        });
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                out[i] = read.get(ids.get(i));
+            }
+        }
+        if (cacheEpoch.get() == epoch && itemCache.size() < ITEM_CACHE_MAX) {
+            read.forEach((id, item) -> {
+                if (!dirty.contains(id)) {
+                    itemCache.put(id, item);
                 }
-                return byId;
             });
-            found.putAll(read);
-            if (cacheEpoch.get() == epoch && itemCache.size() < ITEM_CACHE_MAX) {
-                read.forEach((id, item) -> {
-                    if (!dirty.contains(id)) {
-                        itemCache.put(id, item);
-                    }
-                });
-            }
         }
-        ordered = new LinkedHashMap<>(found.size() * 2);
-        for (String id : unique) {
-            IndexedItem item = found.get(id);
-            if (item != null) {
-                ordered.put(id, item);
-            }
-        }
-        return ordered;
+        return out;
     }
 
     /**
@@ -1821,7 +1905,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     /** As {@link #knn}, on any vector field. */
     public List<Hit> knnField(String field, float[] vector, int k, Query filter) {
         return withSearcher(s -> dimensionsMatch(s, field, vector) ? hits(s, FilteredKnn.search(s, field, vector, k,
-                filter, knnExactShare, knnOversampleMax)) : List.of());
+                filter, knnExactShare, knnOversampleMax, knnRescore, null)) : List.of());
     }
 
     /**
@@ -1841,7 +1925,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 return List.of();
             }
             FilterBits.Accepted accepted = filterBits.accepted(s, filter, extraExcluded);
-            return hits(s, FilteredKnn.search(s, field, vector, k, accepted.bits(), knnExactShare, knnOversampleMax));
+            return hits(s, FilteredKnn.search(s, field, vector, k, accepted.bits(), knnExactShare, knnOversampleMax,
+                    knnRescore, null));
         });
     }
 

@@ -167,9 +167,10 @@ public final class LuceneRecommender implements Recommender {
         while (head.size() < depth && next < fused.size()) {
             int end = Math.min(fused.size(), next + depth - head.size());
             List<Fused> slice = fused.subList(next, end);
-            Map<String, IndexedItem> found = index.lookup(slice.stream().map(Fused::itemId).toList());
-            for (Fused f : slice) {
-                IndexedItem item = found.get(f.itemId());
+            IndexedItem[] found = index.lookupEach(slice.stream().map(Fused::itemId).toList());
+            for (int i = 0; i < found.length; i++) {
+                Fused f = slice.get(i);
+                IndexedItem item = found[i];
                 if (item != null && item.passes(filter)
                         && !purchased.contains(item.id())) {
                     head.add(f);

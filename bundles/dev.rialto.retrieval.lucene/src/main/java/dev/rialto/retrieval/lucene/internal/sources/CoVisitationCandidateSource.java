@@ -95,15 +95,17 @@ public final class CoVisitationCandidateSource implements CandidateSource {
         Set<String> purchased = query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
         List<Map.Entry<String, Double>> ranked = new ArrayList<>(scores.entrySet());
         ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        Map<String, IndexedItem> items = index.lookup(ranked.stream().map(Map.Entry::getKey).toList());
         List<Candidate> out = new ArrayList<>(Math.min(query.n(), ranked.size()));
-        for (Map.Entry<String, Double> e : ranked) {
-            if (out.size() == query.n()) {
-                break;
-            }
-            IndexedItem item = items.get(e.getKey());
-            if (item != null && PopularCandidateSource.passes(query.filter(), purchased, item)) {
-                out.add(new Candidate(item.id(), NAME, out.size() + 1, e.getValue()));
+        // Looked up in chunks until n pass: a user's co-visited items often number several times n.
+        int chunk = Math.max(64, query.n() + query.n() / 4 + 16);
+        for (int from = 0; from < ranked.size() && out.size() < query.n(); from += chunk) {
+            List<Map.Entry<String, Double>> slice = ranked.subList(from, Math.min(ranked.size(), from + chunk));
+            IndexedItem[] items = index.lookupEach(slice.stream().map(Map.Entry::getKey).toList());
+            for (int i = 0; i < items.length && out.size() < query.n(); i++) {
+                IndexedItem item = items[i];
+                if (item != null && PopularCandidateSource.passes(query.filter(), purchased, item)) {
+                    out.add(new Candidate(item.id(), NAME, out.size() + 1, slice.get(i).getValue()));
+                }
             }
         }
         return out;

@@ -101,9 +101,9 @@ public final class PopularCandidateSource implements CandidateSource {
         int chunk = Math.max(128, n + n / 4 + 16);
         for (int from = 0; from < ids.size(); from += chunk) {
             int to = Math.min(ids.size(), from + chunk);
-            Map<String, IndexedItem> found = index.lookup(ids.subList(from, to));
+            IndexedItem[] found = index.lookupEach(ids.subList(from, to));
             for (int i = from; i < to; i++) {
-                IndexedItem item = found.get(ids.get(i));
+                IndexedItem item = found[i - from];
                 if (item != null && !visitor.visit(item, ranking.scores()[i])) {
                     return;
                 }

@@ -100,9 +100,9 @@ public final class PopularInCategorySource implements CandidateSource {
                 for (int i = from; i < to; i++) {
                     ids.add(ranking.ids().get(positions[i]));
                 }
-                Map<String, IndexedItem> found = index.lookup(ids);
+                IndexedItem[] found = index.lookupEach(ids);
                 for (int i = from; i < to && taken < n; i++) {
-                    IndexedItem item = found.get(ranking.ids().get(positions[i]));
+                    IndexedItem item = found[i - from];
                     if (item != null && e.getKey().equals(item.topCategory())
                             && PopularCandidateSource.passes(query.filter(), purchased, item)) {
                         pool.add(new Candidate(item.id(), NAME, 1, ranking.scores()[positions[i]] * share));

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -27,16 +30,19 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.store.ByteBuffersDirectory;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * The index's own kNN over many segments of different sizes (as an NRT index has them), with deletions: small
- * segments are scored exactly, large ones by HNSW per segment sharing the best scores found so far; its recall
+ * The index's own kNN over many segments of different sizes (as an NRT index has them), with deletions: segments
+ * with fewer accepted vectors than a walk would visit are scored exactly, the others by HNSW per segment, the walks
+ * sharing the best scores they found so far; its recall
  * against an exact scan is Lucene's {@code KnnFloatVectorQuery}'s on the same index (within 0.005), and exactly 1 where
  * every segment is small next to k.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one index for every test: none writes to it
 class FilteredKnnTest {
 
     private static final int DIMS = 16;
@@ -48,7 +54,7 @@ class FilteredKnnTest {
     private DirectoryReader reader;
     private IndexSearcher searcher;
 
-    @BeforeEach
+    @BeforeAll
     void build() throws IOException {
         Random random = new Random(5);
         IndexWriterConfig iwc = new IndexWriterConfig().setMergePolicy(NoMergePolicy.INSTANCE);
@@ -80,7 +86,7 @@ class FilteredKnnTest {
         assertEquals(SEGMENTS.length, reader.leaves().size());
     }
 
-    @AfterEach
+    @AfterAll
     void close() throws IOException {
         reader.close();
         dir.close();
@@ -119,24 +125,168 @@ class FilteredKnnTest {
                 assertTrue(ours / 20 >= 0.95, "k=" + k + " keep=" + keep + ": recall " + ours / 20);
             }
         }
-        // k = 1,500 makes every segment (3,000 <= 2 x 1,500) a scan: the answer is the exact one.
+        // k = 1,500 makes every segment a scan (a walk would visit more than the 3,000 of the largest): the answer
+        // is the exact one, each live vector scored once.
         float[] query = new float[DIMS];
         query[0] = 1;
-        ScoreDoc[] got = FilteredKnn.search(searcher, "v", query, 1500, (Query) null, 0.15, 8);
+        FilteredKnn.Cost cost = new FilteredKnn.Cost();
+        ScoreDoc[] got = FilteredKnn.search(searcher, "v", query, 1500, (Query) null, 0.15, 8, cost);
         assertArrayEquals(exact(query, 1500, 10).stream().mapToInt(Integer::intValue).toArray(),
                 java.util.Arrays.stream(got).mapToInt(d -> d.doc).toArray());
+        assertEquals(vectors.size() - deleted.size(), cost.scanned);
+        assertEquals(0, cost.visited);
+    }
+
+    @Test
+    void largeSegmentsAreWalkedWithoutAFallbackScan() throws IOException {
+        float[] query = new float[DIMS];
+        query[1] = 1;
+        FilteredKnn.Cost cost = new FilteredKnn.Cost();
+        FilteredKnn.search(searcher, "v", query, 10, (Query) null, 0.15, 8, cost);
+        // k = 10: every segment with more vectors than a walk's k ln n visits is walked (3,000 down to 40), the one
+        // of 7 scanned; the walks together visit fewer nodes than those segments hold, and none falls back to a scan.
+        assertTrue(cost.visited > 0 && cost.visited < 5060 / 2, "visited " + cost.visited);
+        assertEquals(0, cost.fallbacks);
+        assertEquals(SEGMENTS[5] - deletedIn(5, 6), cost.scanned);
+    }
+
+    /**
+     * A campaign on a small catalogue: k = 500 of 2,500 items, with and without a filter keeping 95% (availability).
+     * The walk would visit more nodes than the leaf has, so the leaf is scanned once, up front: the exact answer,
+     * each accepted vector scored once, no graph visited (it used to walk to its visit limit, then scan anyway).
+     */
+    @Test
+    void largeKOnASmallCatalogueIsOneExactScan() throws IOException {
+        Random random = new Random(11);
+        List<float[]> items = new ArrayList<>();
+        try (ByteBuffersDirectory small = new ByteBuffersDirectory()) {
+            try (IndexWriter w = new IndexWriter(small, new IndexWriterConfig())) {
+                for (int i = 0; i < 2500; i++) {
+                    float[] v = new float[DIMS];
+                    for (int d = 0; d < DIMS; d++) {
+                        v[d] = (float) random.nextGaussian();
+                    }
+                    items.add(v);
+                    Document doc = new Document();
+                    doc.add(new KnnFloatVectorField("v", v, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+                    doc.add(new IntPoint("bucket", i % 20));
+                    w.addDocument(doc);
+                }
+                w.forceMerge(1);
+            }
+            try (DirectoryReader r = DirectoryReader.open(small)) {
+                IndexSearcher s = new IndexSearcher(r);
+                for (int q = 0; q < 5; q++) {
+                    float[] query = new float[DIMS];
+                    for (int d = 0; d < DIMS; d++) {
+                        query[d] = (float) random.nextGaussian();
+                    }
+                    for (boolean filtered : new boolean[] {false, true}) {
+                        Query filter = filtered ? IntPoint.newRangeQuery("bucket", 0, 18) : null;
+                        FilteredKnn.Cost cost = new FilteredKnn.Cost();
+                        ScoreDoc[] got = FilteredKnn.search(s, "v", query, 500, filter, 0.15, 8, cost);
+                        List<Integer> truth = new ArrayList<>();
+                        for (int i = 0; i < items.size(); i++) {
+                            if (!filtered || i % 20 < 19) {
+                                truth.add(i);
+                            }
+                        }
+                        truth.sort((a, b) -> {
+                            int c = Float.compare(score(query, items.get(b)), score(query, items.get(a)));
+                            return c != 0 ? c : Integer.compare(a, b);
+                        });
+                        assertArrayEquals(truth.subList(0, 500).stream().mapToInt(Integer::intValue).toArray(),
+                                java.util.Arrays.stream(got).mapToInt(d -> d.doc).toArray(), "filtered " + filtered);
+                        assertEquals(truth.size(), cost.scanned, "each accepted vector scored once");
+                        assertEquals(0, cost.visited, "no graph walk");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * int8 scalar-quantized HNSW: a walk ranks by approximate scores, so it is asked for rescore x k and those hits
+     * are scored again with the full-precision vectors; the scores returned are the float ones and recall stays high.
+     */
+    @Test
+    void int8LeavesAreRescoredWithTheFullVectors() throws IOException {
+        Random random = new Random(17);
+        List<float[]> items = new ArrayList<>();
+        try (ByteBuffersDirectory q8 = new ByteBuffersDirectory()) {
+            IndexWriterConfig iwc = new IndexWriterConfig().setCodec(new Lucene912Codec() {
+                @Override
+                public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                    return new Lucene99HnswScalarQuantizedVectorsFormat();
+                }
+            });
+            try (IndexWriter w = new IndexWriter(q8, iwc)) {
+                for (int i = 0; i < 2000; i++) {
+                    float[] v = new float[DIMS];
+                    for (int d = 0; d < DIMS; d++) {
+                        v[d] = (float) random.nextGaussian();
+                    }
+                    items.add(v);
+                    Document doc = new Document();
+                    doc.add(new KnnFloatVectorField("v", v, VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT));
+                    w.addDocument(doc);
+                }
+                w.forceMerge(1);
+            }
+            try (DirectoryReader r = DirectoryReader.open(q8)) {
+                IndexSearcher s = new IndexSearcher(r);
+                assertTrue(FilteredKnn.quantized(r.leaves().get(0).reader(), "v"));
+                double recall = 0;
+                for (int q = 0; q < 10; q++) {
+                    float[] query = new float[DIMS];
+                    for (int d = 0; d < DIMS; d++) {
+                        query[d] = (float) random.nextGaussian();
+                    }
+                    FilteredKnn.Cost cost = new FilteredKnn.Cost();
+                    ScoreDoc[] got = FilteredKnn.search(s, "v", query, 10, (Query) null, 0.15, 8, 3, cost);
+                    assertEquals(10, got.length);
+                    assertEquals(30, cost.rescored, "the walk was asked for 3 x k, all scored again");
+                    for (ScoreDoc d : got) {
+                        assertEquals(score(query, items.get(d.doc)), d.score, 1e-5f, "the full-precision score");
+                    }
+                    List<Integer> ids = new ArrayList<>();
+                    for (int i = 0; i < items.size(); i++) {
+                        ids.add(i);
+                    }
+                    ids.sort((a, b) -> Float.compare(score(query, items.get(b)), score(query, items.get(a))));
+                    recall += recall(got, ids.subList(0, 10));
+                }
+                assertTrue(recall / 10 >= 0.9, "recall@10 " + recall / 10);
+            }
+        }
+    }
+
+    private long deletedIn(int fromSegment, int toSegment) {
+        int start = 0;
+        for (int i = 0; i < fromSegment; i++) {
+            start += SEGMENTS[i];
+        }
+        int end = start;
+        for (int i = fromSegment; i < toSegment; i++) {
+            end += SEGMENTS[i];
+        }
+        int from = start;
+        int to = end;
+        return deleted.stream().filter(d -> d >= from && d < to).count();
     }
 
     /** Doc ids (equal to insertion order: no merges) of the k best live vectors in the kept buckets. */
     private List<Integer> exact(float[] q, int k, int keep) {
+        float[] scores = new float[vectors.size()];
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < vectors.size(); i++) {
             if (!deleted.contains(i) && i % 10 < keep) {
                 ids.add(i);
+                scores[i] = score(q, vectors.get(i));
             }
         }
         ids.sort((a, b) -> {
-            int c = Float.compare(score(q, vectors.get(b)), score(q, vectors.get(a)));
+            int c = Float.compare(scores[b], scores[a]);
             return c != 0 ? c : Integer.compare(a, b);
         });
         return ids.subList(0, Math.min(k, ids.size()));

@@ -63,6 +63,36 @@ class ItemIndexTest {
     }
 
     @Test
+    void lookupEachAnswersAtEachPositionAndHitsKeepTheirIdsAcrossRequests() throws Exception {
+        ItemIndex index = open(new FakeItemRepository(Catalogue.generate(50)), TestConfig.defaults());
+        try {
+            assertTrue(index.awaitRebuild(30_000));
+            // Cold (read from the index), then warm (from the cache): the same answer, position by position.
+            for (int round = 0; round < 2; round++) {
+                IndexedItem[] items = index.lookupEach(List.of(Catalogue.id(3), "missing", Catalogue.id(7),
+                        Catalogue.id(3)));
+                assertEquals(4, items.length);
+                assertEquals(Catalogue.id(3), items[0].id());
+                assertEquals(null, items[1]);
+                assertEquals(Catalogue.id(7), items[2].id());
+                assertTrue(items[3] == items[0], "a repeated id gets the same item");
+            }
+            assertEquals(List.of(Catalogue.id(7), Catalogue.id(3)),
+                    List.copyOf(index.lookup(List.of(Catalogue.id(7), "missing", Catalogue.id(3))).keySet()));
+            // The ids of hits are kept per reader after the first read: a second search answers the same ids.
+            List<Hit> first = index.search(new org.apache.lucene.search.MatchAllDocsQuery(), 50);
+            List<Hit> second = index.search(new org.apache.lucene.search.MatchAllDocsQuery(), 50);
+            assertEquals(50, first.size());
+            assertEquals(first.stream().map(Hit::id).toList(), second.stream().map(Hit::id).toList());
+            assertEquals(java.util.stream.IntStream.range(0, 50).mapToObj(Catalogue::id).collect(
+                    java.util.stream.Collectors.toSet()), first.stream().map(Hit::id).collect(
+                    java.util.stream.Collectors.toSet()));
+        } finally {
+            index.deactivate();
+        }
+    }
+
+    @Test
     void storedItemsBecomeSearchableAtOnceAndReplaceByID() {
         ItemIndex index = open(new FakeItemRepository(List.of()), TestConfig.defaults().set("refresh.interval.ms", 60_000));
         try {

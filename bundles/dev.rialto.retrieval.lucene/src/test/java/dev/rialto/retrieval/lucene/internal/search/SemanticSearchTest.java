@@ -69,6 +69,35 @@ class SemanticSearchTest {
     }
 
     @Test
+    void int8TextVectorsAnswerWithTheFullPrecisionScores() throws Exception {
+        fx = new Fixture(dir, 300, TestConfig.defaults().set("vectors.int8", true), en);
+        assertTrue(fx.index.awaitVectors(10_000));
+        List<String> ids = fx.items.stream().map(dev.rialto.api.catalog.Item::id).toList();
+        Map<String, ItemVector> vectors = fx.index.vectors(ids);
+        float[] query = vectors.get(ids.get(7)).vector();
+        List<dev.rialto.retrieval.lucene.internal.index.Hit> hits = fx.index.knn("fake-en", query, 10,
+                (org.apache.lucene.search.Query) null);
+        assertEquals(10, hits.size());
+        // Lucene's DOT_PRODUCT score (1 + dot) / 2 of the float vectors: the walk's int8 scores were replaced.
+        List<String> exact = ids.stream().sorted(java.util.Comparator.comparingDouble(
+                (String id) -> -dot(query, vectors.get(id).vector())).thenComparing(id -> id)).limit(10).toList();
+        for (dev.rialto.retrieval.lucene.internal.index.Hit h : hits) {
+            assertEquals((1 + dot(query, vectors.get(h.id()).vector())) / 2, h.score(), 1e-5, h.id());
+        }
+        assertEquals(ids.get(7), hits.get(0).id(), "the item itself first");
+        long found = hits.stream().filter(h -> exact.contains(h.id())).count();
+        assertTrue(found >= 9, "found " + found + " of the exact top 10");
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    @Test
     void everyItemGetsTheVectorOfItsLanguagesModel() throws Exception {
         List<Item> catalogue = new ArrayList<>(Catalogue.generate(50));
         catalogue.add(new Item("zh-1", "无线耳机", "蓝牙 无线 耳机", "电子 > 音频", BigDecimal.TEN, "CNY", true, "zh-CN",
