@@ -177,17 +177,28 @@ final class RecentHistory {
     }
 
     private void addOne(Event e) {
-        String item = e.itemId() == null ? null : itemIds.computeIfAbsent(e.itemId(), k -> k);
-        Object extra = extra(e);
-        long micros = micros(e.timestamp());
-        users.computeIfAbsent(e.userId(), User::new).add(e.id(), micros, (byte) e.type().ordinal(), e.quantity(),
-                item, extra, size);
+        // get before computeIfAbsent: the key is nearly always there, and a look-up takes no lock
+        String item = e.itemId();
+        if (item != null) {
+            String shared = itemIds.get(item);
+            item = shared != null ? shared : itemIds.computeIfAbsent(item, k -> k);
+        }
+        User user = users.get(e.userId());
+        if (user == null) {
+            user = users.computeIfAbsent(e.userId(), User::new);
+        }
+        user.add(e.id(), micros(e.timestamp()), (byte) e.type().ordinal(), e.quantity(), item, extra(e), size);
     }
 
     /** Null, a shared context, or a {@link Rare} holding the query and price. */
     private Object extra(Event e) {
-        EventContext context = e.context().isEmpty() ? EventContext.NONE
-                : contexts.computeIfAbsent(e.context(), k -> k);
+        EventContext context = e.context();
+        if (!context.isEmpty()) {
+            EventContext shared = contexts.get(context);
+            context = shared != null ? shared : contexts.computeIfAbsent(context, k -> k);
+        } else {
+            context = EventContext.NONE;
+        }
         BigDecimal price = stored(e.price());
         if (e.query() == null && price == null) {
             return context == EventContext.NONE ? null : context;
