@@ -155,6 +155,10 @@ public final class Main {
         System.out.println("pipeline without the events insert (parse, map, validate, HMAC, journal, change feed): "
                 + aloneRate);
 
+        // One writer thread, as before the second session of 2026-12-07, then the default two.
+        Stack single = new Stack(work.resolve("file1"), false, 1);
+        Rate singleRate = fileRoute(single, csv, routes, work.resolve("home1"), events);
+        single.close();
         Stack file = new Stack(work.resolve("file"));
         Rate fileRate = fileRoute(file, csv, routes, work.resolve("home"), events);
         file.close();
@@ -173,7 +177,9 @@ public final class Main {
                 Map.entry("  (raw, 64 rows, with events_user_ts as before V13)", rawUser),
                 Map.entry("  (raw, 64 rows, without events_ts)", rawBare),
                 Map.entry("  (pipeline alone: events not inserted)", aloneRate),
-                Map.entry("file route (Camel + ingest)", fileRate), Map.entry("HTTP POST /api/v1/events", httpRate))) {
+                Map.entry("  (file route, one writer thread)", singleRate),
+                Map.entry("file route (Camel + ingest, two writer threads)", fileRate),
+                Map.entry("HTTP POST /api/v1/events", httpRate))) {
             System.out.printf(Locale.ROOT, "%-58s %,14.0f %,14.0f %12.2f %12.2f%n", row.getKey(),
                     row.getValue().perWallSecond(), row.getValue().perCpuSecond(),
                     row.getValue().perWallSecond() / rawRate.perWallSecond(),
@@ -434,6 +440,10 @@ public final class Main {
 
         /** {@code discardEvents}: the ingestor's events are counted and fed to the listeners, not inserted. */
         Stack(Path dir, boolean discardEvents) throws IOException {
+            this(dir, discardEvents, 2);
+        }
+
+        Stack(Path dir, boolean discardEvents, int writers) throws IOException {
             Files.createDirectories(dir);
             dataSource = JdbcConnectionPool.create("jdbc:h2:" + dir.resolve("rialto").toAbsolutePath(), "sa", "");
             dataSource.setMaxConnections(8);
@@ -453,7 +463,8 @@ public final class Main {
             privacy.activate(config(PrivacyGuard.Config.class, Map.of("keyFile", dir.resolve("privacy.key").toString())));
             Discarding discarding = discardEvents ? new Discarding(events) : null;
             ingestor = new CsvIngestor(items, discardEvents ? discarding : events, profiles, journal, privacy);
-            ingestor.activate(config(CsvIngestor.Config.class, Map.of("deadLetterDir", dir.resolve("dead").toString())));
+            ingestor.activate(config(CsvIngestor.Config.class, Map.of("deadLetterDir", dir.resolve("dead").toString(),
+                    "writers", writers)));
             counters = new PopularityCounters(events);
             counters.activate(config(ItemIndex.Config.class, Map.of()));
             if (discardEvents) {
