@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>One history per DataSource, shared by the repositories of this bundle without wiring: an erasure can then never
  * miss it. Events written around the repositories (plain SQL) are seen only after a restart.
  *
- * <p>Memory: about 65 bytes per held event plus its id (a 66-character content id: 130 bytes in all); item ids and
- * event contexts are shared.
+ * <p>Memory: 25 to 50 bytes of slots per held event (arrays grow by doubling) plus its id string (40 bytes plus its
+ * length: a 66-character content id makes 130 to 160 bytes in all); item ids and event contexts are shared.
  */
 final class RecentHistory {
     private static final Logger LOG = LoggerFactory.getLogger(RecentHistory.class);
