@@ -32,8 +32,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,10 +44,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -75,6 +78,7 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
     /** Bytes of a file hashed into its fingerprint. */
     static final int FINGERPRINT_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(CsvIngestor.class);
+    private static final int PSEUDONYMS_PER_RUN = 100_000;
 
     @ObjectClassDefinition(name = "Rialto ingestion", description = "Ingestion of items, events and profiles from CSV, TSV and JSON Lines")
     public @interface Config {
@@ -100,10 +104,14 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
 
         @AttributeDefinition(description = "Days a dead-letter file is kept", min = "1")
         int deadLetterDays() default 30;
+
+        @AttributeDefinition(description = "Threads storing the chunks of one file of events while it is parsed;"
+                + " files that also imply items or profiles are stored by one, in order", min = "1")
+        int writers() default 2;
     }
 
     private record Settings(ZoneId zone, int chunkSize, int maxFieldLength, int maxRejections, Mappings mappings,
-            DeadLetterFiles files) {
+            DeadLetterFiles files, int writers) {
     }
 
     private final ItemRepository items;
@@ -147,9 +155,11 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         positive(config.maxFieldLength(), "maxFieldLength");
         positive(config.maxRejections(), "maxRejections");
         positive(config.deadLetterDays(), "deadLetterDays");
+        positive(config.writers(), "writers");
         settings = new Settings(zone, config.chunkSize(), config.maxFieldLength(), config.maxRejections(),
                 new Mappings(mappingsDir(config.mappingsDir())),
-                new DeadLetterFiles(deadLetterDir(config.deadLetterDir()), config.deadLetterDays()));
+                new DeadLetterFiles(deadLetterDir(config.deadLetterDir()), config.deadLetterDays()),
+                config.writers());
     }
 
     /** The configured folder, else ${karaf.data}/rialto/dead-letters; null (no files) outside Karaf. */
@@ -455,26 +465,31 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             return taken;
         }
 
+        /**
+         * Stores one chunk; returns {stored, duplicates}. Writer threads may store chunks of one sink at the same
+         * time: the counts are added to the sink's totals in chunk order, by {@link Run#committedInOrder}.
+         */
         @SuppressWarnings("unchecked")
-        void store(List<Object> records) {
+        long[] store(List<Object> records) {
             if (records.isEmpty()) {
-                return;
+                return new long[2];
             }
-            switch (part.kind) {
+            return switch (part.kind) {
                 case ITEMS -> storeItems((List<Item>) (List<?>) records);
                 case EVENTS -> storeEvents((List<Event>) (List<?>) records);
                 case PROFILES -> storeProfiles((List<Pending>) (List<?>) records);
-            }
+            };
         }
 
         /** A repeated id within the chunk is a duplicate (the first wins); so is an item equal to the stored one. */
-        private void storeItems(List<Item> batch) {
-            Map<String, Item> unique = firstById(batch, Item::id);
+        private long[] storeItems(List<Item> batch) {
+            long[] counts = new long[2];
+            Map<String, Item> unique = firstById(batch, Item::id, counts);
             Map<String, Item> known = items.findAll(unique.keySet());
             List<Item> changed = new ArrayList<>(unique.size());
             for (Item item : unique.values()) {
                 if (same(item, known.get(item.id()))) {
-                    duplicates++;
+                    counts[1]++;
                 } else {
                     changed.add(item);
                 }
@@ -482,24 +497,28 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             if (!changed.isEmpty()) {
                 items.upsert(changed);
             }
-            stored += changed.size();
+            counts[0] = changed.size();
+            return counts;
         }
 
-        private void storeEvents(List<Event> batch) {
-            Map<String, Event> unique = firstById(batch, Event::id);
+        private long[] storeEvents(List<Event> batch) {
+            long[] counts = new long[2];
+            Map<String, Event> unique = firstById(batch, Event::id, counts);
             int added = events.append(unique.values());
-            stored += added;
-            duplicates += unique.size() - added;
+            counts[0] = added;
+            counts[1] += unique.size() - added;
+            return counts;
         }
 
-        private void storeProfiles(List<Pending> batch) {
-            Map<String, Pending> unique = firstById(batch, Pending::id);
+        private long[] storeProfiles(List<Pending> batch) {
+            long[] counts = new long[2];
+            Map<String, Pending> unique = firstById(batch, Pending::id, counts);
             Instant now = Instant.now();
             List<Profile> changed = new ArrayList<>(unique.size());
             for (Pending p : unique.values()) {
                 Optional<Profile> known = profiles.find(p.id());
                 if (known.isPresent() && sameProfile(known.get(), p)) {
-                    duplicates++;
+                    counts[1]++;
                 } else {
                     // The store keeps the original created time of a known profile.
                     changed.add(new Profile(p.id(), p.attributes(), p.consent(), now, now));
@@ -508,15 +527,17 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             if (!changed.isEmpty()) {
                 profiles.upsert(changed);
             }
-            stored += changed.size();
+            counts[0] = changed.size();
+            return counts;
         }
 
-        private <T> Map<String, T> firstById(List<T> batch, java.util.function.Function<T, String> id) {
+        private <T> Map<String, T> firstById(List<T> batch, java.util.function.Function<T, String> id,
+                long[] counts) {
             Map<String, T> unique = new LinkedHashMap<>();
             for (T t : batch) {
                 T earlier = lastWins ? unique.put(id.apply(t), t) : unique.putIfAbsent(id.apply(t), t);
                 if (earlier != null) {
-                    duplicates++;
+                    counts[1]++;
                 }
             }
             return unique;
@@ -541,6 +562,7 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         private long lastLine;
         private final Instant started = Instant.now();
         private final List<DeadLetter> letters = new ArrayList<>();
+        private final Map<String, String> pseudonyms = new HashMap<>();
         Progress progress;
         char delimiter = ',';
         private final List<Rejection> rejections = new ArrayList<>();
@@ -556,8 +578,14 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         private volatile Position committed;
         /** Null: each chunk is stored by the parsing thread; else the thread that stores while the next is parsed. */
         private ExecutorService writer;
-        /** The chunk being stored by {@link #writer}, at most one. */
-        private Future<?> writing;
+        /** Chunks at most in flight: the writer threads. */
+        private int writers = 1;
+        /** Per chunk handed to the writers, oldest first: done when it is stored, its letters kept, checkpointed. */
+        private final ArrayDeque<CompletableFuture<Void>> writing = new ArrayDeque<>();
+        /** The event ids of each chunk in {@link #writing}, when there are several writers. */
+        private final ArrayDeque<Set<String>> writingIds = new ArrayDeque<>();
+        /** The newest of {@link #writing}: the next chunk's ordered step waits for it. */
+        private CompletableFuture<Void> newest = CompletableFuture.completedFuture(null);
 
         Run(Mapping mapping, String source, Settings settings, String journalSource, String file,
                 String fingerprint) {
@@ -868,10 +896,27 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         private Object build(Row row) throws BadRecord {
             return switch (row.kind()) {
                 case ITEMS -> Mappers.item(row, mapping);
-                case EVENTS -> Mappers.event(row, mapping, settings.zone(), CsvIngestor.this::userId);
-                case PROFILES -> new Pending(userId(row.id("id")), protect(row.attributes(Mappers.PROFILE_FIELDS)),
+                case EVENTS -> Mappers.event(row, mapping, settings.zone(), this::pseudonym);
+                case PROFILES -> new Pending(pseudonym(row.id("id")), protect(row.attributes(Mappers.PROFILE_FIELDS)),
                         Mappers.consent(row));
             };
+        }
+
+        /**
+         * The stored id of a source's user id, remembered for the run: a user's rows repeat, and the HMAC (and the
+         * hash of a new string in every map the event meets after it) cost more than a look-up. Bounded, and gone
+         * with the run.
+         */
+        private String pseudonym(String raw) {
+            String known = pseudonyms.get(raw);
+            if (known == null) {
+                if (pseudonyms.size() >= PSEUDONYMS_PER_RUN) {
+                    pseudonyms.clear();
+                }
+                known = userId(raw);
+                pseudonyms.put(raw, known);
+            }
+            return known;
         }
 
         /** A rejection of a record that was read: its raw text and its user come from the row. */
@@ -887,7 +932,7 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             }
             try {
                 String raw = new Row(row, part, line).optional(part.kind == EntityKind.EVENTS ? "user" : "id");
-                return raw == null || raw.length() > Row.MAX_ID_LENGTH ? null : userId(raw);
+                return raw == null || raw.length() > Row.MAX_ID_LENGTH ? null : pseudonym(raw);
             } catch (BadRecord | RuntimeException e) {
                 return null;
             }
@@ -912,9 +957,11 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
 
         /**
          * Stores the pending records, then keeps the dead letters, then writes the checkpoint: a crash at any point
-         * repeats at most the work since the last checkpoint, and every step is idempotent. With a writer thread
-         * the parsing goes on meanwhile; chunks are still stored one at a time and in order, so the journal's
-         * checkpoint never passes a record that is not committed.
+         * repeats at most the work since the last checkpoint, and every step is idempotent. With writer threads the
+         * parsing goes on meanwhile, and a file of events has two chunks stored at once (events are independent
+         * of each other); the dead letters, the counts and the checkpoint of each chunk still follow in chunk
+         * order, after its commit and the checkpoint of the chunk before, so the journal's checkpoint never passes
+         * a record that is not committed.
          */
         private void flush() {
             List<List<Object>> records = new ArrayList<>(sinks.size());
@@ -925,19 +972,50 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             letters.clear();
             Position at = new Position(read, Math.max(lastLine, resumeAfter), rejected);
             if (writer == null) {
-                store(records, batch, at);
+                committedInOrder(storeRecords(records), batch, at);
             } else {
-                awaitWriting();
-                writing = writer.submit(() -> store(records, batch, at));
+                while (writing.size() >= writers) {
+                    awaitOldest();
+                }
+                if (writers > 1) {
+                    // Two transactions inserting the same ids in opposite orders would wait on each other's row
+                    // locks (a repeated line in the next chunk, say): such a chunk waits for the ones in flight.
+                    Set<String> ids = new HashSet<>();
+                    for (Object e : records.get(0)) {
+                        ids.add(((Event) e).id());
+                    }
+                    for (Set<String> other : writingIds) {
+                        if (!java.util.Collections.disjoint(ids, other)) {
+                            awaitWriting();
+                            break;
+                        }
+                    }
+                    writingIds.add(ids);
+                }
+                CompletableFuture<long[][]> stored = CompletableFuture.supplyAsync(() -> storeRecords(records),
+                        writer);
+                newest = stored.thenCombine(newest, (counts, before) -> counts)
+                        .thenAccept(counts -> committedInOrder(counts, batch, at));
+                writing.add(newest);
             }
             if (progress != null) {
                 progress.records(read);
             }
         }
 
-        private void store(List<List<Object>> records, List<DeadLetter> batch, Position at) {
+        private long[][] storeRecords(List<List<Object>> records) {
+            long[][] counts = new long[sinks.size()][];
             for (int i = 0; i < sinks.size(); i++) {
-                sinks.get(i).store(records.get(i));
+                counts[i] = sinks.get(i).store(records.get(i));
+            }
+            return counts;
+        }
+
+        /** After the chunk committed and the chunk before went through here: counts, dead letters, checkpoint. */
+        private void committedInOrder(long[][] counts, List<DeadLetter> batch, Position at) {
+            for (int i = 0; i < sinks.size(); i++) {
+                sinks.get(i).stored += counts[i][0];
+                sinks.get(i).duplicates += counts[i][1];
             }
             if (!batch.isEmpty()) {
                 if (journal != null) {
@@ -951,27 +1029,32 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             committed = at;
         }
 
-        /** Stores in a thread of its own from now on (files: parsing and storing then share the two cores). */
+        /**
+         * Stores in threads of their own from now on (files: parsing and storing then share the cores): one for a
+         * mapping that also implies items or profiles (whose last version must win, in order), else
+         * {@code writers}.
+         */
         void storeInBackground() {
-            writer = Executors.newSingleThreadExecutor(task -> {
-                Thread t = new Thread(task, "rialto-ingest-writer " + journalSource);
+            writers = mapping.also.isEmpty() && mapping.primary.kind == EntityKind.EVENTS ? settings.writers() : 1;
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            writer = Executors.newFixedThreadPool(writers, task -> {
+                Thread t = new Thread(task, "rialto-ingest-writer " + journalSource + " #" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
         }
 
-        /** Waits for the chunk being stored; its failure (the store is down, an Error) is the run's failure. */
-        private void awaitWriting() {
-            if (writing == null) {
+        /** Waits for the oldest chunk in flight; its failure (the store is down, an Error) is the run's failure. */
+        private void awaitOldest() {
+            CompletableFuture<Void> oldest = writing.poll();
+            if (oldest == null) {
                 return;
             }
+            writingIds.poll();
             try {
-                writing.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while storing " + source, e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
+                oldest.join(); // never interrupt a store: H2 closes its file on an interrupt
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
                 if (cause instanceof RuntimeException r) {
                     throw r;
                 }
@@ -979,17 +1062,23 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
                     throw err;
                 }
                 throw new IllegalStateException("Storing " + source + " failed: " + rootMessage(cause), cause);
-            } finally {
-                writing = null;
             }
         }
 
-        /** Lets the writer thread end without waiting (after an Error). */
+        /** Waits for every chunk in flight. */
+        private void awaitWriting() {
+            while (!writing.isEmpty()) {
+                awaitOldest();
+            }
+        }
+
+        /** Lets the writer threads end without waiting (after an Error). */
         void abandonWriter() {
             if (writer != null) {
                 writer.shutdown();
                 writer = null;
-                writing = null;
+                writing.clear();
+                writingIds.clear();
             }
         }
 
@@ -1020,9 +1109,13 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         void fail(Exception e) {
             if (writer != null) {
                 try {
-                    awaitWriting(); // never interrupt a store: H2 closes its file on an interrupt
-                } catch (RuntimeException | Error alsoFailed) {
-                    LOG.debug("The chunk being stored when {} failed did not commit either", source, alsoFailed);
+                    while (!writing.isEmpty()) {
+                        try {
+                            awaitOldest(); // each chunk in flight ends, committed or not, before the journal says
+                        } catch (RuntimeException | Error alsoFailed) {
+                            LOG.debug("A chunk being stored when {} failed did not commit either", source, alsoFailed);
+                        }
+                    }
                 } finally {
                     abandonWriter();
                 }

@@ -136,7 +136,17 @@ final class Fakes {
 
     static CsvIngestor.Config config(String zone, int chunkSize, int maxFieldLength, int maxRejections,
             String mappingsDir, String deadLetterDir) {
+        return config(zone, chunkSize, maxFieldLength, maxRejections, mappingsDir, deadLetterDir, 2);
+    }
+
+    static CsvIngestor.Config config(String zone, int chunkSize, int maxFieldLength, int maxRejections,
+            String mappingsDir, String deadLetterDir, int writers) {
         return new CsvIngestor.Config() {
+            @Override
+            public int writers() {
+                return writers;
+            }
+
             @Override
             public String deadLetterDir() {
                 return deadLetterDir;

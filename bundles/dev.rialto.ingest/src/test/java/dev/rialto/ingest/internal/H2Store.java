@@ -89,6 +89,11 @@ public final class H2Store implements AutoCloseable {
             public boolean migrate() {
                 return true;
             }
+
+            @Override
+            public int historySize() {
+                return 1000;
+            }
         };
     }
 

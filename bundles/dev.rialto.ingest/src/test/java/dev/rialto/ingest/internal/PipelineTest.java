@@ -354,6 +354,56 @@ class PipelineTest {
         assertEquals(FileRun.State.DONE, store.journal.fileRun("events", fingerprint).orElseThrow().state());
     }
 
+    /**
+     * Two writer threads (the default for files of events) store adjacent chunks at once: rows repeated in the next
+     * chunk in the opposite order (which would make two transactions wait on each other's row locks) and rows
+     * repeated far apart are stored once, the journal ends DONE with the exact counts, and every user's recent
+     * events (the store's in-memory history on H2) are the user's stored events, newest first.
+     */
+    @Test
+    void twoWritersStoreEachEventOnceAcrossChunksAndTheRecentHistoryFollows() throws Exception {
+        CsvIngestor twoWriters = new CsvIngestor(store.items, store.events, store.profiles, store.journal,
+                store.privacy);
+        twoWriters.activate(Fakes.config("UTC", 100, 65536, 10000, "", tmp.resolve("dead").toString(), 2));
+        StringBuilder csv = new StringBuilder("id,type,user,item,timestamp\n");
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            rows.add(i);
+        }
+        for (int i = 99; i >= 0; i--) {
+            rows.add(100 + (99 - i), i); // the second chunk repeats the first one's rows backwards
+        }
+        for (int i = 0; i < 3000; i += 7) {
+            rows.add(i); // and rows far apart repeat too
+        }
+        for (int i : rows) {
+            csv.append('e').append(i).append(",view,u").append(i % 40).append(",i").append(i % 50).append(',')
+                    .append(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i % 500)).append('\n');
+        }
+        IngestReport report = twoWriters.ingestCsv("events",
+                new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), "two.csv");
+        assertEquals(rows.size(), report.read());
+        assertEquals(3000, report.stored());
+        assertEquals(rows.size() - 3000, report.duplicates());
+        assertEquals(3000, store.events.count());
+        FileRun done;
+        try (var c = store.dataSource.getConnection(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT fingerprint FROM ingest_files")) {
+            rs.next();
+            done = store.journal.fileRun("events", rs.getString(1)).orElseThrow();
+        }
+        assertEquals(FileRun.State.DONE, done.state());
+        assertEquals(3000, done.stored());
+        int held = 0;
+        for (int u = 0; u < 40; u++) {
+            List<Event> stored = new ArrayList<>(store.privacy.export("u" + u).events());
+            java.util.Collections.reverse(stored);
+            assertEquals(stored, store.events.recentForUser(store.privacy.userId("u" + u), 1000), "u" + u);
+            held += stored.size();
+        }
+        assertEquals(3000, held);
+    }
+
     @Test
     void fileIngestionReportsProgress() throws Exception {
         Path file = tmp.resolve("events.csv");

@@ -116,7 +116,9 @@ final class Jdbc {
     }
 
     static Object toDb(Instant instant) {
-        return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        // ofEpochSecond, not ofInstant: the latter builds new ZoneRules for the offset on every call (per event)
+        return instant == null ? null
+                : LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

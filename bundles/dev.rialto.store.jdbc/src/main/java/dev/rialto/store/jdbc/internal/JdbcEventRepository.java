@@ -52,6 +52,9 @@ public final class JdbcEventRepository implements EventRepository {
     private final DataSource dataSource;
     private final Listeners<EventListener> listeners = new Listeners<>();
     private volatile Jdbc jdbc;
+    /** Each user's newest events, on H2 only (null elsewhere): see {@link RecentHistory}. */
+    private volatile RecentHistory history;
+    private volatile boolean fallbackLogged;
 
     @Activate
     public JdbcEventRepository(@Reference(name = "dataSource", target = "(dataSourceName=rialto)") DataSource dataSource) {
@@ -61,6 +64,16 @@ public final class JdbcEventRepository implements EventRepository {
     @Activate
     public void activate(StoreConfig config) {
         jdbc = Jdbc.activate(dataSource, config, "Event repository");
+        boolean h2 = jdbc.read("Reading the database product", RecentHistory::isH2);
+        history = h2 ? RecentHistory.attach(dataSource, config.historySize()) : null;
+    }
+
+    /** Waits until the history (if any) has read the table: tests and benchmarks. */
+    public void awaitHistory() {
+        RecentHistory h = history;
+        if (h != null) {
+            h.awaitLoaded();
+        }
     }
 
     @Reference(name = "listener", service = EventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -94,8 +107,30 @@ public final class JdbcEventRepository implements EventRepository {
         List<Event> distinct = List.copyOf(byId.values());
         String what = "Appending " + distinct.size() + " events";
         List<Event> stored;
+        RecentHistory h = history;
+        if (h != null) {
+            h.beginAppend();
+        }
         try {
-            stored = jdbc.inTransaction(what, c -> insertNew(c, distinct));
+            stored = insert(what, distinct);
+            if (h != null) {
+                h.add(stored);
+            }
+        } finally {
+            if (h != null) {
+                h.endAppend();
+            }
+        }
+        if (!stored.isEmpty()) {
+            List<Event> copy = List.copyOf(stored);
+            listeners.notifyAll(l -> l.eventsStored(copy), "Event");
+        }
+        return stored.size();
+    }
+
+    private List<Event> insert(String what, List<Event> distinct) {
+        try {
+            return jdbc.inTransaction(what, c -> insertNew(c, distinct));
         } catch (StoreException e) {
             if (!(e.getCause() instanceof SQLException s) || !Jdbc.isUniqueViolation(s)) {
                 throw e;
@@ -103,13 +138,8 @@ public final class JdbcEventRepository implements EventRepository {
             // A concurrent append committed one of our ids between our look-up and our insert: once more,
             // now that its rows are visible.
             LOG.debug("Concurrent append of the same event ids; retrying once");
-            stored = jdbc.inTransaction(what, c -> insertNew(c, distinct));
+            return jdbc.inTransaction(what, c -> insertNew(c, distinct));
         }
-        if (!stored.isEmpty()) {
-            List<Event> copy = List.copyOf(stored);
-            listeners.notifyAll(l -> l.eventsStored(copy), "Event");
-        }
-        return stored.size();
     }
 
     /** A multi-row INSERT (standard SQL, H2 and PostgreSQL alike). */
@@ -231,11 +261,29 @@ public final class JdbcEventRepository implements EventRepository {
         });
     }
 
+    /** From the history on H2; by SQL elsewhere, or when the history holds fewer than asked of a long history. */
     @Override
     public List<Event> recentForUser(String userId, int limit) {
         if (userId == null || limit <= 0) {
             return List.of();
         }
+        RecentHistory h = history;
+        if (h != null) {
+            List<Event> held = h.recent(userId, limit);
+            if (held != null) {
+                return held;
+            }
+            if (!fallbackLogged) {
+                fallbackLogged = true;
+                LOG.warn("Recent events asked beyond the history's historySize (limit {}), or the history is not"
+                        + " loaded: read by SQL, a scan of the events table on H2; raise historySize", limit);
+            }
+        }
+        return recentForUserSql(userId, limit);
+    }
+
+    /** The SQL answer: the reference the history is tested against. */
+    List<Event> recentForUserSql(String userId, int limit) {
         return jdbc.read("Reading recent events of a user", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     SELECT + " WHERE user_id = ? ORDER BY ts DESC, id DESC FETCH FIRST ? ROWS ONLY")) {

@@ -13,6 +13,7 @@ import java.util.WeakHashMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.resource.LoadableResource;
 import org.slf4j.Logger;
@@ -29,6 +30,8 @@ final class Migrations {
     /** Every migration script, oldest first. Add new ones here. */
     static final List<String> SCRIPTS = List.of("V1__schema.sql", "V2__context_consent_journal.sql",
             "V3__ads.sql", "V6__campaigns.sql", "V7__events_item_index.sql");
+    /** Migrations that decide per database, named here for the same reason as the scripts. */
+    static final List<Class<? extends JavaMigration>> JAVA = List.of(V13__EventsUserIndexOffH2.class);
     static final String HISTORY_TABLE = "rialto_schema_history";
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -62,7 +65,7 @@ final class Migrations {
                 .loggers("slf4j") // auto-detection falls back to JUL when no SLF4J binding is visible
                 .table(HISTORY_TABLE)
                 .resourceProvider(new Scripts(loader))
-                .javaMigrationClassProvider(List::of)
+                .javaMigrationClassProvider(() -> JAVA)
                 .failOnMissingLocations(false)
                 .load();
         MigrateResult result = flyway.migrate();

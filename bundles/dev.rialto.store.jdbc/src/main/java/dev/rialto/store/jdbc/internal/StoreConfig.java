@@ -22,6 +22,11 @@ public @interface StoreConfig {
     @AttributeDefinition(description = "Rows fetched per round trip when streaming", min = "1")
     int fetchSize() default 500;
 
+    @AttributeDefinition(description = "On H2: events kept in memory per user for recent-event reads (the"
+            + " recommender, the scorer, ads, segments); a read asking for more of a user who has more falls back to"
+            + " a scan of the events table", min = "1")
+    int historySize() default 1000;
+
     @AttributeDefinition(description = "Apply the schema migrations (Flyway) when the store starts")
     boolean migrate() default true;
 }

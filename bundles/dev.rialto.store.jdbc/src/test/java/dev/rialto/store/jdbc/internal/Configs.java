@@ -8,6 +8,10 @@ final class Configs {
     }
 
     static StoreConfig config(int batchSize, int fetchSize, boolean migrate) {
+        return config(batchSize, fetchSize, migrate, 1000);
+    }
+
+    static StoreConfig config(int batchSize, int fetchSize, boolean migrate, int historySize) {
         return new StoreConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -32,6 +36,11 @@ final class Configs {
             @Override
             public boolean migrate() {
                 return migrate;
+            }
+
+            @Override
+            public int historySize() {
+                return historySize;
             }
         };
     }

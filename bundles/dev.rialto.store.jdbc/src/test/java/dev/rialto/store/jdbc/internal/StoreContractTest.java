@@ -67,6 +67,7 @@ abstract class StoreContractTest {
         items.activate(Configs.config(7, 3, true)); // small batches so that chunking is exercised
         events = new JdbcEventRepository(dataSource);
         events.activate(Configs.config(7, 3, true));
+        events.awaitHistory(); // its scan holds a connection: done before the leak check
         profiles = new JdbcProfileRepository(dataSource);
         profiles.activate(Configs.config(7, 3, true));
     }
@@ -111,11 +112,33 @@ abstract class StoreContractTest {
                 while (rs.next()) {
                     versions.add(rs.getString(1));
                 }
-                assertEquals(Migrations.SCRIPTS.stream().map(f -> f.substring(1, f.indexOf("__"))).sorted().toList(),
+                List<String> expected = new ArrayList<>(Migrations.SCRIPTS);
+                Migrations.JAVA.forEach(m -> expected.add(m.getSimpleName()));
+                assertEquals(expected.stream().map(f -> f.substring(1, f.indexOf("__"))).sorted().toList(),
                         versions.stream().sorted().toList());
             }
         }
         assertEquals(0, Migrations.migrate(dataSource), "a second run applies nothing");
+        // V13: H2 serves a user's recent events from memory and has no index on them; PostgreSQL keeps it.
+        try (Connection c = dataSource.getConnection()) {
+            assertEquals(!RecentHistory.isH2(c), indexes(c, "events").contains("events_user_ts"),
+                    "events_user_ts on " + database());
+            assertTrue(indexes(c, "events").contains("events_ts"), database());
+        }
+    }
+
+    static List<String> indexes(Connection c, String table) throws java.sql.SQLException {
+        List<String> names = new ArrayList<>();
+        for (String t : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {
+            try (ResultSet rs = c.getMetaData().getIndexInfo(null, null, t, false, false)) {
+                while (rs.next()) {
+                    if (rs.getString("INDEX_NAME") != null) {
+                        names.add(rs.getString("INDEX_NAME").toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     // --- items
@@ -522,6 +545,106 @@ abstract class StoreContractTest {
 
         assertTrue(users.delete("nobody").isEmpty());
         assertEquals(1, heard.size(), "nothing deleted, nothing told");
+        assertEquals(List.of(), events.recentForUser("u1", 10), "the recent-event history forgot the user");
+        assertEquals(List.of("e3"), events.recentForUser("u2", 10).stream().map(Event::id).toList());
+    }
+
+    // --- the recent-event history (H2; on PostgreSQL the same calls go to SQL and must agree all the same)
+
+    /**
+     * Random events of 40 users (ties on time, sub-microsecond times, prices of 6 decimals, queries, contexts,
+     * re-sent ids), random erasures, a history of 20 events per user so that long histories are truncated: every
+     * user's recent events equal the SQL answer for every limit, before and after a restart that rebuilds the
+     * history from the table.
+     */
+    @Test
+    void recentHistoryEqualsTheSqlAnswerAfterRandomAppendsErasuresAndARestart() {
+        java.util.Random random = new java.util.Random(42);
+        JdbcEventRepository small = new JdbcEventRepository(dataSource);
+        small.activate(Configs.config(7, 3, true, 20));
+        JdbcUserDataRepository users = new JdbcUserDataRepository(dataSource);
+        users.activate(Configs.defaults());
+        List<Event> sent = new ArrayList<>();
+        for (int round = 0; round < 30; round++) {
+            List<Event> batch = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                batch.add(randomEvent(random, "r" + round + "-" + i));
+            }
+            if (!sent.isEmpty()) {
+                batch.add(sent.get(random.nextInt(sent.size()))); // re-sent: stored once
+            }
+            sent.addAll(batch);
+            small.append(batch);
+            if (round % 7 == 6) {
+                String victim = "user" + random.nextInt(40);
+                users.delete(victim);
+                assertEquals(List.of(), small.recentForUser(victim, 5), victim);
+            }
+        }
+        assertHistoryMatchesSql(small);
+        RecentHistory.detach(dataSource); // a restart: the next repository loads the table anew
+        JdbcEventRepository restarted = new JdbcEventRepository(dataSource);
+        restarted.activate(Configs.config(7, 3, true, 20));
+        restarted.awaitHistory();
+        assertHistoryMatchesSql(restarted);
+        restarted.append(List.of(randomEvent(random, "after")));
+        assertHistoryMatchesSql(restarted);
+    }
+
+    /** Appends and erasures while a restarted history scans the table: nothing lost, nothing forgotten comes back. */
+    @Test
+    void recentHistoryLoadingBesideAppendsAndErasuresEndsEqualToSql() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        List<Event> first = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            first.add(randomEvent(random, "a" + i));
+        }
+        events.append(first);
+        JdbcUserDataRepository users = new JdbcUserDataRepository(dataSource);
+        users.activate(Configs.defaults());
+        RecentHistory.detach(dataSource);
+        JdbcEventRepository restarted = new JdbcEventRepository(dataSource);
+        restarted.activate(Configs.config(100, 3, true, 50));
+        java.util.Set<String> erased = new java.util.HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            List<Event> batch = new ArrayList<>();
+            for (int k = 0; k < 100; k++) {
+                batch.add(randomEvent(random, "b" + i + "-" + k));
+            }
+            restarted.append(batch);
+            users.delete("user" + (i * 3)).events().forEach(e -> erased.add(e.id()));
+        }
+        restarted.awaitHistory();
+        assertHistoryMatchesSql(restarted);
+        assertTrue(erased.size() > 300, "erased " + erased.size());
+        for (int u = 0; u < 40; u++) {
+            for (Event e : restarted.recentForUser("user" + u, 50)) {
+                assertFalse(erased.contains(e.id()), e.id() + " was erased");
+            }
+        }
+    }
+
+    private static Event randomEvent(java.util.Random random, String id) {
+        EventType type = EventType.values()[random.nextInt(EventType.values().length)];
+        String item = "i" + random.nextInt(50);
+        // Times on a coarse grid (ties), some with nanoseconds the store rounds to microseconds.
+        Instant ts = T0.plusSeconds(random.nextInt(500)).plusNanos(random.nextInt(4) == 0 ? random.nextInt(1_000_000_000) : 0);
+        BigDecimal price = random.nextInt(3) == 0 ? new BigDecimal(random.nextInt(100_000_000)).movePointLeft(6) : null;
+        String query = type == EventType.SEARCH ? "q " + random.nextInt(9) : null;
+        EventContext context = random.nextBoolean() ? EventContext.NONE
+                : new EventContext("web", random.nextBoolean() ? "c" + random.nextInt(3) : null, null,
+                        type.isAd() ? "cr1" : null);
+        return new Event(id, type, "user" + random.nextInt(40), item, 1 + random.nextInt(3), ts, query, price, context);
+    }
+
+    private static void assertHistoryMatchesSql(JdbcEventRepository repository) {
+        for (int u = 0; u < 40; u++) {
+            String user = "user" + u;
+            for (int limit : List.of(1, 7, 20, 21, 60, 1000)) {
+                assertEquals(repository.recentForUserSql(user, limit), repository.recentForUser(user, limit),
+                        user + ", limit " + limit);
+            }
+        }
     }
 
     // --- errors and configuration
