@@ -250,6 +250,28 @@ class SemanticSearchTest {
     }
 
     @Test
+    void cachedVectorsAreDroppedWhenTheirItemIsWrittenAgain() throws Exception {
+        withEmbedders(50);
+        List<String> ids = List.of(Catalogue.id(1), Catalogue.id(2), "i-none");
+        Map<String, ItemVector> first = fx.index.vectors(ids);
+        assertEquals(Set.of(Catalogue.id(1), Catalogue.id(2)), first.keySet());
+        Map<String, ItemVector> again = fx.index.vectors(ids);
+        assertTrue(first.get(Catalogue.id(1)).vector() == again.get(Catalogue.id(1)).vector(), "served from memory");
+
+        Item old = fx.items.stream().filter(i -> i.id().equals(Catalogue.id(1))).findFirst().orElseThrow();
+        Item rewritten = new Item(old.id(), "studio earphones", "closed back, for the studio", old.category(),
+                old.price(), old.currency(), old.available(), old.language(), old.attributes());
+        fx.itemRepo.upsert(List.of(rewritten));
+        fx.index.itemsStored(List.of(rewritten));
+        assertTrue(fx.index.awaitVectors(10_000));
+        float[] now = fx.index.vectors(ids).get(Catalogue.id(1)).vector();
+        assertFalse(java.util.Arrays.equals(first.get(Catalogue.id(1)).vector(), now), "the new text's vector");
+        assertEquals(Catalogue.id(1), fx.index.knn("fake-en", now, 1, (org.apache.lucene.search.Query) null).get(0).id());
+        assertTrue(java.util.Arrays.equals(first.get(Catalogue.id(2)).vector(),
+                fx.index.vectors(ids).get(Catalogue.id(2)).vector()));
+    }
+
+    @Test
     void storedItemsAreSearchableAtOnceAndGetTheirVectorsInTheBackground() throws Exception {
         withEmbedders(50);
         Item fresh = new Item("new-1", "studio earphones", "closed back", AUDIO, BigDecimal.ONE, "EUR", true, "en",
