@@ -6,62 +6,91 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What a text may state: the words, numbers and text of the catalogue records (plus deployment values such as the
- * sender address). Built once per request and shared by every check of its drafts.
+ * sender address). Built once per request and shared by every check of its drafts, from one part per item (kept
+ * across requests: a campaign writes about the same items for thousands of recipients, and scanning their text
+ * again for each was most of the guardrails' cost) and one for the request's own values.
  */
 final class Facts {
     static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)*");
     static final Pattern WORD = Pattern.compile("[\\p{IsLatin}\\p{N}]+(?:['’-][\\p{IsLatin}\\p{N}]+)*");
+    /** Parts of items seen lately, by value (a changed item is another key); cleared when full. */
+    private static final Map<Item, Part> ITEM_PARTS = new ConcurrentHashMap<>();
+    private static final int ITEM_PARTS_MAX = 20_000;
 
-    private final String text;
-    private final Set<String> words = new HashSet<>();
-    /** The words sorted, so that a word of a draft can be looked up in place, without a substring. */
-    private final String[] sortedWords;
-    private final Set<BigDecimal> numbers = new HashSet<>();
+    private final Part[] parts;
 
-    private Facts(String text) {
-        this.text = text;
-        Matcher w = WORD.matcher(text);
-        while (w.find()) {
-            words.add(w.group().toLowerCase(Locale.ROOT));
-        }
-        sortedWords = words.toArray(new String[0]);
-        java.util.Arrays.sort(sortedWords);
-        Matcher n = NUMBER.matcher(text);
-        while (n.find()) {
-            addNumber(n.group());
-        }
+    private Facts(Part[] parts) {
+        this.parts = parts;
     }
 
     static Facts of(List<Item> items, Collection<String> extra) {
-        StringBuilder all = new StringBuilder();
-        for (Item item : items) {
-            all.append(item.id()).append('\n').append(item.title()).append('\n').append(item.description())
-                    .append('\n').append(item.category()).append('\n');
-            if (item.brand() != null) {
-                all.append(item.brand()).append('\n');
-            }
-            if (item.currency() != null) {
-                all.append(item.currency()).append('\n');
-            }
-            item.attributes().forEach((k, v) -> all.append(k).append(": ").append(v).append('\n'));
+        Part[] parts = new Part[items.size() + 1];
+        for (int i = 0; i < items.size(); i++) {
+            parts[i] = part(items.get(i));
         }
-        extra.forEach(e -> all.append(e).append('\n'));
-        Facts facts = new Facts(all.toString().toLowerCase(Locale.ROOT));
-        for (Item item : items) {
-            if (item.price() != null) {
-                facts.numbers.add(normal(item.price()));
-            }
-        }
-        return facts;
+        StringBuilder own = new StringBuilder();
+        extra.forEach(e -> own.append(e).append('\n'));
+        parts[items.size()] = new Part(own.toString().toLowerCase(Locale.ROOT), null);
+        return new Facts(parts);
     }
 
-    private void addNumber(String raw) {
+    private static Part part(Item item) {
+        Part cached = ITEM_PARTS.get(item);
+        if (cached != null) {
+            return cached;
+        }
+        StringBuilder all = new StringBuilder();
+        all.append(item.id()).append('\n').append(item.title()).append('\n').append(item.description())
+                .append('\n').append(item.category()).append('\n');
+        if (item.brand() != null) {
+            all.append(item.brand()).append('\n');
+        }
+        if (item.currency() != null) {
+            all.append(item.currency()).append('\n');
+        }
+        item.attributes().forEach((k, v) -> all.append(k).append(": ").append(v).append('\n'));
+        Part part = new Part(all.toString().toLowerCase(Locale.ROOT), item.price());
+        if (ITEM_PARTS.size() >= ITEM_PARTS_MAX) {
+            ITEM_PARTS.clear();
+        }
+        ITEM_PARTS.put(item, part);
+        return part;
+    }
+
+    /** One record's text, its words (sorted, for look-ups in place) and its numbers. Immutable once built. */
+    private static final class Part {
+        final String text;
+        final String[] sortedWords;
+        final Set<BigDecimal> numbers = new HashSet<>();
+
+        Part(String text, BigDecimal price) {
+            this.text = text;
+            Set<String> words = new HashSet<>();
+            Matcher w = WORD.matcher(text);
+            while (w.find()) {
+                words.add(w.group());
+            }
+            sortedWords = words.toArray(new String[0]);
+            java.util.Arrays.sort(sortedWords);
+            Matcher n = NUMBER.matcher(text);
+            while (n.find()) {
+                addNumber(numbers, n.group());
+            }
+            if (price != null) {
+                numbers.add(normal(price));
+            }
+        }
+    }
+
+    private static void addNumber(Set<BigDecimal> numbers, String raw) {
         BigDecimal value = parse(raw);
         if (value != null) {
             numbers.add(value);
@@ -91,11 +120,11 @@ final class Facts {
     }
 
     boolean hasNumber(String raw) {
-        if (raw.indexOf(',') < 0 && text.contains(raw)) {
+        if (raw.indexOf(',') < 0 && mentions(raw)) {
             return true; // as written in the data: no need to read the number
         }
         BigDecimal value = parse(raw);
-        if (value != null && numbers.contains(value)) {
+        if (value != null && hasValue(value)) {
             return true;
         }
         // A decimal comma ("12,99") reads as the price 12.99.
@@ -106,17 +135,35 @@ final class Facts {
                 dotted = dotted.substring(0, first) + dotted.substring(first + 1); // "1,299,00": a thousands comma
             }
             BigDecimal comma = parse(dotted);
-            return comma != null && numbers.contains(comma);
+            return comma != null && hasValue(comma);
         }
-        return text.contains(raw);
+        return mentions(raw);
+    }
+
+    private boolean hasValue(BigDecimal value) {
+        for (Part p : parts) {
+            if (p.numbers.contains(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean hasWord(String lowerCaseWord) {
-        return words.contains(lowerCaseWord);
+        return hasWord(lowerCaseWord, 0, lowerCaseWord.length());
     }
 
-    /** Whether {@code lowerCaseText[start, end)} is one of the words (a binary search that allocates nothing). */
+    /** Whether {@code lowerCaseText[start, end)} is one of the words (binary searches that allocate nothing). */
     boolean hasWord(String lowerCaseText, int start, int end) {
+        for (Part p : parts) {
+            if (find(p.sortedWords, lowerCaseText, start, end)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean find(String[] sortedWords, String lowerCaseText, int start, int end) {
         int low = 0;
         int high = sortedWords.length - 1;
         while (low <= high) {
@@ -145,8 +192,17 @@ final class Facts {
         return word.length() - (end - start);
     }
 
-    /** Whether the facts contain the phrase (lower case), as a substring: enough for CJK and multi-word claims. */
+    /**
+     * Whether the facts contain the phrase (lower case), as a substring: enough for CJK and multi-word claims. Each
+     * record is its own text (a phrase does not run from one record into the next, as before: they were joined by
+     * line breaks).
+     */
     boolean mentions(String lowerCasePhrase) {
-        return text.contains(lowerCasePhrase);
+        for (Part p : parts) {
+            if (p.text.contains(lowerCasePhrase)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rialto.api.catalog.Item;
 import dev.rialto.api.content.Audience;
 import dev.rialto.api.content.ContentKind;
 import dev.rialto.api.content.GuardrailFinding;
@@ -157,6 +158,31 @@ class GuardrailsTest {
         assertTrue(facts.hasWord("ls-240", 0, 6));
         assertFalse(facts.hasWord("luminax", 0, 7));
         assertFalse(facts.hasWord("lumin", 0, 5));
+    }
+
+    @Test
+    void factsOfSeveralRecordsAnswerForEachAndAChangedItemIsReadAgain() {
+        Facts facts = Facts.of(List.of(Fixtures.LAMP, Fixtures.PAD), List.of("Sender Street 12, Leeds"));
+        for (String word : List.of("lumina", "dimmer", "orbit", "haptic", "gbp", "teal", "sender", "leeds")) {
+            assertTrue(facts.hasWord(word), word);
+        }
+        assertFalse(facts.hasWord("zebra"));
+        assertTrue(facts.hasNumber("49.90"));
+        assertTrue(facts.hasNumber("59"), "the price of the second item");
+        assertTrue(facts.hasNumber("12"), "a number of the request's own values");
+        assertTrue(facts.hasNumber("49,90"), "a decimal comma");
+        assertFalse(facts.hasNumber("39.90"));
+        assertTrue(facts.mentions("soft-touch plastic"));
+        assertFalse(facts.mentions("teal\ngaming"), "a phrase does not run from one record into the next");
+        // The same item with another title and price is another record, scanned again.
+        Item renamed = new Item(Fixtures.LAMP.id(), "Nova Desk Lamp", "A lamp.", Fixtures.LAMP.category(),
+                new java.math.BigDecimal("39.90"), "GBP", true, "en", Map.of(), "Nova");
+        Facts changed = Facts.of(List.of(renamed), List.of());
+        assertTrue(changed.hasWord("nova"));
+        assertFalse(changed.hasWord("lumina"));
+        assertTrue(changed.hasNumber("39.90"));
+        assertFalse(changed.hasNumber("49.90"));
+        assertTrue(Facts.of(List.of(Fixtures.LAMP), List.of()).hasWord("lumina"), "the cached record unchanged");
     }
 
     @Test
