@@ -62,7 +62,7 @@ public final class FilteredKnn {
     }
 
     /** How many times k a walk over int8-quantized vectors is asked for, to be re-scored (knn.rescore). */
-    public static final int DEFAULT_RESCORE = 3;
+    public static final int DEFAULT_RESCORE = 1;
 
     /**
      * As {@link #search(IndexSearcher, String, float[], int, Query, double, int)}, with the filter already
@@ -224,7 +224,7 @@ public final class FilteredKnn {
     }
 
     /** Whether the leaf keeps the field's vectors int8-quantized (Lucene's scalar-quantized HNSW format). */
-    static boolean quantized(LeafReader r, String field) {
+    public static boolean quantized(LeafReader r, String field) {
         FieldInfo info = r.getFieldInfos().fieldInfo(field);
         String format = info == null ? null : info.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
         return format != null && format.contains("ScalarQuantized");

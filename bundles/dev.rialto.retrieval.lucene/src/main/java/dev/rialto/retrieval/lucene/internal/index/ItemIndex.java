@@ -324,7 +324,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         @AttributeDefinition(name = "kNN re-scoring factor",
                 description = "A walk over int8 vectors is asked for this many times k neighbours, scored again "
                         + "with the full vectors; the best k are kept.")
-        int knn_rescore() default 3;
+        int knn_rescore() default 1;
 
         @AttributeDefinition(name = "Search candidates",
                 description = "Candidates each source (text, semantic) gives the hybrid search before fusion.")
