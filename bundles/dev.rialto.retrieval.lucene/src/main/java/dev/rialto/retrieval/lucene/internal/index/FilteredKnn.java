@@ -36,6 +36,7 @@ public final class FilteredKnn {
      * {@code exactShare} ({@code knn.exact.share}) of the items with vectors scores those items exactly (they are few: cheaper than a
      * graph walk that keeps rejecting); in between, the graph is asked for {@code k / share^2} (at most
      * {@code oversampleMax} ({@code knn.oversample.max}) x k) with the filter inside the search, and the best k are kept.
+     * Searches other than the exact one decide per segment, by expected cost, between a scan and a graph walk.
      */
     public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, Query filter,
             double exactShare, int oversampleMax) throws IOException {
