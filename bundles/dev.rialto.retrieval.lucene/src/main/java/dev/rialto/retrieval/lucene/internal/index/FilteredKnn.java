@@ -36,6 +36,7 @@ public final class FilteredKnn {
      * {@code exactShare} ({@code knn.exact.share}) of the items with vectors scores those items exactly (they are few: cheaper than a
      * graph walk that keeps rejecting); in between, the graph is asked for {@code k / share^2} (at most
      * {@code oversampleMax} ({@code knn.oversample.max}) x k) with the filter inside the search, and the best k are kept.
+     * Searches other than the exact one decide per segment, by expected cost, between a scan and a graph walk.
      */
     public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, Query filter,
             double exactShare, int oversampleMax) throws IOException {
@@ -62,7 +63,7 @@ public final class FilteredKnn {
     }
 
     /** How many times k a walk over int8-quantized vectors is asked for, to be re-scored (knn.rescore). */
-    public static final int DEFAULT_RESCORE = 3;
+    public static final int DEFAULT_RESCORE = 1;
 
     /**
      * As {@link #search(IndexSearcher, String, float[], int, Query, double, int)}, with the filter already
@@ -224,7 +225,7 @@ public final class FilteredKnn {
     }
 
     /** Whether the leaf keeps the field's vectors int8-quantized (Lucene's scalar-quantized HNSW format). */
-    static boolean quantized(LeafReader r, String field) {
+    public static boolean quantized(LeafReader r, String field) {
         FieldInfo info = r.getFieldInfos().fieldInfo(field);
         String format = info == null ? null : info.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY);
         return format != null && format.contains("ScalarQuantized");

@@ -324,7 +324,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         @AttributeDefinition(name = "kNN re-scoring factor",
                 description = "A walk over int8 vectors is asked for this many times k neighbours, scored again "
                         + "with the full vectors; the best k are kept.")
-        int knn_rescore() default 3;
+        int knn_rescore() default 1;
 
         @AttributeDefinition(name = "Search candidates",
                 description = "Candidates each source (text, semantic) gives the hybrid search before fusion.")
@@ -1909,23 +1909,43 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private Map<String, ItemVector> readVectors(Collection<String> ids) {
         List<BytesRef> terms = ids.stream().map(BytesRef::new).toList();
         return withSearcher(s -> {
+            // A constant-score query: its hits come in doc id order, so one set of iterators per leaf serves them
+            // all (an iterator of each kind per item was most of the semantic source's history vector).
             ScoreDoc[] docs = s.search(new TermInSetQuery(F_ID, terms), terms.size()).scoreDocs;
             List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+            String[] byDoc = idsByDoc(s);
             Map<String, ItemVector> out = new HashMap<>(docs.length * 2);
+            LeafReaderContext leaf = null;
+            SortedDocValues models = null;
+            SortedDocValues idValues = null;
+            Map<String, FloatVectorValues> fields = new HashMap<>();
+            int last = -1;
             for (ScoreDoc sd : docs) {
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+                if (leaf == null || sd.doc >= leaf.docBase + leaf.reader().maxDoc() || sd.doc <= last) {
+                    leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+                    models = DocValues.getSorted(leaf.reader(), F_VEC_MODEL);
+                    idValues = DocValues.getSorted(leaf.reader(), F_ID);
+                    fields.clear();
+                }
+                last = sd.doc;
                 LeafReader r = leaf.reader();
                 int local = sd.doc - leaf.docBase;
-                SortedDocValues models = DocValues.getSorted(r, F_VEC_MODEL);
-                SortedDocValues idValues = DocValues.getSorted(r, F_ID);
                 if (!models.advanceExact(local) || !idValues.advanceExact(local)) {
                     continue;
                 }
                 String model = models.lookupOrd(models.ordValue()).utf8ToString();
-                FloatVectorValues values = r.getFloatVectorValues(vectorField(model));
-                if (values != null && values.advance(local) == local) {
-                    out.put(idValues.lookupOrd(idValues.ordValue()).utf8ToString(),
-                            new ItemVector(model, values.vectorValue().clone()));
+                FloatVectorValues values = fields.get(model);
+                if (values == null && !fields.containsKey(model)) {
+                    values = r.getFloatVectorValues(vectorField(model));
+                    fields.put(model, values);
+                }
+                if (values != null && values.docID() < local && values.advance(local) == local) {
+                    String id = byDoc[sd.doc];
+                    if (id == null) {
+                        id = idValues.lookupOrd(idValues.ordValue()).utf8ToString();
+                        byDoc[sd.doc] = id;
+                    }
+                    out.put(id, new ItemVector(model, values.vectorValue().clone()));
                 }
             }
             return out;

@@ -1,6 +1,6 @@
 package dev.rialto.retrieval.lucene.internal.sources;
 
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -175,13 +175,28 @@ final class CoVisitation {
         }
 
         private Map<String, Double> ranked(long ref) {
-            Map<String, Double> out = new LinkedHashMap<>();
-            values.entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), e.getValue().valueAt(ref, halfLifeMillis)))
-                    .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
-                            .thenComparing(Map.Entry.comparingByKey()))
-                    .limit(neighbours)
-                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+            // Plain arrays and one comparator: a recommendation asks this for each of the user's seed items, and the
+            // stream of boxed entries it replaced was most of the co-visitation source's time.
+            int n = values.size();
+            String[] ids = new String[n];
+            double[] weights = new double[n];
+            Integer[] order = new Integer[n];
+            int i = 0;
+            for (Map.Entry<String, DecayedValue> e : values.entrySet()) {
+                ids[i] = e.getKey();
+                weights[i] = e.getValue().valueAt(ref, halfLifeMillis);
+                order[i] = i;
+                i++;
+            }
+            Arrays.sort(order, (a, b) -> {
+                int c = Double.compare(weights[b], weights[a]);
+                return c != 0 ? c : ids[a].compareTo(ids[b]);
+            });
+            int keep = Math.min(n, neighbours);
+            Map<String, Double> out = new LinkedHashMap<>(keep * 2);
+            for (int k = 0; k < keep; k++) {
+                out.put(ids[order[k]], weights[order[k]]);
+            }
             return out;
         }
     }

@@ -77,14 +77,22 @@ public final class CoVisitationCandidateSource implements CandidateSource {
         if (history.isEmpty()) {
             return List.of();
         }
-        Map<String, Double> scores = new HashMap<>();
+        // One accumulator per item, summed in seed order as before; no boxing per addition.
+        Map<String, double[]> scores = new HashMap<>();
         int seeds = 0;
         for (Map.Entry<String, Double> seed : history.entrySet()) {
             if (seeds++ == t.seeds()) {
                 break;
             }
             double w = seed.getValue();
-            counters.coVisited(seed.getKey()).forEach((other, v) -> scores.merge(other, w * v, Double::sum));
+            counters.coVisited(seed.getKey()).forEach((other, v) -> {
+                double[] sum = scores.get(other);
+                if (sum == null) {
+                    scores.put(other, new double[] {w * v});
+                } else {
+                    sum[0] += w * v;
+                }
+            });
         }
         if (t.excludeSeen()) {
             scores.keySet().removeAll(history.keySet());
@@ -93,21 +101,28 @@ public final class CoVisitationCandidateSource implements CandidateSource {
             return List.of();
         }
         Set<String> purchased = query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
-        List<Map.Entry<String, Double>> ranked = new ArrayList<>(scores.entrySet());
-        ranked.sort(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        List<Scored> ranked = new ArrayList<>(scores.size());
+        scores.forEach((id, sum) -> ranked.add(new Scored(id, sum[0])));
+        ranked.sort((a, b) -> {
+            int c = Double.compare(b.score(), a.score());
+            return c != 0 ? c : a.id().compareTo(b.id());
+        });
         List<Candidate> out = new ArrayList<>(Math.min(query.n(), ranked.size()));
         // Looked up in chunks until n pass: a user's co-visited items often number several times n.
         int chunk = Math.max(64, query.n() + query.n() / 4 + 16);
         for (int from = 0; from < ranked.size() && out.size() < query.n(); from += chunk) {
-            List<Map.Entry<String, Double>> slice = ranked.subList(from, Math.min(ranked.size(), from + chunk));
-            IndexedItem[] items = index.lookupEach(slice.stream().map(Map.Entry::getKey).toList());
+            List<Scored> slice = ranked.subList(from, Math.min(ranked.size(), from + chunk));
+            IndexedItem[] items = index.lookupEach(slice.stream().map(Scored::id).toList());
             for (int i = 0; i < items.length && out.size() < query.n(); i++) {
                 IndexedItem item = items[i];
                 if (item != null && PopularCandidateSource.passes(query.filter(), purchased, item)) {
-                    out.add(new Candidate(item.id(), NAME, out.size() + 1, slice.get(i).getValue()));
+                    out.add(new Candidate(item.id(), NAME, out.size() + 1, slice.get(i).score()));
                 }
             }
         }
         return out;
+    }
+
+    private record Scored(String id, double score) {
     }
 }

@@ -70,7 +70,9 @@ class SemanticSearchTest {
 
     @Test
     void int8TextVectorsAnswerWithTheFullPrecisionScores() throws Exception {
-        fx = new Fixture(dir, 300, TestConfig.defaults().set("vectors.int8", true), en);
+        // The fake embedder's vectors are close to each other (shared words): int8 alone mixes up the top 10, so the
+        // walk is asked for 4 x k, re-scored with the full vectors.
+        fx = new Fixture(dir, 300, TestConfig.defaults().set("vectors.int8", true).set("knn.rescore", 4), en);
         assertTrue(fx.index.awaitVectors(10_000));
         List<String> ids = fx.items.stream().map(dev.rialto.api.catalog.Item::id).toList();
         Map<String, ItemVector> vectors = fx.index.vectors(ids);
@@ -85,6 +87,15 @@ class SemanticSearchTest {
             assertEquals((1 + dot(query, vectors.get(h.id()).vector())) / 2, h.score(), 1e-5, h.id());
         }
         assertEquals(ids.get(7), hits.get(0).id(), "the item itself first");
+        // The segments written keep the text field in the int8 format (closing the index commits them).
+        fx.close();
+        fx = null;
+        try (org.apache.lucene.store.FSDirectory d = org.apache.lucene.store.FSDirectory.open(dir);
+                org.apache.lucene.index.DirectoryReader r = org.apache.lucene.index.DirectoryReader.open(d)) {
+            assertTrue(r.leaves().stream().allMatch(l -> dev.rialto.retrieval.lucene.internal.index.FilteredKnn
+                    .quantized(l.reader(), dev.rialto.retrieval.lucene.internal.index.ItemIndex.vectorField("fake-en"))));
+            assertTrue(!r.leaves().isEmpty());
+        }
         long found = hits.stream().filter(h -> exact.contains(h.id())).count();
         assertTrue(found >= 9, "found " + found + " of the exact top 10");
     }
