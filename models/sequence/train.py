@@ -199,6 +199,10 @@ def main():
                    help="sampled: binary cross-entropy against --negatives sampled items per positive; softmax: "
                         "cross-entropy over the whole vocabulary (gru and sasrec: at every position of each "
                         "window of the user's sequence at once)")
+    p.add_argument("--prefix-sample", type=float, default=1.0,
+                   help="bilstm with --loss softmax: share of the training prefixes drawn afresh each epoch (a "
+                        "bidirectional model needs one pass per prefix, about --max-len times the work of a causal "
+                        "model's window; 0.25 makes an epoch about a quarter of that)")
     p.add_argument("--blocks", type=int, default=2, help="sasrec: self-attention blocks")
     p.add_argument("--heads", type=int, default=1, help="sasrec: attention heads (must divide --dim)")
     p.add_argument("--dropout", type=float, default=0.2, help="sasrec: dropout")
@@ -323,9 +327,10 @@ def main():
                           "the next item the user acted on, softmax over the vocabulary; the served score is "
                           "sigmoid(logit), a monotone transform of it",
                 "trainer": "Adam lr=%g, epochs=%d, batch=%d, arch=%s, loss=%s, dim=%d, hidden=%d, blocks=%d, "
-                           "heads=%d, dropout=%g, seed=%d"
+                           "heads=%d, dropout=%g, seed=%d%s"
                            % (a.lr, a.epochs, a.batch, a.arch, a.loss, a.dim, a.hidden, a.blocks, a.heads,
-                              a.dropout, a.seed),
+                              a.dropout, a.seed, ", prefix share per epoch %g" % a.prefix_sample
+                              if a.arch == "bilstm" and a.loss == "softmax" and a.prefix_sample < 1 else ""),
             },
             "metrics": metrics,
             "baselines": dict([("popularity." + k, v) for k, v in baselines.items()]
@@ -399,13 +404,16 @@ def train_softmax(model, optimiser, a, train_seq, ids, hist, cand, started):
     else:
         inputs, targets = hist, cand
     n = len(inputs)
-    print("softmax training on %d %s" % (n, "windows" if model.causal_model() else "prefixes"), flush=True)
+    # The BiLSTM may see a fresh random share of the prefixes per epoch (every prefix is a full pass over N steps).
+    per_epoch = n if model.causal_model() else max(1, int(round(n * min(1.0, a.prefix_sample))))
+    print("softmax training on %d %s%s" % (n, "windows" if model.causal_model() else "prefixes",
+                                           "" if per_epoch == n else ", %d drawn per epoch" % per_epoch), flush=True)
     batch = a.batch if not model.causal_model() else max(16, a.batch // 4)
     for epoch in range(a.epochs):
         model.train()
-        order = torch.randperm(n)
+        order = torch.randperm(n)[:per_epoch]
         total, count = 0.0, 0
-        for b in range(0, n, batch):
+        for b in range(0, per_epoch, batch):
             rows = order[b:b + batch]
             optimiser.zero_grad()
             if model.causal_model():

@@ -36,7 +36,8 @@ import java.util.zip.GZIPInputStream;
  * from the training time, for tuning without looking at the test period), {@code quality.exclude} (features to
  * leave out), {@code quality.ranker}, {@code quality.epochs}, {@code quality.history.negatives} (the trainer's
  * negatives.history.share), {@code quality.history.limit} (its history.limit), {@code quality.fm.factors},
- * {@code quality.sources.exclude}, {@code retrieval.*}.
+ * {@code quality.negatives} (its negatives.per.positive), {@code quality.pipeline} ({@code false}: leave the
+ * pipeline out, for quicker screening), {@code quality.sources.exclude}, {@code retrieval.*}.
  */
 public final class OnlineRetailQuality {
     private static final ZoneId UK = ZoneId.of("Europe/London");
@@ -130,7 +131,8 @@ public final class OnlineRetailQuality {
         // The configuration chosen on the validation split (quality.until, docs/benchmarks.md): the factorisation
         // machine over features from the user's last 1,000 events. -Dquality.ranker=logistic
         // -Dquality.history.limit=100 gives the trainer's shipped defaults.
-        Settings settings = new Settings(Files.createDirectories(out.resolve("models")), "ranker", 1000, 4,
+        Settings settings = new Settings(Files.createDirectories(out.resolve("models")), "ranker", 1000,
+                Integer.getInteger("quality.negatives", 4),
                 testFraction, 12345L, Integer.getInteger("quality.epochs", 5), "ndcg@10.full",
                 Integer.getInteger("quality.history.limit", 1000), null,
                 System.getProperty("quality.ranker", Settings.FM), Integer.getInteger("quality.fm.factors", 8),
@@ -142,17 +144,22 @@ public final class OnlineRetailQuality {
         TrainingRun.Outcome outcome;
         // The whole recommend pipeline sees only the events before the split, like every other contender.
         List<Event> before = events.subList(0, split);
-        try (RetailPipeline pipeline = new RetailPipeline(out.resolve("pipeline"), items.values(), before)) {
-            // -Dquality.exclude=a,b leaves features out (to measure what they add on the same split).
-            String exclude = System.getProperty("quality.exclude", "").strip();
-            FeatureExtractor extractor = exclude.isEmpty() ? new EngineeredFeatureExtractor()
-                    : new SelectedFeatures(new EngineeredFeatureExtractor(), Set.of(exclude.split("\\s*,\\s*")));
-            System.out.println("features: " + extractor.featureNames());
-            outcome = new TrainingRun(settings, extractor, items, events).pipeline(pipeline)
-                    .progress((stage, f) -> System.out.printf(Locale.ROOT, "\r%-12s %3.0f%%", stage, f * 100))
-                    .run();
-            System.out.printf(Locale.ROOT, "%npipeline: %.1f ms per candidate request (head of %d)%n",
-                    pipeline.meanMillis(), pipeline.depth());
+        // -Dquality.exclude=a,b leaves features out (to measure what they add on the same split).
+        String exclude = System.getProperty("quality.exclude", "").strip();
+        FeatureExtractor extractor = exclude.isEmpty() ? new EngineeredFeatureExtractor()
+                : new SelectedFeatures(new EngineeredFeatureExtractor(), Set.of(exclude.split("\\s*,\\s*")));
+        System.out.println("features: " + extractor.featureNames());
+        TrainingRun.Progress progress = (stage, f) -> System.out.printf(Locale.ROOT, "\r%-12s %3.0f%%", stage, f * 100);
+        if (!Boolean.parseBoolean(System.getProperty("quality.pipeline", "true"))) {
+            // Screening runs: the ranker and the baselines only (the pipeline adds about two minutes).
+            outcome = new TrainingRun(settings, extractor, items, events).progress(progress).run();
+        } else {
+            try (RetailPipeline pipeline = new RetailPipeline(out.resolve("pipeline"), items.values(), before)) {
+                outcome = new TrainingRun(settings, extractor, items, events).pipeline(pipeline).progress(progress)
+                        .run();
+                System.out.printf(Locale.ROOT, "%npipeline: %.1f ms per candidate request (head of %d)%n",
+                        pipeline.meanMillis(), pipeline.depth());
+            }
         }
         System.out.printf(Locale.ROOT, "run %.0f s; split %s; %d users sampled, %d ranked in full%n",
                 (System.nanoTime() - started) / 1e9, outcome.splitAt(), outcome.evalUsers(), outcome.fullRankUsers());
@@ -193,7 +200,8 @@ public final class OnlineRetailQuality {
     }
 
     private static double ndcgFull(TrainingRun.Outcome outcome, String contender) {
-        return outcome.results().get(contender).getOrDefault("ndcg@10.full", Double.NaN);
+        Map<String, Double> m = outcome.results().get(contender);
+        return m == null ? Double.NaN : m.getOrDefault("ndcg@10.full", Double.NaN);
     }
 
     /** RFC 4180: quoted fields with commas, doubled quotes and line breaks. */

@@ -1,14 +1,12 @@
 package dev.rialto.benchmarks.scoring;
 
 import dev.rialto.api.models.TrainingReport;
-import dev.rialto.benchmarks.support.MemoryEvents;
-import dev.rialto.benchmarks.support.MemoryItems;
 import dev.rialto.demo.internal.DemoShop;
-import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;
-import dev.rialto.training.internal.RankerFixture;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.results.Result;
@@ -35,43 +33,97 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         // Before the first logger: the trainer's INFO lines would interleave with JMH's output.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        CommandLineOptions cli = new CommandLineOptions(args);
-        Path models = ScoringBenchmark.tempDir();
+        boolean cpu = args.length > 0 && args[0].equals("cpu");
+        // cpu [calls] [setup...]: the CPU-time comparison (CpuTime) instead of JMH.
+        CommandLineOptions cli = new CommandLineOptions(cpu ? new String[0] : args);
+        // -Drialto.bench.models=DIR keeps the trained models there and reuses them on the next run.
+        String keep = System.getProperty(ScoringBenchmark.MODELS_PROPERTY);
+        Path models = keep == null ? ScoringBenchmark.tempDir() : Path.of(keep).toAbsolutePath();
         try {
-            long started = System.nanoTime();
             DemoShop shop = new DemoShop();
-            TrainingReport report = RankerFixture.train(new MemoryItems(shop.items), new MemoryEvents(shop.events),
-                    new EngineeredFeatureExtractor(), models);
-            System.out.printf(Locale.ROOT, "# ranker %s trained on the demo shop (%d items, %d events) in %.1f s%n",
-                    report.version(), shop.items.size(), shop.events.size(), (System.nanoTime() - started) / 1e9);
+            Collection<String> setups = cli.getParameter("setup").orElse(List.of(ScoringBenchmark.SETUPS));
+            for (String setup : new LinkedHashSet<>(setups)) {
+                if (java.nio.file.Files.isDirectory(ScoringBenchmark.modelsFolder(models, setup))) {
+                    System.out.println("# ranker (" + setup + ") reused from " + models);
+                    continue;
+                }
+                long started = System.nanoTime();
+                TrainingReport report = ScoringBenchmark.train(shop, setup,
+                        ScoringBenchmark.modelsFolder(models, setup));
+                System.out.printf(Locale.ROOT, "# ranker %s (%s) trained on the demo shop (%d items, %d events) in "
+                        + "%.1f s%n", report.version(), setup, shop.items.size(), shop.events.size(),
+                        (System.nanoTime() - started) / 1e9);
+            }
+            System.out.printf(Locale.ROOT, "# histories padded to at least %d events per user (-D%s)%n",
+                    Integer.getInteger(ScoringBenchmark.HISTORY_PROPERTY, 1000), ScoringBenchmark.HISTORY_PROPERTY);
 
+            if (cpu) {
+                int calls = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+                List<String> chosen = args.length > 2 ? List.of(args).subList(2, args.length)
+                        : List.of(ScoringBenchmark.SETUPS);
+                for (String setup : chosen) {
+                    if (!java.nio.file.Files.isDirectory(ScoringBenchmark.modelsFolder(models, setup))) {
+                        ScoringBenchmark.train(shop, setup, ScoringBenchmark.modelsFolder(models, setup));
+                    }
+                }
+                CpuTime.run(models.toString(), calls, chosen);
+                return;
+            }
             OptionsBuilder builder = new OptionsBuilder();
             if (cli.getIncludes().isEmpty()) {
                 builder.include(ScoringBenchmark.class.getName());
             }
-            Options options = builder
-                    .forks(1)
-                    .warmupIterations(3).warmupTime(TimeValue.seconds(2))
-                    .measurementIterations(4).measurementTime(TimeValue.seconds(3))
-                    .threads(1)
-                    .jvmArgsAppend("-Xmx1g", "-D" + ScoringBenchmark.MODELS_PROPERTY + "=" + models,
-                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-                    .parent(cli)
-                    .build();
+            // The short defaults apply only where the command line says nothing (a builder's own setting would
+            // win over its parent's).
+            if (!cli.getForkCount().hasValue()) {
+                builder.forks(1);
+            }
+            if (!cli.getWarmupIterations().hasValue()) {
+                builder.warmupIterations(3);
+            }
+            if (!cli.getWarmupTime().hasValue()) {
+                builder.warmupTime(TimeValue.seconds(2));
+            }
+            if (!cli.getMeasurementIterations().hasValue()) {
+                builder.measurementIterations(4);
+            }
+            if (!cli.getMeasurementTime().hasValue()) {
+                builder.measurementTime(TimeValue.seconds(3));
+            }
+            if (!cli.getThreads().hasValue()) {
+                builder.threads(1);
+            }
+            List<String> jvmArgs = new java.util.ArrayList<>(List.of("-Xmx1g",
+                    "-D" + ScoringBenchmark.MODELS_PROPERTY + "=" + models,
+                    "-D" + ScoringBenchmark.HISTORY_PROPERTY + "="
+                            + Integer.getInteger(ScoringBenchmark.HISTORY_PROPERTY, 1000),
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+            cli.getJvmArgsAppend().orElse(List.of()).forEach(jvmArgs::add);
+            Options options = builder.jvmArgsAppend(jvmArgs.toArray(String[]::new)).parent(cli).build();
             summarize(new Runner(options).run());
         } finally {
-            ScoringBenchmark.deleteTree(models);
+            if (keep == null) {
+                ScoringBenchmark.deleteTree(models);
+            }
         }
     }
 
     private static void summarize(Collection<RunResult> results) {
-        Map<String, Result<?>> byName = new HashMap<>();
+        // One summary per setup, in the order run.
+        Map<String, Map<String, Result<?>>> bySetup = new java.util.LinkedHashMap<>();
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark();
-            byName.put(label.substring(label.lastIndexOf('.') + 1), r.getPrimaryResult());
+            String setup = r.getParams().getParam("setup");
+            bySetup.computeIfAbsent(setup == null ? "" : setup, k -> new HashMap<>())
+                    .put(label.substring(label.lastIndexOf('.') + 1), r.getPrimaryResult());
         }
+        bySetup.forEach(Main::summarize);
+    }
+
+    private static void summarize(String setup, Map<String, Result<?>> byName) {
         System.out.println();
-        System.out.println("# Summary: " + ScoringBenchmark.CANDIDATES + " candidates, 1 thread, intra-op threads 1");
+        System.out.println("# Summary " + setup + " (ranker/trainer history.limit/scorer history.limit): "
+                + ScoringBenchmark.CANDIDATES + " candidates, 1 thread, intra-op threads 1");
         Result<?> scorer = byName.get("scorer");
         Result<?> bare = byName.get("bareOrt");
         Result<?> features = byName.get("features");

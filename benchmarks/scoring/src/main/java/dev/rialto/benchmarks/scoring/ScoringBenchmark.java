@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -50,13 +51,24 @@ import org.openjdk.jmh.infra.Blackhole;
  *       show where the scorer's time goes.</li>
  * </ul>
  * Throughput methods report ops/s; the {@code ...Latency} methods sample single-call times for percentiles.
+ * <p>
+ * {@link #setup} is {@code ranker/trainer history.limit/scorer history.limit}: the trainer's and the scorer's
+ * configuration measured. Every user's history is padded to at least {@value #HISTORY_PROPERTY} (default 1,000)
+ * events with older copies of their own and the shop's events, so a long history is what is read and featurised.
  */
 @State(Scope.Benchmark)
 public class ScoringBenchmark {
-    /** A models folder holding {@code ranker/<version>}; Main trains one and passes it to every fork. */
+    /** A folder holding one models folder per {@link #setup} ({@link #modelsFolder}); Main trains them. */
     public static final String MODELS_PROPERTY = "rialto.bench.models";
+    /** Pad every user's history to at least this many events (0: the demo shop's own, about 105 per user). */
+    public static final String HISTORY_PROPERTY = "rialto.bench.history";
     public static final int CANDIDATES = 500;
     static final String MODEL = "ranker";
+    /** The {@link #setup} values run by default: the shipped defaults first, then the earlier ones. */
+    public static final String[] SETUPS = {"fm/1000/1000", "logistic/100/200"};
+
+    @Param({"fm/1000/1000", "logistic/100/200"})
+    public String setup;
 
     private ScorerFixture fixture;
     private Path trainedHere;
@@ -69,6 +81,7 @@ public class ScoringBenchmark {
     private FeatureSnapshot snapshot;
     private List<String> modelFeatures;
     private int historyLimit;
+    private int readLimit;
     private FloatBuffer featureBuffer;
 
     private OrtEnvironment env;
@@ -82,18 +95,21 @@ public class ScoringBenchmark {
     public void setUp() throws OrtException {
         DemoShop shop = new DemoShop();
         MemoryItems items = new MemoryItems(shop.items);
-        events = new MemoryEvents(shop.events);
         extractor = new EngineeredFeatureExtractor();
         String given = System.getProperty(MODELS_PROPERTY);
         Path models;
         if (given == null || given.isBlank()) {
             trainedHere = tempDir();
-            RankerFixture.train(items, events, extractor, trainedHere);
             models = trainedHere;
+            train(shop, setup, modelsFolder(trainedHere, setup));
         } else {
             models = Path.of(given);
         }
-        fixture = new ScorerFixture(extractor, items, events, models);
+        models = modelsFolder(models, setup);
+        // Trained on the shop as generated; served with long histories.
+        events = new MemoryEvents(padded(shop.events, Integer.getInteger(HISTORY_PROPERTY, 1000), 5));
+        readLimit = Integer.parseInt(setup.split("/")[2]);
+        fixture = new ScorerFixture(extractor, items, events, models, Map.of("history.limit", readLimit));
         snapshot = fixture.scorer.snapshot();
 
         users = new ArrayList<>(events.usersByActivity());
@@ -143,7 +159,7 @@ public class ScoringBenchmark {
     }
 
     private List<Event> history(String user) {
-        List<Event> history = events.recentForUser(user, 200);
+        List<Event> history = events.recentForUser(user, readLimit);
         return historyLimit > 0 && history.size() > historyLimit ? history.subList(0, historyLimit) : history;
     }
 
@@ -199,13 +215,73 @@ public class ScoringBenchmark {
     }
 
     private void extractFeatures(Blackhole hole) {
+        hole.consume(extractOnce());
+    }
+
+    /** The feature path once (history read + extraction) for the next user; a value of the result. */
+    float extractOnce() {
         featureBuffer.clear();
         extractor.extract(snapshot, history(nextUser()), candidates, modelFeatures, featureBuffer);
-        hole.consume(featureBuffer.get(0));
+        return featureBuffer.get(0);
+    }
+
+    /** The scorer once for the next user; a value of the result. */
+    double scoreOnce() {
+        return fixture.scorer.score(nextUser(), candidates).scores().get(candidates.get(0));
+    }
+
+    /** The bare loop's body once. */
+    float bareOnce() throws OrtException {
+        return runBare();
     }
 
     private static FloatBuffer direct(int floats) {
         return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** The models folder of one setup under the base folder. */
+    static Path modelsFolder(Path base, String setup) {
+        String[] parts = setup.split("/");
+        return base.resolve(parts[0] + "-" + parts[1]);
+    }
+
+    /** Trains the ranker of a setup ({@code ranker/history/...}) on the shop, else with the shipped defaults. */
+    static dev.rialto.api.models.TrainingReport train(DemoShop shop, String setup, Path folder) {
+        String[] parts = setup.split("/");
+        return RankerFixture.train(new MemoryItems(shop.items), new MemoryEvents(shop.events),
+                new EngineeredFeatureExtractor(), folder, Map.of("ranker", parts[0], "history.limit",
+                        Integer.parseInt(parts[1])));
+    }
+
+    /**
+     * Every user's events, plus older ones until each user has at least {@code atLeast}: copies (new id, new
+     * time, six hours apart going back from their first event) of a random event of their own or, half of the
+     * time, of the whole shop (so popular items come in too), deterministic for the seed.
+     */
+    static List<Event> padded(List<Event> events, int atLeast, long seed) {
+        if (atLeast <= 0) {
+            return events;
+        }
+        Map<String, List<Event>> byUser = new java.util.LinkedHashMap<>();
+        for (Event e : events) {
+            byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+        }
+        Random random = new Random(seed);
+        List<Event> out = new ArrayList<>(Math.max(events.size(), byUser.size() * atLeast));
+        out.addAll(events);
+        int n = 0;
+        for (Map.Entry<String, List<Event>> user : byUser.entrySet()) {
+            List<Event> own = user.getValue();
+            java.time.Instant first = own.stream().map(Event::timestamp).min(java.util.Comparator.naturalOrder())
+                    .orElseThrow();
+            for (int i = own.size(); i < atLeast; i++) {
+                Event from = random.nextBoolean() ? own.get(random.nextInt(own.size()))
+                        : events.get(random.nextInt(events.size()));
+                out.add(new Event("pad" + n++, from.type(), user.getKey(), from.itemId(), from.quantity(),
+                        first.minusSeconds(6L * 3600 * (i - own.size() + 1)), from.query()));
+            }
+        }
+        return out;
     }
 
     static Path tempDir() {

@@ -4,22 +4,51 @@ import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.models.TrainingReport;
 import dev.rialto.api.scoring.FeatureExtractor;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 
-/** Trains the ranker exactly as the server does (the trainer component's defaults) into a models folder. */
+/**
+ * Trains the ranker exactly as the server does: the trainer component's shipped configuration defaults, with the
+ * models folder and optionally the ranker type and history limit overridden.
+ */
 public final class RankerFixture {
     private RankerFixture() {
     }
 
+    /** With the shipped defaults. */
     public static TrainingReport train(ItemRepository items, EventRepository events, FeatureExtractor extractor,
             Path modelsDir) {
-        Settings settings = new Settings(modelsDir, "ranker", 1000, 4, 0.2, 12345L, 5, "ndcg@10", 100);
-        TrainingReport report = new TrainerComponent(items, events, extractor, settings, Clock.systemUTC()).train(true);
+        return train(items, events, extractor, modelsDir, Map.of());
+    }
+
+    /**
+     * @param overrides configuration properties by their cfg names ({@code ranker}, {@code history.limit}, ...)
+     */
+    public static TrainingReport train(ItemRepository items, EventRepository events, FeatureExtractor extractor,
+            Path modelsDir, Map<String, Object> overrides) {
+        Map<String, Object> all = new java.util.HashMap<>(overrides);
+        all.put("models.dir", modelsDir.toString());
+        Settings settings = TrainerComponent.settings(config(all));
+        TrainerComponent trainer = new TrainerComponent(items, events, extractor, settings, Clock.systemUTC());
+        TrainingReport report = trainer.train(settings.modelName(), true, null).get(0);
         if (report.status() != TrainingReport.Status.PROMOTED) {
             throw new IllegalStateException("training did not produce a model: " + report.status() + " "
                     + report.message());
         }
         return report;
+    }
+
+    /** The shipped defaults of {@link TrainerComponent.Config}, with these overrides. */
+    static TrainerComponent.Config config(Map<String, Object> overrides) {
+        return (TrainerComponent.Config) Proxy.newProxyInstance(TrainerComponent.Config.class.getClassLoader(),
+                new Class<?>[] {TrainerComponent.Config.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "annotationType" -> TrainerComponent.Config.class;
+                    case "toString" -> "Config" + overrides;
+                    case "hashCode" -> overrides.hashCode();
+                    case "equals" -> proxy == args[0];
+                    default -> overrides.getOrDefault(method.getName().replace('_', '.'), method.getDefaultValue());
+                });
     }
 }

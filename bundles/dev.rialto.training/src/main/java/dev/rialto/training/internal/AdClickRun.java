@@ -263,7 +263,7 @@ final class AdClickRun {
                 hi = mid;
             }
         }
-        int limit = settings.historyLimit();
+        int limit = settings.adsHistoryLimit();
         List<Event> out = new ArrayList<>(Math.min(lo, limit));
         for (int i = lo - 1; i >= 0 && out.size() < limit; i--) {
             out.add(all.get(i));

@@ -40,12 +40,12 @@ final class ModelCard {
                         + s.fmFactors() + ", variance=0.1)"
                 : "LinearSGDTrainer(LogMulticlass, AdaGrad(1.0, 0.1))") + ", epochs=" + s.epochs()
                 + ", seed=" + s.seed());
-        return finish(card, training, s, o.metrics(), o.baselines());
+        return finish(card, training, s.historyLimit(), o.metrics(), o.baselines());
     }
 
-    private static Map<String, Object> finish(Map<String, Object> card, Map<String, Object> training, Settings s,
+    private static Map<String, Object> finish(Map<String, Object> card, Map<String, Object> training, int historyLimit,
             Map<String, Double> metrics, Map<String, Double> baselines) {
-        training.put("historyLimit", s.historyLimit());
+        training.put("historyLimit", historyLimit);
         card.put("training", training);
         card.put("metrics", finite(metrics));
         card.put("baselines", finite(baselines));
@@ -75,7 +75,7 @@ final class ModelCard {
         training.put("unused", "slot, device, country and hour of day: impression events do not record them");
         training.put("trainer", "LinearSGDTrainer(LogMulticlass, AdaGrad(" + AdClickRun.LEARNING_RATE + ", 0.1)),"
                 + " epochs=" + s.epochs() + ", seed=" + s.seed());
-        return finish(card, training, s, o.metrics(), o.baselines());
+        return finish(card, training, s.adsHistoryLimit(), o.metrics(), o.baselines());
     }
 
     /** One dense float input in the ONNX column order (the model's feature ids), one softmax output. */

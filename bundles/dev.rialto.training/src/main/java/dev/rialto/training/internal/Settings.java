@@ -22,10 +22,15 @@ import java.util.Set;
  * @param historyNegatives     share of a training user's negatives drawn from the items they touched before the
  *                             label period but not in it (hard negatives: which of their items they do not come
  *                             back to); the rest is uniform over the catalogue. In [0, 1]
+ * @param adsHistoryLimit      how many of a user's latest events the ad click model's features see (its own: the
+ *                             ranker's long history would make every ad decision featurise it)
  */
 public record Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
         long seed, int epochs, String promoteMetric, int historyLimit, Behaviour.Config behaviour, String ranker,
-        int fmFactors, double historyNegatives) {
+        int fmFactors, double historyNegatives, int adsHistoryLimit) {
+
+    /** The ad click model's history length when none is given (the trainer's history.limit before 2026-12-07). */
+    public static final int ADS_HISTORY_LIMIT = 100;
 
     public static final String LOGISTIC = "logistic";
     public static final String FM = "fm";
@@ -65,6 +70,9 @@ public record Settings(Path modelsDir, String modelName, int minEvents, int nega
         if (historyLimit < 1) {
             throw new IllegalArgumentException("history.limit must be at least 1, was " + historyLimit);
         }
+        if (adsHistoryLimit < 1) {
+            throw new IllegalArgumentException("ads.history.limit must be at least 1, was " + adsHistoryLimit);
+        }
         ranker = ranker == null ? LOGISTIC : ranker.strip();
         if (!LOGISTIC.equals(ranker) && !FM.equals(ranker)) {
             throw new IllegalArgumentException("ranker must be '" + LOGISTIC + "' or '" + FM + "', was '" + ranker
@@ -83,6 +91,14 @@ public record Settings(Path modelsDir, String modelName, int minEvents, int nega
             throw new IllegalArgumentException("behaviour.model.name must differ from model.name ('" + modelName
                     + "')");
         }
+    }
+
+    /** The ad click model's default history length. */
+    public Settings(Path modelsDir, String modelName, int minEvents, int negativesPerPositive, double testFraction,
+            long seed, int epochs, String promoteMetric, int historyLimit, Behaviour.Config behaviour, String ranker,
+            int fmFactors, double historyNegatives) {
+        this(modelsDir, modelName, minEvents, negativesPerPositive, testFraction, seed, epochs, promoteMetric,
+                historyLimit, behaviour, ranker, fmFactors, historyNegatives, ADS_HISTORY_LIMIT);
     }
 
     /** Uniform negatives only. */

@@ -92,7 +92,7 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
 
         @AttributeDefinition(name = "Ranker", description = "logistic (Tribuo logistic regression) or fm (Tribuo "
                 + "factorisation machine over the same features, pairwise interactions included).")
-        String ranker() default Settings.LOGISTIC;
+        String ranker() default Settings.FM;
 
         @AttributeDefinition(name = "FM factors", description = "Length of the factorisation machine's factors.")
         int fm_factors() default 8;
@@ -102,7 +102,11 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
 
         @AttributeDefinition(name = "History limit",
                 description = "How many of a user's latest events the feature extractor sees; match serving.")
-        int history_limit() default 100;
+        int history_limit() default 1000;
+
+        @AttributeDefinition(name = "Ad click model history limit",
+                description = "How many of a user's latest events the ad click model's features see.")
+        int ads_history_limit() default Settings.ADS_HISTORY_LIMIT;
 
         @AttributeDefinition(name = "Behaviour model name",
                 description = "Name of the behaviour embeddings (iALS) published to the item index.")
@@ -221,7 +225,7 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
         return new Settings(modelsDir.toAbsolutePath(), config.model_name() == null ? null : config.model_name().strip(),
                 config.min_events(), config.negatives_per_positive(), config.test_fraction(), config.seed(),
                 config.epochs(), config.promote_metric(), config.history_limit(), behaviour, config.ranker(),
-                config.fm_factors(), config.negatives_history_share());
+                config.fm_factors(), config.negatives_history_share(), config.ads_history_limit());
     }
 
     @Deactivate
@@ -388,7 +392,7 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
                 if (live.isPresent()) {
                     liveVersion = live.get().version();
                     try {
-                        liveContender = LiveContender.of(live.get(), s.historyLimit());
+                        liveContender = LiveContender.of(live.get(), s.adsHistoryLimit());
                     } catch (RuntimeException e) {
                         LOG.warn("Model {}: the live version {} cannot be scored: {}", name, liveVersion,
                                 e.getMessage());

@@ -77,6 +77,11 @@ class SettingsTest {
             }
 
             @Override
+            public int ads_history_limit() {
+                return 100;
+            }
+
+            @Override
             public String behaviour_model_name() {
                 return "behaviour-ials";
             }
@@ -121,6 +126,31 @@ class SettingsTest {
                 return 8;
             }
         };
+    }
+
+    /**
+     * The shipped defaults (annotation defaults and the shipped cfg) are the configuration chosen on the Online
+     * Retail validation split (docs/benchmarks.md): the factorisation machine over the last 1,000 events; the ad
+     * click model keeps its 100.
+     */
+    @Test
+    void shippedDefaultsAreTheValidationChosenConfiguration() throws Exception {
+        TrainerComponent.Config defaults = (TrainerComponent.Config) java.lang.reflect.Proxy.newProxyInstance(
+                TrainerComponent.Config.class.getClassLoader(), new Class<?>[] {TrainerComponent.Config.class},
+                (proxy, method, args) -> method.getName().equals("models_dir") ? "/tmp/m" : method.getDefaultValue());
+        Settings s = TrainerComponent.settings(defaults);
+        assertEquals(Settings.FM, s.ranker());
+        assertEquals(1000, s.historyLimit());
+        assertEquals(100, s.adsHistoryLimit());
+        java.util.Properties cfg = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(Path.of("src/main/cfg/dev.rialto.training.cfg"))) {
+            cfg.load(in);
+        }
+        assertEquals(s.ranker(), cfg.getProperty("ranker").strip());
+        assertEquals(String.valueOf(s.historyLimit()), cfg.getProperty("history.limit").strip());
+        assertEquals(String.valueOf(s.adsHistoryLimit()), cfg.getProperty("ads.history.limit").strip());
+        assertThrows(IllegalArgumentException.class, () -> new Settings(Path.of("/tmp/m"), "r", 1, 1, 0.2, 1, 1,
+                "auc", 10, null, "fm", 4, 0, 0), "ads.history.limit 0");
     }
 
     @Test

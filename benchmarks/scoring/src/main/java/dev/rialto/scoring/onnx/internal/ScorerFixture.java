@@ -10,15 +10,25 @@ import java.util.Map;
 
 /**
  * The registry and the scorer wired by hand as SCR would, with the shipped defaults except: the benchmark's models
- * folder, no polling during the measurement (1 h) and no periodic snapshot rebuilds (built once, synchronously).
+ * folder, no polling during the measurement (1 h), no periodic snapshot rebuilds (built once, synchronously) and
+ * the given overrides.
  */
 public final class ScorerFixture {
     public final OnnxModelRegistry registry;
     public final OnnxInterestScorer scorer;
 
     public ScorerFixture(FeatureExtractor extractor, ItemRepository items, EventRepository events, Path modelsDir) {
-        ScoringConfig config = config(Map.of("models.dir", modelsDir.toString(), "poll.seconds", 3600,
-                "snapshot.refresh.seconds", 0));
+        this(extractor, items, events, modelsDir, Map.of());
+    }
+
+    /** With configuration overrides by cfg name (e.g. {@code history.limit}). */
+    public ScorerFixture(FeatureExtractor extractor, ItemRepository items, EventRepository events, Path modelsDir,
+            Map<String, Object> overrides) {
+        Map<String, Object> all = new java.util.HashMap<>(overrides);
+        all.put("models.dir", modelsDir.toString());
+        all.put("poll.seconds", 3600);
+        all.put("snapshot.refresh.seconds", 0);
+        ScoringConfig config = config(all);
         registry = new OnnxModelRegistry(extractor);
         registry.activate(config);
         scorer = new OnnxInterestScorer(extractor, registry, items, events);

@@ -26,7 +26,9 @@ import org.osgi.service.metatype.annotations.Designate;
  */
 @Component(name = AdInterestScorer.PID, configurationPid = AdInterestScorer.PID,
         service = {InterestScorer.class, EventListener.class, ItemChangeListener.class, UserDataListener.class},
-        property = {ServiceProperties.PROVIDER + "=ads", "model.name=ads-ctr", Constants.SERVICE_RANKING + ":Integer=-100"})
+        property = {ServiceProperties.PROVIDER + "=ads", "model.name=ads-ctr", Constants.SERVICE_RANKING + ":Integer=-100",
+                // The ad click model's history (the trainer's ads.history.limit), not the ranker's 1,000.
+                "history.limit:Integer=100"})
 @Designate(ocd = ScoringConfig.class)
 public class AdInterestScorer extends OnnxInterestScorer {
     public static final String PID = "dev.rialto.scoring.onnx.ads";

@@ -23,7 +23,7 @@ public @interface ScoringConfig {
 
     @AttributeDefinition(name = "History length", description = "How many recent events of the user are read; a model card's training.historyLimit, when smaller, cuts it to what the model was trained with",
             min = "1")
-    int history_limit() default 200;
+    int history_limit() default 1000;
 
     @AttributeDefinition(name = "Snapshot refresh (s)",
             description = "How often catalogue statistics are rebuilt from the store; 0 rebuilds only on a new model",

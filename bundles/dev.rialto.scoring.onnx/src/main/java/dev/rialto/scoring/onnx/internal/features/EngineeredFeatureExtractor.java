@@ -89,7 +89,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         for (int r = 0; r < rows; r++) {
             String itemId = itemIds.get(r);
             at[r] = s.indexOf(itemId);
-            mine[r] = itemId == null || user.items.isEmpty() ? null : user.items.get(itemId);
+            mine[r] = itemId == null || user.items.isEmpty() ? null
+                    : at[r] >= 0 ? user.catalogued(at[r]) : user.items.get(itemId);
         }
         for (int c = 0; c < width; c++) {
             Feature column = columns[c];
@@ -195,29 +196,45 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
 
     /** What the user did with one item. */
     private static final class UserItem {
+        /** The item's dense index in the snapshot, or -1 when it is not catalogued. */
+        final int at;
         double weight;
         Instant lastSeen;
         boolean purchased;
         float affinity;
         float recency;
-        /** Distinct UTC days with a purchase, while counting; then the feature value. */
-        java.util.Set<Long> days;
+        /**
+         * Distinct UTC days with a purchase: the events arrive newest first, so one item's purchase days never
+         * increase and a new day is one that differs from the last counted.
+         */
+        int dayCount;
+        long lastDay;
         float purchaseDays;
         /** Sum of weights halved every {@link #DECAY_HALF_LIFE_SECONDS} before the snapshot's asOf; then the value. */
         double decayed;
         float decayedAffinity;
+
+        UserItem(int at) {
+            this.at = at;
+        }
     }
 
     static final double DECAY_HALF_LIFE_SECONDS = 30 * SECONDS_PER_DAY;
 
+    /** Newest first, ties by id. */
+    private static final Comparator<Event> NEWEST_FIRST = (a, b) -> {
+        int c = b.timestamp().compareTo(a.timestamp());
+        return c != 0 ? c : a.id().compareTo(b.id());
+    };
+
     /** log1p(30): a daily re-order over a month saturates user_item_purchase_days. */
     private static final double LOG_PURCHASE_DAYS_CAP = Math.log1p(30);
 
-    /** Per-request aggregates of the user's history, computed once per extract call. */
+    /**
+     * Per-request aggregates of the user's history, computed once per extract call. One hash look-up per event
+     * (the user's item); catalogue look-ups, prices and the behaviour weights are per distinct item.
+     */
     private static final class UserProfile {
-        private static final Comparator<Event> NEWEST_FIRST =
-                Comparator.comparing(Event::timestamp).reversed().thenComparing(Event::id);
-
         final int eventCount;
         final Map<String, UserItem> items;
         final double[] topWeight;
@@ -231,8 +248,11 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         final Map<String, Integer> seenCreative = new HashMap<>();
         /** The history's user (every event of a history is the same user's), or null for an empty history. */
         private final String userId;
-        /** Catalogued item id to the summed weight, for the behaviour fold-in. */
-        private final Map<String, Double> indexWeights = new HashMap<>();
+        /** Catalogued items by dense index: an open-addressing table (keys + 1, 0 = empty), for the candidates. */
+        private final int[] keys;
+        private final UserItem[] values;
+        /** The distinct items in first-occurrence order (newest first): maps filled in this order as before. */
+        private final List<String> order;
 
         UserProfile(Snapshot s, List<Event> history) {
             eventCount = history.size();
@@ -242,15 +262,15 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             pathWeight = new double[s.categories];
             recentTopWeight = new double[s.topCategories];
             // Newest first, ties by id: the order callers pass must not change the features.
-            List<Event> events = new ArrayList<>(history);
-            events.sort(NEWEST_FIRST);
+            List<Event> events = newestFirst(history);
             Instant newest = s.asOf();
+            long asOfSecond = s.asOf().getEpochSecond();
             int recentSeen = 0;
-            // A map, summed in its own order as before, so the mean keeps its exact bits.
-            Map<String, Double> distinctLnPrice = new HashMap<>();
+            order = history.isEmpty() ? List.of() : new ArrayList<>();
             for (Event e : events) {
-                if (e.timestamp().isAfter(newest)) {
-                    newest = e.timestamp();
+                Instant at = e.timestamp();
+                if (at.isAfter(newest)) {
+                    newest = at;
                 }
                 if (e.type() == EventType.IMPRESSION && e.context().creative() != null) {
                     adImpressions++;
@@ -265,36 +285,35 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 double w = weight(e.type());
                 UserItem mine = items.get(itemId);
                 if (mine == null) {
-                    mine = new UserItem();
+                    mine = new UserItem(s.indexOf(itemId));
                     items.put(itemId, mine);
+                    order.add(itemId);
                 }
                 mine.weight += w;
-                mine.decayed += w * Math.pow(0.5, (s.asOf().getEpochSecond() - e.timestamp().getEpochSecond())
-                        / DECAY_HALF_LIFE_SECONDS);
-                if (mine.lastSeen == null || e.timestamp().isAfter(mine.lastSeen)) {
-                    mine.lastSeen = e.timestamp();
+                mine.decayed += w * Math.pow(0.5, (asOfSecond - at.getEpochSecond()) / DECAY_HALF_LIFE_SECONDS);
+                if (mine.lastSeen == null || at.isAfter(mine.lastSeen)) {
+                    mine.lastSeen = at;
                 }
                 if (e.type() == EventType.PURCHASE) {
                     mine.purchased = true;
-                    if (mine.days == null) {
-                        mine.days = new java.util.HashSet<>(4);
+                    long day = Math.floorDiv(at.getEpochSecond(), (long) SECONDS_PER_DAY);
+                    if (mine.dayCount == 0 || day != mine.lastDay) {
+                        mine.dayCount++;
+                        mine.lastDay = day;
                     }
-                    mine.days.add(Math.floorDiv(e.timestamp().getEpochSecond(), (long) SECONDS_PER_DAY));
                 }
                 totalWeight += w;
-                int at = s.indexOf(itemId);
                 boolean recent = recentSeen++ < RECENT_EVENTS;
                 if (recent) {
                     recentTotalWeight += w;
                 }
-                if (at < 0) {
+                if (mine.at < 0) {
                     continue;
                 }
-                indexWeights.merge(itemId, w, Double::sum);
-                int top = s.topCategoryOf[at];
+                int top = s.topCategoryOf[mine.at];
                 if (top >= 0) {
                     topWeight[top] += w;
-                    int path = s.categoryOf[at];
+                    int path = s.categoryOf[mine.at];
                     if (path >= 0) {
                         pathWeight[path] += w;
                     }
@@ -302,22 +321,78 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         recentTopWeight[top] += w;
                     }
                 }
-                if (!Double.isNaN(s.lnPriceOf[at])) {
-                    distinctLnPrice.put(itemId, s.lnPriceOf[at]);
+            }
+            // The mean over distinct priced items, summed in the order of a HashMap filled in first-occurrence
+            // order (as the per-event map was), so it keeps its exact bits.
+            Map<String, Double> distinctLnPrice = new HashMap<>();
+            int catalogued = 0;
+            for (String itemId : order) {
+                int at = items.get(itemId).at;
+                if (at >= 0) {
+                    catalogued++;
+                    if (!Double.isNaN(s.lnPriceOf[at])) {
+                        distinctLnPrice.put(itemId, s.lnPriceOf[at]);
+                    }
                 }
             }
             meanLnPrice = distinctLnPrice.isEmpty() ? Double.NaN
                     : distinctLnPrice.values().stream().mapToDouble(Double::doubleValue).sum() / distinctLnPrice.size();
+            keys = new int[Integer.highestOneBit(Math.max(1, catalogued) * 2) << 1];
+            values = new UserItem[keys.length];
             for (UserItem mine : items.values()) {
                 mine.affinity = (float) Math.log1p(mine.weight);
                 double days = Math.max(0, Duration.between(mine.lastSeen, newest).getSeconds()) / SECONDS_PER_DAY;
                 mine.recency = (float) (1d / (1d + days));
                 // Re-based from asOf to the newest of asOf and the history (one factor for every item).
                 mine.decayedAffinity = (float) Math.log1p(mine.decayed * Math.pow(0.5,
-                        Math.max(0, newest.getEpochSecond() - s.asOf().getEpochSecond()) / DECAY_HALF_LIFE_SECONDS));
-                mine.purchaseDays = mine.days == null ? 0f
-                        : (float) Math.min(1d, Math.log1p(mine.days.size()) / LOG_PURCHASE_DAYS_CAP);
+                        Math.max(0, newest.getEpochSecond() - asOfSecond) / DECAY_HALF_LIFE_SECONDS));
+                mine.purchaseDays = mine.dayCount == 0 ? 0f
+                        : (float) Math.min(1d, Math.log1p(mine.dayCount) / LOG_PURCHASE_DAYS_CAP);
+                if (mine.at >= 0) {
+                    int slot = slot(mine.at);
+                    keys[slot] = mine.at + 1;
+                    values[slot] = mine;
+                }
             }
+        }
+
+        /** The history newest first, ties by id: the list itself when it is in that order already (the store's). */
+        private static List<Event> newestFirst(List<Event> history) {
+            for (int i = 1; i < history.size(); i++) {
+                if (NEWEST_FIRST.compare(history.get(i - 1), history.get(i)) > 0) {
+                    List<Event> sorted = new ArrayList<>(history);
+                    sorted.sort(NEWEST_FIRST);
+                    return sorted;
+                }
+            }
+            return history;
+        }
+
+        private int slot(int at) {
+            int mask = keys.length - 1;
+            int slot = (at * 0x9E3779B9) >>> 7 & mask;
+            while (keys[slot] != 0 && keys[slot] != at + 1) {
+                slot = slot + 1 & mask;
+            }
+            return slot;
+        }
+
+        /** What the user did with the catalogued item at this dense index, or null. */
+        UserItem catalogued(int at) {
+            return values[slot(at)];
+        }
+
+        /** Catalogued item id to the summed weight, for the behaviour fold-in. */
+        private Map<String, Double> indexWeights() {
+            // The same additions in the same order as summing per event, into a map filled in the same order.
+            Map<String, Double> out = new HashMap<>();
+            for (String id : order) {
+                UserItem mine = items.get(id);
+                if (mine.at >= 0) {
+                    out.put(id, mine.weight);
+                }
+            }
+            return out;
         }
 
         /** The user's trained behaviour vector, else one folded in from the history, else null. */
@@ -326,7 +401,11 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 return null;
             }
             float[] trained = behaviour.trained(userId);
-            return trained != null ? trained : indexWeights.isEmpty() ? null : behaviour.foldIn(indexWeights);
+            if (trained != null) {
+                return trained;
+            }
+            Map<String, Double> weights = indexWeights();
+            return weights.isEmpty() ? null : behaviour.foldIn(weights);
         }
     }
 

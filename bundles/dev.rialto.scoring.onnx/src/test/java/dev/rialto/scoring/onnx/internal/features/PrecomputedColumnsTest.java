@@ -85,6 +85,34 @@ class PrecomputedColumnsTest {
     }
 
     @Test
+    void longHistoriesAgreeInStoreOrderAndShuffled() {
+        for (int seed = 11; seed <= 12; seed++) {
+            Random random = new Random(seed);
+            Map<String, Item> catalogue = catalogue(random, 600);
+            List<String> ids = new ArrayList<>(catalogue.keySet());
+            Collections.sort(ids);
+            Map<String, List<Event>> byUser = new HashMap<>();
+            // Two users share 2,600 events: long histories with many repeats and timestamp ties.
+            List<Event> all = events(random, ids, 2, 2_600, byUser);
+            Snapshot snapshot = (Snapshot) (seed % 2 == 0
+                    ? extractor.snapshot(catalogue, all, vectors(random, ids, java.util.Set.of("u1"), 8))
+                    : extractor.snapshot(catalogue, all));
+            for (String user : List.of("u0", "u1")) {
+                // As the store returns it: newest first, ties by id, at most 1,000.
+                List<Event> history = new ArrayList<>(byUser.get(user));
+                history.sort(java.util.Comparator.comparing(Event::timestamp).reversed()
+                        .thenComparing(Event::id));
+                history = history.subList(0, Math.min(history.size(), 1_000));
+                List<String> candidates = candidates(random, ids, history);
+                assertSame(snapshot, history, candidates, Feature.NAMES, "seed " + seed + ", " + user + ", in order");
+                List<Event> shuffled = new ArrayList<>(history);
+                Collections.shuffle(shuffled, random);
+                assertSame(snapshot, shuffled, candidates, Feature.NAMES, "seed " + seed + ", " + user + ", shuffled");
+            }
+        }
+    }
+
+    @Test
     void emptySnapshotsAndHistoriesAgreeToo() {
         Random random = new Random(3);
         Map<String, Item> catalogue = catalogue(random, 40);

@@ -1,0 +1,73 @@
+package dev.rialto.benchmarks.scoring;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The same three paths as {@link ScoringBenchmark}, interleaved call by call in one thread and timed by the
+ * thread's CPU time, not the wall clock: on a machine shared with other builds the wall clock mostly measures the
+ * wait for a core, while the CPU time of a call (and the ratio of two paths run alternately) holds. Run with
+ * {@code java -jar benchmarks.jar cpu [calls] [setup...]}.
+ */
+final class CpuTime {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private CpuTime() {
+    }
+
+    static void run(String models, int calls, List<String> setups) throws Exception {
+        System.setProperty(ScoringBenchmark.MODELS_PROPERTY, models);
+        for (String setup : setups) {
+            ScoringBenchmark b = new ScoringBenchmark();
+            b.setup = setup;
+            b.setUp();
+            try {
+                long[] scorer = new long[calls];
+                long[] bare = new long[calls];
+                long[] features = new long[calls];
+                double sink = 0;
+                // Warm-up: as many calls as measured, alternating too.
+                for (int round = 0; round < 2; round++) {
+                    for (int i = 0; i < calls; i++) {
+                        long t0 = THREADS.getCurrentThreadCpuTime();
+                        sink += b.scoreOnce();
+                        long t1 = THREADS.getCurrentThreadCpuTime();
+                        sink += b.bareOnce();
+                        long t2 = THREADS.getCurrentThreadCpuTime();
+                        sink += b.extractOnce();
+                        long t3 = THREADS.getCurrentThreadCpuTime();
+                        scorer[i] = t1 - t0;
+                        bare[i] = t2 - t1;
+                        features[i] = t3 - t2;
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%n# CPU time per call, %s (ranker/trainer history.limit/scorer "
+                        + "history.limit), %d calls each, interleaved, 1 thread (checksum %.3f)%n", setup, calls, sink);
+                double s = line("scorer.score(user, 500 ids)", scorer);
+                double o = line("bare OrtSession.run, same model and batch", bare);
+                line("feature path alone (history read + extraction)", features);
+                System.out.printf(Locale.ROOT, "throughput from CPU time: scorer %.0f calls/s, bare %.0f calls/s, "
+                        + "ratio %.3f (target >= 0.8: %s)%n", 1e9 / s, 1e9 / o, o / s, o / s >= 0.8 ? "met" : "NOT met");
+            } finally {
+                b.tearDown();
+            }
+        }
+    }
+
+    /** Prints p50/p90/p99/mean of the CPU times in ms; returns the mean in ns. */
+    private static double line(String what, long[] ns) {
+        long[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(ns).average().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "%-48s p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms%n", what,
+                pct(sorted, 50) / 1e6, pct(sorted, 90) / 1e6, pct(sorted, 99) / 1e6, mean / 1e6);
+        return mean;
+    }
+
+    private static long pct(long[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+    }
+}
