@@ -163,29 +163,8 @@ class ContentEngineTest {
     void duplicatesAreJudgedByTheEmbedderWhenPresent() {
         List<List<String>> calls = new ArrayList<>();
         // A fake embedder that maps texts about reading to one direction, anything else to another.
-        TextEmbedder embedder = new TextEmbedder() {
-            @Override
-            public String model() {
-                return "fake";
-            }
-
-            @Override
-            public int dimensions() {
-                return 2;
-            }
-
-            @Override
-            public Set<String> languages() {
-                return Set.of("en");
-            }
-
-            @Override
-            public float[][] embed(List<String> texts) {
-                calls.add(List.copyOf(texts));
-                return texts.stream().map(t -> t.contains("read") ? new float[] {1, 0} : new float[] {0, 1})
-                        .toArray(float[][]::new);
-            }
-        };
+        TextEmbedder embedder = Fixtures.embedder(2, calls,
+                t -> t.contains("read") ? new float[] {1, 0} : new float[] {0, 1});
         Scripted p = new Scripted(List.of(List.of("Lumina lamp: read late at night", "Lumina lamp, for those who read",
                 "Lumina lamp with a dimmer")));
         Function<String, TextEmbedder> embedders = l -> l.equals("en") ? embedder : null;
@@ -217,28 +196,7 @@ class ContentEngineTest {
     @Test
     void aSingleVariantIsAcceptedWithoutEmbeddingIt() {
         List<List<String>> calls = new ArrayList<>();
-        TextEmbedder embedder = new TextEmbedder() {
-            @Override
-            public String model() {
-                return "fake";
-            }
-
-            @Override
-            public int dimensions() {
-                return 2;
-            }
-
-            @Override
-            public Set<String> languages() {
-                return Set.of("en");
-            }
-
-            @Override
-            public float[][] embed(List<String> texts) {
-                calls.add(List.copyOf(texts));
-                return texts.stream().map(t -> new float[] {1, 0}).toArray(float[][]::new);
-            }
-        };
+        TextEmbedder embedder = Fixtures.embedder(2, calls, t -> new float[] {1, 0});
         ContentEngine engine = Fixtures.engine(ContentEngine.Settings.defaults(), Map.of(), l -> embedder);
         ContentResponse one = engine.generate(request(ContentKind.EMAIL_BODY, "en", 1, null));
         assertEquals(1, one.variants().size());

@@ -97,6 +97,38 @@ final class Fixtures {
         };
     }
 
+    /**
+     * A fake English embedder of the given width: each text's vector from {@code vector}; every batch it was asked
+     * for is added to {@code calls} (pass null when the test does not look).
+     */
+    static TextEmbedder embedder(int dimensions, java.util.List<java.util.List<String>> calls,
+            java.util.function.Function<String, float[]> vector) {
+        return new TextEmbedder() {
+            @Override
+            public String model() {
+                return "fake";
+            }
+
+            @Override
+            public int dimensions() {
+                return dimensions;
+            }
+
+            @Override
+            public Set<String> languages() {
+                return Set.of("en");
+            }
+
+            @Override
+            public float[][] embed(java.util.List<String> texts) {
+                if (calls != null) {
+                    calls.add(java.util.List.copyOf(texts));
+                }
+                return texts.stream().map(vector).toArray(float[][]::new);
+            }
+        };
+    }
+
     static ContentEngine engine(Map<String, ContentProvider> providers) {
         return engine(ContentEngine.Settings.defaults(), providers, language -> null);
     }

@@ -90,28 +90,8 @@ class GroundedProviderTest {
     @Test
     void theEmbedderRanksWhenPresent() {
         // A fake embedder: only "rechargeable" texts point the query's way.
-        TextEmbedder embedder = new TextEmbedder() {
-            @Override
-            public String model() {
-                return "fake";
-            }
-
-            @Override
-            public int dimensions() {
-                return 2;
-            }
-
-            @Override
-            public Set<String> languages() {
-                return Set.of("en");
-            }
-
-            @Override
-            public float[][] embed(List<String> texts) {
-                return texts.stream().map(t -> t.contains("rechargeable") || t.contains("travellers")
-                        ? new float[] {1, 0} : new float[] {0, 1}).toArray(float[][]::new);
-            }
-        };
+        TextEmbedder embedder = Fixtures.embedder(2, null, t -> t.contains("rechargeable") || t.contains("travellers")
+                ? new float[] {1, 0} : new float[] {0, 1});
         GroundedProvider grounded = new GroundedProvider(l -> l.equals("en") ? embedder : null);
         Audience travellers = new Audience("travellers", null, Consent.UNKNOWN, Map.of());
         List<String> ranked = grounded.rank(Sanitiser.sentences(Fixtures.PAD.description()), "travellers", "en");
