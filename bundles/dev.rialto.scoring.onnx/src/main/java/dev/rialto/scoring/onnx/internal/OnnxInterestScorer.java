@@ -44,8 +44,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -77,10 +75,8 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private final OnnxModelRegistry registry;
     private final ItemRepository items;
     private final EventRepository events;
-    private final AtomicReference<FeatureSnapshot> snapshot = new AtomicReference<>();
     /** Direct buffers are costly to allocate and free: reuse a few across requests. */
     private final ConcurrentLinkedQueue<FloatBuffer> buffers = new ConcurrentLinkedQueue<>();
-    private final Object buildLock = new Object();
     private final Consumer<ModelInfo> onNewModel = this::modelChanged;
     private volatile String modelName;
     private volatile int historyLimit;
@@ -90,10 +86,8 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private volatile BehaviourVectorReader behaviour;
     private int refreshSeconds;
     private ScheduledExecutorService refresher;
-    /** Raised by the store's change feed; the periodic rebuild skips the pass over the store while it is down. */
-    private final AtomicBoolean storeChanged = new AtomicBoolean(true);
-    private volatile String builtVectors;
-    private volatile long builtAt;
+    /** Shared with the other scorers of the same stores (the ranker's and the ad click model's). */
+    private final SharedSnapshot shared;
     /** A snapshot older than this is rebuilt even when the change feed said nothing (a missed notification). */
     static final long MAX_UNCHANGED_AGE_NANOS = TimeUnit.HOURS.toNanos(1);
 
@@ -106,7 +100,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         this.items = items;
         this.events = events;
         // Usable at once; the background build replaces it within moments.
-        this.snapshot.set(extractor.snapshot(Map.of(), List.of()));
+        this.shared = SharedSnapshot.acquire(extractor, items, events);
     }
 
     @Activate
@@ -131,6 +125,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         registry.removeListener(onNewModel);
         stopRefreshing();
         buffers.clear();
+        shared.release();
     }
 
     @Override
@@ -144,7 +139,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         // Read the store before taking the model, so the lease only spans the inference.
         List<Event> history = userId == null || userId.isBlank() ? List.of()
                 : events.recentForUser(userId.strip(), historyLimit);
-        FeatureSnapshot stats = snapshot.get();
+        FeatureSnapshot stats = shared.snapshot.get();
         try (ModelLease lease = registry.lease(modelName)) {
             LoadedModel model = lease.model();
             if (ids.isEmpty()) {
@@ -326,17 +321,18 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
 
     /** Rebuilds the catalogue statistics from the store now, on the calling thread. */
     public void refreshSnapshot() {
-        synchronized (buildLock) {
+        synchronized (shared.buildLock) {
             long started = System.nanoTime();
-            storeChanged.set(false); // before reading: a change during the pass raises it again
+            shared.storeChanged.set(false); // before reading: a change during the pass raises it again
             Map<String, Item> catalogue = new HashMap<>();
             items.forEach(item -> catalogue.put(item.id(), item));
             BehaviourVectorReader reader = behaviour;
             BehaviourVectors vectors = reader == null ? null : reader.published().orElse(null);
             FeatureSnapshot built = extractor.snapshot(catalogue, new StoreEvents(events), vectors);
-            snapshot.set(built);
-            builtVectors = vectorsId(vectors);
-            builtAt = System.nanoTime();
+            shared.snapshot.set(built);
+            shared.builtVectors = vectorsId(vectors);
+            shared.builtAt = System.nanoTime();
+            shared.built = true;
             LOG.info("Feature snapshot rebuilt: {} items, {} events up to {}, behaviour vectors {}, in {} ms",
                     catalogue.size(), built.eventCount(), built.asOf(),
                     vectors == null ? "none" : vectors.model() + "@" + vectors.version(),
@@ -353,12 +349,14 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     public boolean refreshIfChanged() {
         BehaviourVectorReader reader = behaviour;
         String vectors = vectorsId(reader == null ? null : reader.published().orElse(null));
-        boolean stale = System.nanoTime() - builtAt > MAX_UNCHANGED_AGE_NANOS;
-        if (!storeChanged.get() && java.util.Objects.equals(vectors, builtVectors) && !stale) {
-            return false;
+        synchronized (shared.buildLock) { // checked under the lock: the other scorer may have just built it
+            boolean stale = !shared.built || System.nanoTime() - shared.builtAt > MAX_UNCHANGED_AGE_NANOS;
+            if (!shared.storeChanged.get() && java.util.Objects.equals(vectors, shared.builtVectors) && !stale) {
+                return false;
+            }
+            refreshSnapshot();
+            return true;
         }
-        refreshSnapshot();
-        return true;
     }
 
     private static String vectorsId(BehaviourVectors vectors) {
@@ -367,17 +365,17 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
 
     @Override
     public void eventsStored(List<Event> stored) {
-        storeChanged.set(true);
+        shared.storeChanged.set(true);
     }
 
     @Override
     public void itemsStored(List<Item> stored) {
-        storeChanged.set(true);
+        shared.storeChanged.set(true);
     }
 
     @Override
     public void userDeleted(UserData deleted) {
-        storeChanged.set(true);
+        shared.storeChanged.set(true);
     }
 
     /** Binds the published behaviour vectors (tests and non-OSGi callers; SCR sets the field). */
@@ -387,7 +385,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
 
     /** The snapshot requests use now. */
     public FeatureSnapshot snapshot() {
-        return snapshot.get();
+        return shared.snapshot.get();
     }
 
     private void modelChanged(ModelInfo info) {

@@ -2,6 +2,7 @@ package dev.rialto.scoring.onnx.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,6 +93,33 @@ class OnnxScoringTest {
         scorer.userDeleted(new dev.rialto.api.privacy.UserData("user-0", null, List.of(), List.of()));
         assertTrue(scorer.refreshIfChanged());
         assertFalse(scorer.refreshIfChanged());
+    }
+
+    @Test
+    void scorersOfTheSameStoresShareOneSnapshotAndOneRebuild() {
+        OnnxInterestScorer ads = new OnnxInterestScorer(extractor, registry, world.items, world.events);
+        ads.activate(Configs.config(Map.of("models.dir", models.toString(), "snapshot.refresh.seconds", 0,
+                "model.name", "ads-ctr")));
+        try {
+            assertSame(scorer.snapshot(), ads.snapshot(), "built once in start(), seen by both");
+            assertFalse(ads.refreshIfChanged(), "the other scorer's rebuild is current");
+            ads.eventsStored(List.of());
+            assertTrue(scorer.refreshIfChanged(), "whichever comes first rebuilds");
+            assertFalse(ads.refreshIfChanged());
+            assertSame(scorer.snapshot(), ads.snapshot());
+        } finally {
+            ads.deactivate();
+        }
+        // The last one to go drops it: a scorer made after that starts from an empty snapshot of its own.
+        FeatureSnapshot before = scorer.snapshot();
+        scorer.deactivate();
+        OnnxInterestScorer again = new OnnxInterestScorer(extractor, registry, world.items, world.events);
+        try {
+            org.junit.jupiter.api.Assertions.assertNotSame(before, again.snapshot());
+        } finally {
+            scorer = again;
+            again.activate(Configs.config(Map.of("models.dir", models.toString(), "snapshot.refresh.seconds", 0)));
+        }
     }
 
     @Test
