@@ -458,12 +458,12 @@ final class ContentEngine {
                 return;
             }
             if (variants.isEmpty() && n == 1) {
-                // Nothing to compare it with, now or later: no embedding (most campaign emails ask one variant).
+                // Nothing to compare it with, now or later (offer returns once n are accepted): no embedding (most
+                // campaign emails ask one variant). Its vector stays null and is never compared.
                 vectors.add(null);
                 variants.add(candidates.get(0));
                 return;
             }
-            fillMissingVectors();
             List<String> compared = candidates.stream().map(v -> compared(v.text())).toList();
             Object[] candidateVectors = vectors(compared);
             for (int i = 0; i < candidates.size() && variants.size() < n; i++) {
@@ -482,23 +482,6 @@ final class ContentEngine {
                     vectors.add(vector);
                     variants.add(candidate);
                 }
-            }
-        }
-
-        /** Vectors of variants accepted without one, before anything is compared with them. */
-        private void fillMissingVectors() {
-            List<Integer> missing = new ArrayList<>();
-            for (int i = 0; i < vectors.size(); i++) {
-                if (vectors.get(i) == null) {
-                    missing.add(i);
-                }
-            }
-            if (missing.isEmpty()) {
-                return;
-            }
-            Object[] filled = vectors(missing.stream().map(i -> compared(variants.get(i).text())).toList());
-            for (int j = 0; j < missing.size(); j++) {
-                vectors.set(missing.get(j), filled[j]);
             }
         }
 
