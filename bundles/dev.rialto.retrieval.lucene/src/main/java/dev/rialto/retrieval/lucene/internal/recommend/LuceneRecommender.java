@@ -1,9 +1,9 @@
 package dev.rialto.retrieval.lucene.internal.recommend;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,14 +129,24 @@ public final class LuceneRecommender implements Recommender {
         return out;
     }
 
-    private record Ranked(Fused fused, boolean scored, double model, double score) {
+    /** A head item: its fusion, its catalogue record, and the model's score once scored. */
+    private static final class Ranked {
         static final Comparator<Ranked> ORDER = (a, b) -> {
-            if (a.scored != b.scored) {
-                return a.scored ? -1 : 1;
+            if ((a.model != null) != (b.model != null)) {
+                return a.model != null ? -1 : 1;
             }
-            int byModel = Double.compare(b.model, a.model);
-            return byModel != 0 ? byModel : Double.compare(b.score, a.score);
+            int byModel = a.model == null ? 0 : Double.compare(b.model, a.model);
+            return byModel != 0 ? byModel : Double.compare(b.fused.score(), a.fused.score());
         };
+
+        final Fused fused;
+        final IndexedItem item;
+        Double model;
+
+        Ranked(Fused fused, IndexedItem item) {
+            this.fused = fused;
+            this.item = item;
+        }
     }
 
     /** A user-independent source's list for one filter and quota, reused within a batch. */
@@ -161,63 +171,58 @@ public final class LuceneRecommender implements Recommender {
 
         // The head that may be shown: indexed, passing the filter (sources are plug-ins and may be sloppy).
         int depth = Math.max(request.depth(t.rerankDepth()), request.n());
-        List<Fused> head = new ArrayList<>(Math.min(depth, fused.size()));
-        Map<String, IndexedItem> items = new LinkedHashMap<>();
+        List<Ranked> head = new ArrayList<>(Math.min(depth, fused.size()));
         int next = 0;
         while (head.size() < depth && next < fused.size()) {
             int end = Math.min(fused.size(), next + depth - head.size());
             List<Fused> slice = fused.subList(next, end);
-            IndexedItem[] found = index.lookupEach(slice.stream().map(Fused::itemId).toList());
+            String[] ids = new String[slice.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = slice.get(i).itemId();
+            }
+            IndexedItem[] found = index.lookupEach(Arrays.asList(ids));
             for (int i = 0; i < found.length; i++) {
-                Fused f = slice.get(i);
                 IndexedItem item = found[i];
-                if (item != null && item.passes(filter)
-                        && !purchased.contains(item.id())) {
-                    head.add(f);
-                    items.put(item.id(), item);
+                if (item != null && item.passes(filter) && !purchased.contains(item.id())) {
+                    head.add(new Ranked(slice.get(i), item));
                 }
             }
             next = end;
         }
 
-        Map<String, Double> modelScores = Map.of();
         String model = null;
         InterestScorer s = scorer.get();
         if (s != null && !head.isEmpty()) {
             try {
                 Optional<ModelInfo> active = s.activeModel();
                 if (active.isPresent()) {
-                    ScoreResult result = s.score(request.userId(), head.stream().map(Fused::itemId).toList());
-                    modelScores = result.scores();
+                    List<String> ids = new ArrayList<>(head.size());
+                    head.forEach(r -> ids.add(r.fused.itemId()));
+                    ScoreResult result = s.score(request.userId(), ids);
+                    Map<String, Double> scores = result.scores();
+                    for (Ranked r : head) {
+                        r.model = scores.get(r.fused.itemId());
+                    }
                     model = result.model().name() + "@" + result.model().version();
+                    // Scored first, by model score, then fused score (descending).
+                    head.sort(Ranked.ORDER);
                 }
             } catch (RuntimeException e) {
                 scorerWarnings.warn("Interest scorer failed; ranking by fusion instead: {}", e.toString(), e);
-                modelScores = Map.of();
+                head.forEach(r -> r.model = null);
                 model = null;
             }
         }
-        if (model != null) {
-            // Scored first, by model score, then fused score (descending); the keys are read once, not per comparison.
-            List<Ranked> ranked = new ArrayList<>(head.size());
-            for (Fused f : head) {
-                Double m = modelScores.get(f.itemId());
-                ranked.add(new Ranked(f, m != null, m == null ? 0 : m, f.score()));
-            }
-            ranked.sort(Ranked.ORDER);
-            head.clear();
-            ranked.forEach(r -> head.add(r.fused()));
-        }
 
         List<RecommendedItem> out = new ArrayList<>(Math.min(request.n(), head.size()));
-        for (Fused f : head) {
+        for (Ranked r : head) {
             if (out.size() == request.n()) {
                 break;
             }
-            IndexedItem item = items.get(f.itemId());
-            Double modelScore = modelScores.get(f.itemId());
+            Fused f = r.fused;
+            Double modelScore = r.model;
             double score = modelScore != null && Double.isFinite(modelScore) ? modelScore : f.score();
-            out.add(new RecommendedItem(f.itemId(), item.title(), item.category(), score, f.hits(), f.score(),
+            out.add(new RecommendedItem(f.itemId(), r.item.title(), r.item.category(), score, f.hits(), f.score(),
                     modelScore, modelScore == null ? null : model));
         }
         if (LOG.isDebugEnabled()) {

@@ -1,11 +1,11 @@
 package dev.rialto.retrieval.lucene.internal.recommend;
 
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 
 import dev.rialto.api.recommend.SourceHit;
 import dev.rialto.api.retrieval.Candidate;
@@ -19,10 +19,6 @@ public final class RrfFusion {
 
     /** One fused item with every source that found it, best rank first. */
     public record Fused(String itemId, double score, List<SourceHit> hits) {
-
-        int bestRank() {
-            return hits.get(0).rank();
-        }
     }
 
     private RrfFusion() {
@@ -31,6 +27,10 @@ public final class RrfFusion {
     /**
      * Fuses the lists. A list's rank is the 1-based position in it; an item listed twice by one source counts
      * once, at its better rank. Sources missing from {@code weights} weigh {@code defaultWeight}.
+     *
+     * <p>The answer is ordered lazily: a recommendation fuses about 1,500 candidates but reads the first few
+     * hundred, so only the prefix that is read gets sorted, and an item's hits are built when read. The order is
+     * total (score, then number of sources, then best rank, then id), so it is the same as a full sort's.
      */
     public static List<Fused> fuse(Map<String, List<Candidate>> bySource, Map<String, Double> weights,
             double defaultWeight, int k) {
@@ -38,79 +38,232 @@ public final class RrfFusion {
         for (List<Candidate> l : bySource.values()) {
             total += l.size();
         }
-        // One map entry per item, its hits in a small array: a request fuses about 1,500 candidates, and a map per
-        // source to drop repeats, a second map for the hits and a list per item made fusion a tenth of the gather.
-        Map<String, Acc> byItem = new HashMap<>(Math.max(16, total * 2));
-        List<Acc> order = new ArrayList<>(total);
+        Ranking r = new Ranking(bySource.size(), total);
         int sourceIndex = 0;
         for (Map.Entry<String, List<Candidate>> e : bySource.entrySet()) {
-            String source = e.getKey();
-            double w = weights.getOrDefault(source, defaultWeight);
+            r.sourceNames[sourceIndex] = e.getKey();
+            double w = weights.getOrDefault(e.getKey(), defaultWeight);
             int rank = 0;
             for (Candidate c : e.getValue()) {
-                Acc acc = byItem.get(c.itemId());
-                if (acc == null) {
-                    acc = new Acc(c.itemId());
-                    byItem.put(c.itemId(), acc);
-                    order.add(acc);
-                } else if (acc.lastSource == sourceIndex) {
+                int item = r.itemOf(c.itemId());
+                if (r.lastSource[item] == sourceIndex) {
                     continue; // listed twice by one source: counts once, at its better rank
                 }
                 rank++;
-                acc.lastSource = sourceIndex;
-                acc.score += w / (k + rank);
-                acc.add(new SourceHit(source, rank, c.score()));
+                r.lastSource[item] = sourceIndex;
+                r.score[item] += w / (k + rank);
+                r.addHit(item, sourceIndex, rank, c.score());
             }
             sourceIndex++;
         }
-        Fused[] out = new Fused[order.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = order.get(i).fused();
-        }
-        Arrays.sort(out, RrfFusion::compare);
-        return Arrays.asList(out);
+        r.seal();
+        return r;
     }
 
-    /** Higher score first; then found by more sources; then the better best rank; then by id. */
-    private static int compare(Fused a, Fused b) {
-        int c = Double.compare(b.score(), a.score());
-        if (c != 0) {
-            return c;
-        }
-        c = Integer.compare(b.hits().size(), a.hits().size());
-        if (c != 0) {
-            return c;
-        }
-        c = Integer.compare(a.bestRank(), b.bestRank());
-        return c != 0 ? c : a.itemId().compareTo(b.itemId());
-    }
-
-    /** One item's running score and hits, the hits kept ordered by rank, then source. */
-    private static final class Acc {
-        final String itemId;
-        double score;
-        int lastSource = -1;
-        SourceHit[] hits = new SourceHit[2];
+    /**
+     * Items in flat arrays (no object per candidate or per hit), their order sorted on demand. Items are found by
+     * an open-addressing table of ids: one probe array instead of a map entry per candidate.
+     */
+    private static final class Ranking extends AbstractList<Fused> implements RandomAccess {
+        final String[] sourceNames;
+        String[] ids;
+        double[] score;
+        int[] lastSource;
+        int[] hitCount;
+        int[] bestRank;
+        int[] firstHit;
         int size;
+        final int[] hitSource;
+        final int[] hitRank;
+        final double[] hitScore;
+        final int[] nextHit;
+        int hits;
+        final int[] table; // item index + 1, 0 = empty
+        final int mask;
+        int[] order;
+        int sorted;
+        Fused[] built;
 
-        Acc(String itemId) {
-            this.itemId = itemId;
+        Ranking(int sources, int total) {
+            sourceNames = new String[sources];
+            int cap = Math.max(16, total);
+            ids = new String[cap];
+            score = new double[cap];
+            lastSource = new int[cap];
+            hitCount = new int[cap];
+            bestRank = new int[cap];
+            firstHit = new int[cap];
+            hitSource = new int[Math.max(1, total)];
+            hitRank = new int[hitSource.length];
+            hitScore = new double[hitSource.length];
+            nextHit = new int[hitSource.length];
+            table = new int[Integer.highestOneBit(Math.max(8, total) * 2) * 2];
+            mask = table.length - 1;
         }
 
-        void add(SourceHit hit) {
-            if (size == hits.length) {
-                hits = Arrays.copyOf(hits, size * 2);
+        int itemOf(String id) {
+            int h = id.hashCode();
+            int slot = (h ^ (h >>> 16)) & mask;
+            while (true) {
+                int at = table[slot];
+                if (at == 0) {
+                    int item = size++;
+                    ids[item] = id;
+                    lastSource[item] = -1;
+                    firstHit[item] = -1;
+                    table[slot] = item + 1;
+                    return item;
+                }
+                if (ids[at - 1].equals(id)) {
+                    return at - 1;
+                }
+                slot = (slot + 1) & mask;
             }
-            int at = size++;
-            while (at > 0 && HIT_ORDER.compare(hits[at - 1], hit) > 0) {
-                hits[at] = hits[at - 1];
-                at--;
-            }
-            hits[at] = hit;
         }
 
-        Fused fused() {
-            return new Fused(itemId, score, List.of(size == hits.length ? hits : Arrays.copyOf(hits, size)));
+        void addHit(int item, int source, int rank, double sourceScore) {
+            int h = hits++;
+            hitSource[h] = source;
+            hitRank[h] = rank;
+            hitScore[h] = sourceScore;
+            nextHit[h] = firstHit[item];
+            firstHit[item] = h;
+            if (hitCount[item]++ == 0 || rank < bestRank[item]) {
+                bestRank[item] = rank;
+            }
+        }
+
+        void seal() {
+            order = new int[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            built = new Fused[size];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public Fused get(int i) {
+            if (i < 0 || i >= size) {
+                throw new IndexOutOfBoundsException(i);
+            }
+            if (i >= sorted) {
+                sortThrough(i);
+            }
+            Fused f = built[i];
+            if (f == null) {
+                f = build(order[i]);
+                built[i] = f;
+            }
+            return f;
+        }
+
+        /** Sorts order[sorted..] far enough to cover position i: at least double what was asked, at least 64. */
+        private void sortThrough(int i) {
+            int want = Math.min(size, Math.max(64, 2 * (i + 1)));
+            if (want < size) {
+                select(sorted, size - 1, want - 1);
+            }
+            sort(sorted, want - 1);
+            sorted = want;
+        }
+
+        /** Higher score first; then found by more sources; then the better best rank; then by id. */
+        private int compare(int a, int b) {
+            int c = Double.compare(score[b], score[a]);
+            if (c != 0) {
+                return c;
+            }
+            c = Integer.compare(hitCount[b], hitCount[a]);
+            if (c != 0) {
+                return c;
+            }
+            c = Integer.compare(bestRank[a], bestRank[b]);
+            return c != 0 ? c : ids[a].compareTo(ids[b]);
+        }
+
+        /** Quickselect: afterwards order[nth] holds the item a full sort puts there, better items before it. */
+        private void select(int lo, int hi, int nth) {
+            while (hi > lo) {
+                int p = partition(lo, hi);
+                if (p == nth) {
+                    return;
+                }
+                if (p < nth) {
+                    lo = p + 1;
+                } else {
+                    hi = p - 1;
+                }
+            }
+        }
+
+        private void sort(int lo, int hi) {
+            while (hi - lo > 16) {
+                int p = partition(lo, hi);
+                // Recurse into the smaller side, loop on the larger: stack depth stays logarithmic.
+                if (p - lo < hi - p) {
+                    sort(lo, p - 1);
+                    lo = p + 1;
+                } else {
+                    sort(p + 1, hi);
+                    hi = p - 1;
+                }
+            }
+            for (int i = lo + 1; i <= hi; i++) {
+                int v = order[i];
+                int j = i - 1;
+                while (j >= lo && compare(order[j], v) > 0) {
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                order[j + 1] = v;
+            }
+        }
+
+        /** Lomuto partition around the median of three; returns the pivot's final position. */
+        private int partition(int lo, int hi) {
+            int mid = (lo + hi) >>> 1;
+            if (compare(order[mid], order[lo]) < 0) {
+                swap(mid, lo);
+            }
+            if (compare(order[hi], order[lo]) < 0) {
+                swap(hi, lo);
+            }
+            if (compare(order[hi], order[mid]) < 0) {
+                swap(hi, mid);
+            }
+            swap(mid, hi);
+            int pivot = order[hi];
+            int store = lo;
+            for (int i = lo; i < hi; i++) {
+                if (compare(order[i], pivot) < 0) {
+                    swap(i, store++);
+                }
+            }
+            swap(store, hi);
+            return store;
+        }
+
+        private void swap(int a, int b) {
+            int t = order[a];
+            order[a] = order[b];
+            order[b] = t;
+        }
+
+        private Fused build(int item) {
+            SourceHit[] h = new SourceHit[hitCount[item]];
+            int n = 0;
+            for (int at = firstHit[item]; at >= 0; at = nextHit[at]) {
+                h[n++] = new SourceHit(sourceNames[hitSource[at]], hitRank[at], hitScore[at]);
+            }
+            if (n > 1) {
+                Arrays.sort(h, HIT_ORDER);
+            }
+            return new Fused(ids[item], score[item], List.of(h));
         }
     }
 

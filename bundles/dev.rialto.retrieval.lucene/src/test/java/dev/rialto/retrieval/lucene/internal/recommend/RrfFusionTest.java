@@ -126,4 +126,37 @@ class RrfFusionTest {
             assertEquals(reference(lists, weights, 1.0, k), RrfFusion.fuse(lists, weights, 1.0, k), "round " + round);
         }
     }
+
+    @Test
+    void aPrefixReadFirstAndPositionsReadOutOfOrderMatchTheFullSort() {
+        java.util.Random random = new java.util.Random(11);
+        for (int round = 0; round < 100; round++) {
+            Map<String, List<Candidate>> lists = new java.util.TreeMap<>();
+            for (int s = 0; s < 6; s++) {
+                List<Candidate> l = new java.util.ArrayList<>();
+                int n = 100 + random.nextInt(500);
+                for (int i = 0; i < n; i++) {
+                    l.add(new Candidate("i" + random.nextInt(2_000), "s" + s, i + 1, random.nextDouble()));
+                }
+                lists.put("s" + s, l);
+            }
+            Map<String, Double> weights = Map.of("s0", 2.0, "s2", 0.5);
+            List<Fused> expected = reference(lists, weights, 1.0, 60);
+            List<Fused> fused = RrfFusion.fuse(lists, weights, 1.0, 60);
+            assertEquals(expected.size(), fused.size());
+            // As the recommender reads it: a head window, then further windows when items fail the filter.
+            int window = 1 + random.nextInt(300);
+            assertEquals(expected.subList(0, Math.min(window, expected.size())),
+                    fused.subList(0, Math.min(window, fused.size())), "round " + round);
+            List<Integer> positions = new java.util.ArrayList<>();
+            for (int i = 0; i < fused.size(); i++) {
+                positions.add(i);
+            }
+            java.util.Collections.shuffle(positions, random);
+            for (int i : positions.subList(0, Math.min(200, positions.size()))) {
+                assertEquals(expected.get(i), fused.get(i), "round " + round + ", position " + i);
+            }
+            assertEquals(expected, fused, "round " + round);
+        }
+    }
 }
