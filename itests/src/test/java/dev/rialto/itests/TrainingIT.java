@@ -60,6 +60,23 @@ public class TrainingIT {
         return RialtoOptions.distribution();
     }
 
+    /** Both scorers of the shared feature snapshot take the behaviour vectors (else they rebuilt it in turn). */
+    @Test
+    public void theAdClickModelsScorerBindsTheBehaviourVectorsToo() throws Exception {
+        Bundle scoring = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "dev.rialto.scoring.onnx".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        for (String component : new String[] {"dev.rialto.scoring.onnx.ads",
+                "dev.rialto.scoring.onnx.internal.OnnxInterestScorer"}) {
+            java.net.URL xml = scoring.getEntry("OSGI-INF/" + component + ".xml");
+            assertTrue(component, xml != null);
+            try (java.io.InputStream in = xml.openStream()) {
+                String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(text, text.contains("name=\"behaviour\"")
+                        && text.contains("interface=\"dev.rialto.api.retrieval.BehaviourVectorReader\""));
+            }
+        }
+    }
+
     @Test
     public void consoleTrainsOneModelByNameWithAProgressBar() throws Exception {
         Await.until("a trained model", Duration.ofMinutes(5), () -> scorer.activeModel().orElse(null));

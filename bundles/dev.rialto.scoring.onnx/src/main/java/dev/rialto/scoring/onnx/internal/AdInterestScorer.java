@@ -6,6 +6,7 @@ import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.EventListener;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.privacy.UserDataListener;
+import dev.rialto.api.retrieval.BehaviourVectorReader;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.InterestScorer;
 import dev.rialto.scoring.onnx.internal.registry.OnnxModelRegistry;
@@ -15,6 +16,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -38,6 +42,22 @@ public class AdInterestScorer extends OnnxInterestScorer {
             @Reference(name = "registry") OnnxModelRegistry registry, @Reference(name = "items") ItemRepository items,
             @Reference(name = "events") EventRepository events) {
         super(extractor, registry, items, events);
+    }
+
+    /**
+     * The behaviour vectors, bound as in the ranker's scorer: the two share one feature snapshot, and while this one
+     * had none, each rebuilt it every minute, in turn with and without the vectors.
+     */
+    @Reference(name = "behaviour", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBehaviour")
+    void bindBehaviour(BehaviourVectorReader reader) {
+        setBehaviour(reader);
+    }
+
+    void unbindBehaviour(BehaviourVectorReader reader) {
+        if (behaviour == reader) { // a greedy replacement is bound before the old one goes
+            setBehaviour(null);
+        }
     }
 
     @Activate

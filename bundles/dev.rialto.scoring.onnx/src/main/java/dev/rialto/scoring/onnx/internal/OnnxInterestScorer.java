@@ -80,10 +80,13 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private final Consumer<ModelInfo> onNewModel = this::modelChanged;
     private volatile String modelName;
     private volatile int historyLimit;
-    /** The published behaviour vectors (the item index), for the user_item_behaviour feature; optional. */
+    /**
+     * The published behaviour vectors (the item index), for the user_item_behaviour feature; optional. The ad click
+     * model's scorer (a subclass: DS annotations are not inherited) binds it by its own methods.
+     */
     @Reference(name = "behaviour", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile BehaviourVectorReader behaviour;
+    volatile BehaviourVectorReader behaviour;
     private int refreshSeconds;
     private ScheduledExecutorService refresher;
     /** Shared with the other scorers of the same stores (the ranker's and the ad click model's). */
@@ -327,9 +330,11 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             Map<String, Item> catalogue = new HashMap<>();
             items.forEach(item -> catalogue.put(item.id(), item));
             BehaviourVectorReader reader = behaviour;
-            BehaviourVectors vectors = reader == null ? null : reader.published().orElse(null);
+            // A scorer without a reader of its own keeps the vectors the shared snapshot was built with.
+            BehaviourVectors vectors = reader == null ? shared.vectors : reader.published().orElse(null);
             FeatureSnapshot built = extractor.snapshot(catalogue, new StoreEvents(events), vectors);
             shared.snapshot.set(built);
+            shared.vectors = vectors;
             shared.builtVectors = vectorsId(vectors);
             shared.builtAt = System.nanoTime();
             shared.built = true;
@@ -348,10 +353,12 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
      */
     public boolean refreshIfChanged() {
         BehaviourVectorReader reader = behaviour;
-        String vectors = vectorsId(reader == null ? null : reader.published().orElse(null));
+        String vectors = reader == null ? null : vectorsId(reader.published().orElse(null));
         synchronized (shared.buildLock) { // checked under the lock: the other scorer may have just built it
             boolean stale = !shared.built || System.nanoTime() - shared.builtAt > MAX_UNCHANGED_AGE_NANOS;
-            if (!shared.storeChanged.get() && java.util.Objects.equals(vectors, shared.builtVectors) && !stale) {
+            // Without a reader this scorer has no say about the vectors (else two scorers would undo each other).
+            boolean vectorsChanged = reader != null && !java.util.Objects.equals(vectors, shared.builtVectors);
+            if (!shared.storeChanged.get() && !vectorsChanged && !stale) {
                 return false;
             }
             refreshSnapshot();

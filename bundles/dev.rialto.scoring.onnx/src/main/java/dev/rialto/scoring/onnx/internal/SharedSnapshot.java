@@ -2,6 +2,7 @@ package dev.rialto.scoring.onnx.internal;
 
 import dev.rialto.api.catalog.ItemRepository;
 import dev.rialto.api.events.EventRepository;
+import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import java.util.HashMap;
@@ -28,6 +29,8 @@ final class SharedSnapshot {
     final Object buildLock = new Object();
     /** The behaviour vectors ({@code model@version}) and the time (nanoTime) of the last build; guarded by buildLock. */
     String builtVectors;
+    /** The behaviour vectors of the last build; guarded by buildLock. */
+    BehaviourVectors vectors;
     long builtAt;
     boolean built;
     private final Key key;

@@ -94,7 +94,7 @@ class ScorerBehaviourTest {
                     List.of("kitchen-0-1"), ranker.columns)[0][behaviour], 1e-6);
             double before = scorer.score(user, items).scores().get("kitchen-0-1");
 
-            // Unpublished (or the reader gone): the feature is 0 and the favourite item loses its lift.
+            // Unpublished: the feature is 0 and the favourite item loses its lift.
             index.set(null);
             scorer.refreshSnapshot();
             assertFalse(scorer.snapshot().toString().contains("behaviour"), scorer.snapshot().toString());
@@ -114,6 +114,37 @@ class ScorerBehaviourTest {
             assertFalse(scorer.refreshIfChanged());
         } finally {
             scorer.deactivate();
+            registry.deactivate();
+        }
+    }
+
+    @Test
+    void aScorerWithoutAReaderNeitherDropsNorRebuildsTheSharedVectors() {
+        World world = new World();
+        EngineeredFeatureExtractor extractor = new EngineeredFeatureExtractor();
+        OnnxModelRegistry registry = new OnnxModelRegistry(extractor);
+        registry.activate(Configs.config(Map.of("models.dir", models.toString(), "poll.seconds", 3600)));
+        OnnxInterestScorer ranker = new OnnxInterestScorer(extractor, registry, world.items, world.events);
+        OnnxInterestScorer ads = new OnnxInterestScorer(extractor, registry, world.items, world.events);
+        ranker.setBehaviour(() -> Optional.of(vectors(world)));
+        try {
+            ranker.activate(Configs.config(Map.of("models.dir", models.toString(), "snapshot.refresh.seconds", 0)));
+            ads.activate(Configs.config(Map.of("models.dir", models.toString(), "snapshot.refresh.seconds", 0,
+                    "model.name", "ads-ctr")));
+            ranker.refreshIfChanged();
+            assertTrue(ads.snapshot().toString().contains("behaviour-ials@3"), ads.snapshot().toString());
+            // Before: each periodic pass rebuilt, in turn with and without the vectors.
+            for (int pass = 0; pass < 3; pass++) {
+                assertFalse(ads.refreshIfChanged(), "pass " + pass);
+                assertFalse(ranker.refreshIfChanged(), "pass " + pass);
+            }
+            ads.eventsStored(List.of());
+            assertTrue(ads.refreshIfChanged(), "a store change is rebuilt by whichever scorer comes first");
+            assertTrue(ranker.snapshot().toString().contains("behaviour-ials@3"), ranker.snapshot().toString());
+            assertFalse(ranker.refreshIfChanged());
+        } finally {
+            ads.deactivate();
+            ranker.deactivate();
             registry.deactivate();
         }
     }
