@@ -74,17 +74,21 @@ final class CopyModel {
         return symbol + amount.toPlainString();
     }
 
+    // Compiled once: titles are derived for every recipient of a campaign.
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
+    private static final java.util.regex.Pattern HAS_DIGIT = java.util.regex.Pattern.compile(".*\\d.*");
+
     /** The title, then ever shorter forms of it: without its ", colour" tail, then word by word from the end. */
     static List<String> titles(String title) {
         LinkedHashSet<String> out = new LinkedHashSet<>();
         out.add(title);
         String head = title.contains(",") ? title.substring(0, title.indexOf(',')).strip() : title;
         out.add(head);
-        String[] words = head.split("\\s+");
+        String[] words = SPACES.split(head);
         // Model codes ("AB-123") mean little in short copy: drop them first.
         List<String> plain = new ArrayList<>();
         for (String w : words) {
-            if (!w.matches(".*\\d.*")) {
+            if (!HAS_DIGIT.matcher(w).matches()) {
                 plain.add(w);
             }
         }

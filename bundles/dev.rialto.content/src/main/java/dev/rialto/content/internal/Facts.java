@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * again for each was most of the guardrails' cost) and one for the request's own values.
  */
 final class Facts {
+    private static final Pattern NUMBER_PARTS = Pattern.compile("[.,]");
     static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)*");
     static final Pattern WORD = Pattern.compile("[\\p{IsLatin}\\p{N}]+(?:['’-][\\p{IsLatin}\\p{N}]+)*");
     /** Parts of items seen lately, by value (a changed item is another key); cleared when full. */
@@ -96,7 +97,7 @@ final class Facts {
             numbers.add(value);
         }
         // "1,299" may be a thousands separator or a decimal comma: accept both readings, and each part.
-        for (String part : raw.split("[.,]")) {
+        for (String part : NUMBER_PARTS.split(raw)) {
             BigDecimal p = parse(part);
             if (p != null) {
                 numbers.add(p);

@@ -54,6 +54,8 @@ final class Sanitiser {
     }
 
     /** Up to a full stop followed by a space or the end (so "£59.00" stays whole), a CJK stop, or a line end. */
+    private static final java.util.regex.Pattern TRAILING_PUNCTUATION =
+            java.util.regex.Pattern.compile("[\\s,;:–—-]+$");
     private static final java.util.regex.Pattern SENTENCE = java.util.regex.Pattern.compile(
             "[^\\n]+?(?:[.!?]+(?=\\s|$)|[。！？]+|$)", java.util.regex.Pattern.MULTILINE);
 
@@ -81,7 +83,7 @@ final class Sanitiser {
         if (space > max / 2) {
             head = head.substring(0, space);
         }
-        head = head.replaceAll("[\\s,;:–—-]+$", "");
+        head = TRAILING_PUNCTUATION.matcher(head).replaceAll("");
         return head + "…";
     }
 

@@ -57,8 +57,10 @@ public final class OutboxChannel implements DeliveryChannel {
         return folder.resolve(safe(campaignId)).resolve(safe(runId) + ".jsonl");
     }
 
+    private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[^A-Za-z0-9_.-]");
+
     private static String safe(String name) {
-        return name.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return UNSAFE.matcher(name).replaceAll("_");
     }
 
     @Override
