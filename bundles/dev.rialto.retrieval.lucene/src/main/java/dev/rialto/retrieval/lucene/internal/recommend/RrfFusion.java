@@ -146,6 +146,15 @@ public final class RrfFusion {
             return size;
         }
 
+        /** A window is usually read whole (the recommender's head): sort through its end at once. */
+        @Override
+        public List<Fused> subList(int from, int to) {
+            if (to > sorted && to <= size && from <= to) {
+                sortThrough(to - 1);
+            }
+            return super.subList(from, to);
+        }
+
         @Override
         public Fused get(int i) {
             if (i < 0 || i >= size) {
@@ -162,9 +171,9 @@ public final class RrfFusion {
             return f;
         }
 
-        /** Sorts order[sorted..] far enough to cover position i: at least double what was asked, at least 64. */
+        /** Sorts order[sorted..] far enough to cover position i: at least 64 more, at least 1.5 times i. */
         private void sortThrough(int i) {
-            int want = Math.min(size, Math.max(64, 2 * (i + 1)));
+            int want = Math.min(size, Math.max(sorted + 64, i + 1 + (i + 1) / 2));
             if (want < size) {
                 select(sorted, size - 1, want - 1);
             }
@@ -255,6 +264,10 @@ public final class RrfFusion {
         }
 
         private Fused build(int item) {
+            return new Fused(ids[item], score[item], new Hits(this, item));
+        }
+
+        SourceHit[] hitsOf(int item) {
             SourceHit[] h = new SourceHit[hitCount[item]];
             int n = 0;
             for (int at = firstHit[item]; at >= 0; at = nextHit[at]) {
@@ -263,7 +276,35 @@ public final class RrfFusion {
             if (n > 1) {
                 Arrays.sort(h, HIT_ORDER);
             }
-            return new Fused(ids[item], score[item], List.of(h));
+            return h;
+        }
+    }
+
+    /**
+     * An item's hits, built when first read: the recommender keeps a few hundred fused items in its head but shows
+     * the trace of a handful. Immutable; like the ranking, read by one request's thread.
+     */
+    private static final class Hits extends AbstractList<SourceHit> implements RandomAccess {
+        private final Ranking ranking;
+        private final int item;
+        private SourceHit[] hits;
+
+        Hits(Ranking ranking, int item) {
+            this.ranking = ranking;
+            this.item = item;
+        }
+
+        @Override
+        public int size() {
+            return ranking.hitCount[item];
+        }
+
+        @Override
+        public SourceHit get(int i) {
+            if (hits == null) {
+                hits = ranking.hitsOf(item);
+            }
+            return hits[i];
         }
     }
 
