@@ -23,12 +23,14 @@ final class Behaviour {
     private final Map<String, float[]> users;
     private final BehaviourFoldIn fold;
 
-    Behaviour(BehaviourVectors vectors, Map<String, Integer> index) {
+    Behaviour(BehaviourVectors vectors, String[] idOf) {
         label = vectors.model() + "@" + vectors.version();
         dimension = vectors.dimension();
         users = vectors.users();
-        items = new float[index.size()][];
-        index.forEach((id, at) -> items[at] = vectors.items().get(id));
+        items = new float[idOf.length][];
+        for (int at = 0; at < idOf.length; at++) {
+            items[at] = vectors.items().get(idOf[at]);
+        }
         fold = new BehaviourFoldIn(vectors);
     }
 
