@@ -2,6 +2,7 @@ package dev.rialto.scoring.onnx.internal.features;
 
 import dev.rialto.api.retrieval.BehaviourFoldIn;
 import dev.rialto.api.retrieval.BehaviourVectors;
+import dev.rialto.api.retrieval.FoldInConfidence;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,6 +23,8 @@ final class Behaviour {
     final float[][] items;
     private final Map<String, float[]> users;
     private final BehaviourFoldIn fold;
+    /** The published confidence, else the trainer's default (publications from before API retrieval 1.7). */
+    private final FoldInConfidence confidence;
 
     Behaviour(BehaviourVectors vectors, String[] idOf) {
         label = vectors.model() + "@" + vectors.version();
@@ -32,6 +35,8 @@ final class Behaviour {
             items[at] = vectors.items().get(idOf[at]);
         }
         fold = new BehaviourFoldIn(vectors);
+        confidence = vectors.confidence() != null ? vectors.confidence()
+                : new FoldInConfidence(FoldInConfidence.Form.LOG1P, ALPHA);
     }
 
     /** The user's trained vector, or null. */
@@ -40,14 +45,15 @@ final class Behaviour {
     }
 
     /**
-     * The iALS fold-in with the trainer's confidence {@code 1 + ALPHA * log1p(weight)}.
+     * The iALS fold-in with the confidence the vectors were trained with (published with them; else the trainer's
+     * default {@code 1 + ALPHA * log1p(weight)}).
      *
      * @param itemWeights item id to the user's summed event weight; items without a vector are ignored
      * @return the vector, or null when no item has one
      */
     float[] foldIn(Map<String, Double> itemWeights) {
         Map<String, Double> confidences = new HashMap<>(itemWeights.size() * 2);
-        itemWeights.forEach((id, w) -> confidences.put(id, 1 + ALPHA * Math.log1p(w)));
+        itemWeights.forEach((id, w) -> confidences.put(id, confidence.of(w)));
         return fold.foldIn(confidences);
     }
 }
