@@ -33,6 +33,7 @@ import dev.rialto.api.events.EventType;
 import dev.rialto.api.recommend.RecommendationRequest;
 import dev.rialto.api.recommend.RecommendedItem;
 import dev.rialto.api.retrieval.BehaviourVectors;
+import dev.rialto.api.retrieval.FoldInConfidence;
 import dev.rialto.api.retrieval.Candidate;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
@@ -74,59 +75,13 @@ final class CandidateRecall {
             System.out.println("skipped: no " + csv.toAbsolutePath() + " (pass retail=PATH)");
             return;
         }
-        Map<String, Item> items = new LinkedHashMap<>();
-        List<Purchase> purchases = new ArrayList<>();
-        try (Reader r = new InputStreamReader(new GZIPInputStream(Files.newInputStream(csv)), StandardCharsets.UTF_8)) {
-            for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(r)) {
-                String invoice = row.get("InvoiceNo");
-                String code = row.get("StockCode").strip();
-                String customer = row.get("CustomerID").strip();
-                if (invoice.startsWith("C") || customer.isEmpty() || !PRODUCT.matcher(code).matches()) {
-                    continue;
-                }
-                int quantity = Integer.parseInt(row.get("Quantity").strip());
-                BigDecimal price = new BigDecimal(row.get("UnitPrice").strip());
-                if (quantity <= 0 || price.signum() <= 0) {
-                    continue;
-                }
-                String description = row.get("Description").strip();
-                items.putIfAbsent(code, new Item(code, description.isEmpty() ? code : description, "", "", price,
-                        "GBP", true, "en", Map.of()));
-                String user = "c" + customer.replace(".0", "");
-                Instant at = LocalDateTime.parse(row.get("InvoiceDate").strip(), DATE).toInstant(ZoneOffset.UTC);
-                purchases.add(new Purchase(user, code, at));
-            }
-        }
-        Instant newest = purchases.stream().map(Purchase::at).max(Instant::compareTo).orElseThrow();
-        Instant split = newest.minus(Duration.ofDays(holdoutDays));
-        MemoryEvents train = new MemoryEvents();
-        List<Event> trainEvents = new ArrayList<>();
-        Map<String, Set<String>> heldOut = new TreeMap<>();
-        Map<String, Map<String, Double>> counts = new HashMap<>();
-        int n = 0;
-        for (Purchase p : purchases) {
-            if (p.at().isBefore(split)) {
-                trainEvents.add(new Event("p" + (n++), EventType.PURCHASE, p.user(), p.item(), 1, p.at()));
-                counts.computeIfAbsent(p.user(), u -> new HashMap<>()).merge(p.item(), 1.0, Double::sum);
-            } else {
-                heldOut.computeIfAbsent(p.user(), u -> new HashSet<>()).add(p.item());
-            }
-        }
-        train.append(trainEvents);
-        train.seal();
-        heldOut.keySet().retainAll(counts.keySet());
-        if (maxUsers > 0 && heldOut.size() > maxUsers) {
-            // An even stride over the customers (by id), for quick tuning runs; the full run uses all.
-            List<String> all = new ArrayList<>(heldOut.keySet());
-            Set<String> keep = new HashSet<>();
-            for (int i = 0; i < maxUsers; i++) {
-                keep.add(all.get((int) ((long) i * all.size() / maxUsers)));
-            }
-            heldOut.keySet().retainAll(keep);
-        }
-        long pairs = heldOut.values().stream().mapToLong(Set::size).sum();
-        System.out.printf("%,d items, %,d training purchases (before %s), %,d test customers with history, %,d "
-                + "held-out (customer, item) pairs%n", items.size(), trainEvents.size(), split, heldOut.size(), pairs);
+        Retail retail = Retail.load(csv, holdoutDays, maxUsers);
+        Map<String, Item> items = retail.items();
+        MemoryEvents train = retail.train();
+        Map<String, Set<String>> heldOut = retail.heldOut();
+        Map<String, Map<String, Double>> counts = retail.counts();
+        Instant split = retail.split();
+        long pairs = retail.pairs();
 
         Path dir = work.resolve("retail-" + holdoutDays);
         deleteRecursively(dir);
@@ -186,7 +141,72 @@ final class CandidateRecall {
         }
     }
 
-    private static Map<String, Object> withAlpha(Map<String, Object> overrides) {
+    /** Online Retail split at the hold-out: the catalogue, training purchases as events, held-out items per customer. */
+    record Retail(Map<String, Item> items, MemoryEvents train, Map<String, Set<String>> heldOut,
+            Map<String, Map<String, Double>> counts, Instant split, long pairs) {
+
+        static Retail load(Path csv, int holdoutDays, int maxUsers) throws java.io.IOException {
+            Map<String, Item> items = new LinkedHashMap<>();
+            List<Purchase> purchases = new ArrayList<>();
+            try (Reader r = new InputStreamReader(new GZIPInputStream(Files.newInputStream(csv)),
+                    StandardCharsets.UTF_8)) {
+                for (CSVRecord row : CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                        .parse(r)) {
+                    String invoice = row.get("InvoiceNo");
+                    String code = row.get("StockCode").strip();
+                    String customer = row.get("CustomerID").strip();
+                    if (invoice.startsWith("C") || customer.isEmpty() || !PRODUCT.matcher(code).matches()) {
+                        continue;
+                    }
+                    int quantity = Integer.parseInt(row.get("Quantity").strip());
+                    BigDecimal price = new BigDecimal(row.get("UnitPrice").strip());
+                    if (quantity <= 0 || price.signum() <= 0) {
+                        continue;
+                    }
+                    String description = row.get("Description").strip();
+                    items.putIfAbsent(code, new Item(code, description.isEmpty() ? code : description, "", "", price,
+                            "GBP", true, "en", Map.of()));
+                    String user = "c" + customer.replace(".0", "");
+                    Instant at = LocalDateTime.parse(row.get("InvoiceDate").strip(), DATE).toInstant(ZoneOffset.UTC);
+                    purchases.add(new Purchase(user, code, at));
+                }
+            }
+            Instant newest = purchases.stream().map(Purchase::at).max(Instant::compareTo).orElseThrow();
+            Instant split = newest.minus(Duration.ofDays(holdoutDays));
+            MemoryEvents train = new MemoryEvents();
+            List<Event> trainEvents = new ArrayList<>();
+            Map<String, Set<String>> heldOut = new TreeMap<>();
+            Map<String, Map<String, Double>> counts = new HashMap<>();
+            int n = 0;
+            for (Purchase p : purchases) {
+                if (p.at().isBefore(split)) {
+                    trainEvents.add(new Event("p" + (n++), EventType.PURCHASE, p.user(), p.item(), 1, p.at()));
+                    counts.computeIfAbsent(p.user(), u -> new HashMap<>()).merge(p.item(), 1.0, Double::sum);
+                } else {
+                    heldOut.computeIfAbsent(p.user(), u -> new HashSet<>()).add(p.item());
+                }
+            }
+            train.append(trainEvents);
+            train.seal();
+            heldOut.keySet().retainAll(counts.keySet());
+            if (maxUsers > 0 && heldOut.size() > maxUsers) {
+                // An even stride over the customers (by id), for quick tuning runs; the full run uses all.
+                List<String> all = new ArrayList<>(heldOut.keySet());
+                Set<String> keep = new HashSet<>();
+                for (int i = 0; i < maxUsers; i++) {
+                    keep.add(all.get((int) ((long) i * all.size() / maxUsers)));
+                }
+                heldOut.keySet().retainAll(keep);
+            }
+            long pairs = heldOut.values().stream().mapToLong(Set::size).sum();
+            System.out.printf("%,d items, %,d training purchases (before %s), %,d test customers with history, %,d "
+                    + "held-out (customer, item) pairs%n", items.size(), trainEvents.size(), split, heldOut.size(),
+                    pairs);
+            return new Retail(items, train, heldOut, counts, split, pairs);
+        }
+    }
+
+    static Map<String, Object> withAlpha(Map<String, Object> overrides) {
         Map<String, Object> all = new LinkedHashMap<>(overrides);
         all.putIfAbsent("behaviour.alpha", 10.0);
         return all;
@@ -195,6 +215,14 @@ final class CandidateRecall {
     /** iALS by alternating the index's fold-in solve over users and items. */
     static BehaviourVectors ials(Map<String, Map<String, Double>> userItems, Set<String> itemIds, int dims,
             int iterations, double lambda, double alpha, Instant trainedAt) {
+        return ials(userItems, itemIds, dims, iterations, lambda, alpha, trainedAt, null);
+    }
+
+    /**
+     * @param confidence the confidence to train with (and to publish); null: {@code 1 + alpha·w}, unpublished
+     */
+    static BehaviourVectors ials(Map<String, Map<String, Double>> userItems, Set<String> itemIds, int dims,
+            int iterations, double lambda, double alpha, Instant trainedAt, FoldInConfidence confidence) {
         Random random = new Random(3);
         Map<String, Map<String, Double>> itemUsers = new HashMap<>();
         userItems.forEach((u, m) -> m.forEach((i, c) -> itemUsers.computeIfAbsent(i, x -> new HashMap<>()).put(u, c)));
@@ -209,12 +237,12 @@ final class CandidateRecall {
         Map<String, float[]> users = new HashMap<>();
         for (int it = 0; it < iterations; it++) {
             BehaviourModel byItems = new BehaviourModel(new BehaviourVectors("ials", "x", dims, items, Map.of(),
-                    lambda, trainedAt));
+                    lambda, trainedAt, confidence));
             Map<String, float[]> nextUsers = new HashMap<>();
             userItems.forEach((u, m) -> nextUsers.put(u, byItems.foldIn(m, alpha)));
             users = nextUsers;
             BehaviourModel byUsers = new BehaviourModel(new BehaviourVectors("ials", "x", dims, users, Map.of(),
-                    lambda, trainedAt));
+                    lambda, trainedAt, confidence));
             Map<String, float[]> nextItems = new HashMap<>();
             for (String id : itemIds) {
                 Map<String, Double> m = itemUsers.get(id);
@@ -223,10 +251,10 @@ final class CandidateRecall {
             }
             items = nextItems;
         }
-        return new BehaviourVectors("retail-ials", "1", dims, items, users, lambda, trainedAt);
+        return new BehaviourVectors("retail-ials", "1", dims, items, users, lambda, trainedAt, confidence);
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    static void deleteRecursively(Path dir) throws java.io.IOException {
         if (!Files.exists(dir)) {
             return;
         }

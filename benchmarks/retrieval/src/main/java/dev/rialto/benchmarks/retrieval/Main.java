@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Runs the retrieval benchmarks: {@code java -jar benchmarks.jar [fused] [depth] [hnsw] [recall] [key=value...]};
+ * Runs the retrieval benchmarks: {@code java -jar benchmarks.jar [fused] [depth] [hnsw] [recall] [foldin] [key=value...]};
  * no benchmark named runs fused, hnsw and recall. See benchmarks/README.md for the parameters.
  */
 public final class Main {
@@ -41,11 +41,14 @@ public final class Main {
                         i(p, "depth.events", 30), i(p, "depth.requests", 4_000), i(p, "depth.n", 4),
                         i(p, "depth.candidates", 50), Configs.overrides(p));
                 case "hnsw" -> HnswRecall.run(work, p);
+                case "foldin" -> FoldInRecall.run(work, Path.of(p.getOrDefault("retail",
+                        "../shared/datasets/online-retail/online_retail.csv.gz")), i(p, "recall.holdout.days", 30),
+                        Configs.overrides(p), i(p, "recall.users", 0));
                 case "recall" -> CandidateRecall.run(work, Path.of(p.getOrDefault("retail",
                         "../shared/datasets/online-retail/online_retail.csv.gz")), i(p, "recall.holdout.days", 30),
                         Configs.overrides(p), p.getOrDefault("recall.variants", ""), i(p, "recall.users", 0));
                 default -> throw new IllegalArgumentException("unknown benchmark '" + w
-                        + "', expected fused, depth, hnsw or recall");
+                        + "', expected fused, depth, hnsw, recall or foldin");
             }
         }
     }

@@ -43,8 +43,12 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Scoring 500 candidates for one user on the demo shop with the trained ranker:
  * <ul>
- *   <li>{@code scorer}: {@code OnnxInterestScorer.score(user, 500 ids)} end to end (history read, features,
- *       tensor, {@code OrtSession.run}, result map), users cycling through every user of the shop;</li>
+ *   <li>{@code scorer}: {@code OnnxInterestScorer.score(user, 500 ids)} end to end (features, tensor,
+ *       {@code OrtSession.run}, result map), users cycling through every user of the shop: <em>warm</em>, since
+ *       the users' history aggregates stay in the scorer's profile cache (no events arrive in between);</li>
+ *   <li>{@code scorerCold}: the same, but the user's cache entry is dropped first (as the change feed does on a
+ *       new event of theirs), so the call reads the history and aggregates it: the first request for a user since
+ *       their last change;</li>
  *   <li>{@code bareOrt}: the same model file in a session with the same options, {@code OrtSession.run} on a
  *       pre-built direct FloatBuffer holding the same 500 rows (features computed once);</li>
  *   <li>{@code features}: the scorer's feature path alone (history read + extraction into a direct buffer), to
@@ -75,6 +79,7 @@ public class ScoringBenchmark {
     private List<String> users;
     private List<String> candidates;
     private int next;
+    private int nextCold;
 
     private EngineeredFeatureExtractor extractor;
     private MemoryEvents events;
@@ -158,6 +163,20 @@ public class ScoringBenchmark {
         return user;
     }
 
+    /** The next user of a second cycle, whose cache entry has just been dropped as a new event of theirs would. */
+    private String nextColdUser() {
+        String user = users.get(nextCold);
+        nextCold = nextCold + 1 == users.size() ? 0 : nextCold + 1;
+        fixture.scorer.eventsStored(lastEvent(user));
+        return user;
+    }
+
+    private final Map<String, List<Event>> lastEvents = new java.util.HashMap<>();
+
+    private List<Event> lastEvent(String user) {
+        return lastEvents.computeIfAbsent(user, u -> events.recentForUser(u, 1));
+    }
+
     private List<Event> history(String user) {
         List<Event> history = events.recentForUser(user, readLimit);
         return historyLimit > 0 && history.size() > historyLimit ? history.subList(0, historyLimit) : history;
@@ -168,6 +187,13 @@ public class ScoringBenchmark {
     @OutputTimeUnit(TimeUnit.SECONDS)
     public ScoreResult scorer() {
         return fixture.scorer.score(nextUser(), candidates);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public ScoreResult scorerCold() {
+        return fixture.scorer.score(nextColdUser(), candidates);
     }
 
     @Benchmark
@@ -189,6 +215,13 @@ public class ScoringBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public ScoreResult scorerLatency() {
         return fixture.scorer.score(nextUser(), candidates);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public ScoreResult scorerColdLatency() {
+        return fixture.scorer.score(nextColdUser(), candidates);
     }
 
     @Benchmark
@@ -225,9 +258,38 @@ public class ScoringBenchmark {
         return featureBuffer.get(0);
     }
 
-    /** The scorer once for the next user; a value of the result. */
+    private final Map<String, dev.rialto.scoring.onnx.internal.features.UserFeatures> profiles =
+            new java.util.HashMap<>();
+    private int nextWarmFeatures;
+
+    /** The feature path of a warm user alone: extraction from the user's aggregates, computed once per user. */
+    float extractWarmOnce() {
+        String user = users.get(nextWarmFeatures);
+        nextWarmFeatures = nextWarmFeatures + 1 == users.size() ? 0 : nextWarmFeatures + 1;
+        var profile = profiles.computeIfAbsent(user, u -> extractor.user(snapshot, history(u)));
+        featureBuffer.clear();
+        extractor.extract(profile, candidates, modelFeatures, featureBuffer);
+        return featureBuffer.get(0);
+    }
+
+    /** The scorer once for the next user (warm: its aggregates cached); a value of the result. */
     double scoreOnce() {
         return fixture.scorer.score(nextUser(), candidates).scores().get(candidates.get(0));
+    }
+
+    /** The next cold user, its cache entry dropped (outside a caller's timing). */
+    String coldUser() {
+        return nextColdUser();
+    }
+
+    /** The scorer once for this user; a value of the result. */
+    double scoreOnce(String user) {
+        return fixture.scorer.score(user, candidates).scores().get(candidates.get(0));
+    }
+
+    /** The scorer's profile cache: hits, misses, entries, approximate bytes. */
+    long[] cacheStats() {
+        return fixture.scorer.profileCacheStats();
     }
 
     /** The bare loop's body once. */

@@ -18,9 +18,18 @@ import java.util.Map;
  * @param users          user id to vector (users known at training time; others are folded in from their items)
  * @param regularisation the L2 weight used in training, needed to fold in a user who is not in {@code users}
  * @param trainedAt      when the vectors were trained
+ * @param confidence     the confidence the vectors were trained with, for folding a new user in the same way; null
+ *                       when the producer did not say (a publication from before API 1.7): consumers then use their
+ *                       own configured confidence
  */
 public record BehaviourVectors(String model, String version, int dimension, Map<String, float[]> items,
-        Map<String, float[]> users, double regularisation, Instant trainedAt) {
+        Map<String, float[]> users, double regularisation, Instant trainedAt, FoldInConfidence confidence) {
+
+    /** Vectors that do not say how they were trained to fold in (see {@code confidence}). */
+    public BehaviourVectors(String model, String version, int dimension, Map<String, float[]> items,
+            Map<String, float[]> users, double regularisation, Instant trainedAt) {
+        this(model, version, dimension, items, users, regularisation, trainedAt, null);
+    }
 
     public BehaviourVectors {
         Require.nonBlank(model, "model");

@@ -15,6 +15,7 @@ import dev.rialto.api.models.TrainingReport.Status;
 import dev.rialto.api.models.TrainingService;
 import dev.rialto.api.retrieval.BehaviourVectorSink;
 import dev.rialto.api.retrieval.BehaviourVectors;
+import dev.rialto.api.retrieval.FoldInConfidence;
 import dev.rialto.api.scoring.FeatureExtractor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -332,7 +333,9 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
                     String version = ModelFolder.VERSION.format(created);
                     Behaviour.Fitted all = run.fitAllIals();
                     BehaviourVectors vectors = new BehaviourVectors(name, version, s.behaviour().params().factors(),
-                            all.itemVectors(), all.userVectors(), s.behaviour().params().regularisation(), created);
+                            all.itemVectors(), all.userVectors(), s.behaviour().params().regularisation(), created,
+                            // How Ials weighed the events: consumers fold new users in the same way.
+                            new FoldInConfidence(FoldInConfidence.Form.LOG1P, s.behaviour().params().alpha()));
                     progress.update("publish", 0.95);
                     sink.publish(vectors);
                     lastPublished = vectors;

@@ -269,7 +269,9 @@ public final class TrainingRun {
     private dev.rialto.api.retrieval.BehaviourVectors vectors(Behaviour.Fitted fitted, String suffix, Instant at) {
         return new dev.rialto.api.retrieval.BehaviourVectors(settings.modelName() + suffix, "1",
                 settings.behaviour().params().factors(), fitted.itemVectors(), fitted.userVectors(),
-                settings.behaviour().params().regularisation(), at);
+                settings.behaviour().params().regularisation(), at,
+                new dev.rialto.api.retrieval.FoldInConfidence(dev.rialto.api.retrieval.FoldInConfidence.Form.LOG1P,
+                        settings.behaviour().params().alpha()));
     }
 
     /** {split, cut}: the test period starts at split, the training label period at cut. */

@@ -88,6 +88,9 @@ class BehaviourTrainingTest {
                 .count(), v.items().values().stream().filter(x -> x.length == 16).count(), "every catalogue item");
         assertEquals(300, v.users().size());
         assertEquals(0.1, v.regularisation());
+        // Published with the confidence Ials trained with, so every consumer folds new users in the same way.
+        assertEquals(new dev.rialto.api.retrieval.FoldInConfidence(dev.rialto.api.retrieval.FoldInConfidence.Form.LOG1P,
+                10), v.confidence());
 
         EvaluationReport kept = trainer.evaluations("behaviour-ials", 5).get(0);
         assertEquals(Status.PROMOTED, kept.status());

@@ -23,6 +23,8 @@ import dev.rialto.api.scoring.FeatureSnapshot;
 import dev.rialto.api.scoring.InterestScorer;
 import dev.rialto.api.scoring.ModelInfo;
 import dev.rialto.api.scoring.ScoreResult;
+import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;
+import dev.rialto.scoring.onnx.internal.features.UserFeatures;
 import dev.rialto.scoring.onnx.internal.registry.LoadedModel;
 import dev.rialto.scoring.onnx.internal.registry.ModelCard;
 import dev.rialto.scoring.onnx.internal.registry.ModelLease;
@@ -80,6 +82,8 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private final Consumer<ModelInfo> onNewModel = this::modelChanged;
     private volatile String modelName;
     private volatile int historyLimit;
+    /** Users' aggregates between requests (profile.cache.mb); replaced on a configuration change. */
+    private volatile UserProfileCache profiles = new UserProfileCache(0);
     /**
      * The published behaviour vectors (the item index), for the user_item_behaviour feature; optional. The ad click
      * model's scorer (a subclass: DS annotations are not inherited) binds it by its own methods.
@@ -139,28 +143,52 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     @Override
     public ScoreResult score(String userId, List<String> itemIds) {
         List<String> ids = distinct(itemIds);
-        // Read the store before taking the model, so the lease only spans the inference.
-        List<Event> history = userId == null || userId.isBlank() ? List.of()
-                : events.recentForUser(userId.strip(), historyLimit);
+        String user = userId == null || userId.isBlank() ? null : userId.strip();
         FeatureSnapshot stats = shared.snapshot.get();
+        UserProfileCache cache = profiles;
+        // A warm user: the aggregates of an unchanged history against this snapshot, no store read at all.
+        UserProfileCache.Cached known = user == null || !cache.enabled()
+                || !(extractor instanceof EngineeredFeatureExtractor) ? null : cache.get(user, stats);
+        int stamp = user == null ? 0 : cache.stamp(user); // before the read: see UserProfileCache
+        // Read the store before taking the model, so the lease only spans the inference.
+        List<Event> history = user == null || known != null ? List.of() : events.recentForUser(user, historyLimit);
         try (ModelLease lease = registry.lease(modelName)) {
             LoadedModel model = lease.model();
             if (ids.isEmpty()) {
                 return new ScoreResult(model.info(), Map.of());
             }
+            int trained = model.card().historyLimit();
             if (!model.card().denseOnly()) {
+                if (known != null) {
+                    history = events.recentForUser(user, historyLimit);
+                }
                 return new ScoreResult(model.info(), runSignature(model, stats, history, ids));
             }
+            int used = trained > 0 ? Math.min(trained, historyLimit) : historyLimit;
+            if (known != null && known.historyLimit() != used) {
+                known = null; // computed for another history length (a new model card or configuration)
+                history = events.recentForUser(user, historyLimit);
+            }
             // Serve the model the history length it was trained with (history is newest first).
-            int trained = model.card().historyLimit();
-            if (trained > 0 && history.size() > trained) {
-                history = history.subList(0, trained);
+            if (history.size() > used) {
+                history = history.subList(0, used);
             }
             int rows = ids.size();
             int columns = model.features().size();
             FloatBuffer in = borrow(rows * columns);
             try {
-                extractor.extract(stats, history, ids, model.features(), in);
+                if (extractor instanceof EngineeredFeatureExtractor engineered && user != null) {
+                    UserFeatures features = known == null ? null : known.features();
+                    if (features == null) {
+                        features = engineered.user(stats, history);
+                        if (cache.enabled()) {
+                            cache.put(user, stamp, used, features);
+                        }
+                    }
+                    engineered.extract(features, ids, model.features(), in);
+                } else {
+                    extractor.extract(stats, history, ids, model.features(), in);
+                }
                 in.flip();
                 return new ScoreResult(model.info(), run(model, in, ids));
             } finally {
@@ -335,6 +363,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             FeatureSnapshot built = extractor.snapshot(catalogue, new StoreEvents(events), vectors);
             shared.snapshot.set(built);
             shared.vectors = vectors;
+            profiles.clear(); // computed against the previous snapshot: none can be served any more
             shared.builtVectors = vectorsId(vectors);
             shared.builtAt = System.nanoTime();
             shared.built = true;
@@ -373,6 +402,17 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     @Override
     public void eventsStored(List<Event> stored) {
         shared.storeChanged.set(true);
+        UserProfileCache cache = profiles;
+        if (cache.enabled()) {
+            String last = null;
+            for (Event e : stored) {
+                // Batches are usually one user's run of events: skip the repeats next to each other.
+                if (e.userId() != null && !e.userId().equals(last)) {
+                    cache.invalidate(e.userId());
+                    last = e.userId();
+                }
+            }
+        }
     }
 
     @Override
@@ -383,11 +423,18 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     @Override
     public void userDeleted(UserData deleted) {
         shared.storeChanged.set(true);
+        profiles.invalidate(deleted.userId());
     }
 
     /** Binds the published behaviour vectors (tests and non-OSGi callers; SCR sets the field). */
     public void setBehaviour(BehaviourVectorReader reader) {
         this.behaviour = reader;
+    }
+
+    /** The user-profile cache's hits and misses so far, and its entries and approximate bytes now. */
+    public long[] profileCacheStats() {
+        UserProfileCache cache = profiles;
+        return new long[] {cache.hits.sum(), cache.misses.sum(), cache.size(), cache.bytes()};
     }
 
     /** The snapshot requests use now. */
@@ -437,8 +484,18 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             throw new IllegalArgumentException("snapshot.refresh.seconds must not be negative, was "
                     + config.snapshot_refresh_seconds());
         }
+        if (config.profile_cache_mb() < 0) {
+            throw new IllegalArgumentException("profile.cache.mb must not be negative, was "
+                    + config.profile_cache_mb());
+        }
         modelName = name;
         historyLimit = config.history_limit();
+        long budget = config.profile_cache_mb() * 1024L * 1024L;
+        if (budget != profiles.budgetBytes()) {
+            profiles = new UserProfileCache(budget);
+        } else {
+            profiles.clear(); // the history length may have changed
+        }
         refreshSeconds = config.snapshot_refresh_seconds();
     }
 

@@ -29,4 +29,11 @@ public @interface ScoringConfig {
             description = "How often catalogue statistics are rebuilt from the store; 0 rebuilds only on a new model",
             min = "0")
     int snapshot_refresh_seconds() default 60;
+
+    @AttributeDefinition(name = "User profile cache (MB)",
+            description = "Memory for users' history aggregates kept between requests (a repeated request for a "
+                    + "user with no new events skips the history read); dropped on new events, erasure and each "
+                    + "snapshot rebuild; 0 disables it",
+            min = "0")
+    int profile_cache_mb() default 64;
 }

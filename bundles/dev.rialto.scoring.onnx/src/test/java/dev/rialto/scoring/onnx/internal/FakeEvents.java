@@ -70,6 +70,14 @@ public final class FakeEvents implements EventRepository {
         return events.stream().map(Event::timestamp).max(Comparator.naturalOrder()).orElse(null);
     }
 
+    /** Erases the user's events (as the store's erasure does); returns them. */
+    public synchronized List<Event> deleteUser(String userId) {
+        List<Event> gone = events.stream().filter(e -> e.userId().equals(userId)).toList();
+        events.removeAll(gone);
+        gone.forEach(e -> ids.remove(e.id()));
+        return gone;
+    }
+
     public synchronized List<Event> all() {
         return List.copyOf(events);
     }

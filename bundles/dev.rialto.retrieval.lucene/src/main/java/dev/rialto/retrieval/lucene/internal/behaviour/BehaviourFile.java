@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.rialto.api.retrieval.BehaviourVectors;
+import dev.rialto.api.retrieval.FoldInConfidence;
 
 /**
  * The published behaviour vectors on disk, so that a restart keeps them: a small binary format (magic, version,
@@ -24,7 +25,8 @@ import dev.rialto.api.retrieval.BehaviourVectors;
 public final class BehaviourFile {
 
     private static final int MAGIC = 0x52425631; // "RBV1"
-    private static final int FORMAT = 1;
+    /** 2 adds the fold-in confidence after the header (a flag, then the form's name and alpha); 1 is still read. */
+    private static final int FORMAT = 2;
     static final String NAME = "behaviour-vectors.bin";
 
     private final Path file;
@@ -50,6 +52,11 @@ public final class BehaviourFile {
             out.writeDouble(v.regularisation());
             out.writeLong(v.trainedAt().getEpochSecond());
             out.writeInt(v.trainedAt().getNano());
+            out.writeBoolean(v.confidence() != null);
+            if (v.confidence() != null) {
+                out.writeUTF(v.confidence().form().name());
+                out.writeDouble(v.confidence().alpha());
+            }
             writeMap(out, v.items());
             writeMap(out, v.users());
         }
@@ -77,7 +84,7 @@ public final class BehaviourFile {
                 throw new IOException(file + " is not a behaviour vectors file");
             }
             int format = in.readInt();
-            if (format != FORMAT) {
+            if (format != 1 && format != FORMAT) {
                 throw new IOException(file + ": unknown format " + format);
             }
             String model = in.readUTF();
@@ -85,9 +92,18 @@ public final class BehaviourFile {
             int dims = in.readInt();
             double reg = in.readDouble();
             Instant trainedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
+            FoldInConfidence confidence = null;
+            if (format >= 2 && in.readBoolean()) {
+                String form = in.readUTF();
+                try {
+                    confidence = new FoldInConfidence(FoldInConfidence.Form.valueOf(form), in.readDouble());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ": bad fold-in confidence (" + form + "): " + e.getMessage(), e);
+                }
+            }
             Map<String, float[]> items = readMap(in, dims);
             Map<String, float[]> users = readMap(in, dims);
-            return Optional.of(new BehaviourVectors(model, version, dims, items, users, reg, trainedAt));
+            return Optional.of(new BehaviourVectors(model, version, dims, items, users, reg, trainedAt, confidence));
         }
     }
 

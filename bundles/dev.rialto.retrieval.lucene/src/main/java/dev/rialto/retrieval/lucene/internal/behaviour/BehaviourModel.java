@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.rialto.api.retrieval.BehaviourFoldIn;
 import dev.rialto.api.retrieval.BehaviourVectors;
+import dev.rialto.api.retrieval.FoldInConfidence;
 
 /**
  * A publication of behaviour vectors as the index uses it: the vectors, the Lucene field their items' vectors live
@@ -36,7 +37,8 @@ public final class BehaviourModel {
         Map<String, float[]> users = new java.util.HashMap<>(vectors.users());
         users.remove(userId);
         return new BehaviourModel(new BehaviourVectors(vectors.model(), vectors.version(), vectors.dimension(),
-                vectors.items(), users, vectors.regularisation(), vectors.trainedAt()), field, fold);
+                vectors.items(), users, vectors.regularisation(), vectors.trainedAt(), vectors.confidence()), field,
+                fold);
     }
 
     public BehaviourModel(BehaviourVectors vectors) {
@@ -74,16 +76,21 @@ public final class BehaviourModel {
     /**
      * The iALS fold-in of a user from weighted items: the least-squares user vector that the trainer would have
      * computed with the item vectors fixed (Hu, Koren, Volinsky 2008, eq. 4):
-     * {@code x = (YᵀY + Yᵀ(Cᵤ − I)Y + λI)⁻¹ YᵀCᵤp(u)}, with confidence {@code c = 1 + alpha·w} for each of the
-     * user's items and preference 1, and λ the published regularisation. Items without a vector are ignored.
+     * {@code x = (YᵀY + Yᵀ(Cᵤ − I)Y + λI)⁻¹ YᵀCᵤp(u)}, with preference 1 on each of the user's items, λ the
+     * published regularisation and the confidence the vectors were trained with
+     * ({@link BehaviourVectors#confidence()}, the trainer's {@code 1 + alpha·log(1 + w)}); for a publication that
+     * does not say, {@code c = 1 + fallbackAlpha·w}. Items without a vector are ignored.
      *
      * @return the user's vector, or null when none of the items has a vector
      */
-    public float[] foldIn(Map<String, Double> itemWeights, double alpha) {
+    public float[] foldIn(Map<String, Double> itemWeights, double fallbackAlpha) {
+        FoldInConfidence published = vectors.confidence();
+        FoldInConfidence confidence = published != null ? published
+                : new FoldInConfidence(FoldInConfidence.Form.LINEAR, fallbackAlpha);
         Map<String, Double> confidences = new HashMap<>(itemWeights.size() * 2);
         itemWeights.forEach((id, w) -> {
             if (w != null && w > 0) {
-                confidences.put(id, 1 + alpha * w);
+                confidences.put(id, confidence.of(w));
             }
         });
         return fold.foldIn(confidences);

@@ -284,8 +284,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         String behaviour_dir() default "";
 
         @AttributeDefinition(name = "Behaviour fold-in alpha",
-                description = "Confidence slope of the iALS fold-in of users not in the published set: an item of "
-                        + "history weight w counts with confidence 1 + alpha * w.")
+                description = "Confidence slope of the iALS fold-in of users not in the published set, for a "
+                        + "publication that does not carry its own confidence: an item of history weight w counts "
+                        + "with confidence 1 + alpha * w.")
         double behaviour_alpha() default 10;
 
         @AttributeDefinition(name = "Behaviour excludes seen items",

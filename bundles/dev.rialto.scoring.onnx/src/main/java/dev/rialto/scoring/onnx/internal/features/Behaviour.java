@@ -2,6 +2,7 @@ package dev.rialto.scoring.onnx.internal.features;
 
 import dev.rialto.api.retrieval.BehaviourFoldIn;
 import dev.rialto.api.retrieval.BehaviourVectors;
+import dev.rialto.api.retrieval.FoldInConfidence;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,14 +23,20 @@ final class Behaviour {
     final float[][] items;
     private final Map<String, float[]> users;
     private final BehaviourFoldIn fold;
+    /** The published confidence, else the trainer's default (publications from before API retrieval 1.7). */
+    private final FoldInConfidence confidence;
 
-    Behaviour(BehaviourVectors vectors, Map<String, Integer> index) {
+    Behaviour(BehaviourVectors vectors, String[] idOf) {
         label = vectors.model() + "@" + vectors.version();
         dimension = vectors.dimension();
         users = vectors.users();
-        items = new float[index.size()][];
-        index.forEach((id, at) -> items[at] = vectors.items().get(id));
+        items = new float[idOf.length][];
+        for (int at = 0; at < idOf.length; at++) {
+            items[at] = vectors.items().get(idOf[at]);
+        }
         fold = new BehaviourFoldIn(vectors);
+        confidence = vectors.confidence() != null ? vectors.confidence()
+                : new FoldInConfidence(FoldInConfidence.Form.LOG1P, ALPHA);
     }
 
     /** The user's trained vector, or null. */
@@ -38,14 +45,15 @@ final class Behaviour {
     }
 
     /**
-     * The iALS fold-in with the trainer's confidence {@code 1 + ALPHA * log1p(weight)}.
+     * The iALS fold-in with the confidence the vectors were trained with (published with them; else the trainer's
+     * default {@code 1 + ALPHA * log1p(weight)}).
      *
      * @param itemWeights item id to the user's summed event weight; items without a vector are ignored
      * @return the vector, or null when no item has one
      */
     float[] foldIn(Map<String, Double> itemWeights) {
         Map<String, Double> confidences = new HashMap<>(itemWeights.size() * 2);
-        itemWeights.forEach((id, w) -> confidences.put(id, 1 + ALPHA * Math.log1p(w)));
+        itemWeights.forEach((id, w) -> confidences.put(id, confidence.of(w)));
         return fold.foldIn(confidences);
     }
 }

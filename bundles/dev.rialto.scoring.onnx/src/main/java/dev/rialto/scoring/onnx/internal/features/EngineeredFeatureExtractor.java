@@ -64,10 +64,31 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
     @Override
     public void extract(FeatureSnapshot snapshot, List<Event> history, List<String> itemIds, List<String> features,
             FloatBuffer out) {
+        extract(user(snapshot, history), itemIds, features, out);
+    }
+
+    /**
+     * The user's half of {@link #extract}: the aggregates of the history against this snapshot, computed once and
+     * reusable for any candidates while the snapshot and the history stay the same (the scorer caches it per
+     * user). {@code extract(user(s, h), ...)} fills exactly what {@code extract(s, h, ...)} fills.
+     */
+    public UserFeatures user(FeatureSnapshot snapshot, List<Event> history) {
+        return new UserFeatures(snapshotOf(snapshot), new UserProfile(snapshotOf(snapshot),
+                history == null ? List.of() : history));
+    }
+
+    private static Snapshot snapshotOf(FeatureSnapshot snapshot) {
         if (!(snapshot instanceof Snapshot s)) {
             throw new IllegalArgumentException("snapshot must come from this extractor's snapshot(), was "
                     + (snapshot == null ? "null" : snapshot.getClass().getName()));
         }
+        return s;
+    }
+
+    /** The features of the user's candidates from the user's precomputed half ({@link #user}). */
+    public void extract(UserFeatures userFeatures, List<String> itemIds, List<String> features, FloatBuffer target) {
+        Snapshot s = userFeatures.snapshot;
+        UserProfile user = userFeatures.profile;
         Feature[] columns = new Feature[features.size()];
         for (int i = 0; i < columns.length; i++) {
             columns[i] = Feature.byName(features.get(i));
@@ -75,22 +96,24 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 throw new IllegalArgumentException("unknown feature '" + features.get(i) + "'; known: " + Feature.NAMES);
             }
         }
-        if (out.remaining() < (long) columns.length * itemIds.size()) {
-            throw new IllegalArgumentException("out has room for " + out.remaining() + " values, needs "
+        if (target.remaining() < (long) columns.length * itemIds.size()) {
+            throw new IllegalArgumentException("out has room for " + target.remaining() + " values, needs "
                     + (long) columns.length * itemIds.size());
         }
-        UserProfile user = new UserProfile(s, history == null ? List.of() : history);
         int rows = itemIds.size();
         int width = columns.length;
-        int base = out.position();
+        // Cells filled column by column in a heap array, then copied into the buffer at once: a direct buffer's
+        // checked put per cell cost more than the values.
+        Cells out = new Cells(rows * width);
+        int base = 0;
         // One index look-up per row (and one in the user's few items); then fill column by column.
         int[] at = new int[rows];
         UserItem[] mine = new UserItem[rows];
         for (int r = 0; r < rows; r++) {
             String itemId = itemIds.get(r);
             at[r] = s.indexOf(itemId);
-            mine[r] = itemId == null || user.items.isEmpty() ? null
-                    : at[r] >= 0 ? user.catalogued(at[r]) : user.items.get(itemId);
+            mine[r] = itemId == null || user.distinct == 0 ? null
+                    : at[r] >= 0 ? user.catalogued(at[r]) : user.others.get(itemId);
         }
         for (int c = 0; c < width; c++) {
             Feature column = columns[c];
@@ -164,7 +187,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     }
                 }
                 case USER_ITEM_BEHAVIOUR -> {
-                    float[] u = user.behaviourVector(s.behaviour);
+                    float[] u = user.behaviourVector(s);
                     for (int r = 0; r < rows; r++, cell += width) {
                         float[] y = u == null || at[r] < 0 ? null : s.behaviour.items[at[r]];
                         out.put(cell, y == null ? 0f : dot(u, y));
@@ -173,7 +196,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 default -> throw new IllegalStateException("no extraction for " + column);
             }
         }
-        out.position(base + rows * width);
+        target.put(out.values);
     }
 
     private static float dot(float[] a, float[] b) {
@@ -186,11 +209,24 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
     }
 
     /** part[key of the row's item] / total; 0 for an unknown item, an item without that key, or an empty total. */
-    private static void fillShare(FloatBuffer out, int cell, int width, int[] at, int[] keyOf, double[] part,
+    private static void fillShare(Cells out, int cell, int width, int[] at, int[] keyOf, double[] part,
             double total) {
         for (int r = 0; r < at.length; r++, cell += width) {
             int key = at[r] < 0 ? -1 : keyOf[at[r]];
             out.put(cell, total <= 0 || key < 0 ? 0f : (float) (part[key] / total));
+        }
+    }
+
+    /** Row-major cells of one request. */
+    private static final class Cells {
+        final float[] values;
+
+        Cells(int size) {
+            values = new float[size];
+        }
+
+        void put(int cell, float value) {
+            values[cell] = value;
         }
     }
 
@@ -234,9 +270,12 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
      * Per-request aggregates of the user's history, computed once per extract call. One hash look-up per event
      * (the user's item); catalogue look-ups, prices and the behaviour weights are per distinct item.
      */
-    private static final class UserProfile {
+    static final class UserProfile {
         final int eventCount;
-        final Map<String, UserItem> items;
+        /** How many distinct items the history names. */
+        final int distinct;
+        /** The user's items that are not catalogued, by id (usually none); catalogued ones are in the table. */
+        final Map<String, UserItem> others;
         final double[] topWeight;
         final double[] pathWeight;
         final double[] recentTopWeight;
@@ -251,13 +290,25 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** Catalogued items by dense index: an open-addressing table (keys + 1, 0 = empty), for the candidates. */
         private final int[] keys;
         private final UserItem[] values;
-        /** The distinct items in first-occurrence order (newest first): maps filled in this order as before. */
-        private final List<String> order;
+        /**
+         * The catalogued distinct items' dense indexes in first-occurrence order (newest first): the behaviour
+         * fold-in fills its map in this order as before. Indexes, not ids: a cached profile holds no strings.
+         */
+        private final int[] order;
+        /** The user's behaviour vector ({@link #behaviourVector}), computed on first use; NONE when there is none. */
+        private volatile float[] behaviour;
+        private static final float[] NONE = new float[0];
 
         UserProfile(Snapshot s, List<Event> history) {
             eventCount = history.size();
             userId = history.isEmpty() ? null : history.get(0).userId();
-            items = history.isEmpty() ? Map.of() : new HashMap<>(history.size() * 2);
+            // Per event one look-up of its id in the snapshot's index, then one in a scratch table by dense index;
+            // items outside the catalogue (rare) by id.
+            int capacity = Integer.highestOneBit(Math.max(1, history.size()) * 2) << 1;
+            int[] scratchKeys = new int[capacity];
+            UserItem[] scratch = new UserItem[capacity];
+            Map<String, UserItem> uncatalogued = Map.of();
+            List<UserItem> seen = new ArrayList<>(); // first occurrence first
             topWeight = new double[s.topCategories];
             pathWeight = new double[s.categories];
             recentTopWeight = new double[s.topCategories];
@@ -266,7 +317,6 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             Instant newest = s.asOf();
             long asOfSecond = s.asOf().getEpochSecond();
             int recentSeen = 0;
-            order = history.isEmpty() ? List.of() : new ArrayList<>();
             for (Event e : events) {
                 Instant at = e.timestamp();
                 if (at.isAfter(newest)) {
@@ -283,11 +333,27 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     continue;
                 }
                 double w = weight(e.type());
-                UserItem mine = items.get(itemId);
-                if (mine == null) {
-                    mine = new UserItem(s.indexOf(itemId));
-                    items.put(itemId, mine);
-                    order.add(itemId);
+                int index = s.indexOf(itemId);
+                UserItem mine;
+                if (index >= 0) {
+                    int slot = slot(scratchKeys, index);
+                    mine = scratch[slot];
+                    if (mine == null) {
+                        mine = new UserItem(index);
+                        scratchKeys[slot] = index + 1;
+                        scratch[slot] = mine;
+                        seen.add(mine);
+                    }
+                } else {
+                    mine = uncatalogued.get(itemId);
+                    if (mine == null) {
+                        mine = new UserItem(-1);
+                        if (uncatalogued.isEmpty()) {
+                            uncatalogued = new HashMap<>();
+                        }
+                        uncatalogued.put(itemId, mine);
+                        seen.add(mine);
+                    }
                 }
                 mine.weight += w;
                 mine.decayed += w * Math.pow(0.5, (asOfSecond - at.getEpochSecond()) / DECAY_HALF_LIFE_SECONDS);
@@ -326,20 +392,29 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             // order (as the per-event map was), so it keeps its exact bits.
             Map<String, Double> distinctLnPrice = new HashMap<>();
             int catalogued = 0;
-            for (String itemId : order) {
-                int at = items.get(itemId).at;
+            for (UserItem mine : seen) {
+                int at = mine.at;
                 if (at >= 0) {
                     catalogued++;
                     if (!Double.isNaN(s.lnPriceOf[at])) {
-                        distinctLnPrice.put(itemId, s.lnPriceOf[at]);
+                        distinctLnPrice.put(s.idOf[at], s.lnPriceOf[at]);
                     }
                 }
             }
             meanLnPrice = distinctLnPrice.isEmpty() ? Double.NaN
                     : distinctLnPrice.values().stream().mapToDouble(Double::doubleValue).sum() / distinctLnPrice.size();
+            distinct = seen.size();
+            order = new int[catalogued];
+            int next = 0;
+            for (UserItem mine : seen) {
+                if (mine.at >= 0) {
+                    order[next++] = mine.at;
+                }
+            }
+            others = uncatalogued;
             keys = new int[Integer.highestOneBit(Math.max(1, catalogued) * 2) << 1];
             values = new UserItem[keys.length];
-            for (UserItem mine : items.values()) {
+            for (UserItem mine : seen) {
                 mine.affinity = (float) Math.log1p(mine.weight);
                 double days = Math.max(0, Duration.between(mine.lastSeen, newest).getSeconds()) / SECONDS_PER_DAY;
                 mine.recency = (float) (1d / (1d + days));
@@ -349,7 +424,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 mine.purchaseDays = mine.dayCount == 0 ? 0f
                         : (float) Math.min(1d, Math.log1p(mine.dayCount) / LOG_PURCHASE_DAYS_CAP);
                 if (mine.at >= 0) {
-                    int slot = slot(mine.at);
+                    int slot = slot(keys, mine.at);
                     keys[slot] = mine.at + 1;
                     values[slot] = mine;
                 }
@@ -368,9 +443,11 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             return history;
         }
 
-        private int slot(int at) {
+        /** The slot of this dense index in an open-addressing table of indexes + 1 (0 = empty). */
+        private static int slot(int[] keys, int at) {
             int mask = keys.length - 1;
-            int slot = (at * 0x9E3779B9) >>> 7 & mask;
+            // Fibonacci hashing: the product's top bits (its low bits mix only the index's low bits).
+            int slot = (at * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(keys.length) + 1;
             while (keys[slot] != 0 && keys[slot] != at + 1) {
                 slot = slot + 1 & mask;
             }
@@ -379,33 +456,45 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
 
         /** What the user did with the catalogued item at this dense index, or null. */
         UserItem catalogued(int at) {
-            return values[slot(at)];
+            return values[slot(keys, at)];
         }
 
         /** Catalogued item id to the summed weight, for the behaviour fold-in. */
-        private Map<String, Double> indexWeights() {
+        private Map<String, Double> indexWeights(Snapshot s) {
             // The same additions in the same order as summing per event, into a map filled in the same order.
             Map<String, Double> out = new HashMap<>();
-            for (String id : order) {
-                UserItem mine = items.get(id);
-                if (mine.at >= 0) {
-                    out.put(id, mine.weight);
-                }
+            for (int at : order) {
+                out.put(s.idOf[at], catalogued(at).weight);
             }
             return out;
         }
 
-        /** The user's trained behaviour vector, else one folded in from the history, else null. */
-        float[] behaviourVector(Behaviour behaviour) {
-            if (behaviour == null) {
+        /**
+         * The user's trained behaviour vector, else one folded in from the history, else null; computed once per
+         * profile (a race computes the same vector twice, harmlessly).
+         */
+        float[] behaviourVector(Snapshot s) {
+            if (s.behaviour == null) {
                 return null;
             }
-            float[] trained = behaviour.trained(userId);
-            if (trained != null) {
-                return trained;
+            float[] known = behaviour;
+            if (known == null) {
+                float[] trained = s.behaviour.trained(userId);
+                if (trained == null) {
+                    Map<String, Double> weights = indexWeights(s);
+                    trained = weights.isEmpty() ? null : s.behaviour.foldIn(weights);
+                }
+                known = trained == null ? NONE : trained;
+                behaviour = known;
             }
-            Map<String, Double> weights = indexWeights();
-            return weights.isEmpty() ? null : behaviour.foldIn(weights);
+            return known == NONE ? null : known;
+        }
+
+        /** A rough count of the bytes this profile holds (object headers, arrays, table), for the cache's budget. */
+        long approximateBytes() {
+            return 160 + 8L * (topWeight.length + pathWeight.length + recentTopWeight.length)
+                    + 12L * keys.length + 104L * order.length + 200L * others.size()
+                    + 120L * seenCreative.size() + (userId == null ? 0 : 40 + 2L * userId.length());
         }
     }
 

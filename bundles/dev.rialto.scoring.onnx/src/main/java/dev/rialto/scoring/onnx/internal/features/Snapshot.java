@@ -31,9 +31,11 @@ final class Snapshot implements FeatureSnapshot {
     final AdStats ads;
 
     /** Dense index of every catalogued item; arrays below are indexed by it. */
-    private final Map<String, Integer> index;
+    private final IdIndex index;
     /** Per {@link Feature#ordinal()}: the column's value per item when it depends on the item only, else null. */
     final float[][] itemColumns = new float[Feature.values().length][];
+    /** The item id at each dense index. */
+    final String[] idOf;
     /** Dense top-category / category-path number per item, -1 for none. */
     final int[] topCategoryOf;
     final int[] categoryOf;
@@ -64,7 +66,7 @@ final class Snapshot implements FeatureSnapshot {
         this.eventCount = eventCount;
 
         int n = this.items.size();
-        index = new HashMap<>(n * 2);
+        idOf = new String[n];
         topCategoryOf = new int[n];
         categoryOf = new int[n];
         lnPriceOf = new double[n];
@@ -80,7 +82,7 @@ final class Snapshot implements FeatureSnapshot {
         int i = 0;
         for (Map.Entry<String, ItemStats> entry : this.items.entrySet()) {
             ItemStats item = entry.getValue();
-            index.put(entry.getKey(), i);
+            idOf[i] = entry.getKey();
             String top = item.topCategory();
             topCategoryOf[i] = top.isEmpty() ? -1 : tops.computeIfAbsent(top, k -> tops.size());
             categoryOf[i] = item.category().isEmpty() ? -1 : paths.computeIfAbsent(item.category(), k -> paths.size());
@@ -96,6 +98,7 @@ final class Snapshot implements FeatureSnapshot {
             repeatRateOf[i] = (float) item.repeatRate();
             i++;
         }
+        index = new IdIndex(idOf);
         topCategories = tops.size();
         categories = paths.size();
         itemColumns[Feature.ITEM_POPULARITY.ordinal()] = popularity;
@@ -105,13 +108,12 @@ final class Snapshot implements FeatureSnapshot {
         itemColumns[Feature.ITEM_AVAILABLE.ordinal()] = available;
         itemColumns[Feature.ITEM_KNOWN.ordinal()] = known;
         itemColumns[Feature.ITEM_REPEAT_RATE.ordinal()] = repeatRateOf;
-        behaviour = vectors == null ? null : new Behaviour(vectors, index);
+        behaviour = vectors == null ? null : new Behaviour(vectors, idOf);
     }
 
     /** The item's dense index, or -1 when it is not catalogued. */
     int indexOf(String itemId) {
-        Integer at = itemId == null ? null : index.get(itemId);
-        return at == null ? -1 : at;
+        return index.get(itemId);
     }
 
     @Override

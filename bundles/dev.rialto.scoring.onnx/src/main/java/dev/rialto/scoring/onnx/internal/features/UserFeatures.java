@@ -1,0 +1,33 @@
+package dev.rialto.scoring.onnx.internal.features;
+
+import dev.rialto.api.scoring.FeatureSnapshot;
+
+/**
+ * The user's half of the features ({@link EngineeredFeatureExtractor#user}): the aggregates of one history against
+ * one snapshot. Immutable once built, so one instance may serve any number of requests on any thread while that
+ * snapshot is current and the user's history has not changed.
+ */
+public final class UserFeatures {
+    final Snapshot snapshot;
+    final EngineeredFeatureExtractor.UserProfile profile;
+
+    UserFeatures(Snapshot snapshot, EngineeredFeatureExtractor.UserProfile profile) {
+        this.snapshot = snapshot;
+        this.profile = profile;
+    }
+
+    /** The snapshot these aggregates were computed against. */
+    public FeatureSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** How many events of the history were aggregated. */
+    public int events() {
+        return profile.eventCount;
+    }
+
+    /** A rough size in bytes, for a cache's memory budget. */
+    public long approximateBytes() {
+        return 48 + profile.approximateBytes();
+    }
+}
