@@ -2,7 +2,9 @@ package dev.rialto.retrieval.lucene.internal.sources;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,7 @@ import dev.rialto.api.events.EventType;
 import dev.rialto.api.retrieval.Candidate;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
 import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
@@ -72,16 +75,120 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
 
     @Override
     public List<Candidate> candidates(CandidateQuery query) {
-        Tuning t = tuning;
-        UserContext user = UserContext.of(query.userId(), events, index);
-        Set<String> purchased = query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
+        Ask ask = ask(query);
+        // The answer without this user's exclusions depends on the categories, the filter and n only: kept for
+        // the index's current arrivals and shared by every user with the same top categories (a campaign asks
+        // for each of its recipients). The exclusions are left out of the kept head per request.
         ItemIndex.Arrivals arrivals = index.arrivals();
         int n = query.n();
-        List<Candidate> out = new ArrayList<>(Math.min(n, 256));
-        Set<String> taken = new HashSet<>();
+        Key key = new Key(ask.categories(), ask.common(), n);
+        Head head = heads.get(arrivals, key);
+        if (head == null) {
+            head = first(arrivals, ask.categories(), ask.common(), Set.of(), n + MARGIN);
+            heads.put(arrivals, key, head);
+        }
+        List<Candidate> out = take(head, ask.excluded(), n);
+        if (out.size() < n && !head.complete()) {
+            out = take(first(arrivals, ask.categories(), ask.common(), ask.excluded(), n), Set.of(), n);
+        }
+        return out;
+    }
+
+    /** The answer walked afresh, without kept heads (tests compare the two). */
+    List<Candidate> walked(CandidateQuery query) {
+        Ask ask = ask(query);
+        return take(first(index.arrivals(), ask.categories(), ask.common(), ask.excluded(), query.n()), Set.of(),
+                query.n());
+    }
+
+    /** Heads kept now. */
+    int keptHeads() {
+        return heads.size();
+    }
+
+    /** A request as the walk sees it: the user's top categories, the filter without exclusions, the exclusions. */
+    private record Ask(List<String> categories, ItemFilter common, Set<String> excluded) {
+    }
+
+    private Ask ask(CandidateQuery query) {
+        Tuning t = tuning;
+        UserContext user = UserContext.of(query.userId(), events, index);
+        ItemFilter f = query.filter();
+        Set<String> excluded = f.excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
+        if (!f.excludeItemIds().isEmpty()) {
+            excluded = new HashSet<>(excluded);
+            excluded.addAll(f.excludeItemIds());
+        }
+        List<String> categories = List.of();
         if (t.byCategory() && query.userId() != null) {
-            Set<String> categories = user.topCategories(t.historySize(), t.historyWeights(), t.halfLifeDays(),
-                    t.topCategories()).keySet();
+            categories = new ArrayList<>(user.topCategories(t.historySize(), t.historyWeights(), t.halfLifeDays(),
+                    t.topCategories()).keySet());
+            Collections.sort(categories); // the merge is by arrival: the categories' order does not matter
+        }
+        ItemFilter common = new ItemFilter(f.categoryPrefix(), Set.of(), f.availableOnly(), false, f.brands(),
+                f.minPrice(), f.maxPrice());
+        return new Ask(categories, common, excluded);
+    }
+
+    /** Items kept past n, so that a user's purchases and exclusions can be left out of a kept head. */
+    static final int MARGIN = 64;
+
+    /** Most heads kept (category sets x filters x n), least recently used out first. */
+    static final int MAX_HEADS = 1024;
+
+    private record Key(List<String> categories, ItemFilter filter, int n) {
+    }
+
+    /** The first passing items in answer order with their first-seen times; complete: nothing passes after. */
+    private record Head(String[] ids, long[] seen, boolean complete) {
+    }
+
+    /** Heads of one arrival order (one index reader): a refresh builds new arrivals, and the heads start over. */
+    private static final class Heads {
+        private ItemIndex.Arrivals arrivals;
+        private final Map<Key, Head> byKey = new LinkedHashMap<>(64, 0.75f, true);
+
+        synchronized Head get(ItemIndex.Arrivals current, Key key) {
+            return arrivals == current ? byKey.get(key) : null;
+        }
+
+        synchronized int size() {
+            return byKey.size();
+        }
+
+        synchronized void put(ItemIndex.Arrivals current, Key key, Head head) {
+            if (arrivals != current) {
+                arrivals = current;
+                byKey.clear();
+            }
+            byKey.put(key, head);
+            if (byKey.size() > MAX_HEADS) {
+                byKey.remove(byKey.keySet().iterator().next());
+            }
+        }
+    }
+
+    private final Heads heads = new Heads();
+
+    private static List<Candidate> take(Head head, Set<String> excluded, int n) {
+        List<Candidate> out = new ArrayList<>(Math.min(n, head.ids().length));
+        for (int i = 0; i < head.ids().length && out.size() < n; i++) {
+            if (!excluded.contains(head.ids()[i])) {
+                long seen = head.seen()[i];
+                out.add(new Candidate(head.ids()[i], NAME, out.size() + 1, seen == Long.MIN_VALUE ? 0 : seen));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The first {@code limit} items passing the filter and not excluded: the newest of the categories first, then
+     * the newest of the rest.
+     */
+    private Head first(ItemIndex.Arrivals arrivals, List<String> categories, ItemFilter filter, Set<String> excluded,
+            int limit) {
+        Walk walk = new Walk(arrivals, filter, excluded, limit);
+        if (!categories.isEmpty()) {
             List<int[]> lists = new ArrayList<>(categories.size());
             for (String c : categories) {
                 int[] positions = arrivals.byTopCategory().get(c);
@@ -91,17 +198,17 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
             }
             if (!lists.isEmpty()) {
                 // The newest few of the categories are usually enough: merge only as far as needed.
-                int[] head = merged(lists, 2 * n + 64);
-                take(arrivals, head, query, purchased, out, taken);
-                if (out.size() < n && head.length < total(lists)) {
-                    take(arrivals, merged(lists, Integer.MAX_VALUE), query, purchased, out, taken);
+                int[] head = merged(lists, 2 * limit + 64);
+                walk.take(head);
+                if (!walk.full() && head.length < total(lists)) {
+                    walk.take(merged(lists, Integer.MAX_VALUE));
                 }
             }
         }
-        if (out.size() < n) {
-            take(arrivals, null, query, purchased, out, taken);
+        if (!walk.full()) {
+            walk.take(null);
         }
-        return out;
+        return new Head(walk.ids.toArray(String[]::new), Arrays.copyOf(walk.seen, walk.ids.size()), !walk.full());
     }
 
     /**
@@ -138,32 +245,54 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
     }
 
     /**
-     * Walks the arrival order (all items, or only the given positions), looking items up in chunks, and appends
-     * those passing the filter until {@code query.n()} are taken.
+     * Walks the arrival order (all items, or only the given positions), looking items up in chunks, and keeps
+     * those passing the filter until {@code limit} are taken.
      */
-    private void take(ItemIndex.Arrivals arrivals, int[] positions, CandidateQuery query, Set<String> purchased,
-            List<Candidate> out, Set<String> taken) {
-        int total = positions == null ? arrivals.ids().length : positions.length;
-        int n = query.n();
-        int chunk = Math.max(64, n - out.size() + 16);
-        List<String> ids = new ArrayList<>(chunk);
-        for (int from = 0; from < total && out.size() < n; from += chunk) {
-            int to = Math.min(total, from + chunk);
-            ids.clear();
-            for (int i = from; i < to; i++) {
-                String id = arrivals.ids()[positions == null ? i : positions[i]];
-                if (!taken.contains(id)) {
-                    ids.add(id);
+    private final class Walk {
+        final ItemIndex.Arrivals arrivals;
+        final ItemFilter filter;
+        final Set<String> excluded;
+        final int limit;
+        final List<String> ids = new ArrayList<>();
+        long[] seen = new long[16];
+        final Set<String> taken = new HashSet<>();
+
+        Walk(ItemIndex.Arrivals arrivals, ItemFilter filter, Set<String> excluded, int limit) {
+            this.arrivals = arrivals;
+            this.filter = filter;
+            this.excluded = excluded;
+            this.limit = limit;
+        }
+
+        boolean full() {
+            return ids.size() >= limit;
+        }
+
+        void take(int[] positions) {
+            int total = positions == null ? arrivals.ids().length : positions.length;
+            int chunk = Math.max(64, limit - ids.size() + 16);
+            List<String> batch = new ArrayList<>(chunk);
+            for (int from = 0; from < total && !full(); from += chunk) {
+                int to = Math.min(total, from + chunk);
+                batch.clear();
+                for (int i = from; i < to; i++) {
+                    String id = arrivals.ids()[positions == null ? i : positions[i]];
+                    if (!taken.contains(id)) {
+                        batch.add(id);
+                    }
                 }
-            }
-            Map<String, IndexedItem> found = index.lookup(ids);
-            for (int i = from; i < to && out.size() < n; i++) {
-                int p = positions == null ? i : positions[i];
-                IndexedItem item = found.get(arrivals.ids()[p]);
-                if (item != null && PopularCandidateSource.passes(query.filter(), purchased, item)
-                        && taken.add(item.id())) {
-                    long seen = arrivals.firstSeen()[p];
-                    out.add(new Candidate(item.id(), NAME, out.size() + 1, seen == Long.MIN_VALUE ? 0 : seen));
+                Map<String, IndexedItem> found = index.lookup(batch);
+                for (int i = from; i < to && !full(); i++) {
+                    int p = positions == null ? i : positions[i];
+                    IndexedItem item = found.get(arrivals.ids()[p]);
+                    if (item != null && PopularCandidateSource.passes(filter, excluded, item)
+                            && taken.add(item.id())) {
+                        if (ids.size() == seen.length) {
+                            seen = Arrays.copyOf(seen, seen.length * 2);
+                        }
+                        seen[ids.size()] = arrivals.firstSeen()[p];
+                        ids.add(item.id());
+                    }
                 }
             }
         }

@@ -248,4 +248,53 @@ class NewSourcesTest {
         assertEquals(List.of("fresh"), ids(fx.newArrivals().candidates(query(null, 1,
                 new ItemFilter(null, Set.of(), false, false)))));
     }
+
+    @Test
+    void newArrivalsFromKeptHeadsEqualAFreshWalkForEveryUser() throws Exception {
+        fx = new Fixture(dir, 400);
+        // New arrivals in every category, some unavailable, so the heads and the filters have something to cut.
+        Instant later = Instant.now().plus(Duration.ofDays(1));
+        for (int i = 0; i < 120; i++) {
+            fx.index.clock(at(later.plus(Duration.ofMinutes(i))));
+            String category = Catalogue.CATEGORIES[i % Catalogue.CATEGORIES.length];
+            fx.index.itemsStored(List.of(item("new-" + i, "arrival " + i, category, i % 7 != 0)));
+        }
+        java.util.Random random = new java.util.Random(5);
+        List<String> users = new java.util.ArrayList<>();
+        for (int u = 0; u < 60; u++) {
+            String user = "u" + u;
+            users.add(user);
+            // Few categories per user, so that many share top categories; purchases of new arrivals too.
+            int home = random.nextInt(3);
+            for (int e = 0; e < 1 + random.nextInt(6); e++) {
+                int i = home + 3 * random.nextInt(40);
+                fx.event(random.nextBoolean() ? EventType.VIEW : EventType.PURCHASE, user, Catalogue.id(i), Fixture.T0);
+            }
+            for (int e = 0; e < random.nextInt(80); e++) {
+                fx.event(EventType.PURCHASE, user, "new-" + random.nextInt(120), Fixture.T0);
+            }
+        }
+        NewArrivalsCandidateSource source = fx.newArrivals();
+        List<ItemFilter> filters = List.of(ItemFilter.DEFAULT, ItemFilter.DEFAULT.withExcludePurchased(true),
+                new ItemFilter("Garden", Set.of("new-2", "new-5"), true, true),
+                new ItemFilter(null, Set.of("new-1"), false, false));
+        for (int round = 0; round < 2; round++) { // the second round is served from kept heads
+            for (String user : users) {
+                for (ItemFilter filter : filters) {
+                    for (int n : new int[] {5, 50, 200}) {
+                        CandidateQuery q = query(user, n, filter);
+                        assertEquals(source.walked(q), source.candidates(q), user + " " + filter + " n=" + n);
+                    }
+                }
+            }
+        }
+        assertTrue(source.keptHeads() < users.size() * filters.size() * 3,
+                "users with the same top categories share heads: " + source.keptHeads());
+        // An item write (a new reader, new arrivals) starts the heads over.
+        fx.index.clock(at(later.plus(Duration.ofDays(1))));
+        fx.index.itemsStored(List.of(item("newest", "newest", Catalogue.CATEGORIES[0], true)));
+        CandidateQuery q = query(users.get(0), 5, ItemFilter.DEFAULT);
+        assertEquals(source.walked(q), source.candidates(q));
+        assertTrue(ids(source.candidates(query(null, 5, ItemFilter.DEFAULT))).contains("newest"));
+    }
 }
