@@ -330,6 +330,12 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 description = "Candidates each source (text, semantic) gives the hybrid search before fusion.")
         int search_candidates() default 100;
 
+        @AttributeDefinition(name = "Source cache (users)",
+                description = "Users whose last list each personal index source (text, semantic, behaviour) keeps, "
+                        + "served again only while the user's history, the index and the model are unchanged "
+                        + "(least recently used first out; 0 = none). About 2-6 KB a user and source.")
+        int source_cache_users() default 2000;
+
         @AttributeDefinition(name = "RRF k", description = "The k of reciprocal rank fusion: weight / (k + rank).")
         int rrf_k() default 60;
 
@@ -1405,6 +1411,15 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             idsByDoc = c;
         }
         return c.ids();
+    }
+
+    /**
+     * A number that moves whenever what searches and look-ups see may change: every item write or deletion (before
+     * it is searchable) and every searcher refresh. Equal epochs mean equal answers; the personal sources key their
+     * caches on it (read it before searching: a change during the search then moves it past the stored one).
+     */
+    public long epoch() {
+        return cacheEpoch.get();
     }
 
     /** The indexed items among the given ids, by id, in the order asked. */
