@@ -99,6 +99,40 @@ class PopularInCategoryHeadsTest {
     }
 
     @Test
+    void popularAndTrendingHeadsAnswerAsAWalkOfTheRanking() throws Exception {
+        fx = new Fixture(dir, ITEMS);
+        sportsViews();
+        List<String> ranking = expected(ITEMS, Set.of());
+        for (int k = 0; k < RankingHeads.MARGIN + 16; k++) {
+            fx.event(EventType.PURCHASE, "buyer", ranking.get(k), Fixture.T0.plusSeconds(k));
+        }
+        fx.event(EventType.PURCHASE, "few", ranking.get(1), Fixture.T0);
+        PopularCandidateSource popular = fx.popular();
+        TrendingCandidateSource trending = fx.trending();
+        ItemFilter excluding = new ItemFilter(null, Set.of(), true, true);
+        int lookback = fx.config.purchases_lookback();
+        for (int round = 0; round < 2; round++) {
+            for (String user : List.of("other", "buyer", "few")) {
+                for (ItemFilter filter : java.util.Arrays.asList(null, excluding)) {
+                    CandidateQuery q = new CandidateQuery(user, null, 10, filter);
+                    assertEquals(PopularCandidateSource.fromRanking("popular", fx.counters().ranking(), fx.index,
+                            fx.eventRepo, lookback, q), popular.candidates(q), user + " " + filter);
+                    assertEquals(PopularCandidateSource.fromRanking("trending", fx.counters().trending(), fx.index,
+                            fx.eventRepo, lookback, q), trending.candidates(q), user + " " + filter);
+                }
+            }
+            // The most popular item becomes unavailable: the kept heads are not served after the change.
+            String top = popular.candidates(new CandidateQuery("other", null, 1, null)).get(0).itemId();
+            Item item = fx.itemRepo.find(top).orElseThrow();
+            Item unavailable = new Item(item.id(), item.title(), item.description(), item.category(), item.price(),
+                    item.currency(), false, item.language(), item.attributes());
+            fx.itemRepo.upsert(List.of(unavailable));
+            fx.index.itemsStored(List.of(unavailable));
+            assertFalse(ids(popular.candidates(new CandidateQuery("other", null, 10, null))).contains(top));
+        }
+    }
+
+    @Test
     void anItemChangeIsSeenAtOnce() throws Exception {
         fx = new Fixture(dir, ITEMS);
         sportsViews();
