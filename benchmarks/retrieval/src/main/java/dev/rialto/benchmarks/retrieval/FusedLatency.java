@@ -84,6 +84,19 @@ final class FusedLatency {
                     identical(cold, again), measured, caches(stack));
             // One item written through the change feed: every kept list is stale, every user is new again.
             stack.index.itemsStored(List.of(stack.items.get(0)));
+            // What the first request after a refresh pays, by source (per-reader structures rebuilt on first use).
+            StringBuilder first = new StringBuilder();
+            Map<String, Integer> q0 = Settings.counts(stack.config.source_quotas(), "source.quotas");
+            for (Map.Entry<String, CandidateSource> e : stack.sources.entrySet()) {
+                long c = CPU.getCurrentThreadCpuTime();
+                long t = System.nanoTime();
+                e.getValue().candidates(new CandidateQuery(users.get(0), null,
+                        q0.getOrDefault(e.getKey(), stack.config.candidates_per_source()), ItemFilter.DEFAULT));
+                first.append(String.format("%s %.1f (wall %.1f); ", e.getKey(),
+                        (CPU.getCurrentThreadCpuTime() - c) / 1e6, (System.nanoTime() - t) / 1e6));
+            }
+            System.out.printf("  first calls after the write, CPU ms: %s%n", first);
+            stack.index.itemsStored(List.of(stack.items.get(0)));
             List<List<String>> changed = measure(stack, users, "fused, again after one item write");
             System.out.printf("  lists identical to the first: %d of %d; caches: %s%n", identical(cold, changed),
                     measured, caches(stack));
@@ -137,6 +150,7 @@ final class FusedLatency {
             candidates += r.items().size();
             lists.add(r.items().stream().map(RecommendedItem::itemId).toList());
         }
+        System.out.printf("  (index epoch %d at the end of the pass)%n", stack.index.epoch());
         report(what + ", wall", nanos);
         // On a shared machine the wall time mostly measures the wait for a core; the thread's CPU time does not.
         report(what + ", CPU", cpu);

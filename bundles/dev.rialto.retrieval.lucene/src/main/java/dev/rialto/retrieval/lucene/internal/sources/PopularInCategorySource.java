@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
@@ -54,9 +55,23 @@ public final class PopularInCategorySource implements CandidateSource {
         this.events = events;
     }
 
+    /** Rebuilds the category lists after a refresh, in the index's warm-up thread, not in a request. */
+    private final Runnable warm = this::warmLists;
+
+    private void warmLists() {
+        lists(counters.ranking());
+    }
+
+    @Deactivate
+    public void deactivate() {
+        index.removeWarmer(warm);
+    }
+
     @Activate
     @Modified
     public void activate(ItemIndex.Config config) {
+        index.removeWarmer(warm);
+        index.addWarmer(warm);
         tuning = new Tuning(Settings.positive(config.history_size(), "history.size"),
                 Settings.eventWeights(config.history_weights(), "history.weights"),
                 Settings.positive(config.history_half_life_days(), "history.half.life.days"),
