@@ -83,6 +83,12 @@ final class FusedLatency {
             System.out.printf("  repeated lists identical to the first: %d of %d; caches: %s%n",
                     identical(cold, again), measured, caches(stack));
             // One item written through the change feed: every kept list is stale, every user is new again.
+            // A first write and a few requests: the first multi-segment searcher meets code the JIT has not seen.
+            stack.index.itemsStored(List.of(stack.items.get(1)));
+            stack.index.awaitVectors(60_000);
+            for (String u : warm.subList(0, Math.min(50, warm.size()))) {
+                stack.recommender.recommend(new RecommendationRequest(u, 500, ItemFilter.DEFAULT));
+            }
             stack.index.itemsStored(List.of(stack.items.get(0)));
             // What the first request after a refresh pays, by source (per-reader structures rebuilt on first use).
             StringBuilder first = new StringBuilder();
