@@ -108,6 +108,43 @@ class CandidateCacheTest {
     }
 
     @Test
+    void writesDuringConcurrentRequestsNeverLeaveAStaleListServed() throws Exception {
+        fx = new Fixture(dir, 200);
+        TextCandidateSource text = fx.text();
+        fx.event(EventType.VIEW, "u1", Catalogue.id(1), T0);
+        CandidateQuery q = forUser("u1", 20);
+        String toggled = text.candidates(q).get(0).itemId();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> readers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            Thread r = new Thread(() -> {
+                while (!stop.get()) {
+                    text.candidates(q); // keeps putting lists while the writes happen
+                }
+            });
+            r.start();
+            readers.add(r);
+        }
+        try {
+            for (int round = 0; round < 40; round++) {
+                boolean available = round % 2 == 1;
+                fx.index.itemsStored(List.of(changed(toggled, available)));
+                // itemsStored returns once searches see the write: from now on no list may say otherwise.
+                for (int check = 0; check < 3; check++) {
+                    boolean listed = text.candidates(q).stream().anyMatch(c -> c.itemId().equals(toggled));
+                    assertEquals(available, listed, "round " + round);
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread r : readers) {
+                r.join(10_000);
+            }
+        }
+        assertTrue(text.cache().hits() > 0, "the readers were served kept lists between the writes");
+    }
+
+    @Test
     void purchasesLeftOutAreAnInput() throws Exception {
         fx = new Fixture(dir, 200);
         TextCandidateSource text = fx.text();
