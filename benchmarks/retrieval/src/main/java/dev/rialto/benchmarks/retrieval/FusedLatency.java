@@ -16,11 +16,17 @@ import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
+import dev.rialto.retrieval.lucene.internal.sources.BehaviourCandidateSource;
+import dev.rialto.retrieval.lucene.internal.sources.CandidateCache;
+import dev.rialto.retrieval.lucene.internal.sources.SemanticCandidateSource;
+import dev.rialto.retrieval.lucene.internal.sources.TextCandidateSource;
 
 /**
  * (b) The latency of gathering 500 fused candidates from all eight sources for one user, single thread, on a
- * synthetic shop: {@code recommend(user, n=500)} with no scorer bound, so the answer is the fused order. Each
- * source is also timed alone, asked for its quota. {@code cfg.<property>=value} parameters override the bundle's
+ * synthetic shop: {@code recommend(user, n=500)} with no scorer bound, so the answer is the fused order. Three
+ * passes over the same distinct users: the first request of each (none of them seen in the warm-up), the same
+ * users again (the personal sources may serve their kept lists), and again after one item write through the
+ * change feed (every kept list stale). Each source is also timed alone, asked for its quota, first and again. {@code cfg.<property>=value} parameters override the bundle's
  * configuration (weights, quotas...).
  */
 final class FusedLatency {
@@ -43,69 +49,154 @@ final class FusedLatency {
                 System.out.printf("index merged to %d segment(s) in %.1f s%n", stack.index.status(false).segments(),
                         (System.nanoTime() - t) / 1e9);
             }
+            // The measured users are distinct and not among the warm-up's: with the personal sources' caches
+            // (source.cache.users) a user's first request is a miss and a repeated one may be served from them.
             Random random = new Random(1);
-            List<String> users = new ArrayList<>();
-            for (int i = 0; i < requests; i++) {
-                users.add(Synthetic.user(random.nextInt(nUsers)));
+            java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
+            while (distinct.size() < Math.min(requests, nUsers / 2)) {
+                distinct.add(Synthetic.user(random.nextInt(nUsers)));
+            }
+            List<String> users = new ArrayList<>(distinct);
+            int measured = users.size();
+            List<String> warm = new ArrayList<>();
+            Random other = new Random(2);
+            while (warm.size() < Math.min(1000, nUsers - measured)) {
+                String u = Synthetic.user(other.nextInt(nUsers));
+                if (!distinct.contains(u)) {
+                    warm.add(u);
+                }
             }
             // Warm-up: JIT, Lucene's caches, the popularity rankings.
-            for (int i = 0; i < Math.min(1000, requests); i++) {
-                stack.recommender.recommend(new RecommendationRequest(users.get(i), 500, ItemFilter.DEFAULT));
+            for (String u : warm) {
+                stack.recommender.recommend(new RecommendationRequest(u, 500, ItemFilter.DEFAULT));
             }
-            long[] nanos = new long[requests];
-            long[] cpu = new long[requests];
-            long candidates = 0;
-            List<List<String>> lists = new ArrayList<>(requests);
-            for (int i = 0; i < requests; i++) {
-                long c = CPU.getCurrentThreadCpuTime();
-                long t = System.nanoTime();
-                Recommendation r = stack.recommender.recommend(
-                        new RecommendationRequest(users.get(i), 500, ItemFilter.DEFAULT));
-                nanos[i] = System.nanoTime() - t;
-                cpu[i] = CPU.getCurrentThreadCpuTime() - c;
-                candidates += r.items().size();
-                lists.add(r.items().stream().map(RecommendedItem::itemId).toList());
-            }
-            report("fused (recommend n=500)", nanos);
-            // On a shared machine the wall time mostly measures the wait for a core; the thread's CPU time does not.
-            report("fused, CPU time of the thread", cpu);
-            System.out.printf("  mean candidates returned: %.1f%n", candidates / (double) requests);
+            List<List<String>> cold = measure(stack, users, "fused, first request of each user");
             if (!dump.isEmpty()) {
                 // One line per measured request: the fused ids in order, to compare two builds' answers.
-                Files.write(Path.of(dump), lists.stream().map(l -> String.join(" ", l)).toList());
+                Files.write(Path.of(dump), cold.stream().map(l -> String.join(" ", l)).toList());
             }
             if (!compare.isEmpty()) {
-                compare(Files.readAllLines(Path.of(compare)), lists);
+                compare(Files.readAllLines(Path.of(compare)), cold);
             }
+            System.out.printf("  caches after the first requests: %s%n", caches(stack));
+            List<List<String>> again = measure(stack, users, "fused, the same users again");
+            System.out.printf("  repeated lists identical to the first: %d of %d; caches: %s%n",
+                    identical(cold, again), measured, caches(stack));
+            // One item written through the change feed: every kept list is stale, every user is new again.
+            // A first write and a few requests: the first multi-segment searcher meets code the JIT has not seen.
+            stack.index.itemsStored(List.of(stack.items.get(1)));
+            stack.index.awaitVectors(60_000);
+            for (String u : warm.subList(0, Math.min(50, warm.size()))) {
+                stack.recommender.recommend(new RecommendationRequest(u, 500, ItemFilter.DEFAULT));
+            }
+            stack.index.itemsStored(List.of(stack.items.get(0)));
+            // What the first request after a refresh pays, by source (per-reader structures rebuilt on first use).
+            StringBuilder first = new StringBuilder();
+            Map<String, Integer> q0 = Settings.counts(stack.config.source_quotas(), "source.quotas");
+            for (Map.Entry<String, CandidateSource> e : stack.sources.entrySet()) {
+                long c = CPU.getCurrentThreadCpuTime();
+                long t = System.nanoTime();
+                e.getValue().candidates(new CandidateQuery(users.get(0), null,
+                        q0.getOrDefault(e.getKey(), stack.config.candidates_per_source()), ItemFilter.DEFAULT));
+                first.append(String.format("%s %.1f (wall %.1f); ", e.getKey(),
+                        (CPU.getCurrentThreadCpuTime() - c) / 1e6, (System.nanoTime() - t) / 1e6));
+            }
+            System.out.printf("  first calls after the write, CPU ms: %s%n", first);
+            stack.index.itemsStored(List.of(stack.items.get(0)));
+            List<List<String>> changed = measure(stack, users, "fused, again after one item write");
+            System.out.printf("  lists identical to the first: %d of %d; caches: %s%n", identical(cold, changed),
+                    measured, caches(stack));
 
-            Map<String, long[]> perSource = new LinkedHashMap<>();
             Map<String, long[]> perSourceCpu = new LinkedHashMap<>();
+            Map<String, long[]> perSourceAgain = new LinkedHashMap<>();
             Map<String, Long> found = new LinkedHashMap<>();
             // Each source alone, asked for its quota as the recommender asks it (outside a request, so each reads
-            // the user's history itself).
+            // the user's history itself): first with its cache emptied, then the same users again.
             Map<String, Integer> quotas = Settings.counts(stack.config.source_quotas(), "source.quotas");
             for (Map.Entry<String, CandidateSource> e : stack.sources.entrySet()) {
-                long[] ns = new long[requests];
-                long[] cs = new long[requests];
-                long n = 0;
-                int quota = quotas.getOrDefault(e.getKey(), stack.config.candidates_per_source());
-                for (int i = 0; i < requests; i++) {
-                    CandidateQuery q = new CandidateQuery(users.get(i), null, quota, ItemFilter.DEFAULT);
-                    long c = CPU.getCurrentThreadCpuTime();
-                    long t = System.nanoTime();
-                    n += e.getValue().candidates(q).size();
-                    ns[i] = System.nanoTime() - t;
-                    cs[i] = CPU.getCurrentThreadCpuTime() - c;
+                CandidateCache cache = cache(e.getValue());
+                if (cache != null) {
+                    cache.clear();
                 }
-                perSource.put(e.getKey(), ns);
-                perSourceCpu.put(e.getKey(), cs);
-                found.put(e.getKey(), n);
+                int quota = quotas.getOrDefault(e.getKey(), stack.config.candidates_per_source());
+                long n = 0;
+                for (int pass = 0; pass < 2; pass++) {
+                    long[] cs = new long[measured];
+                    for (int i = 0; i < measured; i++) {
+                        CandidateQuery q = new CandidateQuery(users.get(i), null, quota, ItemFilter.DEFAULT);
+                        long c = CPU.getCurrentThreadCpuTime();
+                        n += e.getValue().candidates(q).size();
+                        cs[i] = CPU.getCurrentThreadCpuTime() - c;
+                    }
+                    (pass == 0 ? perSourceCpu : perSourceAgain).put(e.getKey(), cs);
+                }
+                found.put(e.getKey(), n / 2);
             }
-            perSource.forEach((name, ns) -> report("  source " + name + " (quota "
+            perSourceCpu.forEach((name, cs) -> report("  source " + name + " (quota "
                     + quotas.getOrDefault(name, stack.config.candidates_per_source()) + ", mean "
-                    + String.format("%.0f", found.get(name) / (double) requests) + " found)", ns));
-            perSourceCpu.forEach((name, cs) -> report("  source " + name + ", CPU time", cs));
+                    + String.format("%.0f", found.get(name) / (double) measured) + " found), CPU", cs));
+            perSourceAgain.forEach((name, cs) -> report("  source " + name + " again, CPU", cs));
         }
+    }
+
+    /** Each user's {@code recommend(n=500)} once, in order: wall and CPU time reported; the fused ids returned. */
+    private static List<List<String>> measure(Stack stack, List<String> users, String what) {
+        int requests = users.size();
+        long[] nanos = new long[requests];
+        long[] cpu = new long[requests];
+        long candidates = 0;
+        List<List<String>> lists = new ArrayList<>(requests);
+        for (int i = 0; i < requests; i++) {
+            long c = CPU.getCurrentThreadCpuTime();
+            long t = System.nanoTime();
+            Recommendation r = stack.recommender.recommend(
+                    new RecommendationRequest(users.get(i), 500, ItemFilter.DEFAULT));
+            nanos[i] = System.nanoTime() - t;
+            cpu[i] = CPU.getCurrentThreadCpuTime() - c;
+            candidates += r.items().size();
+            lists.add(r.items().stream().map(RecommendedItem::itemId).toList());
+        }
+        System.out.printf("  (index epoch %d at the end of the pass)%n", stack.index.epoch());
+        report(what + ", wall", nanos);
+        // On a shared machine the wall time mostly measures the wait for a core; the thread's CPU time does not.
+        report(what + ", CPU", cpu);
+        System.out.printf("  mean candidates returned: %.1f%n", candidates / (double) requests);
+        return lists;
+    }
+
+    private static int identical(List<List<String>> a, List<List<String>> b) {
+        int same = 0;
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).equals(b.get(i))) {
+                same++;
+            }
+        }
+        return same;
+    }
+
+    private static CandidateCache cache(CandidateSource s) {
+        if (s instanceof TextCandidateSource t) {
+            return t.cache();
+        }
+        if (s instanceof SemanticCandidateSource t) {
+            return t.cache();
+        }
+        if (s instanceof BehaviourCandidateSource t) {
+            return t.cache();
+        }
+        return null;
+    }
+
+    /** Hits and misses of the personal sources' caches so far. */
+    private static String caches(Stack stack) {
+        StringBuilder b = new StringBuilder();
+        stack.sources.forEach((name, s) -> {
+            CandidateCache c = cache(s);
+            if (c != null) {
+                b.append(String.format("%s %d hits / %d misses (%d kept); ", name, c.hits(), c.misses(), c.size()));
+            }
+        });
+        return b.toString();
     }
 
     /**

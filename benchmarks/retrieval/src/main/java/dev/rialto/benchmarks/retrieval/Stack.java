@@ -30,6 +30,7 @@ import dev.rialto.retrieval.lucene.internal.sources.TrendingCandidateSource;
 final class Stack implements AutoCloseable {
 
     final ItemIndex index;
+    final List<Item> items;
     final PopularityCounters counters;
     final Map<String, CandidateSource> sources = new LinkedHashMap<>();
     final LuceneRecommender recommender;
@@ -52,6 +53,7 @@ final class Stack implements AutoCloseable {
 
     Stack(Path dir, List<Item> items, MemoryEvents events, TextEmbedder embedder, Map<String, Object> overrides)
             throws InterruptedException {
+        this.items = items;
         Map<String, Object> all = new LinkedHashMap<>(overrides);
         all.put("index.dir", dir.resolve("index").toString());
         all.put("behaviour.dir", dir.resolve("behaviour").toString());

@@ -105,6 +105,21 @@ final class FilterBits {
         return new Accepted(out);
     }
 
+    /**
+     * Evaluates for a new searcher every filter that the previous searcher's cache held (the filters in use), so
+     * that the first request after a refresh does not pay for them.
+     */
+    void warm(IndexSearcher searcher) throws IOException {
+        Cache old = cache;
+        if (old.searcher() == searcher) {
+            return;
+        }
+        for (Key k : List.copyOf(old.byFilter().keySet())) {
+            base(searcher, new ItemFilter(k.categoryPrefix(), Set.of(), k.availableOnly(), false, k.brands(),
+                    k.minPrice(), k.maxPrice()));
+        }
+    }
+
     /** The cached sets of the filter without its exclusions, computed on first use for this searcher. */
     private FixedBitSet[] base(IndexSearcher searcher, ItemFilter filter) throws IOException {
         Cache c = cache;

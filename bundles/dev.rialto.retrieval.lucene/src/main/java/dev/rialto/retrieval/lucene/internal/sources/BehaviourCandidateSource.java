@@ -52,9 +52,12 @@ public final class BehaviourCandidateSource implements CandidateSource {
         this.events = events;
     }
 
+    private final CandidateCache cache = new CandidateCache(NAME, 0);
+
     @Activate
     @Modified
     public void activate(ItemIndex.Config config) {
+        cache.capacity(config.source_cache_users());
         double alpha = config.behaviour_alpha();
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
             throw new IllegalArgumentException("behaviour.alpha must be a number >= 0, was " + alpha);
@@ -82,25 +85,40 @@ public final class BehaviourCandidateSource implements CandidateSource {
         if (query.filter().excludePurchased()) {
             excluded.addAll(context.purchased(s.purchasesLookback()));
         }
+        // A trained user's list changes only with a publication (the model), the index and the exclusions; a
+        // folded-in user's with their history too. Read the epoch before searching.
+        CandidateCache.Stamp stamp = new CandidateCache.Stamp(index.epoch(), s, model);
         float[] user = model.user(query.userId());
-        if (user == null || s.excludeSeen()) {
-            Map<String, Double> weights = context.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays());
-            if (user == null) {
-                user = model.foldIn(weights, s.alpha());
-            }
-            if (s.excludeSeen()) {
-                excluded.addAll(weights.keySet());
-            }
+        Map<String, Double> weights = user == null || s.excludeSeen()
+                ? context.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays()) : Map.of();
+        UserInputs inputs = new UserInputs(weights, Set.copyOf(excluded));
+        List<Candidate> kept = cache.get(query.userId(), query.n(), query.filter(), stamp, inputs);
+        if (kept != null) {
+            return kept;
         }
         if (user == null) {
-            return List.of();
+            user = model.foldIn(weights, s.alpha());
         }
-        List<Hit> hits = index.knnField(model.field(), user, query.n(), query.filter(), excluded);
-        List<Candidate> out = new ArrayList<>(hits.size());
-        for (Hit h : hits) {
-            out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
+        if (s.excludeSeen()) {
+            excluded.addAll(weights.keySet());
         }
+        List<Candidate> out;
+        if (user == null) {
+            out = List.of();
+        } else {
+            List<Hit> hits = index.knnField(model.field(), user, query.n(), query.filter(), excluded);
+            out = new ArrayList<>(hits.size());
+            for (Hit h : hits) {
+                out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
+            }
+        }
+        cache.put(query.userId(), query.n(), query.filter(), stamp, inputs.copy(), out);
         return out;
+    }
+
+    /** This source's kept lists (tests and benchmarks read its counts). */
+    public CandidateCache cache() {
+        return cache;
     }
 
     /** The vector the source searches with for a user: trained, folded in, or null. */

@@ -13,8 +13,8 @@ import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
 /**
  * When the store has deleted a user's data (right to be forgotten), takes the user's contribution out of what
  * this bundle keeps beside the store: popularity, trending and co-visitation counters, and the user's published
- * behaviour vector (in memory and on disk). Per-request user contexts are not kept between requests, and the item
- * index holds no per-user data.
+ * behaviour vector (in memory and on disk), and the personal sources' kept lists of the user. Per-request user
+ * contexts are not kept between requests, and the item index holds no per-user data.
  */
 @Component(service = UserDataListener.class)
 public final class ForgetUserListener implements UserDataListener {
@@ -37,6 +37,7 @@ public final class ForgetUserListener implements UserDataListener {
         try {
             int events = counters.forget(deleted.userId(), deleted.events());
             boolean vector = index.forgetUser(deleted.userId());
+            CandidateCache.forgetEverywhere(deleted.userId());
             LOG.debug("Forgotten user: {} events taken out of the counters, behaviour vector dropped: {}", events,
                     vector);
         } catch (RuntimeException e) {

@@ -58,9 +58,19 @@ public final class PopularCandidateSource implements CandidateSource {
         return false;
     }
 
+    private final RankingHeads heads = new RankingHeads();
+
     @Override
     public List<Candidate> candidates(CandidateQuery query) {
-        return fromRanking(NAME, counters.ranking(), index, events, purchasesLookback, query);
+        return fromRanking(NAME, counters.ranking(), index, events, purchasesLookback, query, heads);
+    }
+
+    /** As {@link #fromRanking}, from the heads kept for this ranking and index state. */
+    static List<Candidate> fromRanking(String source, PopularityCounters.Ranking ranking, ItemIndex index,
+            EventRepository events, int purchasesLookback, CandidateQuery query, RankingHeads heads) {
+        Set<String> purchased = query.filter().excludePurchased()
+                ? UserContext.of(query.userId(), events, index).purchased(purchasesLookback) : Set.of();
+        return heads.candidates(source, ranking, index, purchased, query);
     }
 
     /**

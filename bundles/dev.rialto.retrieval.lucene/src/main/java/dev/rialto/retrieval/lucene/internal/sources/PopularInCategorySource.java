@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 
@@ -19,6 +21,7 @@ import dev.rialto.api.events.EventType;
 import dev.rialto.api.retrieval.Candidate;
 import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
+import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
 import dev.rialto.retrieval.lucene.internal.index.IndexedItem;
 import dev.rialto.retrieval.lucene.internal.index.ItemIndex;
@@ -52,9 +55,23 @@ public final class PopularInCategorySource implements CandidateSource {
         this.events = events;
     }
 
+    /** Rebuilds the category lists after a refresh, in the index's warm-up thread, not in a request. */
+    private final Runnable warm = this::warmLists;
+
+    private void warmLists() {
+        lists(counters.ranking());
+    }
+
+    @Deactivate
+    public void deactivate() {
+        index.removeWarmer(warm);
+    }
+
     @Activate
     @Modified
     public void activate(ItemIndex.Config config) {
+        index.removeWarmer(warm);
+        index.addWarmer(warm);
         tuning = new Tuning(Settings.positive(config.history_size(), "history.size"),
                 Settings.eventWeights(config.history_weights(), "history.weights"),
                 Settings.positive(config.history_half_life_days(), "history.half.life.days"),
@@ -83,8 +100,12 @@ public final class PopularInCategorySource implements CandidateSource {
         PopularityCounters.Ranking ranking = counters.ranking();
         Map<String, int[]> lists = lists(ranking);
         // Each category's list is in popularity order and its share is constant, so the best n of pop x share
-        // are among the first n passing items of each list: read those and merge.
+        // are among the first n passing items of each list. Those are the same for every user with this filter:
+        // kept per category until the ranking or the index changes, and only the user's purchases are left out
+        // here.
         int n = query.n();
+        ItemFilter common = query.filter().withExcludePurchased(false);
+        Heads heads = heads(ranking, index.epoch());
         List<Candidate> pool = new ArrayList<>();
         for (Map.Entry<String, Double> e : shares.entrySet()) {
             int[] positions = lists.get(e.getKey());
@@ -92,20 +113,29 @@ public final class PopularInCategorySource implements CandidateSource {
                 continue;
             }
             double share = e.getValue();
-            int taken = 0;
-            int chunk = Math.max(64, n + 16);
-            for (int from = 0; from < positions.length && taken < n; from += chunk) {
-                int to = Math.min(positions.length, from + chunk);
-                List<String> ids = new ArrayList<>(to - from);
-                for (int i = from; i < to; i++) {
-                    ids.add(ranking.ids().get(positions[i]));
+            Head head = heads.byKey().get(new HeadKey(e.getKey(), common, n));
+            if (head == null) {
+                head = firstPassing(ranking, positions, e.getKey(), common, n + HEAD_MARGIN);
+                if (heads.byKey().size() >= HEADS_MAX) {
+                    heads.byKey().clear();
                 }
-                IndexedItem[] found = index.lookupEach(ids);
-                for (int i = from; i < to && taken < n; i++) {
-                    IndexedItem item = found[i - from];
-                    if (item != null && e.getKey().equals(item.topCategory())
-                            && PopularCandidateSource.passes(query.filter(), purchased, item)) {
-                        pool.add(new Candidate(item.id(), NAME, 1, ranking.scores()[positions[i]] * share));
+                heads.byKey().put(new HeadKey(e.getKey(), common, n), head);
+            }
+            int taken = 0;
+            for (int i = 0; i < head.ids().length && taken < n; i++) {
+                if (!purchased.contains(head.ids()[i])) {
+                    pool.add(new Candidate(head.ids()[i], NAME, 1, head.scores()[i] * share));
+                    taken++;
+                }
+            }
+            if (taken < n && !head.complete()) {
+                // More purchases than the margin among the head: read further down this category's list.
+                pool.subList(pool.size() - taken, pool.size()).clear();
+                Head longer = firstPassing(ranking, positions, e.getKey(), common, n + purchased.size());
+                taken = 0;
+                for (int i = 0; i < longer.ids().length && taken < n; i++) {
+                    if (!purchased.contains(longer.ids()[i])) {
+                        pool.add(new Candidate(longer.ids()[i], NAME, 1, longer.scores()[i] * share));
                         taken++;
                     }
                 }
@@ -120,6 +150,63 @@ public final class PopularInCategorySource implements CandidateSource {
             out.add(new Candidate(c.itemId(), NAME, out.size() + 1, c.score()));
         }
         return out;
+    }
+
+    /** Items kept past n per category head, so that a user's few purchases can be left out of it. */
+    static final int HEAD_MARGIN = 64;
+
+    /** Most category heads kept (categories x filters x quotas). */
+    static final int HEADS_MAX = 1024;
+
+    private record HeadKey(String category, ItemFilter filter, int n) {
+    }
+
+    /** A category's first passing items, in popularity order; complete when the list had no more. */
+    private record Head(String[] ids, double[] scores, boolean complete) {
+    }
+
+    /** The heads valid for one ranking and one index state. */
+    private record Heads(PopularityCounters.Ranking ranking, long epoch, Map<HeadKey, Head> byKey) {
+    }
+
+    private volatile Heads heads = new Heads(null, -1, Map.of());
+
+    private Heads heads(PopularityCounters.Ranking ranking, long epoch) {
+        Heads h = heads;
+        if (h.ranking() != ranking || h.epoch() != epoch) {
+            h = new Heads(ranking, epoch, new ConcurrentHashMap<>());
+            heads = h;
+        }
+        return h;
+    }
+
+    /** The first {@code limit} items of the category's list that are indexed, of the category and pass the filter. */
+    private Head firstPassing(PopularityCounters.Ranking ranking, int[] positions, String category,
+            ItemFilter filter, int limit) {
+        List<String> ids = new ArrayList<>();
+        List<Double> scores = new ArrayList<>();
+        int chunk = Math.max(64, limit + 16);
+        int from = 0;
+        for (; from < positions.length && ids.size() < limit; from += chunk) {
+            int to = Math.min(positions.length, from + chunk);
+            List<String> slice = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                slice.add(ranking.ids().get(positions[i]));
+            }
+            IndexedItem[] found = index.lookupEach(slice);
+            for (int i = from; i < to && ids.size() < limit; i++) {
+                IndexedItem item = found[i - from];
+                if (item != null && category.equals(item.topCategory()) && item.passes(filter)) {
+                    ids.add(item.id());
+                    scores.add(ranking.scores()[positions[i]]);
+                }
+            }
+        }
+        double[] s = new double[scores.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = scores.get(i);
+        }
+        return new Head(ids.toArray(String[]::new), s, ids.size() < limit);
     }
 
     private record Lists(PopularityCounters.Ranking ranking, ItemIndex.Arrivals arrivals,

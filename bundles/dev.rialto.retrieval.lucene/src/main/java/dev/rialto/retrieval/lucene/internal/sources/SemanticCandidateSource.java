@@ -54,9 +54,12 @@ public final class SemanticCandidateSource implements CandidateSource {
         this.events = events;
     }
 
+    private final CandidateCache cache = new CandidateCache(NAME, 0);
+
     @Activate
     @Modified
     public void activate(ItemIndex.Config config) {
+        cache.capacity(config.source_cache_users());
         settings = new Tuning(Settings.positive(config.history_size(), "history.size"),
                 Settings.eventWeights(config.history_weights(), "history.weights"),
                 Settings.positive(config.history_half_life_days(), "history.half.life.days"),
@@ -77,22 +80,42 @@ public final class SemanticCandidateSource implements CandidateSource {
             excluded.addAll(user.purchased(s.purchasesLookback()));
         }
         ItemVector target;
+        CandidateCache.Stamp stamp = null;
+        UserInputs inputs = null;
         if (query.text() != null) {
             target = embedQuery(query.text());
         } else if (query.userId() != null) {
+            // A function of the history's weights, the exclusions and the index (item vectors included).
+            stamp = new CandidateCache.Stamp(index.epoch(), s, null);
+            inputs = new UserInputs(user.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays()),
+                    Set.copyOf(excluded));
+            List<Candidate> kept = cache.get(query.userId(), query.n(), query.filter(), stamp, inputs);
+            if (kept != null) {
+                return kept;
+            }
             target = historyVector(user, s, excluded);
         } else {
             return List.of();
         }
+        List<Candidate> out;
         if (target == null) {
-            return List.of();
+            out = List.of();
+        } else {
+            List<Hit> hits = index.knn(target.model(), target.vector(), query.n(), query.filter(), excluded);
+            out = new ArrayList<>(hits.size());
+            for (Hit h : hits) {
+                out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
+            }
         }
-        List<Hit> hits = index.knn(target.model(), target.vector(), query.n(), query.filter(), excluded);
-        List<Candidate> out = new ArrayList<>(hits.size());
-        for (Hit h : hits) {
-            out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
+        if (stamp != null) {
+            cache.put(query.userId(), query.n(), query.filter(), stamp, inputs.copy(), out);
         }
         return out;
+    }
+
+    /** This source's kept lists (tests and benchmarks read its counts). */
+    public CandidateCache cache() {
+        return cache;
     }
 
     /** The embedding of a query text, or null without a suitable embedder. */

@@ -5,11 +5,12 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.index.Term;
@@ -66,9 +67,12 @@ public final class TextCandidateSource implements CandidateSource {
         this.events = events;
     }
 
+    private final CandidateCache cache = new CandidateCache(NAME, 0);
+
     @Activate
     @Modified
     public void activate(ItemIndex.Config config) {
+        cache.capacity(config.source_cache_users());
         Map<String, Float> boosts = new HashMap<>();
         Settings.weights(config.text_boosts(), "text.boosts").forEach((field, w) -> {
             if (!Set.of(ItemIndex.F_TITLE, ItemIndex.F_CATEGORY, ItemIndex.F_DESCRIPTION).contains(field)) {
@@ -103,23 +107,44 @@ public final class TextCandidateSource implements CandidateSource {
             excluded.addAll(user.purchased(s.purchasesLookback()));
         }
         Query main;
+        CandidateCache.Stamp stamp = null;
+        UserInputs inputs = null;
         if (query.text() != null) {
             SimpleQueryParser parser = new SimpleQueryParser(index.analyzer(), s.boosts());
             main = parser.parse(query.text());
         } else if (query.userId() != null) {
+            // The list is a function of the history's item weights, the exclusions and the index: served again
+            // while all three are unchanged (read the epoch before searching).
+            stamp = new CandidateCache.Stamp(index.epoch(), s, null);
+            inputs = new UserInputs(user.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays()),
+                    Set.copyOf(excluded));
+            List<Candidate> kept = cache.get(query.userId(), query.n(), query.filter(), stamp, inputs);
+            if (kept != null) {
+                return kept;
+            }
             main = historyQuery(user, s, excluded);
         } else {
             return List.of();
         }
+        List<Candidate> out;
         if (main == null || main instanceof MatchNoDocsQuery) {
-            return List.of();
+            out = List.of();
+        } else {
+            List<Hit> hits = index.search(main, query.n(), query.filter(), excluded);
+            out = new ArrayList<>(hits.size());
+            for (Hit h : hits) {
+                out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
+            }
         }
-        List<Hit> hits = index.search(main, query.n(), query.filter(), excluded);
-        List<Candidate> out = new ArrayList<>(hits.size());
-        for (Hit h : hits) {
-            out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
+        if (stamp != null) {
+            cache.put(query.userId(), query.n(), query.filter(), stamp, inputs.copy(), out);
         }
         return out;
+    }
+
+    /** This source's kept lists (tests and benchmarks read its counts). */
+    public CandidateCache cache() {
+        return cache;
     }
 
     /**
@@ -183,21 +208,50 @@ public final class TextCandidateSource implements CandidateSource {
         if (text == null || text.isBlank()) {
             return;
         }
-        Analyzer analyzer = index.analyzer();
+        for (Term t : analysed(field, text)) {
+            terms.merge(t, weight, Double::sum);
+        }
+    }
+
+    /** Most analysed texts kept (a title or category each, a few hundred bytes). */
+    static final int ANALYSED_MAX = 20_000;
+
+    private record FieldText(String field, String text) {
+    }
+
+    /**
+     * A history item's text is analysed again for every user who met the item: its distinct terms are kept by
+     * field and text (a changed title is another key, so nothing goes stale), at most {@link #ANALYSED_MAX}.
+     */
+    private final Map<FieldText, Term[]> analysedTexts = new ConcurrentHashMap<>();
+
+    private Term[] analysed(String field, String text) {
+        FieldText key = new FieldText(field, text);
+        Term[] known = analysedTexts.get(key);
+        if (known != null) {
+            return known;
+        }
         // Each distinct term counts once per item: a title that repeats a word is not more relevant.
-        Set<String> seen = new HashSet<>();
-        try (TokenStream ts = analyzer.tokenStream(field, text)) {
+        Set<String> seen = new LinkedHashSet<>();
+        try (TokenStream ts = index.analyzer().tokenStream(field, text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             ts.reset();
             while (ts.incrementToken()) {
-                String t = term.toString();
-                if (seen.add(t)) {
-                    terms.merge(new Term(field, t), weight, Double::sum);
-                }
+                seen.add(term.toString());
             }
             ts.end();
         } catch (IOException e) {
             throw new UncheckedIOException("Analysing history text failed", e);
         }
+        Term[] out = new Term[seen.size()];
+        int i = 0;
+        for (String t : seen) {
+            out[i++] = new Term(field, t);
+        }
+        if (analysedTexts.size() >= ANALYSED_MAX) {
+            analysedTexts.clear();
+        }
+        analysedTexts.put(key, out);
+        return out;
     }
 }

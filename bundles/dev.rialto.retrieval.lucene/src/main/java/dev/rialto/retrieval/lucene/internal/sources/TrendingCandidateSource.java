@@ -56,8 +56,11 @@ public final class TrendingCandidateSource implements CandidateSource {
         return false;
     }
 
+    private final RankingHeads heads = new RankingHeads();
+
     @Override
     public List<Candidate> candidates(CandidateQuery query) {
-        return PopularCandidateSource.fromRanking(NAME, counters.trending(), index, events, purchasesLookback, query);
+        return PopularCandidateSource.fromRanking(NAME, counters.trending(), index, events, purchasesLookback, query,
+                heads);
     }
 }

@@ -1,0 +1,69 @@
+package dev.rialto.retrieval.lucene.internal.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.TermQuery;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.testing.Catalogue;
+import dev.rialto.retrieval.lucene.internal.testing.Fixture;
+
+/** A refresh that changes what searches see rebuilds the per-reader structures in the background, not in a request. */
+class RefreshWarmTest {
+
+    @TempDir
+    Path dir;
+    private Fixture fx;
+
+    @AfterEach
+    void tearDown() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void anItemChangeIsWarmedBeforeTheNextRequest() throws Exception {
+        fx = new Fixture(dir, 200);
+        AtomicInteger warmed = new AtomicInteger();
+        Runnable task = warmed::incrementAndGet;
+        fx.index.addWarmer(task);
+        assertTrue(fx.index.awaitWarm(10_000));
+        ItemIndex.Arrivals before = fx.index.arrivals();
+        long built = fx.index.arrivalsBuilt();
+        int warmings = warmed.get();
+        // The default filter is in use.
+        fx.index.search(new TermQuery(new Term(ItemIndex.F_TITLE, "kettl")), 5, ItemFilter.DEFAULT, Set.of());
+
+        Item old = fx.items.get(3);
+        Item renamed = new Item(old.id(), "renamed kettle", old.description(), old.category(), old.price(),
+                old.currency(), old.available(), old.language(), old.attributes());
+        fx.index.itemsStored(List.of(renamed));
+        assertTrue(fx.index.awaitWarm(10_000));
+        assertTrue(warmed.get() > warmings, "the registered task ran after the refresh");
+        assertEquals(built + 1, fx.index.arrivalsBuilt(), "the warm-up built the new arrival order");
+        ItemIndex.Arrivals after = fx.index.arrivals();
+        assertTrue(after != before);
+        assertSame(after, fx.index.arrivals());
+        assertEquals(built + 1, fx.index.arrivalsBuilt(), "the request found it built");
+        assertEquals(Catalogue.id(3), fx.index.lookup(List.of(Catalogue.id(3))).get(Catalogue.id(3)).id());
+
+        fx.index.removeWarmer(task);
+        int last = warmed.get();
+        fx.index.itemsStored(List.of(old));
+        assertTrue(fx.index.awaitWarm(10_000));
+        assertEquals(last, warmed.get(), "a removed task is not run");
+    }
+}

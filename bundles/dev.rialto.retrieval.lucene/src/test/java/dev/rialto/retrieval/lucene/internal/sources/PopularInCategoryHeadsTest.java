@@ -1,0 +1,153 @@
+package dev.rialto.retrieval.lucene.internal.sources;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.rialto.api.catalog.Item;
+import dev.rialto.api.events.EventType;
+import dev.rialto.api.retrieval.Candidate;
+import dev.rialto.api.retrieval.CandidateQuery;
+import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.testing.Catalogue;
+import dev.rialto.retrieval.lucene.internal.testing.Fixture;
+
+/**
+ * Popular-in-category keeps each category's first passing items for every user: the answer must be what a walk
+ * down the category's popularity list gives, with the user's purchases left out (also when they are more than the
+ * kept margin) and after an item change.
+ */
+class PopularInCategoryHeadsTest {
+
+    private static final int ITEMS = 1000;
+
+    @TempDir
+    Path dir;
+    private Fixture fx;
+
+    @AfterEach
+    void tearDown() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    /** Sports items (category 4) get views decreasing with their index: item 4 most popular, then 9, 14... */
+    private void sportsViews() {
+        int viewer = 0;
+        for (int i = 4; i < ITEMS; i += 5) {
+            int views = 1 + (ITEMS - i) / 50;
+            for (int v = 0; v < views; v++) {
+                fx.event(EventType.VIEW, "v" + viewer++, Catalogue.id(i), Fixture.T0.minusSeconds(3600));
+            }
+        }
+    }
+
+    /** What the source must answer: the category's items by popularity, available, not bought, first n. */
+    private List<String> expected(int n, Set<String> bought) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String id : fx.counters().ranking().ids()) {
+            int i = Integer.parseInt(id.substring(5));
+            if (Catalogue.category(i) == 4 && Catalogue.available(i) && !bought.contains(id) && out.size() < n) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> ids(List<Candidate> cs) {
+        return cs.stream().map(Candidate::itemId).toList();
+    }
+
+    @Test
+    void purchasesBeyondTheKeptMarginAreLeftOutExactly() throws Exception {
+        fx = new Fixture(dir, ITEMS);
+        sportsViews();
+        // The buyer bought the 80 most popular sports items: more than the margin kept past n.
+        Set<String> bought = new HashSet<>();
+        List<String> ranking = expected(ITEMS, Set.of());
+        for (int k = 0; k < PopularInCategorySource.HEAD_MARGIN + 16; k++) {
+            bought.add(ranking.get(k));
+            fx.event(EventType.PURCHASE, "buyer", ranking.get(k), Fixture.T0.plusSeconds(k));
+        }
+        fx.event(EventType.VIEW, "other", Catalogue.id(9), Fixture.T0);
+        PopularInCategorySource source = fx.popularInCategory();
+        ItemFilter excluding = new ItemFilter(null, Set.of(), true, true);
+
+        // The other user fills the kept head; the buyer then reads it and falls back past it.
+        assertEquals(expected(10, Set.of()), ids(source.candidates(new CandidateQuery("other", null, 10, null))));
+        List<String> buyer = ids(source.candidates(new CandidateQuery("buyer", null, 10, excluding)));
+        assertEquals(expected(10, bought), buyer);
+        assertTrue(buyer.stream().noneMatch(bought::contains));
+        // Without the exclusion, the buyer gets the kept head as is.
+        assertEquals(expected(10, Set.of()), ids(source.candidates(new CandidateQuery("buyer", null, 10, null))));
+        // A few purchases within the margin.
+        fx.event(EventType.PURCHASE, "few", ranking.get(0), Fixture.T0);
+        fx.event(EventType.PURCHASE, "few", ranking.get(2), Fixture.T0);
+        assertEquals(expected(10, Set.of(ranking.get(0), ranking.get(2))),
+                ids(source.candidates(new CandidateQuery("few", null, 10, excluding))));
+    }
+
+    @Test
+    void popularAndTrendingHeadsAnswerAsAWalkOfTheRanking() throws Exception {
+        fx = new Fixture(dir, ITEMS);
+        sportsViews();
+        List<String> ranking = expected(ITEMS, Set.of());
+        for (int k = 0; k < RankingHeads.MARGIN + 16; k++) {
+            fx.event(EventType.PURCHASE, "buyer", ranking.get(k), Fixture.T0.plusSeconds(k));
+        }
+        fx.event(EventType.PURCHASE, "few", ranking.get(1), Fixture.T0);
+        PopularCandidateSource popular = fx.popular();
+        TrendingCandidateSource trending = fx.trending();
+        ItemFilter excluding = new ItemFilter(null, Set.of(), true, true);
+        int lookback = fx.config.purchases_lookback();
+        for (int round = 0; round < 2; round++) {
+            for (String user : List.of("other", "buyer", "few")) {
+                for (ItemFilter filter : java.util.Arrays.asList(null, excluding)) {
+                    CandidateQuery q = new CandidateQuery(user, null, 10, filter);
+                    assertEquals(PopularCandidateSource.fromRanking("popular", fx.counters().ranking(), fx.index,
+                            fx.eventRepo, lookback, q), popular.candidates(q), user + " " + filter);
+                    assertEquals(PopularCandidateSource.fromRanking("trending", fx.counters().trending(), fx.index,
+                            fx.eventRepo, lookback, q), trending.candidates(q), user + " " + filter);
+                }
+            }
+            // The most popular item becomes unavailable: the kept heads are not served after the change.
+            String top = popular.candidates(new CandidateQuery("other", null, 1, null)).get(0).itemId();
+            Item item = fx.itemRepo.find(top).orElseThrow();
+            Item unavailable = new Item(item.id(), item.title(), item.description(), item.category(), item.price(),
+                    item.currency(), false, item.language(), item.attributes());
+            fx.itemRepo.upsert(List.of(unavailable));
+            fx.index.itemsStored(List.of(unavailable));
+            assertFalse(ids(popular.candidates(new CandidateQuery("other", null, 10, null))).contains(top));
+        }
+    }
+
+    @Test
+    void anItemChangeIsSeenAtOnce() throws Exception {
+        fx = new Fixture(dir, ITEMS);
+        sportsViews();
+        fx.event(EventType.VIEW, "runner", Catalogue.id(9), Fixture.T0);
+        PopularInCategorySource source = fx.popularInCategory();
+        List<String> before = ids(source.candidates(new CandidateQuery("runner", null, 10, null)));
+        assertEquals(expected(10, Set.of()), before);
+
+        Item top = fx.itemRepo.find(before.get(0)).orElseThrow();
+        Item unavailable = new Item(top.id(), top.title(), top.description(), top.category(), top.price(),
+                top.currency(), false, top.language(), top.attributes());
+        fx.itemRepo.upsert(List.of(unavailable));
+        fx.index.itemsStored(List.of(unavailable));
+        List<String> after = ids(source.candidates(new CandidateQuery("runner", null, 10, null)));
+        assertFalse(after.contains(top.id()), "the item that became unavailable is gone");
+        assertEquals(before.subList(1, 10), after.subList(0, 9));
+    }
+}
