@@ -79,13 +79,14 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
         // The answer without this user's exclusions depends on the categories, the filter and n only: kept for
         // the index's current arrivals and shared by every user with the same top categories (a campaign asks
         // for each of its recipients). The exclusions are left out of the kept head per request.
+        long epoch = index.epoch(); // read before looking items up: a write meanwhile leaves the head stale
         ItemIndex.Arrivals arrivals = index.arrivals();
         int n = query.n();
         Key key = new Key(ask.categories(), ask.common(), n);
-        Head head = heads.get(arrivals, key);
+        Head head = heads.get(arrivals, epoch, key);
         if (head == null) {
             head = first(arrivals, ask.categories(), ask.common(), Set.of(), n + MARGIN);
-            heads.put(arrivals, key, head);
+            heads.put(arrivals, epoch, key, head);
         }
         List<Candidate> out = take(head, ask.excluded(), n);
         if (out.size() < n && !head.complete()) {
@@ -114,20 +115,15 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
         Tuning t = tuning;
         UserContext user = UserContext.of(query.userId(), events, index);
         ItemFilter f = query.filter();
-        Set<String> excluded = f.excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
-        if (!f.excludeItemIds().isEmpty()) {
-            excluded = new HashSet<>(excluded);
-            excluded.addAll(f.excludeItemIds());
-        }
+        Set<String> excluded = PopularCandidateSource.excluded(
+                f.excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of(), f);
         List<String> categories = List.of();
         if (t.byCategory() && query.userId() != null) {
             categories = new ArrayList<>(user.topCategories(t.historySize(), t.historyWeights(), t.halfLifeDays(),
                     t.topCategories()).keySet());
             Collections.sort(categories); // the merge is by arrival: the categories' order does not matter
         }
-        ItemFilter common = new ItemFilter(f.categoryPrefix(), Set.of(), f.availableOnly(), false, f.brands(),
-                f.minPrice(), f.maxPrice());
-        return new Ask(categories, common, excluded);
+        return new Ask(categories, PopularCandidateSource.common(f), excluded);
     }
 
     /** Items kept past n, so that a user's purchases and exclusions can be left out of a kept head. */
@@ -143,22 +139,27 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
     private record Head(String[] ids, long[] seen, boolean complete) {
     }
 
-    /** Heads of one arrival order (one index reader): a refresh builds new arrivals, and the heads start over. */
+    /**
+     * Heads of one arrival order (one index reader) and index epoch (moved by every item write): after either, the
+     * heads start over.
+     */
     private static final class Heads {
         private ItemIndex.Arrivals arrivals;
+        private long epoch;
         private final Map<Key, Head> byKey = new LinkedHashMap<>(64, 0.75f, true);
 
-        synchronized Head get(ItemIndex.Arrivals current, Key key) {
-            return arrivals == current ? byKey.get(key) : null;
+        synchronized Head get(ItemIndex.Arrivals current, long currentEpoch, Key key) {
+            return arrivals == current && epoch == currentEpoch ? byKey.get(key) : null;
         }
 
         synchronized int size() {
             return byKey.size();
         }
 
-        synchronized void put(ItemIndex.Arrivals current, Key key, Head head) {
-            if (arrivals != current) {
+        synchronized void put(ItemIndex.Arrivals current, long currentEpoch, Key key, Head head) {
+            if (arrivals != current || epoch != currentEpoch) {
                 arrivals = current;
+                epoch = currentEpoch;
                 byKey.clear();
             }
             byKey.put(key, head);

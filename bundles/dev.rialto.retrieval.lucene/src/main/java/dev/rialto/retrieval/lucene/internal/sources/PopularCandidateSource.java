@@ -91,6 +91,28 @@ public final class PopularCandidateSource implements CandidateSource {
         return out;
     }
 
+    /**
+     * The filter without its excluded ids and purchases: what a kept head of a ranking may depend on. The recommender
+     * hands a user's purchases over as excluded ids, so a head keyed by the whole filter was one per user.
+     */
+    static ItemFilter common(ItemFilter f) {
+        return new ItemFilter(f.categoryPrefix(), Set.of(), f.availableOnly(), false, f.brands(), f.minPrice(),
+                f.maxPrice());
+    }
+
+    /** What a request leaves out of a kept head: the user's purchases and the filter's excluded ids. */
+    static Set<String> excluded(Set<String> purchased, ItemFilter f) {
+        if (f.excludeItemIds().isEmpty()) {
+            return purchased;
+        }
+        if (purchased.isEmpty()) {
+            return f.excludeItemIds();
+        }
+        Set<String> both = new java.util.HashSet<>(purchased);
+        both.addAll(f.excludeItemIds());
+        return both;
+    }
+
     static boolean passes(ItemFilter filter, Set<String> purchased, IndexedItem item) {
         return item.passes(filter) && !purchased.contains(item.id());
     }

@@ -96,15 +96,16 @@ public final class PopularInCategorySource implements CandidateSource {
         if (shares.isEmpty()) {
             return List.of();
         }
-        Set<String> purchased = query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of();
+        Set<String> purchased = PopularCandidateSource.excluded(
+                query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of(), query.filter());
         PopularityCounters.Ranking ranking = counters.ranking();
         Map<String, int[]> lists = lists(ranking);
         // Each category's list is in popularity order and its share is constant, so the best n of pop x share
         // are among the first n passing items of each list. Those are the same for every user with this filter:
-        // kept per category until the ranking or the index changes, and only the user's purchases are left out
-        // here.
+        // kept per category until the ranking or the index changes, and only the user's purchases and the filter's
+        // excluded ids are left out here.
         int n = query.n();
-        ItemFilter common = query.filter().withExcludePurchased(false);
+        ItemFilter common = PopularCandidateSource.common(query.filter());
         Heads heads = heads(ranking, index.epoch());
         List<Candidate> pool = new ArrayList<>();
         for (Map.Entry<String, Double> e : shares.entrySet()) {
@@ -150,6 +151,11 @@ public final class PopularInCategorySource implements CandidateSource {
             out.add(new Candidate(c.itemId(), NAME, out.size() + 1, c.score()));
         }
         return out;
+    }
+
+    /** Category heads kept now. */
+    int keptHeads() {
+        return heads.byKey().size();
     }
 
     /** Items kept past n per category head, so that a user's few purchases can be left out of it. */

@@ -46,7 +46,8 @@ final class RankingHeads {
             heads = h;
         }
         int n = query.n();
-        ItemFilter common = query.filter().withExcludePurchased(false);
+        ItemFilter common = PopularCandidateSource.common(query.filter());
+        Set<String> excluded = PopularCandidateSource.excluded(purchased, query.filter());
         Key key = new Key(common, n);
         Head head = h.byKey().get(key);
         if (head == null) {
@@ -56,9 +57,9 @@ final class RankingHeads {
             }
             h.byKey().put(key, head);
         }
-        List<Candidate> out = take(source, head, purchased, n);
+        List<Candidate> out = take(source, head, excluded, n);
         if (out.size() < n && !head.complete()) {
-            out = take(source, first(ranking, index, common, purchased, n), Set.of(), n);
+            out = take(source, first(ranking, index, common, excluded, n), Set.of(), n);
         }
         return out;
     }

@@ -96,6 +96,14 @@ class PopularInCategoryHeadsTest {
         fx.event(EventType.PURCHASE, "few", ranking.get(2), Fixture.T0);
         assertEquals(expected(10, Set.of(ranking.get(0), ranking.get(2))),
                 ids(source.candidates(new CandidateQuery("few", null, 10, excluding))));
+        // As the recommender asks: each user's purchases as the filter's excluded ids. Same answers, one kept head
+        // for the category (it was one per user while the head was keyed by the whole filter).
+        assertEquals(expected(10, bought), ids(source.candidates(new CandidateQuery("buyer", null, 10,
+                new ItemFilter(null, bought, true, false)))));
+        Set<String> few = Set.of(ranking.get(0), ranking.get(2));
+        assertEquals(expected(10, few), ids(source.candidates(new CandidateQuery("few", null, 10,
+                new ItemFilter(null, few, true, false)))));
+        assertEquals(1, source.keptHeads());
     }
 
     @Test
