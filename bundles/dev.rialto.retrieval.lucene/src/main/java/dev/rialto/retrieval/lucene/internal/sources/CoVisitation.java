@@ -1,6 +1,7 @@
 package dev.rialto.retrieval.lucene.internal.sources;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -152,8 +153,16 @@ final class CoVisitation {
 
     private final class Neighbours {
         private final Map<String, DecayedValue> values = new HashMap<>();
+        /**
+         * The last answer of {@link #values} and the time it was decayed to: the same until a pair is added or
+         * subtracted or the newest event moves (a campaign asks for the same seeds' neighbours user after user,
+         * with no event in between).
+         */
+        private Map<String, Double> lastRanked;
+        private long lastRef;
 
         synchronized void add(String other, double weight, long t) {
+            lastRanked = null;
             values.computeIfAbsent(other, k -> new DecayedValue()).add(weight, t, halfLifeMillis);
             if (values.size() > 2 * neighbours) {
                 // Pruning to the strongest half amortises the sort over many additions.
@@ -163,6 +172,7 @@ final class CoVisitation {
 
         /** Subtracts a weight added at {@code t}; true when no neighbour is left. */
         synchronized boolean subtract(String other, double weight, long t) {
+            lastRanked = null;
             DecayedValue v = values.get(other);
             if (v != null && v.subtract(weight, t, halfLifeMillis)) {
                 values.remove(other);
@@ -171,7 +181,11 @@ final class CoVisitation {
         }
 
         synchronized Map<String, Double> values(long ref) {
-            return ranked(ref);
+            if (lastRanked == null || lastRef != ref) {
+                lastRanked = Collections.unmodifiableMap(ranked(ref));
+                lastRef = ref;
+            }
+            return lastRanked;
         }
 
         private Map<String, Double> ranked(long ref) {

@@ -134,6 +134,19 @@ class NewSourcesTest {
             int i = Integer.parseInt(c.itemId().substring(5)) - 10;
             assertEquals(7, i % 8, c.itemId());
         }
+
+        // Asked again with nothing new: the same answer (kept, not ranked again). A new pair is seen at once.
+        assertTrue(neighbours == fx.counters().coVisited(hub), "kept while nothing changed");
+        Instant at = Fixture.T0.plusSeconds(60L * id);
+        List<Event> burst = new java.util.ArrayList<>();
+        for (int u = 0; u < 20; u++) {
+            burst.add(new Event("g" + u, EventType.PURCHASE, "burst" + u, hub, 1, at));
+            burst.add(new Event("h" + u, EventType.PURCHASE, "burst" + u, Catalogue.id(100), 1, at.plusSeconds(5)));
+        }
+        fx.counters().eventsStored(burst);
+        Map<String, Double> after = fx.counters().coVisited(hub);
+        assertEquals(Catalogue.id(100), after.keySet().iterator().next(), "the new heaviest partner leads");
+        assertFalse(neighbours.containsKey(Catalogue.id(100)));
     }
 
     @Test
