@@ -346,11 +346,18 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         }
         Mapping mapping = s.mappings().resolve(kind);
         Run run = new Run(mapping, name, s, name, null, null);
+        if (records.size() > s.chunkSize()) {
+            // a big batch (an export posted in 10,000s): its chunks are stored by writer threads, as a file's
+            run.storeInBackground();
+        }
         try {
             run.parseRecords(records);
+            run.stopWriter();
         } catch (RuntimeException e) {
             run.fail(e);
             throw e;
+        } finally {
+            run.abandonWriter();
         }
         IngestReport report = run.finish();
         // Web shops post small batches all day: one line per call only when asked for.
