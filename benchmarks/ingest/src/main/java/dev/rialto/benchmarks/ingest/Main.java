@@ -126,6 +126,11 @@ public final class Main {
                 s.ingestor.ingestCsv("events", in, "w.csv");
             }
             rawInsert(warm.resolve("raw"), s, size, "w", JdbcEventRepository.ROWS_PER_INSERT);
+            if (QUICK) {
+                s.close();
+                quick(work, csv, routes, events);
+                return;
+            }
             rawInsert(warm.resolve("raw1"), s, size, "w", 1);
             http(s, Math.max(10_000, Math.min(size, httpEvents) / 10_000 * 10_000), "wh");
             s.close();
@@ -197,6 +202,24 @@ public final class Main {
                 fileRate.perCpuSecond() >= rawRate.perCpuSecond() / 2 ? "met" : "NOT met");
     }
 
+    /** {@code -Drialto.bench.quick=true}: only the raw 64-row insert and the file route, alternating, for trials. */
+    static final boolean QUICK = Boolean.getBoolean("rialto.bench.quick");
+
+    private static void quick(Path work, Path csv, Path routes, int events) throws Exception {
+        Stack raw = new Stack(work.resolve("raw"));
+        for (int round = 1; round <= 2; round++) {
+            Rate r = rawInsert(work.resolve("raw-db-64-" + round), raw, events, "f", JdbcEventRepository.ROWS_PER_INSERT);
+            Stack file = new Stack(work.resolve("file-" + round));
+            Rate f = fileRoute(file, csv, routes, work.resolve("home-" + round), events);
+            file.close();
+            System.out.printf(Locale.ROOT, "round %d: file route %,.0f/s wall (%.2fx raw), %.1f us CPU per event"
+                    + " (raw %.1f); load %.1f%n", round, f.perWallSecond(), f.perWallSecond() / r.perWallSecond(),
+                    f.cpuSeconds() * 1e6 / events, r.cpuSeconds() * 1e6 / events,
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+        raw.close();
+    }
+
     private static long n(IngestReport report) {
         if (report.stored() != report.read() || report.hasRejections()) {
             throw new IllegalStateException("the pipeline stored " + report.stored() + " of " + report.read());
@@ -242,6 +265,7 @@ public final class Main {
         while (!Files.exists(done) && !Files.exists(error)) {
             Thread.sleep(5);
         }
+        s.events.awaitChangeFeed(); // the counters have every event: the clock stops when the feed caught up
         Rate rate = start.rate(n);
         camel.close();
         long stored = s.count();
@@ -345,6 +369,7 @@ public final class Main {
                 throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
             }
         }
+        s.events.awaitChangeFeed();
         Rate rate = start.rate(n);
         server.stop(0);
         long stored = s.count() - before;
@@ -445,7 +470,8 @@ public final class Main {
 
         Stack(Path dir, boolean discardEvents, int writers) throws IOException {
             Files.createDirectories(dir);
-            dataSource = JdbcConnectionPool.create("jdbc:h2:" + dir.resolve("rialto").toAbsolutePath(), "sa", "");
+            dataSource = JdbcConnectionPool.create("jdbc:h2:" + dir.resolve("rialto").toAbsolutePath()
+                    + System.getProperty("rialto.bench.h2", ""), "sa", "");
             dataSource.setMaxConnections(8);
             StoreConfig store = config(StoreConfig.class, Map.of());
             JdbcItemRepository items = new JdbcItemRepository(dataSource);

@@ -346,11 +346,18 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         }
         Mapping mapping = s.mappings().resolve(kind);
         Run run = new Run(mapping, name, s, name, null, null);
+        if (records.size() > s.chunkSize()) {
+            // a big batch (an export posted in 10,000s): its chunks are stored by writer threads, as a file's
+            run.storeInBackground();
+        }
         try {
             run.parseRecords(records);
+            run.stopWriter();
         } catch (RuntimeException e) {
             run.fail(e);
             throw e;
+        } finally {
+            run.abandonWriter();
         }
         IngestReport report = run.finish();
         // Web shops post small batches all day: one line per call only when asked for.
@@ -578,7 +585,7 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
         private volatile Position committed;
         /** Null: each chunk is stored by the parsing thread; else the thread that stores while the next is parsed. */
         private ExecutorService writer;
-        /** Chunks at most in flight: the writer threads. */
+        /** The writer threads. */
         private int writers = 1;
         /** Per chunk handed to the writers, oldest first: done when it is stored, its letters kept, checkpointed. */
         private final ArrayDeque<CompletableFuture<Void>> writing = new ArrayDeque<>();
@@ -974,7 +981,7 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
             if (writer == null) {
                 committedInOrder(storeRecords(records), batch, at);
             } else {
-                while (writing.size() >= writers) {
+                while (writing.size() >= inFlight()) {
                     awaitOldest();
                 }
                 if (writers > 1) {
@@ -1042,6 +1049,15 @@ public class CsvIngestor implements Ingestor, RecordIngestor, FileIngestor {
                 t.setDaemon(true);
                 return t;
             });
+        }
+
+        /**
+         * Chunks handed over at most: with several writers, twice as many as writers. The parser waits for the
+         * oldest chunk (its checkpoint follows file order), and a writer that finished a younger one would otherwise
+         * idle until then (JFR of the file route: the writers parked 16% of the run waiting for a chunk).
+         */
+        private int inFlight() {
+            return writers > 1 ? 2 * writers : 1;
         }
 
         /** Waits for the oldest chunk in flight; its failure (the store is down, an Error) is the run's failure. */

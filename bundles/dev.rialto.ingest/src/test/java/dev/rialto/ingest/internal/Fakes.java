@@ -64,9 +64,12 @@ final class Fakes {
     static final class Events implements EventRepository {
         final Map<String, Event> byId = new LinkedHashMap<>();
         final List<Integer> appendSizes = new ArrayList<>();
+        final List<String> appendThreads = new ArrayList<>();
 
+        /** Synchronized: the chunks of a file or of a big batch come from two writer threads. */
         @Override
-        public int append(Collection<Event> events) {
+        public synchronized int append(Collection<Event> events) {
+            appendThreads.add(Thread.currentThread().getName());
             appendSizes.add(events.size());
             int added = 0;
             for (Event e : events) {

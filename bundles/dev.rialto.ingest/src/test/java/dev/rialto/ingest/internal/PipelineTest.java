@@ -217,7 +217,7 @@ class PipelineTest {
     }
 
     /** Fails like a process killed between two batches: after {@code batches} appends, an Error, no clean-up. */
-    static final class CrashingEvents implements EventRepository {
+    static class CrashingEvents implements EventRepository {
         private final EventRepository delegate;
         private int left;
         /** A store failure (the database went away) instead of a kill. */
@@ -402,6 +402,64 @@ class PipelineTest {
             held += stored.size();
         }
         assertEquals(3000, held);
+    }
+
+    /**
+     * With two writers, four chunks are handed over at most: while the oldest chunk is still being stored, the other
+     * writer stores the next three (it used to wait for the oldest). Their checkpoints still wait for it, so when the
+     * oldest never commits (kill -9 there), the journal has nothing past it, and the restart stores every record
+     * exactly once: the three younger chunks are met again as duplicates.
+     */
+    @Test
+    void youngerChunksAreStoredWhileTheOldestIsStuckAndItsCrashLosesAndRepeatsNothing() throws Exception {
+        StringBuilder csv = new StringBuilder("id,type,user,item,timestamp\n");
+        for (int i = 0; i < 1000; i++) {
+            csv.append('e').append(i).append(",view,u").append(i % 30).append(",i").append(i % 50).append(',')
+                    .append(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i)).append('\n');
+        }
+        byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.CountDownLatch youngerStored = new java.util.concurrent.CountDownLatch(3);
+        java.util.concurrent.CountDownLatch kill = new java.util.concurrent.CountDownLatch(1);
+        CrashingEvents stuck = new CrashingEvents(store.events, Integer.MAX_VALUE) {
+            @Override
+            public int append(Collection<Event> events) {
+                boolean oldest = events.stream().anyMatch(e -> e.id().equals("e0"));
+                if (oldest) {
+                    try {
+                        kill.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new Error("simulated kill -9 while the oldest chunk was being stored");
+                }
+                int n = super.append(events);
+                youngerStored.countDown();
+                return n;
+            }
+        };
+        CsvIngestor twoWriters = new CsvIngestor(store.items, stuck, store.profiles, store.journal, store.privacy);
+        twoWriters.activate(Fakes.config("UTC", 100, 65536, 10000, "", tmp.resolve("dead").toString(), 2));
+        java.util.concurrent.CompletableFuture<IngestReport> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> twoWriters.ingestCsv("events", new ByteArrayInputStream(file), "stuck.csv"));
+        assertTrue(youngerStored.await(30, java.util.concurrent.TimeUnit.SECONDS),
+                "three younger chunks stored while the oldest is stuck");
+        assertEquals(300, store.events.count());
+        try (var c = store.dataSource.getConnection(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT fingerprint FROM ingest_files")) {
+            if (rs.next()) {
+                assertEquals(0, store.journal.fileRun("events", rs.getString(1)).orElseThrow().committed(),
+                        "no checkpoint passes the oldest chunk");
+            }
+        }
+        kill.countDown();
+        java.util.concurrent.ExecutionException killed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> run.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(killed.getCause() instanceof Error, String.valueOf(killed.getCause()));
+
+        IngestReport resumed = ingestor.ingestCsv("events", new ByteArrayInputStream(file), "stuck.csv");
+        assertEquals(1000, store.events.count(), "every record once");
+        assertEquals(700, resumed.stored());
+        assertEquals(300, resumed.duplicates(), "the younger chunks committed before the kill, met again");
     }
 
     @Test

@@ -71,6 +71,35 @@ class RecordIngestorTest {
         assertEquals("red shoes", events.byId.get("e3").query());
     }
 
+    /**
+     * A batch of more than one chunk is stored by the writer threads while the rest is mapped, as a file is: the
+     * same counts, rejections by position and the first of repeated ids as when stored in line.
+     */
+    @Test
+    void aBigBatchIsStoredByWriterThreadsWithTheSameOutcome() {
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            int id = i >= 2400 ? i - 2400 : i; // the last 100 repeat the first chunk's ids
+            batch.add(i == 1500 ? record("id", "bad", "type", "teleport", "user", "u", "timestamp", 1)
+                    : record("id", "b" + id, "type", "view", "user", "u" + i % 7, "item", "i" + i,
+                            "timestamp", 1767261600000L + i));
+        }
+        IngestReport report = ingestor.ingestRecords("events", batch, "http:events:shop");
+        assertEquals(2500, report.read());
+        assertEquals(2399, report.stored());
+        assertEquals(100, report.duplicates());
+        assertEquals("1501|bad|type", rejections(report));
+        assertEquals(2399, events.byId.size());
+        assertEquals("i0", events.byId.get("b0").itemId(), "the first of a repeated id is the event");
+        assertTrue(events.appendThreads.stream().allMatch(t -> t.startsWith("rialto-ingest-writer")),
+                events.appendThreads.toString());
+
+        events.appendThreads.clear();
+        IngestReport small = ingestor.ingestRecords("events", batch.subList(0, 1000), "http:events:shop");
+        assertEquals(1000, small.duplicates());
+        assertEquals(List.of(Thread.currentThread().getName()), events.appendThreads, "one chunk: in line");
+    }
+
     @Test
     void mixedBatchRejectsByPositionAndFieldAndStoresTheRest() {
         List<Map<String, Object>> batch = new ArrayList<>();

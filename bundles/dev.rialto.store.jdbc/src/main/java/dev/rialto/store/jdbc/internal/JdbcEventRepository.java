@@ -55,6 +55,7 @@ public final class JdbcEventRepository implements EventRepository {
     /** Each user's newest events, on H2 only (null elsewhere): see {@link RecentHistory}. */
     private volatile RecentHistory history;
     private volatile boolean fallbackLogged;
+    private volatile ChangeFeed feed;
 
     @Activate
     public JdbcEventRepository(@Reference(name = "dataSource", target = "(dataSourceName=rialto)") DataSource dataSource) {
@@ -64,6 +65,7 @@ public final class JdbcEventRepository implements EventRepository {
     @Activate
     public void activate(StoreConfig config) {
         jdbc = Jdbc.activate(dataSource, config, "Event repository");
+        feed = ChangeFeed.of(dataSource);
         boolean h2 = jdbc.read("Reading the database product", RecentHistory::isH2);
         history = h2 ? RecentHistory.attach(dataSource, config.historySize()) : null;
     }
@@ -74,6 +76,11 @@ public final class JdbcEventRepository implements EventRepository {
         if (h != null) {
             h.awaitLoaded();
         }
+    }
+
+    /** Waits until the listeners were told of every append that returned (tests and benchmarks). */
+    public void awaitChangeFeed() {
+        feed.await();
     }
 
     @Reference(name = "listener", service = EventListener.class, cardinality = ReferenceCardinality.MULTIPLE,
@@ -123,7 +130,7 @@ public final class JdbcEventRepository implements EventRepository {
         }
         if (!stored.isEmpty()) {
             List<Event> copy = List.copyOf(stored);
-            listeners.notifyAll(l -> l.eventsStored(copy), "Event");
+            feed.submit(() -> listeners.notifyAll(l -> l.eventsStored(copy), "Event"));
         }
         return stored.size();
     }

@@ -29,6 +29,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -228,6 +229,7 @@ abstract class StoreContractTest {
             first.add(event("e" + i, EventType.VIEW, "u1", "i" + i, T0.plusSeconds(i)));
         }
         assertEquals(10, events.append(first));
+        events.awaitChangeFeed(); // the listeners hear on the feed's thread, after the append returned
 
         List<Event> second = List.of(
                 event("e3", EventType.VIEW, "u1", "i3", T0),                  // known
@@ -238,6 +240,7 @@ abstract class StoreContractTest {
         assertEquals(2, events.append(second));
         assertEquals(12, events.count());
         assertEquals(0, events.append(second));
+        events.awaitChangeFeed();
 
         assertEquals(2, notified.size(), "no call for an append that stored nothing");
         assertEquals(10, notified.get(0).size());
@@ -333,6 +336,7 @@ abstract class StoreContractTest {
         }
         assertEquals(200, wide.append(second));
         assertEquals(350, wide.count());
+        wide.awaitChangeFeed();
         assertEquals(2, notified.size());
         assertEquals(150, notified.get(0).size());
         assertEquals(second.subList(50, 250), notified.get(1));
@@ -547,6 +551,53 @@ abstract class StoreContractTest {
         assertEquals(1, heard.size(), "nothing deleted, nothing told");
         assertEquals(List.of(), events.recentForUser("u1", 10), "the recent-event history forgot the user");
         assertEquals(List.of("e3"), events.recentForUser("u2", 10).stream().map(Event::id).toList());
+    }
+
+    /**
+     * The change feed: event listeners hear on a thread of their own, after the append returned, in the order of the
+     * appends; an erasure's listeners hear after every event notification handed over before it, and before the
+     * erasure returns, so that a listener never counts an erased event again. A listener that stores events itself
+     * does not wait for its own feed.
+     */
+    @Test
+    void listenersHearEventsInOrderOnTheFeedAndAnErasureAfterThem() throws Exception {
+        JdbcUserDataRepository users = new JdbcUserDataRepository(dataSource);
+        users.activate(Configs.defaults());
+        List<String> heard = new CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        EventListener slow = stored -> {
+            threads.add(Thread.currentThread().getName());
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stored.forEach(e -> heard.add("stored " + e.id()));
+            if (stored.get(0).id().equals("f1")) {
+                events.append(List.of(new Event("f1-echo", EventType.CLICK, "u9", "i1", 1, T0))); // re-entrant
+            }
+        };
+        events.addListener(slow);
+        users.addListener(data -> heard.add("deleted " + data.events().size()));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, events.append(List.of(new Event("f" + i, EventType.VIEW, "u1", "i1", 1,
+                    T0.plusSeconds(i)))));
+        }
+        assertTrue(heard.isEmpty(), "the appends returned before their listeners ran");
+        assertEquals(3, events.count());
+        assertEquals(3, events.recentForUser("u1", 10).size(), "the recent history is kept before the append returns");
+
+        java.util.concurrent.CompletableFuture<dev.rialto.api.privacy.UserData> erasure =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> users.delete("u1"));
+        Thread.sleep(200);
+        assertFalse(erasure.isDone(), "the erasure waits for the event notifications handed over before it");
+        release.countDown();
+        assertEquals(3, erasure.get(30, java.util.concurrent.TimeUnit.SECONDS).events().size());
+        events.awaitChangeFeed();
+        // f1's listener stored f1-echo: told at once, on the same thread, not queued behind itself
+        assertEquals(List.of("stored f0", "stored f1", "stored f1-echo", "stored f2", "deleted 3"), heard);
+        assertEquals(Set.of("rialto-change-feed"), threads);
     }
 
     // --- the recent-event history (H2; on PostgreSQL the same calls go to SQL and must agree all the same)
