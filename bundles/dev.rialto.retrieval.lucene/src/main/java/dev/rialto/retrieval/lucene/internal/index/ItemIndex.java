@@ -365,6 +365,13 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final Map<String, TextEmbedder> embedders = new ConcurrentHashMap<>();
     /** Embeds in the background: vectors of fed items, and of the whole store when an embedder appears. */
     private volatile ExecutorService vectorWorker;
+    /** Vector batches queued or running on the vector worker. */
+    private final java.util.concurrent.atomic.AtomicInteger pendingVectors = new java.util.concurrent.atomic.AtomicInteger();
+    /** Documents written since the last merge was started: a bulk load through the feed is merged once it ends. */
+    private final java.util.concurrent.atomic.AtomicLong writtenSinceMerge = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Fewest documents written through the feed (and at least a tenth of the index) that count as a bulk load. */
+    static final int BULK_MERGE_MIN = 1_000;
     private volatile boolean open;
     private final RateLimitedLog embedWarnings = new RateLimitedLog(LOG, 60_000);
     /** First-seen times written since the last refresh: a searcher cannot see them yet. */
@@ -701,6 +708,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
      */
     public void merge(int maxSegments) {
         long start = System.nanoTime();
+        writtenSinceMerge.set(0);
         try {
             writer.forceMerge(Math.max(1, maxSegments));
             refreshBlocking();
@@ -719,6 +727,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
      * merged segment; closing the index waits for a merge in progress.
      */
     private void mergeInBackground(int maxSegments) {
+        writtenSinceMerge.set(0);
         try {
             writer.forceMerge(Math.max(1, maxSegments), false);
             LOG.info("Merging the item index to at most {} segment(s) in the background", maxSegments);
@@ -954,19 +963,23 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         ExecutorService worker = vectorWorker;
         if (!embedders.isEmpty() && worker != null) {
             List<Item> copy = List.copyOf(items);
+            pendingVectors.incrementAndGet();
             try {
                 worker.execute(() -> embedStored(copy));
             } catch (java.util.concurrent.RejectedExecutionException e) {
+                pendingVectors.decrementAndGet();
                 LOG.debug("Index closing; {} items keep no vectors until the next rebuild", copy.size());
             }
+        } else {
+            mergeAfterBulk();
         }
     }
 
     private void embedStored(List<Item> items) {
-        if (closing.get()) {
-            return;
-        }
         try {
+            if (closing.get()) {
+                return;
+            }
             Map<String, ItemVector> vectors = embed(items);
             if (!vectors.isEmpty() && !closing.get()) {
                 writeDocuments(items, vectors);
@@ -976,6 +989,29 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             if (!closing.get()) {
                 LOG.error("Embedding {} stored items failed", items.size(), e);
             }
+        } finally {
+            if (pendingVectors.decrementAndGet() == 0) {
+                mergeAfterBulk();
+            }
+        }
+    }
+
+    /**
+     * A catalogue loaded through the change feed (a first import, a large file) leaves a segment per batch and per
+     * vector batch, and each segment costs every kNN and BM25 search a walk or a seek. Once such a load ends (no
+     * vector batch left), the index is merged in the background as after a rebuild; a trickle of updates is left to
+     * Lucene's merge policy.
+     */
+    private void mergeAfterBulk() {
+        long written = writtenSinceMerge.get();
+        if (mergeSegments <= 0 || closing.get() || pendingVectors.get() > 0 || rebuilding.get() != null
+                || written < Math.max(BULK_MERGE_MIN, size() / 10L)) {
+            return;
+        }
+        int segments = withSearcher(s -> s.getIndexReader().leaves().size());
+        if (segments > mergeSegments && writtenSinceMerge.compareAndSet(written, 0)) {
+            LOG.info("{} items written through the feed since the last merge, {} segments", written, segments);
+            mergeInBackground(mergeSegments);
         }
     }
 
@@ -994,6 +1030,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         try {
             Map<String, Long> known = firstSeen(items.stream().map(Item::id).toList());
             long now = clock.millis();
+            writtenSinceMerge.addAndGet(items.size());
             synchronized (writeLock) {
                 RebuildState rebuild = rebuilding.get();
                 BehaviourModel model = behaviour;
