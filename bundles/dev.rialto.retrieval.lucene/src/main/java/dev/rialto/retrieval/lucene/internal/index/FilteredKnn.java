@@ -123,16 +123,8 @@ public final class FilteredKnn {
     }
 
     /**
-     * What a graph visit costs against one scanned vector: a visit seeks the node's neighbour list, checks and marks
-     * each neighbour and keeps two heaps, where a scan step is one dot product in order. With 1 (as before), walks
-     * were chosen on small catalogues where they cost 1.2-1.6x the scan (k 100-200 on 2,500-10,000 vectors: the
-     * semantic source of a campaign on the demo shop walked 2,500 items' graph for k = 100, its largest cost).
-     */
-    static final double VISIT_COST = 3;
-
-    /**
-     * The best k over every leaf, each leaf searched once: exactly when its accepted documents cost no more to scan
-     * than the nodes a walk would visit ({@link #VISIT_COST}); an NRT
+     * The best k over every leaf, each leaf searched once: exactly when its accepted documents are no more than
+     * the nodes a walk would visit (a scan step is cheaper than a graph visit, so the scan wins there; an NRT
      * index has many small segments, a campaign asks k = 500 of a few thousand items), else by HNSW with the
      * accepted documents inside the walk (as {@code KnnFloatVectorQuery} does, with the filter already evaluated and
      * without its second pass over the hits). {@code accepted == null}: every live document.
@@ -149,7 +141,7 @@ public final class FilteredKnn {
             }
             int size = values.size();
             int count = accepted == null ? size : accepted[i].cardinality();
-            if (count <= k || count <= VISIT_COST * expectedVisits(k, size, Math.min(1, count / (double) size))) {
+            if (count <= k || count <= expectedVisits(k, size, Math.min(1, count / (double) size))) {
                 exactLeaf(r, field, vector, accepted == null ? null : accepted[i], leaves.get(i).docBase, best, cost);
             } else {
                 walked.add(i);
