@@ -999,21 +999,46 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     /**
      * A catalogue loaded through the change feed (a first import, a large file) leaves a segment per batch and per
      * vector batch, and each segment costs every kNN and BM25 search a walk or a seek. Once such a load ends (no
-     * vector batch left), the index is merged in the background as after a rebuild; a trickle of updates is left to
+     * vector batch left and no write for {@link #BULK_QUIET_MS}: the vector worker may drain between two batches of
+     * the same load), the index is merged in the background as after a rebuild; a trickle of updates is left to
      * Lucene's merge policy.
      */
     private void mergeAfterBulk() {
-        long written = writtenSinceMerge.get();
-        if (mergeSegments <= 0 || closing.get() || pendingVectors.get() > 0 || rebuilding.get() != null
-                || written < Math.max(BULK_MERGE_MIN, size() / 10L)) {
+        ScheduledExecutorService t = timer;
+        if (mergeSegments <= 0 || closing.get() || t == null) {
             return;
         }
-        int segments = withSearcher(s -> s.getIndexReader().leaves().size());
-        if (segments > mergeSegments && writtenSinceMerge.compareAndSet(written, 0)) {
-            LOG.info("{} items written through the feed since the last merge, {} segments", written, segments);
-            mergeInBackground(mergeSegments);
+        try {
+            t.schedule(this::mergeIfLoadEnded, BULK_QUIET_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Index closing; no merge after the load");
         }
     }
+
+    /** Quiet time after a load's last write before it counts as ended. */
+    static final long BULK_QUIET_MS = 2_000;
+
+    private void mergeIfLoadEnded() {
+        try {
+            long written = writtenSinceMerge.get();
+            long quietNanos = System.nanoTime() - lastFeedWrite;
+            if (closing.get() || pendingVectors.get() > 0 || rebuilding.get() != null
+                    || quietNanos < TimeUnit.MILLISECONDS.toNanos(BULK_QUIET_MS) - 1_000_000
+                    || written < Math.max(BULK_MERGE_MIN, size() / 10L)) {
+                return;
+            }
+            int segments = withSearcher(s -> s.getIndexReader().leaves().size());
+            if (segments > mergeSegments && writtenSinceMerge.compareAndSet(written, 0)) {
+                LOG.info("{} items written through the feed since the last merge, {} segments", written, segments);
+                mergeInBackground(mergeSegments);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not merge the item index after a load; it keeps its segments", e);
+        }
+    }
+
+    /** nanoTime of the last document written (feed, vectors or rebuild). */
+    private volatile long lastFeedWrite = System.nanoTime();
 
     /** Adds or replaces the items (by id), with their vectors, without refreshing searchers. */
     public void write(Collection<Item> items) {
@@ -1031,6 +1056,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             Map<String, Long> known = firstSeen(items.stream().map(Item::id).toList());
             long now = clock.millis();
             writtenSinceMerge.addAndGet(items.size());
+            lastFeedWrite = System.nanoTime();
             synchronized (writeLock) {
                 RebuildState rebuild = rebuilding.get();
                 BehaviourModel model = behaviour;
