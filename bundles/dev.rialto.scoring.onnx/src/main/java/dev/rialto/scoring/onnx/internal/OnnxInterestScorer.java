@@ -364,7 +364,6 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             shared.snapshot.set(built);
             shared.vectors = vectors;
             profiles.clear(); // computed against the previous snapshot: none can be served any more
-            shared.builtVectors = vectorsId(vectors);
             shared.builtAt = System.nanoTime();
             shared.built = true;
             LOG.info("Feature snapshot rebuilt: {} items, {} events up to {}, behaviour vectors {}, in {} ms",
@@ -386,7 +385,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         synchronized (shared.buildLock) { // checked under the lock: the other scorer may have just built it
             boolean stale = !shared.built || System.nanoTime() - shared.builtAt > MAX_UNCHANGED_AGE_NANOS;
             // Without a reader this scorer has no say about the vectors (else two scorers would undo each other).
-            boolean vectorsChanged = reader != null && !java.util.Objects.equals(vectors, shared.builtVectors);
+            boolean vectorsChanged = reader != null && !java.util.Objects.equals(vectors, vectorsId(shared.vectors));
             if (!shared.storeChanged.get() && !vectorsChanged && !stale) {
                 return false;
             }

@@ -27,9 +27,7 @@ final class SharedSnapshot {
     /** Raised by the store's change feed; a periodic rebuild is skipped while it is down. */
     final AtomicBoolean storeChanged = new AtomicBoolean(true);
     final Object buildLock = new Object();
-    /** The behaviour vectors ({@code model@version}) and the time (nanoTime) of the last build; guarded by buildLock. */
-    String builtVectors;
-    /** The behaviour vectors of the last build; guarded by buildLock. */
+    /** The behaviour vectors and the time (nanoTime) of the last build; guarded by buildLock. */
     BehaviourVectors vectors;
     long builtAt;
     boolean built;

@@ -60,7 +60,8 @@ class BulkMergeTest {
             List<Item> one = List.of(more.get(i));
             fx.index.itemsStored(one);
         }
-        Thread.sleep(1_000);
+        // Past the quiet time after which a load counts as ended, so a merge for the trickle would have started.
+        Thread.sleep(ItemIndex.BULK_QUIET_MS + 1_500);
         assertTrue(fx.index.status(false).segments() > 1, "no forced merge for a trickle");
     }
 }
