@@ -69,8 +69,11 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BulkScorer;
+import org.apache.lucene.search.CollectionTerminatedException;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
@@ -83,6 +86,9 @@ import org.apache.lucene.search.ReferenceManager;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopScoreDocCollector;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -469,6 +475,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             return t;
         });
         open = true;
+        // The per-reader structures and the item cache, before the first request rather than during it.
+        scheduleWarm();
 
         if (docs == 0) {
             // count() and the rebuild hit the database: keep both off the activation thread.
@@ -784,6 +792,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     + state.done + " of " + state.total + " items", e);
         } finally {
             rebuilding.set(null);
+            // The warm-ups during the rebuild left the item cache alone.
+            scheduleWarm();
         }
     }
 
@@ -1203,6 +1213,69 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
     }
 
+    /**
+     * Caches what a read at {@code epoch} found for {@code id}, unless the id was written since: checked again after
+     * the put, because a write may drop the id (dirty first, then removed) between the check and the put, and a
+     * refresh may complete (dirty cleared, epoch moved) before the put.
+     */
+    private <V> boolean cacheRead(Map<String, V> cache, String id, V value, long epoch) {
+        if (dirty.contains(id)) {
+            return false;
+        }
+        cache.put(id, value);
+        if (dirty.contains(id) || cacheEpoch.get() != epoch) {
+            cache.remove(id, value);
+            return false;
+        }
+        return true;
+    }
+
+    /** Items in the look-up cache now (tests). */
+    int cachedItems() {
+        return itemCache.size();
+    }
+
+    /**
+     * Reads every item the searcher sees into the item cache after the index opens: otherwise each item's first
+     * look-up since the start (the head of a recommendation, co-visited neighbours) pays an id query and a
+     * doc-values read, a tenth of a new user's recommendation at 100k items. The warm-up calls it while the cache
+     * holds fewer than half the items and no rebuild runs, so a growing catalogue is read again at each doubling.
+     * Kept only while nothing was written or refreshed since {@code epoch} (as in {@link #lookupEach}: a write stops
+     * the fill, the next warm-up goes on); up to {@link #ITEM_CACHE_MAX} items. True when it read every item.
+     */
+    private boolean fillItemCache(IndexSearcher searcher, long epoch) throws IOException {
+        long start = System.nanoTime();
+        int kept = 0;
+        List<ScoreDoc> step = new ArrayList<>(4096);
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Bits live = leaf.reader().getLiveDocs();
+            int maxDoc = leaf.reader().maxDoc();
+            for (int doc = 0; doc < maxDoc; doc++) {
+                if (live == null || live.get(doc)) {
+                    step.add(new ScoreDoc(leaf.docBase + doc, 0f));
+                }
+                if (step.size() == 4096 || doc == maxDoc - 1 && !step.isEmpty()) {
+                    if (closing.get() || itemCache.size() + step.size() > ITEM_CACHE_MAX) {
+                        return true;
+                    }
+                    IndexedItem[] items = read(searcher, step.toArray(new ScoreDoc[0]));
+                    step.clear();
+                    for (IndexedItem item : items) {
+                        if (cacheEpoch.get() != epoch) {
+                            LOG.debug("Item cache fill stopped by a write after {} items", kept);
+                            return false;
+                        }
+                        if (!itemCache.containsKey(item.id()) && cacheRead(itemCache, item.id(), item, epoch)) {
+                            kept++;
+                        }
+                    }
+                }
+            }
+        }
+        LOG.debug("Item cache filled with {} items in {} ms", kept, (System.nanoTime() - start) / 1_000_000);
+        return true;
+    }
+
     /** One warm-up at a time; refreshes during it are covered by the next one it schedules. */
     private void scheduleWarm() {
         ExecutorService w = warmer;
@@ -1221,6 +1294,17 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                         filterBits.warm(searcher);
                         return null;
                     });
+                    if (rebuilding.get() == null) {
+                        // The epoch before the searcher: a refresh in between would make the searcher stale.
+                        long epoch = cacheEpoch.get();
+                        withSearcher(searcher -> {
+                            int docs = searcher.getIndexReader().numDocs();
+                            if (itemCache.size() < Math.min(docs, ITEM_CACHE_MAX) / 2) {
+                                fillItemCache(searcher, epoch);
+                            }
+                            return null;
+                        });
+                    }
                     for (Runnable task : warmers) {
                         task.run();
                     }
@@ -1490,15 +1574,48 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
      * documents taken from the per-searcher cache instead of evaluated again.
      */
     public List<Hit> search(Query main, int n, ItemFilter filter, Collection<String> extraExcluded) {
-        return withSearcher(s -> {
-            FilterBits.Accepted accepted = filterBits.accepted(s, filter, extraExcluded);
-            Query q = main;
-            if (!accepted.all()) {
-                q = new BooleanQuery.Builder().add(main, Occur.MUST)
-                        .add(new AcceptedDocsQuery(accepted.bits()), Occur.FILTER).build();
+        return withSearcher(s -> hits(s, topAccepted(s, main, n, filterBits.accepted(s, filter, extraExcluded))));
+    }
+
+    /**
+     * The top {@code n} of the query among the accepted documents, given to each leaf's bulk scorer as its accept
+     * bits. A FILTER clause would give the same answer, but it turns a disjunction (a history query is ten SHOULD
+     * terms) into a conjunction scored by WAND; as accept bits, Lucene keeps its MaxScore bulk scorer, which skips
+     * blocks that cannot compete. Total hits are not counted past n: nobody reads them.
+     */
+    static ScoreDoc[] topAccepted(IndexSearcher s, Query main, int n, FilterBits.Accepted accepted)
+            throws IOException {
+        TopScoreDocCollector collector = new TopScoreDocCollectorManager(Math.max(1, n), null, Math.max(1, n), false)
+                .newCollector();
+        Weight weight = s.createWeight(s.rewrite(main), collector.scoreMode(), 1f);
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            Bits acceptDocs;
+            if (accepted.all()) {
+                acceptDocs = leaf.reader().getLiveDocs();
+            } else {
+                acceptDocs = leaf.ord < accepted.bits().length ? accepted.bits()[leaf.ord] : null;
+                if (acceptDocs == null) {
+                    continue;
+                }
             }
-            return hits(s, s.search(q, n).scoreDocs);
-        });
+            BulkScorer scorer = weight.bulkScorer(leaf);
+            if (scorer == null) {
+                continue;
+            }
+            LeafCollector leafCollector;
+            try {
+                leafCollector = collector.getLeafCollector(leaf);
+            } catch (CollectionTerminatedException e) {
+                continue;
+            }
+            try {
+                scorer.score(leafCollector, acceptDocs, 0, DocIdSetIterator.NO_MORE_DOCS);
+            } catch (CollectionTerminatedException e) {
+                // this leaf has nothing more to give
+            }
+            leafCollector.finish();
+        }
+        return collector.topDocs().scoreDocs;
     }
 
     /** The hits' ids (one doc values read each; the other fields are not needed) with their scores, in order. */
@@ -1635,11 +1752,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             }
         }
         if (cacheEpoch.get() == epoch && itemCache.size() < ITEM_CACHE_MAX) {
-            read.forEach((id, item) -> {
-                if (!dirty.contains(id)) {
-                    itemCache.put(id, item);
-                }
-            });
+            read.forEach((id, item) -> cacheRead(itemCache, id, item, epoch));
         }
         return out;
     }
@@ -2069,11 +2182,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         out.putAll(read);
         // As for items: only what was read while nothing was written or refreshed, of ids with no write pending.
         if (cacheEpoch.get() == epoch && vectorCache.size() < VECTOR_CACHE_MAX) {
-            read.forEach((id, v) -> {
-                if (!dirty.contains(id)) {
-                    vectorCache.put(id, v);
-                }
-            });
+            read.forEach((id, v) -> cacheRead(vectorCache, id, v, epoch));
         }
         return out;
     }

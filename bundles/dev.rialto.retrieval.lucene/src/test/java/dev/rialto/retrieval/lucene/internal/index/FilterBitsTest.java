@@ -15,6 +15,7 @@ import java.util.Set;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
 import org.junit.jupiter.api.AfterEach;
@@ -29,8 +30,8 @@ import dev.rialto.retrieval.lucene.internal.testing.Fixture;
 
 /**
  * The cached filter documents ({@link FilterBits}) give the same answers as evaluating the filter query on every
- * request: same kNN hits and BM25 hits, in the same order with the same scores, for every kind of filter and with
- * per-request exclusions; and a refresh (an item made unavailable) is seen at once.
+ * request: same kNN hits and BM25 hits (accept bits given to the bulk scorer against a FILTER clause), in the same
+ * order with the same scores, for every kind of filter and with per-request exclusions; and a refresh (an item made unavailable) is seen at once.
  */
 class FilterBitsTest {
 
@@ -72,6 +73,14 @@ class FilterBitsTest {
         Query text = new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(ItemIndex.F_TITLE, "premium")), Occur.SHOULD)
                 .add(new TermQuery(new Term(ItemIndex.F_DESCRIPTION, "kettl")), Occur.SHOULD).build();
+        // A history-like query: many boosted SHOULD terms, common and rare (Lucene's MaxScore bulk scorer).
+        BooleanQuery.Builder history = new BooleanQuery.Builder();
+        String[] words = {"premium", "wireless", "kettl", "rake", "mysteri", "sneaker", "classic", "wok", "hose"};
+        for (int i = 0; i < words.length; i++) {
+            history.add(new BoostQuery(new TermQuery(new Term(i % 2 == 0 ? ItemIndex.F_TITLE : ItemIndex.F_DESCRIPTION,
+                    words[i])), 1f / (1 + i)), Occur.SHOULD);
+        }
+        Query many = history.build();
         for (int round = 0; round < 2; round++) { // the second round answers from the cache
             for (ItemFilter f : FILTERS) {
                 for (Set<String> ex : EXCLUDED) {
@@ -80,6 +89,8 @@ class FilterBitsTest {
                                 fx.index.knnField(field, q, k, f, ex), "kNN " + f + " " + ex + " k=" + k);
                         assertEquals(fx.index.search(ItemIndex.filtered(text, f, ex), k),
                                 fx.index.search(text, k, f, ex), "BM25 " + f + " " + ex + " k=" + k);
+                        assertEquals(fx.index.search(ItemIndex.filtered(many, f, ex), k),
+                                fx.index.search(many, k, f, ex), "BM25 history " + f + " " + ex + " k=" + k);
                     }
                 }
             }

@@ -61,9 +61,40 @@ class RefreshWarmTest {
         assertEquals(Catalogue.id(3), fx.index.lookup(List.of(Catalogue.id(3))).get(Catalogue.id(3)).id());
 
         fx.index.removeWarmer(task);
+        assertEquals("renamed kettle", fx.index.lookup(List.of(Catalogue.id(3))).get(Catalogue.id(3)).title());
         int last = warmed.get();
         fx.index.itemsStored(List.of(old));
         assertTrue(fx.index.awaitWarm(10_000));
         assertEquals(last, warmed.get(), "a removed task is not run");
+    }
+
+    @Test
+    void theItemCacheIsFilledWhenTheIndexOpensAndNeverServesAnOldItem() throws Exception {
+        fx = new Fixture(dir, 300);
+        assertTrue(fx.index.awaitWarm(10_000));
+        assertEquals(300, fx.index.cachedItems(), "every item read into the cache by the warm-up");
+        Item old = fx.items.get(7);
+        Item changed = new Item(old.id(), "changed title", old.description(), old.category(), old.price(),
+                old.currency(), false, old.language(), old.attributes());
+        fx.index.itemsStored(List.of(changed));
+        IndexedItem seen = fx.index.lookupEach(List.of(Catalogue.id(7)))[0];
+        assertEquals("changed title", seen.title());
+        assertTrue(!seen.available());
+        assertTrue(fx.index.awaitWarm(10_000));
+        assertEquals("changed title", fx.index.lookupEach(List.of(Catalogue.id(7)))[0].title());
+
+        // Opened again on the same directory (no rebuild: the documents are there): filled again.
+        fx.close();
+        fx = null;
+        ItemIndex again = new ItemIndex(new dev.rialto.retrieval.lucene.internal.testing.FakeItemRepository(List.of()));
+        again.activate(dev.rialto.retrieval.lucene.internal.testing.TestConfig.defaults()
+                .set("index.dir", dir.toString()).build());
+        try {
+            assertTrue(again.awaitWarm(10_000));
+            assertEquals(300, again.cachedItems());
+            assertEquals("changed title", again.lookupEach(List.of(Catalogue.id(7)))[0].title());
+        } finally {
+            again.deactivate();
+        }
     }
 }
