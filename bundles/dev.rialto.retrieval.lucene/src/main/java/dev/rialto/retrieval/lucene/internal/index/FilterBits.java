@@ -2,7 +2,9 @@ package dev.rialto.retrieval.lucene.internal.index;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,38 +73,73 @@ final class FilterBits {
         if (!excludes) {
             return new Accepted(base);
         }
+        int[][] docs = excludedDocs(searcher, filter.excludeItemIds(), extraExcluded);
         FixedBitSet[] out = base.clone();
-        boolean[] copied = new boolean[out.length];
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        PostingsEnum postings = null;
-        // One terms enum per leaf, reused for every id: a fresh one per id (as LeafReader.postings(Term) makes)
-        // rebuilt its frames and postings reader each time, most of the cost of a user's few dozen exclusions.
-        for (int i = 0; i < leaves.size(); i++) {
-            Terms terms = out[i] == null ? null : leaves.get(i).reader().terms(ItemIndex.F_ID);
-            if (terms == null) {
-                continue;
-            }
-            TermsEnum te = terms.iterator();
-            for (Collection<String> ids : List.of(filter.excludeItemIds(), extraExcluded)) {
-                for (String id : ids) {
-                    if (!te.seekExact(new BytesRef(id))) {
-                        continue;
+        for (int i = 0; i < out.length; i++) {
+            boolean copied = false;
+            for (int doc : docs[i]) {
+                if (out[i] != null && out[i].get(doc)) {
+                    if (!copied) {
+                        out[i] = out[i].clone();
+                        copied = true;
                     }
-                    postings = te.postings(postings, PostingsEnum.NONE);
-                    for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS;
-                            doc = postings.nextDoc()) {
-                        if (out[i].get(doc)) {
-                            if (!copied[i]) {
-                                out[i] = out[i].clone();
-                                copied[i] = true;
-                            }
-                            out[i].clear(doc);
-                        }
-                    }
+                    out[i].clear(doc);
                 }
             }
         }
         return new Accepted(out);
+    }
+
+    /** The documents of a request's exclusions, per leaf, for one searcher. */
+    private record Excluded(IndexSearcher searcher, Set<String> filterIds, Set<String> extra, int[][] docs) {
+    }
+
+    /**
+     * The last exclusions resolved on this thread: the sources of one recommendation exclude the same purchases
+     * and seen items, and resolving each id is a terms-dictionary seek per leaf (a tenth of a text or semantic
+     * search). Compared by content, so any change of the user's exclusions resolves them again.
+     */
+    private final ThreadLocal<Excluded> lastExcluded = new ThreadLocal<>();
+
+    private int[][] excludedDocs(IndexSearcher searcher, Set<String> filterIds, Collection<String> extraIds)
+            throws IOException {
+        Excluded last = lastExcluded.get();
+        // Only a set can be compared by size and containment (a list may repeat an id).
+        if (last != null && last.searcher() == searcher && extraIds instanceof Set<String> extraSet
+                && last.filterIds().equals(filterIds) && last.extra().equals(extraSet)) {
+            return last.docs();
+        }
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        int[][] docs = new int[leaves.size()][];
+        PostingsEnum postings = null;
+        // One terms enum per leaf, reused for every id: a fresh one per id (as LeafReader.postings(Term) makes)
+        // rebuilt its frames and postings reader each time, most of the cost of a user's few dozen exclusions.
+        for (int i = 0; i < leaves.size(); i++) {
+            Terms terms = leaves.get(i).reader().terms(ItemIndex.F_ID);
+            int[] found = new int[8];
+            int n = 0;
+            if (terms != null) {
+                TermsEnum te = terms.iterator();
+                for (Collection<String> ids : List.of(filterIds, extraIds)) {
+                    for (String id : ids) {
+                        if (!te.seekExact(new BytesRef(id))) {
+                            continue;
+                        }
+                        postings = te.postings(postings, PostingsEnum.NONE);
+                        for (int doc = postings.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS;
+                                doc = postings.nextDoc()) {
+                            if (n == found.length) {
+                                found = Arrays.copyOf(found, n * 2);
+                            }
+                            found[n++] = doc;
+                        }
+                    }
+                }
+            }
+            docs[i] = Arrays.copyOf(found, n);
+        }
+        lastExcluded.set(new Excluded(searcher, new HashSet<>(filterIds), new HashSet<>(extraIds), docs));
+        return docs;
     }
 
     /**
