@@ -1653,7 +1653,11 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     values = DocValues.getSorted(leaf.reader(), F_ID);
                 }
                 int local = doc - leaf.docBase;
-                ids[i] = values.advanceExact(local) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+                String id = values.advanceExact(local) ? values.lookupOrd(values.ordValue()).utf8ToString() : "";
+                // The cached item's own id string when there is one: the other sources list that instance, so
+                // fusion and the head compare ids by identity instead of reading both strings' bytes.
+                IndexedItem known = itemCache.get(id);
+                ids[i] = known != null ? known.id() : id;
                 byDoc[doc] = ids[i];
                 last = doc;
                 lastId = ids[i];
