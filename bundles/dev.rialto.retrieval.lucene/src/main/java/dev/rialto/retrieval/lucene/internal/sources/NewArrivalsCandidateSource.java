@@ -3,6 +3,7 @@ package dev.rialto.retrieval.lucene.internal.sources;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,13 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
         long epoch = index.epoch(); // read before looking items up: a write meanwhile leaves the head stale
         ItemIndex.Arrivals arrivals = index.arrivals();
         int n = query.n();
+        if (!ask.categories().isEmpty()) {
+            List<Candidate> merged = fromRuns(arrivals, epoch, ask, n);
+            if (merged != null) {
+                fromRuns.incrementAndGet();
+                return merged;
+            }
+        }
         Key key = new Key(ask.categories(), ask.common(), n);
         Head head = heads.get(arrivals, epoch, key);
         if (head == null) {
@@ -124,6 +132,117 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
             Collections.sort(categories); // the merge is by arrival: the categories' order does not matter
         }
         return new Ask(categories, PopularCandidateSource.common(f), excluded);
+    }
+
+    /**
+     * The first passing items of one top category ({@code category}), or of the whole arrival order (null), with
+     * their arrival positions and top categories; complete: nothing else passes.
+     */
+    private record Run(int[] positions, String[] ids, long[] seen, String[] categories, boolean complete) {
+    }
+
+    private record RunKey(String category, ItemFilter filter, int n) {
+    }
+
+    /** Runs of one arrival order and index epoch, as {@link Heads}. Few: categories x filters x quotas. */
+    private static final class Runs {
+        private ItemIndex.Arrivals arrivals;
+        private long epoch;
+        private final Map<RunKey, Run> byKey = new HashMap<>();
+
+        synchronized Run get(ItemIndex.Arrivals current, long currentEpoch, RunKey key) {
+            return arrivals == current && epoch == currentEpoch ? byKey.get(key) : null;
+        }
+
+        synchronized void put(ItemIndex.Arrivals current, long currentEpoch, RunKey key, Run run) {
+            if (arrivals != current || epoch != currentEpoch || byKey.size() >= MAX_HEADS) {
+                arrivals = current;
+                epoch = currentEpoch;
+                byKey.clear();
+            }
+            byKey.put(key, run);
+        }
+    }
+
+    private final Runs runs = new Runs();
+
+    /** Answers merged from the kept runs (tests check that the path is taken). */
+    final java.util.concurrent.atomic.AtomicLong fromRuns = new java.util.concurrent.atomic.AtomicLong();
+
+    private Run run(ItemIndex.Arrivals arrivals, long epoch, String category, ItemFilter filter, int n, int limit) {
+        RunKey key = new RunKey(category, filter, n);
+        Run run = runs.get(arrivals, epoch, key);
+        if (run == null) {
+            Walk walk = new Walk(arrivals, filter, Set.of(), limit);
+            walk.take(category == null ? null : arrivals.byTopCategory().get(category));
+            int size = walk.ids.size();
+            run = new Run(Arrays.copyOf(walk.takenAt, size), walk.ids.toArray(String[]::new),
+                    Arrays.copyOf(walk.seen, size), walk.categories.toArray(String[]::new), !walk.full());
+            runs.put(arrivals, epoch, key, run);
+        }
+        return run;
+    }
+
+    /**
+     * The answer from kept runs, when they suffice: the user's categories' runs merged by arrival (each kept per
+     * category, so users with different sets of categories share them; a head per set of categories was kept for
+     * only 1,024 sets, and the demo shop's users have more), then the newest of the rest from the run of the
+     * whole order. Null when a run ran out before the answer was known (more exclusions than the margin, or the
+     * user's categories crowd the newest items): the caller walks.
+     */
+    private List<Candidate> fromRuns(ItemIndex.Arrivals arrivals, long epoch, Ask ask, int n) {
+        List<Run> mine = new ArrayList<>(ask.categories().size());
+        for (String c : ask.categories()) {
+            if (arrivals.byTopCategory().get(c) != null) {
+                mine.add(run(arrivals, epoch, c, ask.common(), n, n + MARGIN));
+            }
+        }
+        if (mine.isEmpty()) {
+            return null;
+        }
+        Set<String> excluded = ask.excluded();
+        List<Candidate> out = new ArrayList<>(n);
+        int[] at = new int[mine.size()];
+        while (out.size() < n) {
+            int pick = -1;
+            for (int l = 0; l < at.length; l++) {
+                Run r = mine.get(l);
+                if (at[l] == r.ids().length) {
+                    if (!r.complete()) {
+                        return null; // what follows this run's head is unknown
+                    }
+                } else if (pick < 0 || r.positions()[at[l]] < mine.get(pick).positions()[at[pick]]) {
+                    pick = l;
+                }
+            }
+            if (pick < 0) {
+                break;
+            }
+            Run r = mine.get(pick);
+            int i = at[pick]++;
+            if (!excluded.contains(r.ids()[i])) {
+                out.add(candidate(r.ids()[i], r.seen()[i], out.size() + 1));
+            }
+        }
+        if (out.size() < n) {
+            // Every item of the user's categories is listed: the newest of the other categories follow.
+            Run all = run(arrivals, epoch, null, ask.common(), n, 2 * n + MARGIN);
+            Set<String> chosen = Set.copyOf(ask.categories());
+            int i = 0;
+            for (; i < all.ids().length && out.size() < n; i++) {
+                if (!chosen.contains(all.categories()[i]) && !excluded.contains(all.ids()[i])) {
+                    out.add(candidate(all.ids()[i], all.seen()[i], out.size() + 1));
+                }
+            }
+            if (out.size() < n && !all.complete()) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    private static Candidate candidate(String id, long seen, int rank) {
+        return new Candidate(id, NAME, rank, seen == Long.MIN_VALUE ? 0 : seen);
     }
 
     /** Items kept past n, so that a user's purchases and exclusions can be left out of a kept head. */
@@ -255,7 +374,9 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
         final Set<String> excluded;
         final int limit;
         final List<String> ids = new ArrayList<>();
+        final List<String> categories = new ArrayList<>();
         long[] seen = new long[16];
+        int[] takenAt = new int[16]; // arrival positions of the taken items
         final Set<String> taken = new HashSet<>();
 
         Walk(ItemIndex.Arrivals arrivals, ItemFilter filter, Set<String> excluded, int limit) {
@@ -290,8 +411,11 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
                             && taken.add(item.id())) {
                         if (ids.size() == seen.length) {
                             seen = Arrays.copyOf(seen, seen.length * 2);
+                            takenAt = Arrays.copyOf(takenAt, takenAt.length * 2);
                         }
                         seen[ids.size()] = arrivals.firstSeen()[p];
+                        takenAt[ids.size()] = p;
+                        categories.add(item.topCategory());
                         ids.add(item.id());
                     }
                 }
