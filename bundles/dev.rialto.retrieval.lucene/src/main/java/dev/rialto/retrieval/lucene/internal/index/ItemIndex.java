@@ -54,6 +54,7 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
@@ -725,6 +726,21 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException("Merging the item index failed", e);
+        }
+    }
+
+    /**
+     * Waits until the merges running in Lucene's merge threads (the background merge after a rebuild, a load or a
+     * publication) are done, then refreshes: benchmarks measure the index a server settles to, not one mid-merge.
+     */
+    public void awaitMerges() {
+        try {
+            if (writer.getConfig().getMergeScheduler() instanceof ConcurrentMergeScheduler cms) {
+                cms.sync();
+            }
+            refreshBlocking();
+        } catch (RuntimeException e) {
+            throw new RialtoException("Waiting for the item index's merges failed: " + e.getMessage(), e);
         }
     }
 
