@@ -57,7 +57,7 @@ record LiveContender(String version, byte[] onnx, String input, List<String> fea
             throw new UncheckedIOException("cannot read " + live.onnx(), e);
         }
         if (indexed) {
-            bytes = IndexedGraph.unwrap(bytes, "input", features.size());
+            bytes = IndexedGraph.unwrap(bytes, "input", features);
         }
         return new LiveContender(live.version(), bytes, string(in.get("name"), "signature.inputs[0].name"),
                 List.copyOf(features), string(out.get("name"), "signature.outputs[0].name"), p.intValue(),

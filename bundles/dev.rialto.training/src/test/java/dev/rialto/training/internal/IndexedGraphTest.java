@@ -83,7 +83,7 @@ class IndexedGraphTest {
         plainDir = dir.resolve("plain");
         Path plainVersion = Files.createDirectories(plainDir.resolve("ranker").resolve(report.version()));
         Files.write(plainVersion.resolve(ModelFolder.ONNX), IndexedGraph.unwrap(
-                Files.readAllBytes(version.resolve(ModelFolder.ONNX)), "input", features.size()));
+                Files.readAllBytes(version.resolve(ModelFolder.ONNX)), "input", features));
         Map<String, Object> plainSignature = new LinkedHashMap<>(signature);
         plainSignature.remove("layout");
         plainSignature.remove("features");

@@ -367,7 +367,9 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             FloatBuffer items = scratch.userItems(cells.length);
             items.put(cells, 0, rows * IndexedLayout.USER_ITEM_COLUMNS.size()).flip();
             candidates = OnnxTensor.createTensor(env, rowsOf, new long[] {rows});
-            userValues = OnnxTensor.createTensor(env, scratch.userValues(values), new long[] {values.length});
+            userValues = OnnxTensor.createTensor(env, scratch.userValues(values),
+                    new long[] {values.length / IndexedLayout.USER_VALUE_COLUMNS.size(),
+                        IndexedLayout.USER_VALUE_COLUMNS.size()});
             userVector = OnnxTensor.createTensor(env, scratch.userVector(vector), new long[] {vector.length, 1});
             userItems = OnnxTensor.createTensor(env, items,
                     new long[] {rows, IndexedLayout.USER_ITEM_COLUMNS.size()});
@@ -453,7 +455,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         /** Zeroed heap cells for the user-item columns. */
         float[] cells(int count) {
             if (cells.length < count) {
-                cells = new float[Math.max(count, 6 * 1024)];
+                cells = new float[Math.max(count, 8 * 1024)];
             } else {
                 java.util.Arrays.fill(cells, 0, count, 0f);
             }

@@ -37,8 +37,7 @@ final class SnapshotTensors {
             // Direct buffers: the tensors use their memory as is, no copy per run.
             values = OnnxTensor.createTensor(env, floats(tables.itemValues),
                     new long[] {tables.rows, IndexedLayout.ITEM_VALUE_COLUMNS.size()});
-            keys = OnnxTensor.createTensor(env, longs(tables.itemKeys),
-                    new long[] {tables.rows, IndexedLayout.ITEM_KEY_COLUMNS.size()});
+            keys = OnnxTensor.createTensor(env, longs(tables.itemKeys), new long[] {tables.rows});
             this.itemVectors = OnnxTensor.createTensor(env, floats(tables.itemVectors),
                     new long[] {tables.rows, tables.dimension});
         } catch (OrtException e) {

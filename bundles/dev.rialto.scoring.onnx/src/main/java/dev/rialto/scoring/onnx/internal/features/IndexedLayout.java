@@ -5,18 +5,20 @@ import java.util.List;
 
 /**
  * What the scorer feeds a ranker of the indexed layout (card {@code signature.layout} {@value #LAYOUT},
- * docs/model-card.md): the graph assembles each candidate's feature row itself, from
+ * docs/model-card.md): the graph assembles each candidate's feature row itself,
+ * {@code Concat(item_values[candidates], user_values[item_keys[candidates]], item_vectors[candidates] x
+ * user_vector, user_items)}, from
  * <ul>
- *   <li>per snapshot ({@link Tables}, built once): {@code item_values} [items + 1, 9], {@code item_keys}
- *       [items + 1, 6] (positions in the user's values) and {@code item_vectors} [items + 1, d], row 0 standing
- *       for any item the snapshot does not know;</li>
- *   <li>per user (kept with the user's cached aggregates): {@code user_values} (category shares, activity, mean ln
- *       price) and {@code user_vector} [d, 1] (the behaviour vector);</li>
- *   <li>per request: {@code candidates} (each candidate's row) and {@code user_items} [N, 6] (what the user did
- *       with each candidate, zeros for most).</li>
+ *   <li>per snapshot ({@link Tables}, built once): {@code item_values} [items + 1, 7] (the item-only columns),
+ *       {@code item_keys} [items + 1] (each item's category key: its (top category, category path) pair) and
+ *       {@code item_vectors} [items + 1, d], row 0 standing for any item the snapshot does not know;</li>
+ *   <li>per user (kept with the user's cached aggregates): {@code user_values} [keys + 1, 4] (the user's category
+ *       shares per key, and the activity) and {@code user_vector} [d, 1] (the behaviour vector);</li>
+ *   <li>per request: {@code candidates} (each candidate's row) and {@code user_items} [N, 7] (what the user did
+ *       with each candidate, zeros for most, and the price fit).</li>
  * </ul>
- * The values are the extractor's own floats ({@link EngineeredFeatureExtractor#extract}), so the gathered columns
- * are bit for bit the ones it fills; user_price_fit and user_item_behaviour are computed in float32 by the graph.
+ * Every value is the float the extractor fills ({@link EngineeredFeatureExtractor#extract}), from the same
+ * expressions; only user_item_behaviour is computed by the graph (float32 where the extractor sums in double).
  * The trainer's {@code IndexedGraph} (dev.rialto.training) builds the graph from the same column lists; the
  * registry refuses a card whose lists differ.
  */
@@ -36,27 +38,28 @@ public final class IndexedLayout {
             USER_VALUES, USER_VECTOR, USER_ITEMS);
 
     public static final List<String> ITEM_VALUE_COLUMNS = List.of("item_popularity", "item_recent_popularity",
-            "category_popularity", "item_price_log", "item_available", "item_known", "item_repeat_rate",
-            "item_ln_price", "item_has_price");
-    public static final List<String> ITEM_KEY_COLUMNS = List.of("user_category_affinity",
-            "user_subcategory_affinity", "user_recency_category", "user_activity", "user_mean_ln_price",
-            "user_has_price");
+            "category_popularity", "item_price_log", "item_available", "item_known", "item_repeat_rate");
+    public static final List<String> USER_VALUE_COLUMNS = List.of("user_category_affinity",
+            "user_subcategory_affinity", "user_recency_category", "user_activity");
     public static final List<String> USER_ITEM_COLUMNS = List.of("user_item_affinity", "user_item_purchased",
-            "user_item_recency", "user_item_purchase_days", "user_item_decayed_affinity", "user_item_repeat");
+            "user_item_recency", "user_item_purchase_days", "user_item_decayed_affinity", "user_item_repeat",
+            "user_price_fit");
 
     /** The features a graph of this layout can assemble (its card's {@code signature.features} are among them). */
-    public static final List<String> FEATURES = List.of("item_popularity", "item_recent_popularity",
-            "category_popularity", "item_price_log", "item_available", "item_known", "item_repeat_rate",
-            "user_category_affinity", "user_subcategory_affinity", "user_recency_category", "user_activity",
-            "user_price_fit", "user_item_behaviour", "user_item_affinity", "user_item_purchased",
-            "user_item_recency", "user_item_purchase_days", "user_item_decayed_affinity", "user_item_repeat");
+    public static final List<String> FEATURES;
+
+    static {
+        List<String> all = new java.util.ArrayList<>(ITEM_VALUE_COLUMNS);
+        all.addAll(USER_VALUE_COLUMNS);
+        all.add("user_item_behaviour");
+        all.addAll(USER_ITEM_COLUMNS);
+        FEATURES = List.copyOf(all);
+    }
 
     /** The expected shape of each input, in {@link #INPUTS} order; -1 is any length. */
-    public static final List<List<Long>> SHAPES = List.of(List.of(-1L), List.of(-1L, 9L), List.of(-1L, 6L),
-            List.of(-1L, -1L), List.of(-1L), List.of(-1L, 1L), List.of(-1L, 6L));
+    public static final List<List<Long>> SHAPES = List.of(List.of(-1L), List.of(-1L, 7L), List.of(-1L),
+            List.of(-1L, -1L), List.of(-1L, 4L), List.of(-1L, 1L), List.of(-1L, 7L));
 
-    /** The fixed head of user_values: [0 (no category), activity, mean ln price, has mean]. */
-    private static final int HEAD = 4;
     private static final Feature[] ITEM_ONLY = {Feature.ITEM_POPULARITY, Feature.ITEM_RECENT_POPULARITY,
             Feature.CATEGORY_POPULARITY, Feature.ITEM_PRICE_LOG, Feature.ITEM_AVAILABLE, Feature.ITEM_KNOWN,
             Feature.ITEM_REPEAT_RATE};
@@ -72,47 +75,52 @@ public final class IndexedLayout {
         public final float[] itemVectors;
         /** The behaviour vectors' length (1 and all zeros when the snapshot has none). */
         public final int dimension;
-        /** The length of every user's user_values against this snapshot. */
-        public final int userValues;
+        /** How many rows every user's user_values has: the category keys + 1 (row 0: no category). */
+        public final int keys;
+        /** Per key row: its top category and category path numbers, -1 for none. */
+        final int[] keyTop;
+        final int[] keyPath;
 
         private Tables(Snapshot s) {
             int n = s.idOf.length;
             rows = n + 1;
             int values = ITEM_VALUE_COLUMNS.size();
-            int keys = ITEM_KEY_COLUMNS.size();
             itemValues = new float[rows * values];
-            itemKeys = new long[rows * keys];
+            itemKeys = new long[rows];
             dimension = s.behaviour == null ? 1 : s.behaviour.dimension;
             itemVectors = new float[rows * dimension];
-            userValues = HEAD + 2 * s.topCategories + s.categories;
-            putKeys(0, -1, -1, -1);
+            java.util.Map<Long, Integer> byPair = new java.util.HashMap<>();
+            List<int[]> pairs = new java.util.ArrayList<>();
+            pairs.add(new int[] {-1, -1});
             for (int at = 0; at < n; at++) {
                 int row = at + 1;
                 for (int c = 0; c < ITEM_ONLY.length; c++) {
                     itemValues[row * values + c] = s.itemColumns[ITEM_ONLY[c].ordinal()][at];
                 }
-                double ln = s.lnPriceOf[at];
-                itemValues[row * values + 7] = Double.isNaN(ln) ? 0f : (float) ln;
-                itemValues[row * values + 8] = Double.isNaN(ln) ? 0f : 1f;
                 int top = s.topCategoryOf[at];
                 int path = s.categoryOf[at];
-                putKeys(row, top < 0 ? 0 : HEAD + top, path < 0 ? 0 : HEAD + s.topCategories + path,
-                        top < 0 ? 0 : HEAD + s.topCategories + s.categories + top);
+                if (top >= 0 || path >= 0) {
+                    long pair = ((long) top << 32) ^ (path & 0xffffffffL);
+                    Integer key = byPair.get(pair);
+                    if (key == null) {
+                        key = pairs.size();
+                        byPair.put(pair, key);
+                        pairs.add(new int[] {top, path});
+                    }
+                    itemKeys[row] = key;
+                }
                 float[] vector = s.behaviour == null ? null : s.behaviour.items[at];
                 if (vector != null && vector.length == dimension) {
                     System.arraycopy(vector, 0, itemVectors, row * dimension, dimension);
                 }
             }
-        }
-
-        private void putKeys(int row, int top, int path, int recent) {
-            int at = row * ITEM_KEY_COLUMNS.size();
-            itemKeys[at] = Math.max(0, top);
-            itemKeys[at + 1] = Math.max(0, path);
-            itemKeys[at + 2] = Math.max(0, recent);
-            itemKeys[at + 3] = 1;
-            itemKeys[at + 4] = 2;
-            itemKeys[at + 5] = 3;
+            keys = pairs.size();
+            keyTop = new int[keys];
+            keyPath = new int[keys];
+            for (int k = 0; k < keys; k++) {
+                keyTop[k] = pairs.get(k)[0];
+                keyPath[k] = pairs.get(k)[1];
+            }
         }
     }
 
@@ -127,28 +135,26 @@ public final class IndexedLayout {
         return t;
     }
 
-    /** The user's user_values (see {@link Tables#userValues}), computed once per aggregates. */
+    /** The user's user_values ({@link Tables#keys} rows of 4), computed once per aggregates. */
     public static float[] userValues(UserFeatures user) {
         float[] out = user.indexedValues;
         if (out != null) {
             return out;
         }
-        Snapshot s = user.snapshot;
+        Tables t = tables(user.snapshot);
         EngineeredFeatureExtractor.UserProfile p = user.profile;
-        out = new float[HEAD + 2 * s.topCategories + s.categories];
+        int width = USER_VALUE_COLUMNS.size();
+        out = new float[t.keys * width];
         // The extractor's expressions (fillShare, USER_ACTIVITY), so the gathered floats are its floats.
-        out[1] = (float) Math.min(1d, Math.log1p(p.eventCount) / 10d);
-        out[2] = Double.isNaN(p.meanLnPrice) ? 0f : (float) p.meanLnPrice;
-        out[3] = Double.isNaN(p.meanLnPrice) ? 0f : 1f;
-        int at = HEAD;
-        for (int top = 0; top < s.topCategories; top++) {
-            out[at++] = p.totalWeight <= 0 ? 0f : (float) (p.topWeight[top] / p.totalWeight);
-        }
-        for (int path = 0; path < s.categories; path++) {
-            out[at++] = p.totalWeight <= 0 ? 0f : (float) (p.pathWeight[path] / p.totalWeight);
-        }
-        for (int top = 0; top < s.topCategories; top++) {
-            out[at++] = p.recentTotalWeight <= 0 ? 0f : (float) (p.recentTopWeight[top] / p.recentTotalWeight);
+        float activity = (float) Math.min(1d, Math.log1p(p.eventCount) / 10d);
+        for (int k = 0; k < t.keys; k++) {
+            int top = t.keyTop[k];
+            int path = t.keyPath[k];
+            out[k * width] = p.totalWeight <= 0 || top < 0 ? 0f : (float) (p.topWeight[top] / p.totalWeight);
+            out[k * width + 1] = p.totalWeight <= 0 || path < 0 ? 0f : (float) (p.pathWeight[path] / p.totalWeight);
+            out[k * width + 2] = p.recentTotalWeight <= 0 || top < 0 ? 0f
+                    : (float) (p.recentTopWeight[top] / p.recentTotalWeight);
+            out[k * width + 3] = activity;
         }
         user.indexedValues = out;
         return out;
@@ -189,18 +195,20 @@ public final class IndexedLayout {
      * Fills user_items for the candidates at these dense indexes (-1: not catalogued; then {@code ids}, when
      * given, names the item, as the user may have events on an item no longer in the catalogue).
      *
-     * @param out {@code at.length * 6} cells, zeros on entry
+     * @param out {@code at.length * 7} cells, zeros on entry
      */
     public static void userItems(UserFeatures user, int[] at, List<String> ids, float[] out) {
         EngineeredFeatureExtractor.UserProfile p = user.profile;
-        if (p.distinct == 0) {
-            return;
-        }
         Snapshot s = user.snapshot;
         int width = USER_ITEM_COLUMNS.size();
+        double mean = p.meanLnPrice;
+        boolean any = p.distinct > 0;
         for (int r = 0, cell = 0; r < at.length; r++, cell += width) {
             int index = at[r];
-            EngineeredFeatureExtractor.UserItem u = index >= 0 ? p.catalogued(index)
+            // USER_PRICE_FIT as the extractor computes it.
+            double ln = index < 0 ? Double.NaN : s.lnPriceOf[index];
+            out[cell + 6] = Double.isNaN(ln) || Double.isNaN(mean) ? 0.5f : (float) (1d / (1d + Math.abs(ln - mean)));
+            EngineeredFeatureExtractor.UserItem u = !any ? null : index >= 0 ? p.catalogued(index)
                     : ids == null || ids.get(r) == null ? null : p.others.get(ids.get(r));
             if (u == null) {
                 continue;

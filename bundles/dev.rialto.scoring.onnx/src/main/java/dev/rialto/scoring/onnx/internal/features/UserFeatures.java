@@ -32,7 +32,8 @@ public final class UserFeatures {
     /** A rough size in bytes, for a cache's memory budget. */
     public long approximateBytes() {
         // With the indexed layout's two vectors, which may be added after the estimate is taken.
-        return 80 + profile.approximateBytes() + 4L * (4 + 2 * snapshot.topCategories + snapshot.categories)
+        // The keys are at most the (top, path) pairs of the snapshot's categories.
+        return 80 + profile.approximateBytes() + 16L * (1 + Math.max(snapshot.categories, snapshot.topCategories))
                 + 4L * (snapshot.behaviour == null ? 1 : snapshot.behaviour.dimension);
     }
 }

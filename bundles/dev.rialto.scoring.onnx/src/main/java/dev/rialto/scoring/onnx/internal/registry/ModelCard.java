@@ -294,7 +294,7 @@ public record ModelCard(String name, String version, Instant createdAt, String f
             }
             List<String> columns = switch (feature) {
                 case IndexedLayout.ITEM_VALUES -> IndexedLayout.ITEM_VALUE_COLUMNS;
-                case IndexedLayout.ITEM_KEYS -> IndexedLayout.ITEM_KEY_COLUMNS;
+                case IndexedLayout.USER_VALUES -> IndexedLayout.USER_VALUE_COLUMNS;
                 case IndexedLayout.USER_ITEMS -> IndexedLayout.USER_ITEM_COLUMNS;
                 default -> null;
             };

@@ -529,47 +529,46 @@ public class OnnxModelRegistry implements ModelRegistry {
     }
 
     /**
-     * The indexed layout on small tables of three items (two categories, vectors of 2) with known, unknown and
+     * The indexed layout on small tables of three items (two category keys, vectors of 2) with known, unknown and
      * repeated candidates: proves the graph assembles rows of every kind and answers finite scores.
      */
     private static void warmUpIndexed(OrtEnvironment env, ModelCard card, OrtSession session) throws OrtException {
         int items = 4; // row 0 is the unknown item
-        float[] values = new float[items * 9];
-        long[] keys = new long[items * 6];
-        for (int row = 0; row < items; row++) {
-            for (int c = 0; c < 9; c++) {
-                values[row * 9 + c] = row == 0 ? 0f : ((row + c) % 5) / 5f;
+        int columns = IndexedLayout.ITEM_VALUE_COLUMNS.size();
+        float[] values = new float[items * columns];
+        long[] keys = {0, 1, 2, 1};
+        for (int row = 1; row < items; row++) {
+            for (int c = 0; c < columns; c++) {
+                values[row * columns + c] = ((row + c) % 5) / 5f;
             }
-            long[] k = row == 0 ? new long[] {0, 0, 0, 1, 2, 3} : new long[] {4 + row % 2, 6 + row % 2, 8 + row % 2,
-                1, 2, 3};
-            System.arraycopy(k, 0, keys, row * 6, 6);
         }
         float[] vectors = {0, 0, 0.5f, -0.25f, 0.1f, 0.2f, 0, 0};
-        float[] user = {0, 0.3f, 1.5f, 1, 0.6f, 0.4f, 0.5f, 0.5f, 0.7f, 0.3f};
+        float[] user = {0, 0, 0, 0.3f, 0.6f, 0.4f, 0.5f, 0.3f, 0.1f, 0.2f, 0, 0.3f};
         float[] userVector = {0.2f, -0.1f};
+        int cells = IndexedLayout.USER_ITEM_COLUMNS.size();
         for (int rows : WARM_UP_BATCHES) {
             Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
             try {
                 long[] candidates = new long[rows];
-                float[] userItems = new float[rows * 6];
+                float[] userItems = new float[rows * cells];
                 for (int r = 0; r < rows; r++) {
                     candidates[r] = r % items;
-                    userItems[r * 6 + (r % 6)] = r % 3 == 0 ? 0.5f : 0f;
+                    userItems[r * cells + (r % cells)] = r % 3 == 0 ? 0.5f : 0f;
                 }
                 inputs.put(card.input(IndexedLayout.CANDIDATE_INDEX).name(), OnnxTensor.createTensor(env,
                         java.nio.LongBuffer.wrap(candidates), new long[] {rows}));
                 inputs.put(card.input(IndexedLayout.ITEM_VALUES).name(), OnnxTensor.createTensor(env,
-                        FloatBuffer.wrap(values), new long[] {items, 9}));
+                        FloatBuffer.wrap(values), new long[] {items, columns}));
                 inputs.put(card.input(IndexedLayout.ITEM_KEYS).name(), OnnxTensor.createTensor(env,
-                        java.nio.LongBuffer.wrap(keys), new long[] {items, 6}));
+                        java.nio.LongBuffer.wrap(keys), new long[] {items}));
                 inputs.put(card.input(IndexedLayout.ITEM_VECTORS).name(), OnnxTensor.createTensor(env,
                         FloatBuffer.wrap(vectors), new long[] {items, 2}));
                 inputs.put(card.input(IndexedLayout.USER_VALUES).name(), OnnxTensor.createTensor(env,
-                        FloatBuffer.wrap(user), new long[] {user.length}));
+                        FloatBuffer.wrap(user), new long[] {3, IndexedLayout.USER_VALUE_COLUMNS.size()}));
                 inputs.put(card.input(IndexedLayout.USER_VECTOR).name(), OnnxTensor.createTensor(env,
                         FloatBuffer.wrap(userVector), new long[] {2, 1}));
                 inputs.put(card.input(IndexedLayout.USER_ITEMS).name(), OnnxTensor.createTensor(env,
-                        FloatBuffer.wrap(userItems), new long[] {rows, 6}));
+                        FloatBuffer.wrap(userItems), new long[] {rows, cells}));
                 warmUpRun(card, session, inputs, rows);
             } finally {
                 inputs.values().forEach(OnnxTensor::close);
