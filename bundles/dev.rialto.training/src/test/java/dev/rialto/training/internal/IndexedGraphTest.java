@@ -43,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IndexedGraphTest {
     private static final double TOLERANCE = 1e-6;
+    private static final List<dev.rialto.api.events.EventType> TYPES = List.of(dev.rialto.api.events.EventType.VIEW,
+            dev.rialto.api.events.EventType.CLICK, dev.rialto.api.events.EventType.ADD_TO_CART,
+            dev.rialto.api.events.EventType.PURCHASE);
 
     @TempDir
     static Path dir;
@@ -158,6 +161,77 @@ class IndexedGraphTest {
         assertTrue(compared > 5000, "compared " + compared);
         org.slf4j.LoggerFactory.getLogger(IndexedGraphTest.class).info("{} scores compared, largest difference {}",
                 compared, worst);
+    }
+
+    @Test
+    void aGraphOfAnotherShapeIsReorderedByAGatherWithTheSameScores() throws Exception {
+        Path version = Files.list(indexedDir.resolve("ranker")).filter(Files::isDirectory)
+                .filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+        Map<String, Object> card = card(version);
+        @SuppressWarnings("unchecked")
+        List<String> features = (List<String>) ((Map<String, Object>) card.get("signature")).get("features");
+        byte[] plainGraph = Files.readAllBytes(plainDir.resolve("ranker").resolve(version.getFileName())
+                .resolve(ModelFolder.ONNX));
+        Path gatheredDir = dir.resolve("gathered");
+        Path folder = Files.createDirectories(gatheredDir.resolve("ranker").resolve(version.getFileName()));
+        Files.write(folder.resolve(ModelFolder.ONNX), IndexedGraph.wrap(plainGraph, "input", features, false));
+        Files.copy(version.resolve(ModelFolder.CARD), folder.resolve(ModelFolder.CARD));
+        Served gathered = serve(gatheredDir, vectors(demo, new Random(3)));
+        try {
+            Random random = new Random(5);
+            List<String> ids = demo.items.stream().map(i -> i.id()).toList();
+            for (String user : List.of("u1", "u2", "u3")) {
+                List<String> candidates = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    candidates.add(ids.get(random.nextInt(ids.size())));
+                }
+                Map<String, Double> expected = plain.scorer().score(user, candidates).scores();
+                Map<String, Double> actual = gathered.scorer().score(user, candidates).scores();
+                expected.forEach((id, score) -> assertEquals(score, actual.get(id), TOLERANCE, user + " " + id));
+            }
+        } finally {
+            gathered.close();
+        }
+    }
+
+    @Test
+    void cachedUserTablesScoreBitForBitAsFreshOnesThroughNewEvents() {
+        FakeEvents events = new FakeEvents(demo.events);
+        events.serving = true;
+        BehaviourVectors vectors = vectors(demo, new Random(3));
+        Served cached = serve(indexedDir, vectors, events, 64);
+        Served fresh = serve(indexedDir, vectors, events, 0);
+        try {
+            Random random = new Random(23);
+            List<String> users = demo.events.stream().map(Event::userId).distinct().limit(40).toList();
+            List<String> ids = demo.items.stream().map(i -> i.id()).toList();
+            Instant now = demo.events.stream().map(Event::timestamp).max(java.util.Comparator.naturalOrder())
+                    .orElseThrow();
+            int appended = 0;
+            for (int request = 0; request < 300; request++) {
+                String user = users.get(random.nextInt(users.size()));
+                if (random.nextInt(4) == 0) {
+                    now = now.plusSeconds(60);
+                    List<Event> batch = List.of(new Event("indexed-" + appended++, TYPES.get(random.nextInt(4)),
+                            user, ids.get(random.nextInt(ids.size())), 1, now));
+                    events.append(batch);
+                    cached.scorer().eventsStored(batch);
+                    fresh.scorer().eventsStored(batch);
+                }
+                List<String> candidates = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    candidates.add(ids.get(random.nextInt(ids.size())));
+                }
+                Map<String, Double> a = cached.scorer().score(user, candidates).scores();
+                Map<String, Double> b = fresh.scorer().score(user, candidates).scores();
+                assertEquals(b, a, "request " + request + " of user " + user);
+            }
+            assertTrue(cached.scorer().profileCacheStats()[0] > 100, "cache hits "
+                    + cached.scorer().profileCacheStats()[0]);
+        } finally {
+            cached.close();
+            fresh.close();
+        }
     }
 
     @Test
@@ -299,13 +373,17 @@ class IndexedGraphTest {
     }
 
     private Served serve(Path models, BehaviourVectors vectors) {
+        FakeEvents events = new FakeEvents(demo.events);
+        events.serving = true;
+        return serve(models, vectors, events, 64);
+    }
+
+    private Served serve(Path models, BehaviourVectors vectors, FakeEvents events, int cacheMb) {
         ScoringConfig config = scoringConfig(Map.of("models.dir", models.toString(), "poll.seconds", 3600,
-                "snapshot.refresh.seconds", 0, "history.limit", 1000));
+                "snapshot.refresh.seconds", 0, "history.limit", 1000, "profile.cache.mb", cacheMb));
         EngineeredFeatureExtractor extractor = new EngineeredFeatureExtractor();
         OnnxModelRegistry registry = new OnnxModelRegistry(extractor);
         registry.activate(config);
-        FakeEvents events = new FakeEvents(demo.events);
-        events.serving = true;
         OnnxInterestScorer scorer = new OnnxInterestScorer(extractor, registry, new FakeItems(demo.items), events);
         scorer.setBehaviour(() -> Optional.of(vectors));
         scorer.activate(config);
