@@ -50,17 +50,23 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Scoring 500 candidates for one user on the demo shop with the trained ranker:
  * <ul>
- *   <li>{@code scorer}: {@code OnnxInterestScorer.score(user, 500 ids)} end to end (features, tensor,
- *       {@code OrtSession.run}, result map), users cycling through every user of the shop: <em>warm</em>, since
- *       the users' history aggregates stay in the scorer's profile cache (no events arrive in between);</li>
- *   <li>{@code scorerCold}: the same, but the user's cache entry is dropped first (as the change feed does on a
+ *   <li>{@code scorerIndexed}: {@code OnnxInterestScorer.scoreIndexed(user, numbering, 500 numbers)} end to end
+ *       (the candidates mapped to the scorer's numbering once, as a caller keeps them; user tables, tensors,
+ *       {@code OrtSession.run}, scores in order), users cycling through every user of the shop: <em>warm</em>,
+ *       since the users' aggregates stay in the scorer's profile cache (no events arrive in between);</li>
+ *   <li>{@code scorer}: {@code score(user, 500 ids)}, the map call, on the same model;</li>
+ *   <li>{@code ...Cold}: the same, but the user's cache entry is dropped first (as the change feed does on a
  *       new event of theirs), so the call reads the history and aggregates it: the first request for a user since
  *       their last change;</li>
- *   <li>{@code bareOrt}: the same model file in a session with the same options, {@code OrtSession.run} on a
- *       pre-built direct FloatBuffer holding the same 500 rows (features computed once);</li>
+ *   <li>{@code bareOrt}: the same model file in a session with the same options, {@code OrtSession.run} on the
+ *       inputs the scorer passes for one user: for an indexed-layout ranker the snapshot's tables as tensors
+ *       created once and the per-request tensors created on every call from pre-built buffers; for a plain one a
+ *       pre-built [500, F] buffer;</li>
  *   <li>{@code features}: the scorer's feature path alone (history read + extraction into a direct buffer), to
  *       show where the scorer's time goes.</li>
  * </ul>
+ * With an indexed-layout ranker, the same trained graph is also served plain beside it (its weights put back in
+ * the card's order, the plain card): {@link CpuTime} reports that path as "before".
  * Throughput methods report ops/s; the {@code ...Latency} methods sample single-call times for percentiles.
  * <p>
  * {@link #setup} is {@code ranker/trainer history.limit/scorer history.limit}: the trainer's and the scorer's

@@ -373,14 +373,10 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             userVector = OnnxTensor.createTensor(env, scratch.userVector(vector), new long[] {vector.length, 1});
             userItems = OnnxTensor.createTensor(env, items,
                     new long[] {rows, IndexedLayout.USER_ITEM_COLUMNS.size()});
-            Map<String, OnnxTensor> inputs = Map.of(
-                    card.input(IndexedLayout.CANDIDATE_INDEX).name(), candidates,
-                    card.input(IndexedLayout.ITEM_VALUES).name(), tables.itemValues,
-                    card.input(IndexedLayout.ITEM_KEYS).name(), tables.itemKeys,
-                    card.input(IndexedLayout.ITEM_VECTORS).name(), tables.itemVectors,
-                    card.input(IndexedLayout.USER_VALUES).name(), userValues,
-                    card.input(IndexedLayout.USER_VECTOR).name(), userVector,
-                    card.input(IndexedLayout.USER_ITEMS).name(), userItems);
+            String[] names = model.indexedInputs(); // in IndexedLayout.INPUTS order
+            Map<String, OnnxTensor> inputs = Map.of(names[0], candidates, names[1], tables.itemValues,
+                    names[2], tables.itemKeys, names[3], tables.itemVectors, names[4], userValues,
+                    names[5], userVector, names[6], userItems);
             try (OrtSession.Result result = model.session().run(inputs)) {
                 OnnxValue value = result.get(card.outputName()).orElseThrow(() -> new RialtoException("model "
                         + model.id() + " returned no '" + card.outputName() + "' output"));

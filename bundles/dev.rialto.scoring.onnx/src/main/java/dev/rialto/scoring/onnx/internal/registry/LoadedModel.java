@@ -3,6 +3,7 @@ package dev.rialto.scoring.onnx.internal.registry;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.scoring.onnx.internal.features.IndexedLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +27,8 @@ public final class LoadedModel {
     private final AtomicBoolean retired = new AtomicBoolean();
 
     private final Map<String, Long> vocabulary;
+    /** For an indexed-layout card: its input names in {@link IndexedLayout#INPUTS} order (looked up once). */
+    private final String[] indexedInputs;
 
     LoadedModel(ModelCard card, ModelInfo info, OrtSession session, OrtSession.SessionOptions options,
             Map<String, Long> vocabulary) {
@@ -34,6 +37,13 @@ public final class LoadedModel {
         this.info = info;
         this.session = session;
         this.options = options;
+        this.indexedInputs = card.indexed()
+                ? IndexedLayout.INPUTS.stream().map(f -> card.input(f).name()).toArray(String[]::new) : null;
+    }
+
+    /** The input names of an indexed-layout card in {@link IndexedLayout#INPUTS} order, else null. */
+    public String[] indexedInputs() {
+        return indexedInputs;
     }
 
     public ModelCard card() {
