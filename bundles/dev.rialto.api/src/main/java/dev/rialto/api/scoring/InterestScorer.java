@@ -35,7 +35,8 @@ public interface InterestScorer {
      * Scores candidates given as numbers of {@code numbering} and answers in candidate order. The same scores as
      * {@link #score} on the same items (a candidate's score does not depend on the others); a repeated candidate is
      * scored at each of its places. A numbering other than the scorer's current one is still served (each number is
-     * translated through its id), only slower. This default goes through {@link #score}.
+     * translated through its id), only slower. This default goes through {@link #score} (a candidate its map leaves
+     * out scores NaN).
      *
      * @param numbering  what the numbers mean; usually the scorer's own {@link #numbering()}
      * @param candidates item numbers of {@code numbering}

@@ -264,18 +264,23 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 }
             }
         }
+        boolean indexedModel;
+        try (ModelLease peek = registry.lease(modelName)) {
+            indexedModel = peek.model().card().indexed();
+        }
+        if (!indexedModel || !(extractor instanceof EngineeredFeatureExtractor) || !(stats instanceof ItemNumbering)) {
+            return inOrder(userId, numbering, candidates);
+        }
         String user = userId == null || userId.isBlank() ? null : userId.strip();
         UserProfileCache cache = profiles;
-        boolean engineered = extractor instanceof EngineeredFeatureExtractor;
-        UserProfileCache.Cached known = user == null || !cache.enabled() || !engineered ? null
-                : cache.get(user, stats);
-        int stamp = user == null ? 0 : cache.stamp(user);
-        List<Event> history = user == null || known != null || !engineered ? List.of()
-                : events.recentForUser(user, historyLimit);
+        UserProfileCache.Cached known = user == null || !cache.enabled() ? null : cache.get(user, stats);
+        int stamp = user == null ? 0 : cache.stamp(user); // before the read: see UserProfileCache
+        // Read the store before taking the model, so the lease only spans the inference.
+        List<Event> history = user == null || known != null ? List.of() : events.recentForUser(user, historyLimit);
         try (ModelLease lease = registry.lease(modelName)) {
             LoadedModel model = lease.model();
-            if (!model.card().indexed() || !engineered || !(stats instanceof ItemNumbering)) {
-                return inOrder(userId, numbering, candidates);
+            if (!model.card().indexed()) {
+                return inOrder(userId, numbering, candidates); // swapped for another kind of model meanwhile
             }
             if (candidates.length == 0) {
                 return new ScoreArray(model.info(), new float[0]);
