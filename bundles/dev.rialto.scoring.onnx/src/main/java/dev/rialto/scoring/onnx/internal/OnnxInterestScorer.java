@@ -383,16 +383,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                     names[2], tables.itemKeys, names[3], tables.itemVectors, names[4], userValues,
                     names[5], userVector, names[6], userItems);
             try (OrtSession.Result result = model.session().run(inputs)) {
-                OnnxValue value = result.get(card.outputName()).orElseThrow(() -> new RialtoException("model "
-                        + model.id() + " returned no '" + card.outputName() + "' output"));
-                FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
-                int width = card.outputWidth();
-                int positive = card.positiveIndex();
-                float[] scores = new float[rows];
-                for (int row = 0; row < rows; row++) {
-                    scores[row] = out.get(row * width + positive);
-                }
-                return scores;
+                return positiveScores(model, result, rows);
             }
         } catch (OrtException e) {
             throw new RialtoException("scoring " + rows + " items with model " + model.id() + " failed", e);
@@ -434,6 +425,21 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 return fresh;
             }
         }
+    }
+
+    /** Each row's score: the card's output at its positive column. */
+    private static float[] positiveScores(LoadedModel model, OrtSession.Result result, int rows) {
+        ModelCard card = model.card();
+        OnnxValue value = result.get(card.outputName()).orElseThrow(() -> new RialtoException("model "
+                + model.id() + " returned no '" + card.outputName() + "' output"));
+        FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
+        int width = card.outputWidth();
+        int positive = card.positiveIndex();
+        float[] scores = new float[rows];
+        for (int row = 0; row < rows; row++) {
+            scores[row] = out.get(row * width + positive);
+        }
+        return scores;
     }
 
     /** Direct buffers of one request, reused across requests. */
@@ -498,20 +504,15 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private static Map<String, Double> run(LoadedModel model, FloatBuffer in, List<String> ids) {
         int rows = ids.size();
         int columns = model.features().size();
-        int width = model.card().outputWidth();
-        int positive = model.card().positiveIndex();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor input = OnnxTensor.createTensor(env, in, new long[] {rows, columns});
                 OrtSession.Result result = model.session().run(Map.of(model.card().inputName(), input))) {
-            OnnxValue value = result.get(model.card().outputName())
-                    .orElseThrow(() -> new RialtoException("model " + model.id() + " returned no '"
-                            + model.card().outputName() + "' output"));
-            FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
+            float[] positive = positiveScores(model, result, rows);
             // Entries straight into an immutable map: ScoreResult's Map.copyOf then keeps it as is.
             @SuppressWarnings("unchecked")
             Map.Entry<String, Double>[] scores = new Map.Entry[rows];
             for (int row = 0; row < rows; row++) {
-                scores[row] = Map.entry(ids.get(row), (double) out.get(row * width + positive));
+                scores[row] = Map.entry(ids.get(row), (double) positive[row]);
             }
             return Map.ofEntries(scores);
         } catch (OrtException e) {
@@ -565,15 +566,11 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 }
             }
             try (OrtSession.Result result = model.session().run(inputs)) {
-                OnnxValue value = result.get(card.outputName()).orElseThrow(() -> new RialtoException("model "
-                        + model.id() + " returned no '" + card.outputName() + "' output"));
-                FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
-                int width = card.outputWidth();
-                int positive = card.positiveIndex();
+                float[] positive = positiveScores(model, result, rows);
                 @SuppressWarnings("unchecked")
                 Map.Entry<String, Double>[] scores = new Map.Entry[rows];
                 for (int row = 0; row < rows; row++) {
-                    scores[row] = Map.entry(ids.get(row), (double) out.get(row * width + positive));
+                    scores[row] = Map.entry(ids.get(row), (double) positive[row]);
                 }
                 return Map.ofEntries(scores);
             }

@@ -6,12 +6,12 @@ import ai.onnxruntime.OrtException;
 import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import dev.rialto.scoring.onnx.internal.features.IndexedLayout;
+import dev.rialto.scoring.onnx.internal.registry.RefCount;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One snapshot's item tables of the indexed layout as ONNX tensors, created once and passed to every run against
@@ -24,7 +24,7 @@ final class SnapshotTensors {
     final OnnxTensor itemValues;
     final OnnxTensor itemKeys;
     final OnnxTensor itemVectors;
-    private final AtomicInteger references = new AtomicInteger(1);
+    private final RefCount references = new RefCount();
     private final AtomicBoolean retired = new AtomicBoolean();
 
     SnapshotTensors(FeatureSnapshot snapshot) {
@@ -55,19 +55,11 @@ final class SnapshotTensors {
 
     /** Takes a reference unless the tables are already closed. */
     boolean acquire() {
-        while (true) {
-            int now = references.get();
-            if (now == 0) {
-                return false;
-            }
-            if (references.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return references.acquire();
     }
 
     void release() {
-        if (references.decrementAndGet() == 0) {
+        if (references.release()) {
             itemValues.close();
             itemKeys.close();
             itemVectors.close();

@@ -7,7 +7,6 @@ import dev.rialto.scoring.onnx.internal.features.IndexedLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +22,7 @@ public final class LoadedModel {
     private final ModelInfo info;
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
-    private final AtomicInteger references = new AtomicInteger(1);
+    private final RefCount references = new RefCount();
     private final AtomicBoolean retired = new AtomicBoolean();
 
     private final Map<String, Long> vocabulary;
@@ -81,19 +80,11 @@ public final class LoadedModel {
 
     /** Takes a reference unless the model is already closed (then the caller looks the live model up again). */
     boolean acquire() {
-        while (true) {
-            int now = references.get();
-            if (now == 0) {
-                return false;
-            }
-            if (references.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return references.acquire();
     }
 
     void release() {
-        if (references.decrementAndGet() == 0) {
+        if (references.release()) {
             try {
                 session.close();
                 options.close();
@@ -112,6 +103,6 @@ public final class LoadedModel {
     }
 
     boolean isClosed() {
-        return references.get() == 0;
+        return references.isZero();
     }
 }
