@@ -165,13 +165,7 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         for (int n = 0; layout == null && n < inputNodes.size(); n++) {
             String in = "signature.inputs[" + n + "]";
             JsonNode input = inputNodes.get(n);
-            if (!input.isObject()) {
-                throw new InvalidModelException(in, "must be an object");
-            }
-            String tensor = text(input, "name", in + ".name", true);
-            if (!names.add(tensor)) {
-                throw new InvalidModelException(in + ".name", "'" + tensor + "' is used by two inputs");
-            }
+            String tensor = inputName(input, in, names);
             String type = text(input, "type", in + ".type", true);
             long width = batchShape(input, in + ".shape");
             if (FLOAT32.equals(type)) {
@@ -259,13 +253,7 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         for (int n = 0; n < inputNodes.size(); n++) {
             String in = "signature.inputs[" + n + "]";
             JsonNode input = inputNodes.get(n);
-            if (!input.isObject()) {
-                throw new InvalidModelException(in, "must be an object");
-            }
-            String tensor = text(input, "name", in + ".name", true);
-            if (!names.add(tensor)) {
-                throw new InvalidModelException(in + ".name", "'" + tensor + "' is used by two inputs");
-            }
+            String tensor = inputName(input, in, names);
             String feature = text(input, "feature", in + ".feature", true);
             int kind = IndexedLayout.INPUTS.indexOf(feature);
             if (kind < 0) {
@@ -319,6 +307,18 @@ public record ModelCard(String name, String version, Instant createdAt, String f
                     + " input for each of " + missing);
         }
         return inputs;
+    }
+
+    /** The input's tensor name, checked to be an object with a name no other input uses. */
+    private static String inputName(JsonNode input, String in, Set<String> names) {
+        if (!input.isObject()) {
+            throw new InvalidModelException(in, "must be an object");
+        }
+        String tensor = text(input, "name", in + ".name", true);
+        if (!names.add(tensor)) {
+            throw new InvalidModelException(in + ".name", "'" + tensor + "' is used by two inputs");
+        }
+        return tensor;
     }
 
     private static List<String> denseFeatures(JsonNode input, String in) {
