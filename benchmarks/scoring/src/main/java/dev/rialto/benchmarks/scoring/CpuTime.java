@@ -25,9 +25,15 @@ final class CpuTime {
             b.setup = setup;
             b.setUp();
             try {
+                boolean indexed = b.indexed();
                 long[] scorer = new long[calls];
                 long[] cold = new long[calls];
                 long[] bare = new long[calls];
+                long[] array = new long[calls];
+                long[] arrayCold = new long[calls];
+                long[] plain = new long[calls];
+                long[] plainCold = new long[calls];
+                long[] plainBare = new long[calls];
                 long[] features = new long[calls];
                 long[] warmFeatures = new long[calls];
                 double sink = 0;
@@ -46,31 +52,75 @@ final class CpuTime {
                         sink += b.scoreOnce(user);
                         long t5 = THREADS.getCurrentThreadCpuTime();
                         sink += b.extractWarmOnce();
-                        warmFeatures[i] = THREADS.getCurrentThreadCpuTime() - t5;
+                        long t6 = THREADS.getCurrentThreadCpuTime();
+                        warmFeatures[i] = t6 - t5;
                         scorer[i] = t1 - t0;
                         bare[i] = t2 - t1;
                         features[i] = t3 - t2;
                         cold[i] = t5 - t4;
+                        if (indexed) {
+                            long a0 = THREADS.getCurrentThreadCpuTime();
+                            sink += b.scoreIndexedOnce();
+                            long a1 = THREADS.getCurrentThreadCpuTime();
+                            String coldOne = b.coldUser();
+                            long a2 = THREADS.getCurrentThreadCpuTime();
+                            sink += b.scoreIndexedOnce(coldOne);
+                            long a3 = THREADS.getCurrentThreadCpuTime();
+                            sink += b.plainScoreOnce();
+                            long a4 = THREADS.getCurrentThreadCpuTime();
+                            String plainOne = b.plainColdUser();
+                            long a5 = THREADS.getCurrentThreadCpuTime();
+                            sink += b.plainScoreOnce(plainOne);
+                            long a6 = THREADS.getCurrentThreadCpuTime();
+                            sink += b.plainBareOnce();
+                            long a7 = THREADS.getCurrentThreadCpuTime();
+                            array[i] = a1 - a0;
+                            arrayCold[i] = a3 - a2;
+                            plain[i] = a4 - a3;
+                            plainCold[i] = a6 - a5;
+                            plainBare[i] = a7 - a6;
+                        }
                     }
                 }
                 System.out.printf(Locale.ROOT, "%n# CPU time per call, %s (ranker/trainer history.limit/scorer "
                         + "history.limit), %d calls each, interleaved, 1 thread (checksum %.3f)%n", setup, calls, sink);
-                double s = line("scorer.score(user, 500 ids), warm user", scorer);
-                double c = line("scorer.score(user, 500 ids), cold user", cold);
-                double o = line("bare OrtSession.run, same model and batch", bare);
+                String model = indexed ? "indexed graph" : "plain graph";
+                double s = line("score(user, 500 ids) map, warm user, " + model, scorer);
+                double c = line("score(user, 500 ids) map, cold user, " + model, cold);
+                double a = indexed ? line("scoreIndexed(user, 500 numbers), warm user", array) : Double.NaN;
+                double ac = indexed ? line("scoreIndexed(user, 500 numbers), cold user", arrayCold) : Double.NaN;
+                double o = line("bare OrtSession.run, " + model + ", same inputs", bare);
+                double p = indexed ? line("before: score(user, 500 ids), warm user, plain graph", plain) : Double.NaN;
+                double pc = indexed ? line("before: score(user, 500 ids), cold user, plain graph", plainCold)
+                        : Double.NaN;
+                double po = indexed ? line("before: bare OrtSession.run, plain graph, [500 x F]", plainBare)
+                        : Double.NaN;
                 line("feature path alone (history read + extraction)", features);
                 line("feature path alone, warm (from the user's aggregates)", warmFeatures);
                 long[] stats = b.cacheStats();
                 System.out.printf(Locale.ROOT, "profile cache: %d hits, %d misses, %d users held, about %.1f MB%n",
                         stats[0], stats[1], stats[2], stats[3] / 1048576d);
-                System.out.printf(Locale.ROOT, "throughput from CPU time: scorer warm %.0f calls/s, bare %.0f calls/s, "
-                        + "ratio %.3f (target >= 0.8: %s)%n", 1e9 / s, 1e9 / o, o / s, o / s >= 0.8 ? "met" : "NOT met");
-                System.out.printf(Locale.ROOT, "throughput from CPU time: scorer cold %.0f calls/s, bare %.0f calls/s, "
-                        + "ratio %.3f (target >= 0.8: %s)%n", 1e9 / c, 1e9 / o, o / c, o / c >= 0.8 ? "met" : "NOT met");
+                if (indexed) {
+                    ratio("scoreIndexed, warm", a, o);
+                    ratio("scoreIndexed, cold", ac, o);
+                }
+                ratio("score (map), warm, " + model, s, o);
+                ratio("score (map), cold, " + model, c, o);
+                if (indexed) {
+                    ratio("before: score (map), warm, plain graph", p, po);
+                    ratio("before: score (map), cold, plain graph", pc, po);
+                }
             } finally {
                 b.tearDown();
             }
         }
+    }
+
+    /** Throughput from mean CPU time of a scorer path and its bare loop, and their ratio against the 0.8 target. */
+    private static void ratio(String what, double scorerNanos, double bareNanos) {
+        double r = bareNanos / scorerNanos;
+        System.out.printf(Locale.ROOT, "throughput from CPU time: %-40s %.0f calls/s, bare %.0f calls/s, ratio %.3f"
+                + " (target >= 0.8: %s)%n", what, 1e9 / scorerNanos, 1e9 / bareNanos, r, r >= 0.8 ? "met" : "NOT met");
     }
 
     /** Prints p50/p90/p99/mean of the CPU times in ms; returns the mean in ns. */
@@ -78,7 +128,7 @@ final class CpuTime {
         long[] sorted = ns.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(ns).average().orElse(Double.NaN);
-        System.out.printf(Locale.ROOT, "%-48s p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms%n", what,
+        System.out.printf(Locale.ROOT, "%-56s p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms%n", what,
                 pct(sorted, 50) / 1e6, pct(sorted, 90) / 1e6, pct(sorted, 99) / 1e6, mean / 1e6);
         return mean;
     }

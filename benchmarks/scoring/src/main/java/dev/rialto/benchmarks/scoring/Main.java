@@ -126,19 +126,23 @@ public final class Main {
                 + ScoringBenchmark.CANDIDATES + " candidates, 1 thread, intra-op threads 1");
         Result<?> bare = byName.get("bareOrt");
         Result<?> features = byName.get("features");
-        for (String name : new String[] {"scorer", "scorerCold"}) {
+        Map<String, String> labels = Map.of("scorer", "score() map (warm users)", "scorerCold",
+                "score() map (cold users)", "scorerIndexed", "scoreIndexed() (warm users)", "scorerIndexedCold",
+                "scoreIndexed() (cold users)");
+        for (String name : new String[] {"scorerIndexed", "scorerIndexedCold", "scorer", "scorerCold"}) {
             Result<?> scorer = byName.get(name);
             if (scorer != null && bare != null) {
                 double ratio = scorer.getScore() / bare.getScore();
                 System.out.printf(Locale.ROOT, "throughput: %s %.0f ops/s, bare OrtSession.run %.0f ops/s, ratio %.3f"
-                        + " (target >= %.1f: %s)%n", name.equals("scorer") ? "scorer (warm users)" : "scorer (cold users)",
-                        scorer.getScore(), bare.getScore(), ratio, RATIO_TARGET, ratio >= RATIO_TARGET ? "met" : "NOT met");
+                        + " (target >= %.1f: %s)%n", labels.get(name), scorer.getScore(), bare.getScore(), ratio,
+                        RATIO_TARGET, ratio >= RATIO_TARGET ? "met" : "NOT met");
             }
         }
         if (features != null) {
             System.out.printf(Locale.ROOT, "throughput: feature path alone %.0f ops/s%n", features.getScore());
         }
-        for (String name : new String[] {"scorerLatency", "scorerColdLatency", "bareOrtLatency", "featuresLatency"}) {
+        for (String name : new String[] {"scorerIndexedLatency", "scorerIndexedColdLatency", "scorerLatency",
+            "scorerColdLatency", "bareOrtLatency", "featuresLatency"}) {
             Result<?> r = byName.get(name);
             if (r == null) {
                 continue;

@@ -11,15 +11,22 @@ import dev.rialto.benchmarks.support.MemoryEvents;
 import dev.rialto.benchmarks.support.MemoryItems;
 import dev.rialto.demo.internal.DemoShop;
 import dev.rialto.scoring.onnx.internal.ScorerFixture;
+import dev.rialto.api.scoring.ItemNumbering;
+import dev.rialto.api.scoring.ScoreArray;
 import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;
+import dev.rialto.scoring.onnx.internal.features.IndexedLayout;
+import dev.rialto.scoring.onnx.internal.features.UserFeatures;
+import dev.rialto.scoring.onnx.internal.registry.ModelCard;
 import dev.rialto.scoring.onnx.internal.registry.LoadedModel;
 import dev.rialto.scoring.onnx.internal.registry.ModelLease;
 import dev.rialto.training.internal.RankerFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,17 +50,23 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Scoring 500 candidates for one user on the demo shop with the trained ranker:
  * <ul>
- *   <li>{@code scorer}: {@code OnnxInterestScorer.score(user, 500 ids)} end to end (features, tensor,
- *       {@code OrtSession.run}, result map), users cycling through every user of the shop: <em>warm</em>, since
- *       the users' history aggregates stay in the scorer's profile cache (no events arrive in between);</li>
- *   <li>{@code scorerCold}: the same, but the user's cache entry is dropped first (as the change feed does on a
+ *   <li>{@code scorerIndexed}: {@code OnnxInterestScorer.scoreIndexed(user, numbering, 500 numbers)} end to end
+ *       (the candidates mapped to the scorer's numbering once, as a caller keeps them; user tables, tensors,
+ *       {@code OrtSession.run}, scores in order), users cycling through every user of the shop: <em>warm</em>,
+ *       since the users' aggregates stay in the scorer's profile cache (no events arrive in between);</li>
+ *   <li>{@code scorer}: {@code score(user, 500 ids)}, the map call, on the same model;</li>
+ *   <li>{@code ...Cold}: the same, but the user's cache entry is dropped first (as the change feed does on a
  *       new event of theirs), so the call reads the history and aggregates it: the first request for a user since
  *       their last change;</li>
- *   <li>{@code bareOrt}: the same model file in a session with the same options, {@code OrtSession.run} on a
- *       pre-built direct FloatBuffer holding the same 500 rows (features computed once);</li>
+ *   <li>{@code bareOrt}: the same model file in a session with the same options, {@code OrtSession.run} on the
+ *       inputs the scorer passes for one user: for an indexed-layout ranker the snapshot's tables as tensors
+ *       created once and the per-request tensors created on every call from pre-built buffers; for a plain one a
+ *       pre-built [500, F] buffer;</li>
  *   <li>{@code features}: the scorer's feature path alone (history read + extraction into a direct buffer), to
  *       show where the scorer's time goes.</li>
  * </ul>
+ * With an indexed-layout ranker, the same trained graph is also served plain beside it (its weights put back in
+ * the card's order, the plain card): {@link CpuTime} reports that path as "before".
  * Throughput methods report ops/s; the {@code ...Latency} methods sample single-call times for percentiles.
  * <p>
  * {@link #setup} is {@code ranker/trainer history.limit/scorer history.limit}: the trainer's and the scorer's
@@ -96,6 +109,20 @@ public class ScoringBenchmark {
     private FloatBuffer bareInput;
     private long[] bareShape;
 
+    /** Whether the ranker is of the indexed layout (then the bare loop feeds it the scorer's inputs). */
+    private boolean indexed;
+    private ItemNumbering numbering;
+    private int[] candidateNumbers;
+    /** The indexed bare loop: the snapshot's tables as tensors (once), the per-request buffers of one user. */
+    private Map<String, OnnxTensor> bareTables;
+    private String[] bareNames;
+    private Buffer[] bareBuffers;
+    private long[][] bareShapes;
+    /** The same trained graph served plain (the card and graph before the indexed layout), side by side. */
+    private ScorerFixture plainFixture;
+    private Path plainModels;
+    private OrtSession plainBareSession;
+
     @Setup(Level.Trial)
     public void setUp() throws OrtException {
         DemoShop shop = new DemoShop();
@@ -124,16 +151,23 @@ public class ScoringBenchmark {
         candidates = List.copyOf(ids.subList(0, CANDIDATES));
 
         Path onnx;
+        ModelCard card;
+        String version;
         try (ModelLease lease = fixture.registry.lease(MODEL)) {
             LoadedModel model = lease.model();
+            card = model.card();
             modelFeatures = model.features();
             historyLimit = model.card().historyLimit();
             inputName = model.card().inputName();
-            onnx = models.resolve(MODEL).resolve(model.info().version()).resolve("model.onnx");
+            version = model.info().version();
+            onnx = models.resolve(MODEL).resolve(version).resolve("model.onnx");
         }
+        indexed = card.indexed();
         featureBuffer = direct(CANDIDATES * modelFeatures.size());
+        numbering = fixture.scorer.numbering().orElseThrow();
+        candidateNumbers = candidates.stream().mapToInt(numbering::indexOf).toArray();
 
-        // The bare loop: same file, same session options as the registry's, features of one user computed once.
+        // The bare loop: same file, same session options as the registry's, the inputs of one user built once.
         env = OrtEnvironment.getEnvironment();
         bareOptions = new OrtSession.SessionOptions();
         bareOptions.setIntraOpNumThreads(1);
@@ -141,17 +175,77 @@ public class ScoringBenchmark {
         bareOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
         bareOptions.addConfigEntry("session.inter_op.allow_spinning", "0");
         bareSession = env.createSession(onnx.toString(), bareOptions);
+        Path plainOnnx = onnx;
+        if (indexed) {
+            bareIndexedInputs(card);
+            // The same trained graph, plain, in a scorer of its own: the path before the indexed layout.
+            plainModels = tempDir();
+            try {
+                RankerFixture.plainCopy(models, MODEL, version, plainModels);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            plainFixture = new ScorerFixture(extractor, items, events, plainModels, Map.of("history.limit",
+                    readLimit));
+            plainOnnx = plainModels.resolve(MODEL).resolve(version).resolve("model.onnx");
+            plainBareSession = env.createSession(plainOnnx.toString(), bareOptions);
+            inputName = "input";
+        }
         bareInput = direct(CANDIDATES * modelFeatures.size());
         extractor.extract(snapshot, history(users.get(0)), candidates, modelFeatures, bareInput);
         bareInput.flip();
         bareShape = new long[] {CANDIDATES, modelFeatures.size()};
     }
 
+    /**
+     * What the scorer passes an indexed ranker for user 0 and the benchmark's candidates: the snapshot's tables as
+     * tensors created once (as the scorer keeps them), and the per-request buffers (candidate rows, the user's
+     * values and vector, the user-item cells), from which each call creates its tensors as the scorer does.
+     */
+    private void bareIndexedInputs(ModelCard card) throws OrtException {
+        IndexedLayout.Tables tables = IndexedLayout.tables(snapshot);
+        bareTables = new java.util.HashMap<>();
+        bareTables.put(card.input(IndexedLayout.ITEM_VALUES).name(), OnnxTensor.createTensor(env,
+                floats(tables.itemValues), new long[] {tables.rows, IndexedLayout.ITEM_VALUE_COLUMNS.size()}));
+        bareTables.put(card.input(IndexedLayout.ITEM_KEYS).name(), OnnxTensor.createTensor(env,
+                longs(tables.itemKeys), new long[] {tables.rows}));
+        bareTables.put(card.input(IndexedLayout.ITEM_VECTORS).name(), OnnxTensor.createTensor(env,
+                floats(tables.itemVectors), new long[] {tables.rows, tables.dimension}));
+        UserFeatures user = extractor.user(snapshot, history(users.get(0)));
+        long[] rows = new long[CANDIDATES];
+        int[] at = new int[CANDIDATES];
+        for (int i = 0; i < CANDIDATES; i++) {
+            at[i] = IndexedLayout.indexOf(snapshot, candidates.get(i));
+            rows[i] = IndexedLayout.row(at[i]);
+        }
+        float[] cells = new float[CANDIDATES * IndexedLayout.USER_ITEM_COLUMNS.size()];
+        IndexedLayout.userItems(user, at, candidates, cells);
+        float[] values = IndexedLayout.userValues(user);
+        float[] vector = IndexedLayout.userVector(user);
+        bareNames = new String[] {card.input(IndexedLayout.CANDIDATE_INDEX).name(),
+            card.input(IndexedLayout.USER_VALUES).name(), card.input(IndexedLayout.USER_VECTOR).name(),
+            card.input(IndexedLayout.USER_ITEMS).name()};
+        bareBuffers = new Buffer[] {longs(rows), floats(values), floats(vector), floats(cells)};
+        bareShapes = new long[][] {{CANDIDATES}, {values.length / IndexedLayout.USER_VALUE_COLUMNS.size(),
+            IndexedLayout.USER_VALUE_COLUMNS.size()}, {vector.length, 1},
+            {CANDIDATES, IndexedLayout.USER_ITEM_COLUMNS.size()}};
+    }
+
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException, IOException {
         bareSession.close();
+        if (bareTables != null) {
+            bareTables.values().forEach(OnnxTensor::close);
+        }
+        if (plainBareSession != null) {
+            plainBareSession.close();
+        }
         bareOptions.close();
         fixture.close();
+        if (plainFixture != null) {
+            plainFixture.close();
+            deleteTree(plainModels);
+        }
         if (trainedHere != null) {
             deleteTree(trainedHere);
         }
@@ -199,6 +293,34 @@ public class ScoringBenchmark {
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
+    public ScoreArray scorerIndexed() {
+        return fixture.scorer.scoreIndexed(nextUser(), numbering, candidateNumbers);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public ScoreArray scorerIndexedCold() {
+        return fixture.scorer.scoreIndexed(nextColdUser(), numbering, candidateNumbers);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public ScoreArray scorerIndexedLatency() {
+        return fixture.scorer.scoreIndexed(nextUser(), numbering, candidateNumbers);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public ScoreArray scorerIndexedColdLatency() {
+        return fixture.scorer.scoreIndexed(nextColdUser(), numbering, candidateNumbers);
+    }
+
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
     public float bareOrt() throws OrtException {
         return runBare();
     }
@@ -238,13 +360,82 @@ public class ScoringBenchmark {
         extractFeatures(hole);
     }
 
+    /** The bare run of the served model: on the indexed layout's inputs, else on the one [N, F] buffer. */
     private float runBare() throws OrtException {
+        if (!indexed) {
+            return runPlainBare(bareSession);
+        }
+        Map<String, OnnxTensor> inputs = new java.util.HashMap<>(bareTables);
+        try {
+            for (int i = 0; i < bareNames.length; i++) {
+                Buffer buffer = bareBuffers[i].rewind();
+                inputs.put(bareNames[i], buffer instanceof LongBuffer l ? OnnxTensor.createTensor(env, l, bareShapes[i])
+                        : OnnxTensor.createTensor(env, (FloatBuffer) buffer, bareShapes[i]));
+            }
+            try (OrtSession.Result result = bareSession.run(inputs)) {
+                FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                return out.get(out.limit() - 1);
+            }
+        } finally {
+            for (String name : bareNames) {
+                OnnxTensor t = inputs.get(name);
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+    }
+
+    /** The bare run of the plain graph on one pre-built [N, F] buffer (the loop before the indexed layout). */
+    private float runPlainBare(OrtSession session) throws OrtException {
         bareInput.rewind();
         try (OnnxTensor input = OnnxTensor.createTensor(env, bareInput, bareShape);
-                OrtSession.Result result = bareSession.run(Map.of(inputName, input))) {
+                OrtSession.Result result = session.run(Map.of(inputName, input))) {
             FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
             return out.get(out.limit() - 1);
         }
+    }
+
+    /** Whether the served ranker is indexed (and a plain copy is served beside it). */
+    boolean indexed() {
+        return indexed;
+    }
+
+    /** The indexed call once for the next (warm) user: candidates by number, scores in order. */
+    float scoreIndexedOnce() {
+        return fixture.scorer.scoreIndexed(nextUser(), numbering, candidateNumbers).scores()[0];
+    }
+
+    /** The indexed call once for this user. */
+    float scoreIndexedOnce(String user) {
+        return fixture.scorer.scoreIndexed(user, numbering, candidateNumbers).scores()[0];
+    }
+
+    private int nextPlain;
+    private int nextPlainCold;
+
+    /** The plain graph's scorer (map call) once for the next warm user of its own cycle. */
+    double plainScoreOnce() {
+        String user = users.get(nextPlain);
+        nextPlain = nextPlain + 1 == users.size() ? 0 : nextPlain + 1;
+        return plainFixture.scorer.score(user, candidates).scores().get(candidates.get(0));
+    }
+
+    /** The next cold user of the plain scorer, its entry dropped (outside a caller's timing). */
+    String plainColdUser() {
+        String user = users.get(nextPlainCold);
+        nextPlainCold = nextPlainCold + 1 == users.size() ? 0 : nextPlainCold + 1;
+        plainFixture.scorer.eventsStored(lastEvent(user));
+        return user;
+    }
+
+    double plainScoreOnce(String user) {
+        return plainFixture.scorer.score(user, candidates).scores().get(candidates.get(0));
+    }
+
+    /** The bare loop of the plain graph (the loop before the indexed layout). */
+    float plainBareOnce() throws OrtException {
+        return runPlainBare(plainBareSession);
     }
 
     private void extractFeatures(Blackhole hole) {
@@ -295,6 +486,19 @@ public class ScoringBenchmark {
     /** The bare loop's body once. */
     float bareOnce() throws OrtException {
         return runBare();
+    }
+
+    private static FloatBuffer floats(float[] values) {
+        FloatBuffer out = direct(values.length);
+        out.put(values).flip();
+        return out;
+    }
+
+    private static LongBuffer longs(long[] values) {
+        LongBuffer out = ByteBuffer.allocateDirect(values.length * Long.BYTES).order(ByteOrder.nativeOrder())
+                .asLongBuffer();
+        out.put(values).flip();
+        return out;
     }
 
     private static FloatBuffer direct(int floats) {

@@ -40,6 +40,39 @@ public final class RankerFixture {
         return report;
     }
 
+    /**
+     * Copies a models folder's ranker with the plain graph and card (the trained graph inside an indexed one, as the
+     * trainer wrote it before the indexed layout), so one run can serve both.
+     *
+     * @return whether the ranker was indexed (else nothing is copied)
+     */
+    @SuppressWarnings("unchecked")
+    public static boolean plainCopy(Path modelsDir, String name, String version, Path targetModelsDir)
+            throws java.io.IOException {
+        Path from = modelsDir.resolve(name).resolve(version);
+        Map<String, Object> card = (Map<String, Object>) Json.parse(java.nio.file.Files.readString(
+                from.resolve(ModelFolder.CARD)));
+        Map<String, Object> signature = new java.util.LinkedHashMap<>((Map<String, Object>) card.get("signature"));
+        if (!IndexedGraph.LAYOUT.equals(signature.get("layout"))) {
+            return false;
+        }
+        java.util.List<String> features = (java.util.List<String>) signature.remove("features");
+        signature.remove("layout");
+        Map<String, Object> input = new java.util.LinkedHashMap<>();
+        input.put("name", "input");
+        input.put("type", "float32");
+        input.put("shape", java.util.List.of(-1, features.size()));
+        input.put("features", features);
+        signature.put("inputs", java.util.List.of(input));
+        Map<String, Object> plain = new java.util.LinkedHashMap<>(card);
+        plain.put("signature", signature);
+        Path to = java.nio.file.Files.createDirectories(targetModelsDir.resolve(name).resolve(version));
+        java.nio.file.Files.write(to.resolve(ModelFolder.ONNX), IndexedGraph.unwrap(
+                java.nio.file.Files.readAllBytes(from.resolve(ModelFolder.ONNX)), "input", features));
+        java.nio.file.Files.writeString(to.resolve(ModelFolder.CARD), Json.write(plain));
+        return true;
+    }
+
     /** The shipped defaults of {@link TrainerComponent.Config}, with these overrides. */
     static TrainerComponent.Config config(Map<String, Object> overrides) {
         return (TrainerComponent.Config) Proxy.newProxyInstance(TrainerComponent.Config.class.getClassLoader(),

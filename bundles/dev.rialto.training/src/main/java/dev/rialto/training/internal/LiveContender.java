@@ -23,18 +23,23 @@ record LiveContender(String version, byte[] onnx, String input, List<String> fea
     static LiveContender of(ModelFolder.Live live, int defaultHistoryLimit) {
         Map<?, ?> card = live.card();
         Map<?, ?> signature = map(card.get("signature"), "signature");
-        Map<?, ?> in = single(signature.get("inputs"), "signature.inputs");
+        // An indexed graph is scored on dense rows through the trained graph inside it.
+        boolean indexed = IndexedGraph.LAYOUT.equals(signature.get("layout"));
+        Map<?, ?> in = indexed ? Map.of("name", "input", "type", "float32", "features",
+                signature.get("features") == null ? List.of() : signature.get("features"))
+                : single(signature.get("inputs"), "signature.inputs");
         Map<?, ?> out = single(signature.get("outputs"), "signature.outputs");
         if (!"float32".equals(in.get("type")) || !"float32".equals(out.get("type"))) {
             throw new IllegalArgumentException("signature: input and output must be float32");
         }
+        String featuresField = indexed ? "signature.features" : "signature.inputs[0].features";
         if (!(in.get("features") instanceof List<?> list) || list.isEmpty()) {
-            throw new IllegalArgumentException("signature.inputs[0].features is missing");
+            throw new IllegalArgumentException(featuresField + " is missing");
         }
         List<String> features = new ArrayList<>();
         for (Object f : list) {
             if (!(f instanceof String s)) {
-                throw new IllegalArgumentException("signature.inputs[0].features holds a non-string");
+                throw new IllegalArgumentException(featuresField + " holds a non-string");
             }
             features.add(s);
         }
@@ -50,6 +55,9 @@ record LiveContender(String version, byte[] onnx, String input, List<String> fea
             bytes = Files.readAllBytes(live.onnx());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + live.onnx(), e);
+        }
+        if (indexed) {
+            bytes = IndexedGraph.unwrap(bytes, "input", features);
         }
         return new LiveContender(live.version(), bytes, string(in.get("name"), "signature.inputs[0].name"),
                 List.copyOf(features), string(out.get("name"), "signature.outputs[0].name"), p.intValue(),

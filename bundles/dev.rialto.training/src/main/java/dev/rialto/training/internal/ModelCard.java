@@ -11,6 +11,12 @@ final class ModelCard {
     }
 
     static Map<String, Object> of(Settings s, String version, Instant created, TrainingRun.Outcome o) {
+        return of(s, version, created, o, false);
+    }
+
+    /** @param indexed whether model.onnx is the {@link IndexedGraph} of the exported ranker */
+    static Map<String, Object> of(Settings s, String version, Instant created, TrainingRun.Outcome o,
+            boolean indexed) {
         Map<String, Object> card = new LinkedHashMap<>();
         card.put("name", s.modelName());
         card.put("version", version);
@@ -18,7 +24,14 @@ final class ModelCard {
         card.put("framework", Settings.FM.equals(s.ranker()) ? TrainerComponent.FRAMEWORK_FM
                 : TrainerComponent.FRAMEWORK);
 
-        card.put("signature", signature(o.onnxFeatures(), o.labelCount(), o.positiveIndex()));
+        Map<String, Object> signature = signature(o.onnxFeatures(), o.labelCount(), o.positiveIndex());
+        if (indexed) {
+            // The inputs the scorer feeds; the row they assemble is the trained graph's input, named by features.
+            signature.put("layout", IndexedGraph.LAYOUT);
+            signature.put("features", o.onnxFeatures());
+            signature.put("inputs", IndexedGraph.cardInputs());
+        }
+        card.put("signature", signature);
 
         Map<String, Object> training = training(o.from(), o.to(), o.cutoff(), o.splitAt(), o.trainRows(),
                 o.testRows());

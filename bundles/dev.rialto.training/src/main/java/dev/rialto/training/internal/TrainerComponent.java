@@ -771,9 +771,13 @@ public final class TrainerComponent implements ModelTrainer, EvaluationHistory, 
             }
             String version = ModelFolder.VERSION.format(created);
             tmp = folder.begin(version);
-            Files.write(tmp.resolve(ModelFolder.ONNX), ((ONNXExportable) outcome.model())
-                    .exportONNXModel("dev.rialto", created.toEpochMilli()).toByteArray());
-            folder.writeCard(tmp, ModelCard.of(s, version, created, outcome));
+            byte[] onnx = ((ONNXExportable) outcome.model()).exportONNXModel("dev.rialto", created.toEpochMilli())
+                    .toByteArray();
+            // The scorer then passes item numbers and the user's vectors, not a filled [N, F] matrix.
+            boolean indexed = IndexedGraph.supports(outcome.onnxFeatures());
+            Files.write(tmp.resolve(ModelFolder.ONNX), indexed
+                    ? IndexedGraph.wrap(onnx, "input", outcome.onnxFeatures()) : onnx);
+            folder.writeCard(tmp, ModelCard.of(s, version, created, outcome, indexed));
             folder.commit(tmp, version);
             tmp = null;
             String why = live.map(l -> metric + " " + round(mine) + " beats the live version " + l.version() + " ("

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.catalog.ItemChangeListener;
 import dev.rialto.api.catalog.ItemRepository;
+import dev.rialto.api.common.Require;
 import dev.rialto.api.common.RialtoException;
 import dev.rialto.api.common.ServiceProperties;
 import dev.rialto.api.events.Event;
@@ -21,9 +22,12 @@ import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureExtractor;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import dev.rialto.api.scoring.InterestScorer;
+import dev.rialto.api.scoring.ItemNumbering;
 import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.api.scoring.ScoreArray;
 import dev.rialto.api.scoring.ScoreResult;
 import dev.rialto.scoring.onnx.internal.features.EngineeredFeatureExtractor;
+import dev.rialto.scoring.onnx.internal.features.IndexedLayout;
 import dev.rialto.scoring.onnx.internal.features.UserFeatures;
 import dev.rialto.scoring.onnx.internal.registry.LoadedModel;
 import dev.rialto.scoring.onnx.internal.registry.ModelCard;
@@ -79,6 +83,10 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private final EventRepository events;
     /** Direct buffers are costly to allocate and free: reuse a few across requests. */
     private final ConcurrentLinkedQueue<FloatBuffer> buffers = new ConcurrentLinkedQueue<>();
+    /** The indexed layout's per-request buffers. */
+    private final ConcurrentLinkedQueue<Scratch> scratches = new ConcurrentLinkedQueue<>();
+    /** The current snapshot's item tables as tensors (indexed-layout rankers), created on first use. */
+    private volatile SnapshotTensors snapshotTensors;
     private final Consumer<ModelInfo> onNewModel = this::modelChanged;
     private volatile String modelName;
     private volatile int historyLimit;
@@ -132,6 +140,13 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         registry.removeListener(onNewModel);
         stopRefreshing();
         buffers.clear();
+        scratches.clear();
+        synchronized (this) {
+            if (snapshotTensors != null) {
+                snapshotTensors.retire();
+                snapshotTensors = null;
+            }
+        }
         shared.release();
     }
 
@@ -158,7 +173,12 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 return new ScoreResult(model.info(), Map.of());
             }
             int trained = model.card().historyLimit();
-            if (!model.card().denseOnly()) {
+            boolean indexed = model.card().indexed() && extractor instanceof EngineeredFeatureExtractor;
+            if (model.card().indexed() && !indexed) {
+                throw new RialtoException("model " + model.id() + " assembles its features from the engineered"
+                        + " extractor's tables; the bound extractor is " + extractor.getClass().getName());
+            }
+            if (!model.card().denseOnly() && !indexed) {
                 if (known != null) {
                     history = events.recentForUser(user, historyLimit);
                 }
@@ -172,6 +192,20 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             // Serve the model the history length it was trained with (history is newest first).
             if (history.size() > used) {
                 history = history.subList(0, used);
+            }
+            if (indexed) {
+                UserFeatures features = userFeatures(user, stats, cache, known, stamp, used, history);
+                int[] at = new int[ids.size()];
+                for (int i = 0; i < at.length; i++) {
+                    at[i] = IndexedLayout.indexOf(stats, ids.get(i));
+                }
+                float[] scores = runIndexed(model, stats, features, at, ids);
+                @SuppressWarnings("unchecked")
+                Map.Entry<String, Double>[] entries = new Map.Entry[scores.length];
+                for (int i = 0; i < scores.length; i++) {
+                    entries[i] = Map.entry(ids.get(i), (double) scores[i]);
+                }
+                return new ScoreResult(model.info(), Map.ofEntries(entries));
             }
             int rows = ids.size();
             int columns = model.features().size();
@@ -197,23 +231,288 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         }
     }
 
+    @Override
+    public Optional<ItemNumbering> numbering() {
+        return extractor instanceof EngineeredFeatureExtractor && shared.snapshot.get() instanceof ItemNumbering n
+                ? Optional.of(n) : Optional.empty();
+    }
+
+    /**
+     * Candidates by number, scores in their order. With a ranker of the indexed layout the request passes the
+     * candidates' table rows and the user's vectors (no string, no [N, F] matrix, no map); with any other model it
+     * scores through {@link #score} and answers in order.
+     */
+    @Override
+    public ScoreArray scoreIndexed(String userId, ItemNumbering numbering, int[] candidates) {
+        Require.nonNull(numbering, "numbering");
+        Require.nonNull(candidates, "candidates");
+        FeatureSnapshot stats = shared.snapshot.get();
+        int size = numbering.size();
+        int[] at = candidates;
+        if (numbering != stats) {
+            // Numbers of another (older) snapshot: through their ids.
+            at = new int[candidates.length];
+            for (int i = 0; i < at.length; i++) {
+                String id = numbering.itemId(candidates[i]);
+                at[i] = stats instanceof ItemNumbering current ? current.indexOf(id) : -1;
+            }
+        } else {
+            for (int c : candidates) {
+                if (c < 0 || c >= size) {
+                    throw new IndexOutOfBoundsException("candidate " + c + " is not an item number in [0, " + size
+                            + ")");
+                }
+            }
+        }
+        boolean indexedModel;
+        try (ModelLease peek = registry.lease(modelName)) {
+            indexedModel = peek.model().card().indexed();
+        }
+        if (!indexedModel || !(extractor instanceof EngineeredFeatureExtractor) || !(stats instanceof ItemNumbering)) {
+            return inOrder(userId, numbering, candidates);
+        }
+        String user = userId == null || userId.isBlank() ? null : userId.strip();
+        UserProfileCache cache = profiles;
+        UserProfileCache.Cached known = user == null || !cache.enabled() ? null : cache.get(user, stats);
+        int stamp = user == null ? 0 : cache.stamp(user); // before the read: see UserProfileCache
+        // Read the store before taking the model, so the lease only spans the inference.
+        List<Event> history = user == null || known != null ? List.of() : events.recentForUser(user, historyLimit);
+        try (ModelLease lease = registry.lease(modelName)) {
+            LoadedModel model = lease.model();
+            if (!model.card().indexed()) {
+                return inOrder(userId, numbering, candidates); // swapped for another kind of model meanwhile
+            }
+            if (candidates.length == 0) {
+                return new ScoreArray(model.info(), new float[0]);
+            }
+            int trained = model.card().historyLimit();
+            int used = trained > 0 ? Math.min(trained, historyLimit) : historyLimit;
+            if (known != null && known.historyLimit() != used) {
+                known = null;
+                history = events.recentForUser(user, historyLimit);
+            }
+            if (history.size() > used) {
+                history = history.subList(0, used);
+            }
+            UserFeatures features = userFeatures(user, stats, cache, known, stamp, used, history);
+            // Ids only for numbers that the current snapshot does not know (the user may have events on them).
+            List<String> ids = null;
+            for (int i = 0; i < at.length && ids == null; i++) {
+                if (at[i] < 0) {
+                    ids = new ArrayList<>(at.length);
+                    for (int c : candidates) {
+                        ids.add(numbering.itemId(c));
+                    }
+                }
+            }
+            return new ScoreArray(model.info(), runIndexed(model, stats, features, at, ids));
+        }
+    }
+
+    /** Any other model: the map path, answered in candidate order. */
+    private ScoreArray inOrder(String userId, ItemNumbering numbering, int[] candidates) {
+        List<String> ids = new ArrayList<>(candidates.length);
+        for (int c : candidates) {
+            ids.add(numbering.itemId(c));
+        }
+        ScoreResult result = score(userId, ids);
+        float[] out = new float[candidates.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = result.scores().get(ids.get(i)).floatValue();
+        }
+        return new ScoreArray(result.model(), out);
+    }
+
+    /** The user's aggregates: the cached ones, else computed from the history (and cached when allowed). */
+    private UserFeatures userFeatures(String user, FeatureSnapshot stats, UserProfileCache cache,
+            UserProfileCache.Cached known, int stamp, int used, List<Event> history) {
+        if (known != null) {
+            return known.features();
+        }
+        UserFeatures features = ((EngineeredFeatureExtractor) extractor).user(stats, user == null ? List.of()
+                : history);
+        if (user != null && cache.enabled()) {
+            cache.put(user, stamp, used, features);
+        }
+        return features;
+    }
+
+    /**
+     * One run of an indexed-layout ranker: the snapshot's tables (created once), the user's values and vector, and
+     * per candidate its row and user-item cells.
+     *
+     * @param at  each candidate's dense index in {@code stats}, -1 when not catalogued
+     * @param ids the candidates' ids, or null when every one is catalogued
+     */
+    private float[] runIndexed(LoadedModel model, FeatureSnapshot stats, UserFeatures user, int[] at,
+            List<String> ids) {
+        int rows = at.length;
+        ModelCard card = model.card();
+        SnapshotTensors tables = tables(stats);
+        Scratch scratch = scratch(rows);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OnnxTensor candidates = null;
+        OnnxTensor userValues = null;
+        OnnxTensor userVector = null;
+        OnnxTensor userItems = null;
+        try {
+            float[] values = IndexedLayout.userValues(user);
+            float[] vector = IndexedLayout.userVector(user);
+            if (vector.length != tables.tables.dimension) {
+                throw new IllegalStateException("user vector of " + vector.length + " values for item vectors of "
+                        + tables.tables.dimension);
+            }
+            LongBuffer rowsOf = scratch.candidates(rows);
+            for (int index : at) {
+                rowsOf.put(IndexedLayout.row(index));
+            }
+            rowsOf.flip();
+            float[] cells = scratch.cells(rows * IndexedLayout.USER_ITEM_COLUMNS.size());
+            IndexedLayout.userItems(user, at, ids, cells);
+            FloatBuffer items = scratch.userItems(cells.length);
+            items.put(cells, 0, rows * IndexedLayout.USER_ITEM_COLUMNS.size()).flip();
+            candidates = OnnxTensor.createTensor(env, rowsOf, new long[] {rows});
+            userValues = OnnxTensor.createTensor(env, scratch.userValues(values),
+                    new long[] {values.length / IndexedLayout.USER_VALUE_COLUMNS.size(),
+                        IndexedLayout.USER_VALUE_COLUMNS.size()});
+            userVector = OnnxTensor.createTensor(env, scratch.userVector(vector), new long[] {vector.length, 1});
+            userItems = OnnxTensor.createTensor(env, items,
+                    new long[] {rows, IndexedLayout.USER_ITEM_COLUMNS.size()});
+            String[] names = model.indexedInputs(); // in IndexedLayout.INPUTS order
+            Map<String, OnnxTensor> inputs = Map.of(names[0], candidates, names[1], tables.itemValues,
+                    names[2], tables.itemKeys, names[3], tables.itemVectors, names[4], userValues,
+                    names[5], userVector, names[6], userItems);
+            try (OrtSession.Result result = model.session().run(inputs)) {
+                return positiveScores(model, result, rows);
+            }
+        } catch (OrtException e) {
+            throw new RialtoException("scoring " + rows + " items with model " + model.id() + " failed", e);
+        } finally {
+            for (OnnxTensor t : new OnnxTensor[] {candidates, userValues, userVector, userItems}) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+            scratches.offer(scratch);
+            tables.release();
+        }
+    }
+
+    /** The current snapshot's tables, with a reference taken; a request on a superseded snapshot gets its own. */
+    private SnapshotTensors tables(FeatureSnapshot stats) {
+        while (true) {
+            SnapshotTensors held = snapshotTensors;
+            if (held != null && held.snapshot == stats) {
+                if (held.acquire()) {
+                    return held;
+                }
+                continue; // retired between the read and the acquire: a newer one is in place
+            }
+            synchronized (this) {
+                held = snapshotTensors;
+                if (held != null && held.snapshot == stats) {
+                    continue;
+                }
+                SnapshotTensors fresh = new SnapshotTensors(stats);
+                if (stats != shared.snapshot.get()) {
+                    return fresh; // already superseded: used once, closed on release
+                }
+                fresh.acquire();
+                snapshotTensors = fresh;
+                if (held != null) {
+                    held.retire();
+                }
+                return fresh;
+            }
+        }
+    }
+
+    /** Each row's score: the card's output at its positive column. */
+    private static float[] positiveScores(LoadedModel model, OrtSession.Result result, int rows) {
+        ModelCard card = model.card();
+        OnnxValue value = result.get(card.outputName()).orElseThrow(() -> new RialtoException("model "
+                + model.id() + " returned no '" + card.outputName() + "' output"));
+        FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
+        int width = card.outputWidth();
+        int positive = card.positiveIndex();
+        float[] scores = new float[rows];
+        for (int row = 0; row < rows; row++) {
+            scores[row] = out.get(row * width + positive);
+        }
+        return scores;
+    }
+
+    /** Direct buffers of one request, reused across requests. */
+    private static final class Scratch {
+        private LongBuffer candidates = LongBuffer.allocate(0);
+        private FloatBuffer userItems = FloatBuffer.allocate(0);
+        private FloatBuffer userValues = FloatBuffer.allocate(0);
+        private FloatBuffer userVector = FloatBuffer.allocate(0);
+        private float[] cells = new float[0];
+
+        LongBuffer candidates(int count) {
+            if (candidates.capacity() < count) {
+                candidates = ByteBuffer.allocateDirect(Math.max(count, 1024) * Long.BYTES)
+                        .order(ByteOrder.nativeOrder()).asLongBuffer();
+            }
+            candidates.clear();
+            return candidates;
+        }
+
+        /** Zeroed heap cells for the user-item columns. */
+        float[] cells(int count) {
+            if (cells.length < count) {
+                cells = new float[Math.max(count, 8 * 1024)];
+            } else {
+                java.util.Arrays.fill(cells, 0, count, 0f);
+            }
+            return cells;
+        }
+
+        FloatBuffer userItems(int count) {
+            userItems = room(userItems, count);
+            return userItems;
+        }
+
+        FloatBuffer userValues(float[] values) {
+            userValues = room(userValues, values.length);
+            userValues.put(values).flip();
+            return userValues;
+        }
+
+        FloatBuffer userVector(float[] values) {
+            userVector = room(userVector, values.length);
+            userVector.put(values).flip();
+            return userVector;
+        }
+
+        private static FloatBuffer room(FloatBuffer buffer, int count) {
+            if (buffer.capacity() < count || !buffer.isDirect()) {
+                buffer = ByteBuffer.allocateDirect(Math.max(count, 256) * Float.BYTES).order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
+            }
+            buffer.clear();
+            return buffer;
+        }
+    }
+
+    private Scratch scratch(int rows) {
+        Scratch scratch = scratches.poll();
+        return scratch == null ? new Scratch() : scratch;
+    }
+
     private static Map<String, Double> run(LoadedModel model, FloatBuffer in, List<String> ids) {
         int rows = ids.size();
         int columns = model.features().size();
-        int width = model.card().outputWidth();
-        int positive = model.card().positiveIndex();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor input = OnnxTensor.createTensor(env, in, new long[] {rows, columns});
                 OrtSession.Result result = model.session().run(Map.of(model.card().inputName(), input))) {
-            OnnxValue value = result.get(model.card().outputName())
-                    .orElseThrow(() -> new RialtoException("model " + model.id() + " returned no '"
-                            + model.card().outputName() + "' output"));
-            FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
+            float[] positive = positiveScores(model, result, rows);
             // Entries straight into an immutable map: ScoreResult's Map.copyOf then keeps it as is.
             @SuppressWarnings("unchecked")
             Map.Entry<String, Double>[] scores = new Map.Entry[rows];
             for (int row = 0; row < rows; row++) {
-                scores[row] = Map.entry(ids.get(row), (double) out.get(row * width + positive));
+                scores[row] = Map.entry(ids.get(row), (double) positive[row]);
             }
             return Map.ofEntries(scores);
         } catch (OrtException e) {
@@ -267,15 +566,11 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 }
             }
             try (OrtSession.Result result = model.session().run(inputs)) {
-                OnnxValue value = result.get(card.outputName()).orElseThrow(() -> new RialtoException("model "
-                        + model.id() + " returned no '" + card.outputName() + "' output"));
-                FloatBuffer out = ((OnnxTensor) value).getFloatBuffer();
-                int width = card.outputWidth();
-                int positive = card.positiveIndex();
+                float[] positive = positiveScores(model, result, rows);
                 @SuppressWarnings("unchecked")
                 Map.Entry<String, Double>[] scores = new Map.Entry[rows];
                 for (int row = 0; row < rows; row++) {
-                    scores[row] = Map.entry(ids.get(row), (double) out.get(row * width + positive));
+                    scores[row] = Map.entry(ids.get(row), (double) positive[row]);
                 }
                 return Map.ofEntries(scores);
             }

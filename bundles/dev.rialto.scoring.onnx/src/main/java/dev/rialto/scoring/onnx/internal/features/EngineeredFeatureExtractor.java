@@ -231,7 +231,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
     }
 
     /** What the user did with one item. */
-    private static final class UserItem {
+    static final class UserItem {
         /** The item's dense index in the snapshot, or -1 when it is not catalogued. */
         final int at;
         double weight;

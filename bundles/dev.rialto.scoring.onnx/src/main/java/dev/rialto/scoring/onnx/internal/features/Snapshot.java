@@ -2,6 +2,7 @@ package dev.rialto.scoring.onnx.internal.features;
 
 import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.scoring.FeatureSnapshot;
+import dev.rialto.api.scoring.ItemNumbering;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,7 +14,7 @@ import java.util.Map;
  * The item-only feature columns are precomputed here once, as arrays over a dense item index, so a request
  * computes only the user-dependent columns (DESIGN.md: the scorer's feature path is the hot path).
  */
-final class Snapshot implements FeatureSnapshot {
+final class Snapshot implements FeatureSnapshot, ItemNumbering {
 
     /** What the features need of an item; {@code lnPrice} is NaN when the price is unknown or zero. */
     record ItemStats(String topCategory, String category, double price, double lnPrice, boolean available,
@@ -111,9 +112,23 @@ final class Snapshot implements FeatureSnapshot {
         behaviour = vectors == null ? null : new Behaviour(vectors, idOf);
     }
 
-    /** The item's dense index, or -1 when it is not catalogued. */
-    int indexOf(String itemId) {
+    /** The indexed layout's tables ({@link IndexedLayout#tables}), built on first use. */
+    volatile IndexedLayout.Tables indexedTables;
+
+    /** The item's dense index, or -1 when it is not catalogued: the numbering scorers answer indexed calls in. */
+    @Override
+    public int indexOf(String itemId) {
         return index.get(itemId);
+    }
+
+    @Override
+    public int size() {
+        return idOf.length;
+    }
+
+    @Override
+    public String itemId(int index) {
+        return idOf[index];
     }
 
     @Override

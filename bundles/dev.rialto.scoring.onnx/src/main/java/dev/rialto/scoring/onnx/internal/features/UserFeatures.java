@@ -10,6 +10,9 @@ import dev.rialto.api.scoring.FeatureSnapshot;
 public final class UserFeatures {
     final Snapshot snapshot;
     final EngineeredFeatureExtractor.UserProfile profile;
+    /** The indexed layout's user_values and user_vector ({@link IndexedLayout}), computed on first use. */
+    volatile float[] indexedValues;
+    volatile float[] indexedVector;
 
     UserFeatures(Snapshot snapshot, EngineeredFeatureExtractor.UserProfile profile) {
         this.snapshot = snapshot;
@@ -28,6 +31,9 @@ public final class UserFeatures {
 
     /** A rough size in bytes, for a cache's memory budget. */
     public long approximateBytes() {
-        return 48 + profile.approximateBytes();
+        // With the indexed layout's two vectors, which may be added after the estimate is taken.
+        // The keys are at most the (top, path) pairs of the snapshot's categories.
+        return 80 + profile.approximateBytes() + 16L * (1 + Math.max(snapshot.categories, snapshot.topCategories))
+                + 4L * (snapshot.behaviour == null ? 1 : snapshot.behaviour.dimension);
     }
 }

@@ -3,10 +3,10 @@ package dev.rialto.scoring.onnx.internal.registry;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.scoring.onnx.internal.features.IndexedLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +22,12 @@ public final class LoadedModel {
     private final ModelInfo info;
     private final OrtSession session;
     private final OrtSession.SessionOptions options;
-    private final AtomicInteger references = new AtomicInteger(1);
+    private final RefCount references = new RefCount();
     private final AtomicBoolean retired = new AtomicBoolean();
 
     private final Map<String, Long> vocabulary;
+    /** For an indexed-layout card: its input names in {@link IndexedLayout#INPUTS} order (looked up once). */
+    private final String[] indexedInputs;
 
     LoadedModel(ModelCard card, ModelInfo info, OrtSession session, OrtSession.SessionOptions options,
             Map<String, Long> vocabulary) {
@@ -34,6 +36,13 @@ public final class LoadedModel {
         this.info = info;
         this.session = session;
         this.options = options;
+        this.indexedInputs = card.indexed()
+                ? IndexedLayout.INPUTS.stream().map(f -> card.input(f).name()).toArray(String[]::new) : null;
+    }
+
+    /** The input names of an indexed-layout card in {@link IndexedLayout#INPUTS} order, else null. */
+    public String[] indexedInputs() {
+        return indexedInputs;
     }
 
     public ModelCard card() {
@@ -71,19 +80,11 @@ public final class LoadedModel {
 
     /** Takes a reference unless the model is already closed (then the caller looks the live model up again). */
     boolean acquire() {
-        while (true) {
-            int now = references.get();
-            if (now == 0) {
-                return false;
-            }
-            if (references.compareAndSet(now, now + 1)) {
-                return true;
-            }
-        }
+        return references.acquire();
     }
 
     void release() {
-        if (references.decrementAndGet() == 0) {
+        if (references.release()) {
             try {
                 session.close();
                 options.close();
@@ -102,6 +103,6 @@ public final class LoadedModel {
     }
 
     boolean isClosed() {
-        return references.get() == 0;
+        return references.isZero();
     }
 }

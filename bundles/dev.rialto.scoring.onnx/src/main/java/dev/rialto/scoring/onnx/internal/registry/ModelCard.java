@@ -3,6 +3,7 @@ package dev.rialto.scoring.onnx.internal.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rialto.scoring.onnx.internal.features.IndexedLayout;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -32,10 +33,12 @@ import java.util.Set;
  *                      ({@code training.historyLimit}), or 0 when the card does not say
  * @param inputs        every input in the card's order: the dense one (when there is one) and the id inputs
  * @param vocabulary    how item ids map to the id inputs' integers, or null when the model has no id input
+ * @param layout        {@code signature.layout}: null for inputs as listed, {@link IndexedLayout#LAYOUT} for a
+ *                      graph that assembles its feature row ({@code features}) from the scorer's tables
  */
 public record ModelCard(String name, String version, Instant createdAt, String framework, String inputName,
         List<String> features, String outputName, int outputWidth, int positiveIndex, Map<String, Double> metrics,
-        Map<String, Double> baselines, int historyLimit, List<Input> inputs, Vocabulary vocabulary) {
+        Map<String, Double> baselines, int historyLimit, List<Input> inputs, Vocabulary vocabulary, String layout) {
 
     public static final String FLOAT32 = "float32";
     public static final String INT64 = "int64";
@@ -46,12 +49,22 @@ public record ModelCard(String name, String version, Instant createdAt, String f
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * One input tensor of shape {@code [-1, width]}.
+     * One input tensor of shape {@code [-1, width]} (the indexed layout's: {@code shape}).
      *
-     * @param feature  for an id input, {@link #HISTORY_ITEM_IDS} or {@link #CANDIDATE_ITEM_ID}; null for the dense
-     *                 input, whose columns are the card's {@code features}
+     * @param feature  for an id input, {@link #HISTORY_ITEM_IDS} or {@link #CANDIDATE_ITEM_ID}; for an input of
+     *                 the indexed layout, one of {@link IndexedLayout#INPUTS}; null for the dense input, whose
+     *                 columns are the card's {@code features}
+     * @param shape    the dimensions, -1 for any length
      */
-    public record Input(String name, String type, int width, String feature) {
+    public record Input(String name, String type, int width, String feature, List<Long> shape) {
+        public Input(String name, String type, int width, String feature) {
+            this(name, type, width, feature, List.of(-1L, (long) width));
+        }
+
+        public Input {
+            shape = List.copyOf(shape);
+        }
+
         public boolean dense() {
             return feature == null;
         }
@@ -77,8 +90,26 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         return inputs.size() == 1 && inputs.get(0).dense();
     }
 
+    /** Whether the graph assembles its features from the scorer's tables ({@link IndexedLayout}). */
+    public boolean indexed() {
+        return IndexedLayout.LAYOUT.equals(layout);
+    }
+
+    /** The input fed with this {@link IndexedLayout} feature. */
+    public Input input(String feature) {
+        for (Input input : inputs) {
+            if (feature.equals(input.feature())) {
+                return input;
+            }
+        }
+        throw new IllegalArgumentException("the card has no input for " + feature);
+    }
+
     /** Every input's feature names, for listings: the dense columns and the id inputs' features. */
     public List<String> allFeatures() {
+        if (indexed()) {
+            return features;
+        }
         List<String> out = new ArrayList<>();
         for (Input input : inputs) {
             if (input.dense()) {
@@ -117,6 +148,11 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         String framework = text(root, "framework", "framework", false);
 
         JsonNode signature = object(root, "signature", "signature");
+        String layout = text(signature, "layout", "signature.layout", false);
+        if (layout != null && !layout.equals(IndexedLayout.LAYOUT)) {
+            throw new InvalidModelException("signature.layout", "must be " + IndexedLayout.LAYOUT
+                    + " or absent, was '" + layout + "'");
+        }
         JsonNode inputNodes = array(signature, "inputs", "signature.inputs");
         if (inputNodes.isEmpty()) {
             throw new InvalidModelException("signature.inputs", "must hold at least one input");
@@ -126,16 +162,10 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         List<String> features = List.of();
         Set<String> names = new HashSet<>();
         Set<String> idFeatures = new HashSet<>();
-        for (int n = 0; n < inputNodes.size(); n++) {
+        for (int n = 0; layout == null && n < inputNodes.size(); n++) {
             String in = "signature.inputs[" + n + "]";
             JsonNode input = inputNodes.get(n);
-            if (!input.isObject()) {
-                throw new InvalidModelException(in, "must be an object");
-            }
-            String tensor = text(input, "name", in + ".name", true);
-            if (!names.add(tensor)) {
-                throw new InvalidModelException(in + ".name", "'" + tensor + "' is used by two inputs");
-            }
+            String tensor = inputName(input, in, names);
             String type = text(input, "type", in + ".type", true);
             long width = batchShape(input, in + ".shape");
             if (FLOAT32.equals(type)) {
@@ -171,6 +201,17 @@ public record ModelCard(String name, String version, Instant createdAt, String f
             throw new InvalidModelException("signature.inputs", "a model without dense features needs a "
                     + CANDIDATE_ITEM_ID + " input, or it cannot tell the candidates apart");
         }
+        if (layout != null) {
+            inputs = indexedInputs(inputNodes);
+            features = denseFeatures(signature, "signature");
+            for (int i = 0; i < features.size(); i++) {
+                if (!IndexedLayout.FEATURES.contains(features.get(i))) {
+                    throw new InvalidModelException("signature.features[" + i + "]", "'" + features.get(i)
+                            + "' is not one the " + IndexedLayout.LAYOUT + " layout assembles; it assembles "
+                            + IndexedLayout.FEATURES);
+                }
+            }
+        }
         Vocabulary vocabulary = idFeatures.isEmpty() ? null : vocabulary(root);
 
         JsonNode outputs = array(signature, "outputs", "signature.outputs");
@@ -197,7 +238,87 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         JsonNode limit = root.path("training").path("historyLimit");
         int historyLimit = limit.isIntegralNumber() && limit.intValue() > 0 ? limit.intValue() : 0;
         return new ModelCard(name, version, createdAt, framework, inputName, features, outputName, (int) k,
-                positiveIndex, numbers(root, "metrics"), numbers(root, "baselines"), historyLimit, inputs, vocabulary);
+                positiveIndex, numbers(root, "metrics"), numbers(root, "baselines"), historyLimit, inputs, vocabulary,
+                layout);
+    }
+
+    /**
+     * The inputs of the indexed layout: each of {@link IndexedLayout#INPUTS} exactly once, with the layout's type,
+     * shape and (for the tables) columns; any other input is refused.
+     */
+    private static List<Input> indexedInputs(JsonNode inputNodes) {
+        List<Input> inputs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> seen = new HashSet<>();
+        for (int n = 0; n < inputNodes.size(); n++) {
+            String in = "signature.inputs[" + n + "]";
+            JsonNode input = inputNodes.get(n);
+            String tensor = inputName(input, in, names);
+            String feature = text(input, "feature", in + ".feature", true);
+            int kind = IndexedLayout.INPUTS.indexOf(feature);
+            if (kind < 0) {
+                throw new InvalidModelException(in + ".feature", "must be one of " + IndexedLayout.INPUTS
+                        + " in the " + IndexedLayout.LAYOUT + " layout, was '" + feature + "'");
+            }
+            if (!seen.add(feature)) {
+                throw new InvalidModelException(in + ".feature", "'" + feature + "' feeds two inputs");
+            }
+            String type = text(input, "type", in + ".type", true);
+            String expected = feature.equals(IndexedLayout.CANDIDATE_INDEX)
+                    || feature.equals(IndexedLayout.ITEM_KEYS) ? INT64 : FLOAT32;
+            if (!type.equals(expected)) {
+                throw new InvalidModelException(in + ".type", "must be " + expected + " for " + feature + ", was '"
+                        + type + "'");
+            }
+            List<Long> shape = new ArrayList<>();
+            JsonNode dims = input.get("shape");
+            if (dims != null && dims.isArray()) {
+                dims.forEach(d -> shape.add(d.isIntegralNumber() ? d.longValue() : Long.MIN_VALUE));
+            }
+            List<Long> layoutShape = IndexedLayout.SHAPES.get(kind);
+            if (!shape.equals(layoutShape)) {
+                throw new InvalidModelException(in + ".shape", "must be " + layoutShape + " for " + feature
+                        + ", was " + dims);
+            }
+            List<String> columns = switch (feature) {
+                case IndexedLayout.ITEM_VALUES -> IndexedLayout.ITEM_VALUE_COLUMNS;
+                case IndexedLayout.USER_VALUES -> IndexedLayout.USER_VALUE_COLUMNS;
+                case IndexedLayout.USER_ITEMS -> IndexedLayout.USER_ITEM_COLUMNS;
+                default -> null;
+            };
+            if (columns != null) {
+                List<String> given = new ArrayList<>();
+                JsonNode list = input.get("columns");
+                if (list != null && list.isArray()) {
+                    list.forEach(c -> given.add(c.asText()));
+                }
+                if (!given.equals(columns)) {
+                    throw new InvalidModelException(in + ".columns", "must be " + columns + " (what the scorer fills),"
+                            + " was " + list);
+                }
+            }
+            long last = layoutShape.get(layoutShape.size() - 1);
+            inputs.add(new Input(tensor, type, layoutShape.size() == 1 ? 0 : (int) last, feature, layoutShape));
+        }
+        if (!seen.containsAll(IndexedLayout.INPUTS)) {
+            List<String> missing = new ArrayList<>(IndexedLayout.INPUTS);
+            missing.removeAll(seen);
+            throw new InvalidModelException("signature.inputs", "the " + IndexedLayout.LAYOUT + " layout needs an"
+                    + " input for each of " + missing);
+        }
+        return inputs;
+    }
+
+    /** The input's tensor name, checked to be an object with a name no other input uses. */
+    private static String inputName(JsonNode input, String in, Set<String> names) {
+        if (!input.isObject()) {
+            throw new InvalidModelException(in, "must be an object");
+        }
+        String tensor = text(input, "name", in + ".name", true);
+        if (!names.add(tensor)) {
+            throw new InvalidModelException(in + ".name", "'" + tensor + "' is used by two inputs");
+        }
+        return tensor;
     }
 
     private static List<String> denseFeatures(JsonNode input, String in) {
@@ -257,7 +378,8 @@ public record ModelCard(String name, String version, Instant createdAt, String f
         Set<String> known = Set.copyOf(knownFeatures);
         for (int i = 0; i < features.size(); i++) {
             if (!known.contains(features.get(i))) {
-                throw new InvalidModelException("signature.inputs[" + denseIndex() + "].features[" + i + "]",
+                throw new InvalidModelException((indexed() ? "signature" : "signature.inputs[" + denseIndex() + "]")
+                        + ".features[" + i + "]",
                         "'" + features.get(i) + "' is not a feature the FeatureExtractor knows");
             }
         }

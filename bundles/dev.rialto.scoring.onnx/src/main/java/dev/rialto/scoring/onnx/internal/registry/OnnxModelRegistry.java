@@ -15,6 +15,7 @@ import dev.rialto.api.scoring.ModelRefusal;
 import dev.rialto.api.scoring.ModelRegistry;
 import dev.rialto.api.scoring.ModelUnavailableException;
 import dev.rialto.scoring.onnx.internal.ScoringConfig;
+import dev.rialto.scoring.onnx.internal.features.IndexedLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -450,18 +451,19 @@ public class OnnxModelRegistry implements ModelRegistry {
         }
         for (int i = 0; i < card.inputs().size(); i++) {
             ModelCard.Input input = card.inputs().get(i);
-            checkTensor(graphInputs, input.name(), input.width(), "signature.inputs[" + i + "]",
-                    input.dense() ? OnnxJavaType.FLOAT : OnnxJavaType.INT64);
+            checkTensor(graphInputs, input.name(), input.shape(), "signature.inputs[" + i + "]",
+                    input.type().equals(ModelCard.FLOAT32) ? OnnxJavaType.FLOAT : OnnxJavaType.INT64);
         }
         Map<String, NodeInfo> graphOutputs = session.getOutputInfo();
         if (graphOutputs.size() != 1) {
             throw new InvalidModelException("signature.outputs[0].name", "the ONNX graph's tensors are "
                     + graphOutputs.keySet() + ", the card names '" + card.outputName() + "'");
         }
-        checkTensor(graphOutputs, card.outputName(), card.outputWidth(), "signature.outputs[0]", OnnxJavaType.FLOAT);
+        checkTensor(graphOutputs, card.outputName(), List.of(-1L, (long) card.outputWidth()), "signature.outputs[0]",
+                OnnxJavaType.FLOAT);
     }
 
-    private static void checkTensor(Map<String, NodeInfo> graph, String name, long width, String field,
+    private static void checkTensor(Map<String, NodeInfo> graph, String name, List<Long> dims, String field,
             OnnxJavaType type) {
         if (!graph.containsKey(name)) {
             throw new InvalidModelException(field + ".name",
@@ -475,15 +477,23 @@ public class OnnxModelRegistry implements ModelRegistry {
                     + ", not " + (type == OnnxJavaType.FLOAT ? "float32" : "int64"));
         }
         long[] shape = tensor.getShape();
-        if (shape.length != 2 || shape[0] != -1 || shape[1] != width) {
+        boolean same = shape.length == dims.size();
+        for (int i = 0; same && i < shape.length; i++) {
+            same = shape[i] == dims.get(i);
+        }
+        if (!same) {
             throw new InvalidModelException(field + ".shape", "the ONNX graph's '" + name + "' has shape "
-                    + java.util.Arrays.toString(shape) + ", the card says [-1, " + width + "]");
+                    + java.util.Arrays.toString(shape) + ", the card says " + dims);
         }
     }
 
     /** A few batches so the first requests do not pay for lazy allocation; also proves the output is sane. */
     private static void warmUp(OrtEnvironment env, ModelCard card, OrtSession session, int vocabularySize)
             throws OrtException {
+        if (card.indexed()) {
+            warmUpIndexed(env, card, session);
+            return;
+        }
         for (int rows : WARM_UP_BATCHES) {
             Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
             try {
@@ -511,6 +521,54 @@ public class OnnxModelRegistry implements ModelRegistry {
                         inputs.put(input.name(), OnnxTensor.createTensor(env, in, shape));
                     }
                 }
+                warmUpRun(card, session, inputs, rows);
+            } finally {
+                inputs.values().forEach(OnnxTensor::close);
+            }
+        }
+    }
+
+    /**
+     * The indexed layout on small tables of three items (two category keys, vectors of 2) with known, unknown and
+     * repeated candidates: proves the graph assembles rows of every kind and answers finite scores.
+     */
+    private static void warmUpIndexed(OrtEnvironment env, ModelCard card, OrtSession session) throws OrtException {
+        int items = 4; // row 0 is the unknown item
+        int columns = IndexedLayout.ITEM_VALUE_COLUMNS.size();
+        float[] values = new float[items * columns];
+        long[] keys = {0, 1, 2, 1};
+        for (int row = 1; row < items; row++) {
+            for (int c = 0; c < columns; c++) {
+                values[row * columns + c] = ((row + c) % 5) / 5f;
+            }
+        }
+        float[] vectors = {0, 0, 0.5f, -0.25f, 0.1f, 0.2f, 0, 0};
+        float[] user = {0, 0, 0, 0.3f, 0.6f, 0.4f, 0.5f, 0.3f, 0.1f, 0.2f, 0, 0.3f};
+        float[] userVector = {0.2f, -0.1f};
+        int cells = IndexedLayout.USER_ITEM_COLUMNS.size();
+        for (int rows : WARM_UP_BATCHES) {
+            Map<String, OnnxTensor> inputs = new java.util.HashMap<>();
+            try {
+                long[] candidates = new long[rows];
+                float[] userItems = new float[rows * cells];
+                for (int r = 0; r < rows; r++) {
+                    candidates[r] = r % items;
+                    userItems[r * cells + (r % cells)] = r % 3 == 0 ? 0.5f : 0f;
+                }
+                inputs.put(card.input(IndexedLayout.CANDIDATE_INDEX).name(), OnnxTensor.createTensor(env,
+                        java.nio.LongBuffer.wrap(candidates), new long[] {rows}));
+                inputs.put(card.input(IndexedLayout.ITEM_VALUES).name(), OnnxTensor.createTensor(env,
+                        FloatBuffer.wrap(values), new long[] {items, columns}));
+                inputs.put(card.input(IndexedLayout.ITEM_KEYS).name(), OnnxTensor.createTensor(env,
+                        java.nio.LongBuffer.wrap(keys), new long[] {items}));
+                inputs.put(card.input(IndexedLayout.ITEM_VECTORS).name(), OnnxTensor.createTensor(env,
+                        FloatBuffer.wrap(vectors), new long[] {items, 2}));
+                inputs.put(card.input(IndexedLayout.USER_VALUES).name(), OnnxTensor.createTensor(env,
+                        FloatBuffer.wrap(user), new long[] {3, IndexedLayout.USER_VALUE_COLUMNS.size()}));
+                inputs.put(card.input(IndexedLayout.USER_VECTOR).name(), OnnxTensor.createTensor(env,
+                        FloatBuffer.wrap(userVector), new long[] {2, 1}));
+                inputs.put(card.input(IndexedLayout.USER_ITEMS).name(), OnnxTensor.createTensor(env,
+                        FloatBuffer.wrap(userItems), new long[] {rows, cells}));
                 warmUpRun(card, session, inputs, rows);
             } finally {
                 inputs.values().forEach(OnnxTensor::close);

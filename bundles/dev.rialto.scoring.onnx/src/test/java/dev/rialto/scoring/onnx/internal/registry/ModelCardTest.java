@@ -134,4 +134,67 @@ class ModelCardTest {
         assertEquals("model.json", refused("{ not json").field());
         assertEquals("signature", refused("{\"name\": \"ranker\", \"version\": \"20261128T154500123Z\"}").field());
     }
+
+    /** An indexed-layout card as the trainer writes it (docs/model-card.md), over the 7 known features. */
+    static final String INDEXED = """
+            {
+              "name": "ranker",
+              "version": "20261128T154500123Z",
+              "signature": {
+                "layout": "indexed/1",
+                "features": ["user_category_affinity", "user_item_affinity", "item_popularity",
+                             "item_recent_popularity", "category_popularity", "user_activity", "user_price_fit"],
+                "inputs": [
+                  {"name": "candidates", "type": "int64", "shape": [-1], "feature": "candidate_index"},
+                  {"name": "item_values", "type": "float32", "shape": [-1, 7], "feature": "item_values",
+                   "columns": ["item_popularity", "item_recent_popularity", "category_popularity", "item_price_log",
+                               "item_available", "item_known", "item_repeat_rate"]},
+                  {"name": "item_keys", "type": "int64", "shape": [-1], "feature": "item_keys"},
+                  {"name": "item_vectors", "type": "float32", "shape": [-1, -1], "feature": "item_vectors"},
+                  {"name": "user_values", "type": "float32", "shape": [-1, 4], "feature": "user_values",
+                   "columns": ["user_category_affinity", "user_subcategory_affinity", "user_recency_category",
+                               "user_activity"]},
+                  {"name": "user_vector", "type": "float32", "shape": [-1, 1], "feature": "user_vector"},
+                  {"name": "user_items", "type": "float32", "shape": [-1, 7], "feature": "user_items",
+                   "columns": ["user_item_affinity", "user_item_purchased", "user_item_recency",
+                               "user_item_purchase_days", "user_item_decayed_affinity", "user_item_repeat",
+                               "user_price_fit"]}
+                ],
+                "outputs": [{"name": "output", "type": "float32", "shape": [-1, 2], "positiveIndex": 1}]
+              }
+            }
+            """;
+
+    @Test
+    void readsAnIndexedLayoutCard() {
+        ModelCard card = parse(INDEXED);
+        card.check("ranker", "20261128T154500123Z", KNOWN);
+        assertTrue(card.indexed());
+        assertEquals(KNOWN, card.features());
+        assertEquals(KNOWN, card.allFeatures());
+        assertEquals(7, card.inputs().size());
+        assertEquals("user_items", card.input("user_items").name());
+        assertEquals(List.of(-1L), card.input("candidate_index").shape());
+        assertNull(card.inputName());
+    }
+
+    @Test
+    void refusesAnIndexedCardThatDoesNotMatchTheLayout() {
+        assertEquals("signature.layout", refused(INDEXED.replace("\"indexed/1\"", "\"indexed/2\"")).field());
+        assertEquals("signature.inputs[2].shape", refused(INDEXED.replace(
+                "\"shape\": [-1], \"feature\": \"item_keys\"", "\"shape\": [-1, 1], \"feature\": \"item_keys\"")).field());
+        assertEquals("signature.inputs[0].type", refused(INDEXED.replace(
+                "\"candidates\", \"type\": \"int64\"", "\"candidates\", \"type\": \"float32\"")).field());
+        assertEquals("signature.inputs[6].columns", refused(INDEXED.replace(
+                "\"user_item_repeat\",\n", "")).field());
+        assertEquals("signature.inputs[5].feature", refused(INDEXED.replace(
+                "\"feature\": \"user_vector\"", "\"feature\": \"user_values\"")).field());
+        assertEquals("signature.features[6]", refused(INDEXED.replace(
+                "\"user_price_fit\"],", "\"ad_user_ctr\"],")).field());
+        // A feature the extractor does not know (the layout does).
+        ModelCard card = parse(INDEXED);
+        InvalidModelException unknown = assertThrows(InvalidModelException.class,
+                () -> card.check("ranker", "20261128T154500123Z", KNOWN.subList(0, 6)));
+        assertEquals("signature.features[6]", unknown.field());
+    }
 }
