@@ -34,7 +34,9 @@ import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.CandidateSource;
 import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.api.scoring.InterestScorer;
+import dev.rialto.api.scoring.ItemNumbering;
 import dev.rialto.api.scoring.ModelInfo;
+import dev.rialto.api.scoring.ScoreArray;
 import dev.rialto.api.scoring.ScoreResult;
 import dev.rialto.retrieval.lucene.internal.common.RateLimitedLog;
 import dev.rialto.retrieval.lucene.internal.common.Settings;
@@ -196,14 +198,18 @@ public final class LuceneRecommender implements Recommender {
             try {
                 Optional<ModelInfo> active = s.activeModel();
                 if (active.isPresent()) {
-                    List<String> ids = new ArrayList<>(head.size());
-                    head.forEach(r -> ids.add(r.fused.itemId()));
-                    ScoreResult result = s.score(request.userId(), ids);
-                    Map<String, Double> scores = result.scores();
-                    for (Ranked r : head) {
-                        r.model = scores.get(r.fused.itemId());
+                    ModelInfo scoredBy = scoreIndexed(s, request.userId(), head);
+                    if (scoredBy == null) {
+                        List<String> ids = new ArrayList<>(head.size());
+                        head.forEach(r -> ids.add(r.fused.itemId()));
+                        ScoreResult result = s.score(request.userId(), ids);
+                        Map<String, Double> scores = result.scores();
+                        for (Ranked r : head) {
+                            r.model = scores.get(r.fused.itemId());
+                        }
+                        scoredBy = result.model();
                     }
-                    model = result.model().name() + "@" + result.model().version();
+                    model = scoredBy.name() + "@" + scoredBy.version();
                     // Scored first, by model score, then fused score (descending).
                     head.sort(Ranked.ORDER);
                 }
@@ -230,6 +236,32 @@ public final class LuceneRecommender implements Recommender {
                     fused.size(), sources.size(), model, (System.nanoTime() - start) / 1000);
         }
         return new Recommendation(request.userId(), out, model);
+    }
+
+    /**
+     * Scores the head by the scorer's item numbers, answered in head order (no id map, no boxing), when the scorer
+     * has a numbering that knows every head item; null otherwise (an item newer than the scorer's snapshot), and the
+     * caller scores by id. Same scores either way; a score the scorer could not give (NaN) counts as none.
+     */
+    private static ModelInfo scoreIndexed(InterestScorer s, String userId, List<Ranked> head) {
+        Optional<ItemNumbering> numbering = s.numbering();
+        if (numbering.isEmpty()) {
+            return null;
+        }
+        ItemNumbering n = numbering.get();
+        int[] numbers = new int[head.size()];
+        for (int i = 0; i < numbers.length; i++) {
+            numbers[i] = n.indexOf(head.get(i).fused.itemId());
+            if (numbers[i] < 0) {
+                return null;
+            }
+        }
+        ScoreArray result = s.scoreIndexed(userId, n, numbers);
+        float[] scores = result.scores();
+        for (int i = 0; i < numbers.length; i++) {
+            head.get(i).model = Float.isNaN(scores[i]) ? null : (double) scores[i];
+        }
+        return result.model();
     }
 
     /**

@@ -172,6 +172,78 @@ class LuceneRecommenderTest {
         assertNull(recommend(10, null).model());
     }
 
+    /** The fake scorer with a numbering of the catalogue's first {@code known} items: scores by number. */
+    static final class NumberedScorer extends FakeScorer {
+        final int known;
+        final AtomicInteger indexedCalls = new AtomicInteger();
+        final dev.rialto.api.scoring.ItemNumbering numbering = new dev.rialto.api.scoring.ItemNumbering() {
+            @Override
+            public int size() {
+                return known;
+            }
+
+            @Override
+            public int indexOf(String itemId) {
+                if (itemId == null || !itemId.startsWith("item-")) {
+                    return -1;
+                }
+                int i = Integer.parseInt(itemId.substring(5));
+                return i < known ? i : -1;
+            }
+
+            @Override
+            public String itemId(int index) {
+                return Catalogue.id(java.util.Objects.checkIndex(index, known));
+            }
+        };
+
+        NumberedScorer(int known) {
+            this.known = known;
+        }
+
+        @Override
+        public Optional<dev.rialto.api.scoring.ItemNumbering> numbering() {
+            return Optional.of(numbering);
+        }
+
+        @Override
+        public dev.rialto.api.scoring.ScoreArray scoreIndexed(String userId,
+                dev.rialto.api.scoring.ItemNumbering n, int[] candidates) {
+            indexedCalls.incrementAndGet();
+            float[] out = new float[candidates.length];
+            for (int i = 0; i < out.length; i++) {
+                // The scores the map path gives, and NaN (no score) for one item.
+                out[i] = candidates[i] == 13 ? Float.NaN : (float) (candidates[i] / 1000.0);
+            }
+            return new dev.rialto.api.scoring.ScoreArray(MODEL, out);
+        }
+    }
+
+    @Test
+    void aScorerWithANumberingScoresTheHeadByNumberAndFallsBackToIdsForUnknownItems() {
+        NumberedScorer numbered = new NumberedScorer(200);
+        recommender.bindScorer(numbered);
+        Recommendation r = recommend(10, null);
+        assertEquals(1, numbered.indexedCalls.get());
+        assertEquals(0, numbered.calls.get(), "no id map when every head item has a number");
+        assertEquals("ranker@3", r.model());
+        for (RecommendedItem it : r.items()) {
+            assertEquals((double) (float) (Integer.parseInt(it.itemId().substring(5)) / 1000.0), it.modelScore());
+            assertFalse(it.itemId().equals(Catalogue.id(13)), "an item without a score is not among the scored");
+        }
+        recommender.unbindScorer(numbered);
+
+        // A head item the numbering does not know (newer than the scorer's snapshot): scored by id instead.
+        NumberedScorer partial = new NumberedScorer(5);
+        recommender.bindScorer(partial);
+        Recommendation byId = recommend(10, null);
+        assertEquals(0, partial.indexedCalls.get());
+        assertEquals(1, partial.calls.get());
+        assertEquals("ranker@3", byId.model());
+        assertEquals(Integer.parseInt(byId.items().get(0).itemId().substring(5)) / 1000.0,
+                byId.items().get(0).modelScore());
+    }
+
     @Test
     void itemsTheModelScoredComeFirstAndTiesKeepTheFusedOrder() {
         List<RecommendedItem> fusedOnly = recommend(40, null).items();
