@@ -80,6 +80,7 @@ public final class RrfFusion {
         int hits;
         final int[] table; // item index + 1, 0 = empty
         final int mask;
+        final int shift;
         int[] order;
         int sorted;
         Fused[] built;
@@ -99,11 +100,13 @@ public final class RrfFusion {
             nextHit = new int[hitSource.length];
             table = new int[Integer.highestOneBit(Math.max(8, total) * 2) * 2];
             mask = table.length - 1;
+            shift = Integer.numberOfLeadingZeros(mask);
         }
 
         int itemOf(String id) {
-            int h = id.hashCode();
-            int slot = (h ^ (h >>> 16)) & mask;
+            // Fibonacci hashing: ids such as i100000..i102499 have consecutive String hash codes, which a plain mask
+            // maps to consecutive slots, and linear probing then walks whole clusters (most of fusion's time).
+            int slot = (id.hashCode() * 0x9E3779B9) >>> shift;
             while (true) {
                 int at = table[slot];
                 if (at == 0) {
