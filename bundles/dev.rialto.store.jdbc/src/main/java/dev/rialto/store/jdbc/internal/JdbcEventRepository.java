@@ -172,10 +172,10 @@ public final class JdbcEventRepository implements EventRepository {
      * Per chunk, optimistically: a plain batch insert of all the chunk's events. New events (the usual case: a new
      * file, a new HTTP batch) then cost one round trip and no look-up. If an id is already stored the insert fails
      * with a unique-key violation; the chunk is rolled back and goes again the careful way: one look-up of the ids
-     * that are stored, then an insert of the rest. Both ways name exactly the new events. A chunk after the first is
-     * inserted inside a savepoint, so that its failure keeps the chunks before it; the first (the only one of a
-     * file's chunk) rolls back the transaction instead, which holds nothing else (a savepoint costs H2 a statement
-     * of a new name each time).
+     * that are stored, then an insert of the rest. Both ways name exactly the new events. A chunk after one that
+     * inserted rows goes inside a savepoint, so that its failure keeps those rows; before that (the first chunk: a
+     * file's chunk has only one) the chunk rolls back the transaction, which holds nothing else (a savepoint costs H2
+     * a statement of a new name each time).
      */
     private List<Event> insertNew(Connection c, List<Event> events) throws SQLException {
         List<Event> stored = new ArrayList<>();
