@@ -40,14 +40,15 @@ public final class JdbcEventRepository implements EventRepository {
             "id, type, user_id, item_id, quantity, ts, query, price, channel, campaign, slot, creative";
     static final String SELECT = "SELECT " + COLUMNS + " FROM events";
     private static final int PARAMETERS = 12;
+    /** The columns every event has; the others (query, price, context) are null for most events. */
+    private static final String CORE_COLUMNS = "id, type, user_id, item_id, quantity, ts";
+    private static final int CORE_PARAMETERS = 6;
     /**
      * Rows per INSERT statement. One statement per row costs H2 a command execution (statement savepoint, locks,
      * result) per row; 64 rows a statement cut the insert's CPU per row (docs/benchmarks.md). 64 x 12 parameters
      * stay far below PostgreSQL's 32,767.
      */
     public static final int ROWS_PER_INSERT = 64;
-    private static final String INSERT = insert(1);
-    private static final String INSERT_MANY = insert(ROWS_PER_INSERT);
 
     private final DataSource dataSource;
     private final Listeners<EventListener> listeners = new Listeners<>();
@@ -149,39 +150,56 @@ public final class JdbcEventRepository implements EventRepository {
         }
     }
 
-    /** A multi-row INSERT (standard SQL, H2 and PostgreSQL alike). */
+    /** A multi-row INSERT of all 12 columns (standard SQL, H2 and PostgreSQL alike). */
     static String insert(int rows) {
-        StringBuilder sql = new StringBuilder("INSERT INTO events (").append(COLUMNS).append(") VALUES ");
+        return insert(COLUMNS, PARAMETERS, rows);
+    }
+
+    /** A multi-row INSERT of the six columns every event has; the others are left to their default, null. */
+    static String insertCore(int rows) {
+        return insert(CORE_COLUMNS, CORE_PARAMETERS, rows);
+    }
+
+    private static String insert(String columns, int parameters, int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO events (").append(columns).append(") VALUES ");
         for (int r = 0; r < rows; r++) {
-            sql.append(r == 0 ? "(" : ", (").append(Jdbc.placeholders(PARAMETERS)).append(')');
+            sql.append(r == 0 ? "(" : ", (").append(Jdbc.placeholders(parameters)).append(')');
         }
         return sql.toString();
     }
 
     /**
-     * Per chunk, optimistically: a plain batch insert of all the chunk's events, inside a savepoint. New events (the
-     * usual case: a new file, a new HTTP batch) then cost one round trip and no look-up. If an id is already stored
-     * the insert fails with a unique-key violation; the chunk rolls back to its savepoint and goes again the careful
-     * way: one look-up of the ids that are stored, then an insert of the rest. Both ways name exactly the new events.
+     * Per chunk, optimistically: a plain batch insert of all the chunk's events. New events (the usual case: a new
+     * file, a new HTTP batch) then cost one round trip and no look-up. If an id is already stored the insert fails
+     * with a unique-key violation; the chunk is rolled back and goes again the careful way: one look-up of the ids
+     * that are stored, then an insert of the rest. Both ways name exactly the new events. A chunk after one that
+     * inserted rows goes inside a savepoint, so that its failure keeps those rows; before that (the first chunk: a
+     * file's chunk has only one) the chunk rolls back the transaction, which holds nothing else (a savepoint costs H2
+     * a statement of a new name each time).
      */
     private List<Event> insertNew(Connection c, List<Event> events) throws SQLException {
         List<Event> stored = new ArrayList<>();
-        try (PreparedStatement many = c.prepareStatement(INSERT_MANY);
-                PreparedStatement one = c.prepareStatement(INSERT)) {
+        Inserts inserts = new Inserts(c);
+        try {
             for (List<Event> chunk : Jdbc.chunks(events, jdbc.batchSize)) {
-                Savepoint savepoint = c.setSavepoint();
+                Savepoint savepoint = stored.isEmpty() ? null : c.setSavepoint();
                 try {
-                    insertAll(many, one, chunk);
-                    c.releaseSavepoint(savepoint);
+                    inserts.insertAll(chunk);
+                    if (savepoint != null) {
+                        c.releaseSavepoint(savepoint);
+                    }
                     stored.addAll(chunk);
                     continue;
                 } catch (SQLException e) {
                     if (!Jdbc.isUniqueViolation(e)) {
                         throw e;
                     }
-                    many.clearBatch();
-                    one.clearBatch();
-                    c.rollback(savepoint);
+                    inserts.clearBatches();
+                    if (savepoint != null) {
+                        c.rollback(savepoint);
+                    } else {
+                        c.rollback();
+                    }
                 }
                 Set<String> known = knownIds(c, chunk);
                 List<Event> fresh = new ArrayList<>(chunk.size());
@@ -190,43 +208,128 @@ public final class JdbcEventRepository implements EventRepository {
                         fresh.add(e);
                     }
                 }
-                insertAll(many, one, fresh);
+                inserts.insertAll(fresh);
                 stored.addAll(fresh);
             }
+        } finally {
+            inserts.close();
         }
         return stored;
     }
 
-    /** Groups of {@link #ROWS_PER_INSERT} through the multi-row statement, the rest one by one; one batch each. */
-    private static void insertAll(PreparedStatement many, PreparedStatement one, List<Event> events)
-            throws SQLException {
-        int full = events.size() - events.size() % ROWS_PER_INSERT;
-        for (int from = 0; from < full; from += ROWS_PER_INSERT) {
-            for (int r = 0; r < ROWS_PER_INSERT; r++) {
-                bind(many, r * PARAMETERS, events.get(from + r));
+    /**
+     * The statements of one transaction, prepared when first needed. A group of events without query, price and
+     * context goes through the statement of the six core columns (half the parameters to bind, half the placeholders
+     * to parse when H2's statement cache was cleared). Groups are 64 rows, and the rest of a chunk goes in groups of
+     * the powers of two it is made of (40 rows: 32 and 8): a chunk of 1,000 had 40 single-row statements, and a
+     * statement of every size would crowd H2's per-connection statement cache (8 entries).
+     */
+    private static final class Inserts {
+        /** Per shape (core, then all columns) and log2 of the rows (1 to 64): the SQL. */
+        private static final String[][] SQL = new String[2][];
+        private static final int SIZES = Integer.numberOfTrailingZeros(ROWS_PER_INSERT) + 1;
+
+        static {
+            SQL[0] = new String[SIZES];
+            SQL[1] = new String[SIZES];
+            for (int k = 0; k < SIZES; k++) {
+                SQL[0][k] = insertCore(1 << k);
+                SQL[1][k] = insert(1 << k);
             }
-            many.addBatch();
         }
-        for (int i = full; i < events.size(); i++) {
-            bind(one, 0, events.get(i));
-            one.addBatch();
+
+        private final Connection c;
+        private final PreparedStatement[][] statements = new PreparedStatement[2][SIZES];
+
+        Inserts(Connection c) {
+            this.c = c;
         }
-        if (full > 0) {
-            many.executeBatch();
+
+        /** The events in groups; a batch per statement, in the order the statements were first used. */
+        void insertAll(List<Event> events) throws SQLException {
+            List<PreparedStatement> used = new ArrayList<>(4);
+            for (int from = 0; from < events.size(); ) {
+                int rows = Math.min(ROWS_PER_INSERT, Integer.highestOneBit(events.size() - from));
+                group(events.subList(from, from + rows), used);
+                from += rows;
+            }
+            for (PreparedStatement ps : used) {
+                ps.executeBatch();
+            }
         }
-        if (full < events.size()) {
-            one.executeBatch();
+
+        private void group(List<Event> group, List<PreparedStatement> used) throws SQLException {
+            boolean core = true;
+            for (Event e : group) {
+                if (!isCore(e)) {
+                    core = false;
+                    break;
+                }
+            }
+            int shape = core ? 0 : 1;
+            int size = Integer.numberOfTrailingZeros(group.size());
+            PreparedStatement ps = statements[shape][size];
+            if (ps == null) {
+                ps = c.prepareStatement(SQL[shape][size]);
+                statements[shape][size] = ps;
+            }
+            for (int r = 0; r < group.size(); r++) {
+                if (core) {
+                    bindCore(ps, r * CORE_PARAMETERS, group.get(r));
+                } else {
+                    bind(ps, r * PARAMETERS, group.get(r));
+                }
+            }
+            ps.addBatch();
+            if (!used.contains(ps)) {
+                used.add(ps);
+            }
+        }
+
+        void clearBatches() throws SQLException {
+            for (PreparedStatement[] byShape : statements) {
+                for (PreparedStatement ps : byShape) {
+                    if (ps != null) {
+                        ps.clearBatch();
+                    }
+                }
+            }
+        }
+
+        /** Closes what was prepared; a failure to close must not hide why the insert failed. */
+        void close() {
+            for (PreparedStatement[] byShape : statements) {
+                for (PreparedStatement ps : byShape) {
+                    if (ps != null) {
+                        try {
+                            ps.close();
+                        } catch (SQLException e) {
+                            LOG.debug("Closing an insert statement failed", e);
+                        }
+                    }
+                }
+            }
         }
     }
 
-    /** Binds the event to the 12 parameters after {@code offset}. */
-    private static void bind(PreparedStatement insert, int offset, Event e) throws SQLException {
+    /** Whether the event has only the core columns: no query, price or context. */
+    private static boolean isCore(Event e) {
+        return e.query() == null && e.price() == null && e.context().isEmpty();
+    }
+
+    /** Binds the event to the 6 core parameters after {@code offset}. */
+    private static void bindCore(PreparedStatement insert, int offset, Event e) throws SQLException {
         insert.setString(offset + 1, e.id());
         insert.setString(offset + 2, e.type().wireName());
         insert.setString(offset + 3, e.userId());
         string(insert, offset + 4, e.itemId());
         insert.setInt(offset + 5, e.quantity());
         insert.setObject(offset + 6, Jdbc.toDb(e.timestamp()));
+    }
+
+    /** Binds the event to the 12 parameters after {@code offset}. */
+    private static void bind(PreparedStatement insert, int offset, Event e) throws SQLException {
+        bindCore(insert, offset, e);
         string(insert, offset + 7, e.query());
         if (e.price() == null) {
             insert.setNull(offset + 8, Types.DECIMAL);

@@ -316,9 +316,9 @@ abstract class StoreContractTest {
     }
 
     @Test
-    void multiRowInsertsStoreEveryFieldAndFallBackToOnlyTheNewIdsOfAChunk() {
+    void chunkInsertsStoreEveryFieldAndFallBackToOnlyTheNewIdsOfAChunk() {
         JdbcEventRepository wide = new JdbcEventRepository(dataSource);
-        wide.activate(Configs.config(200, 3, true)); // chunks of 200: three 64-row statements and 8 single rows
+        wide.activate(Configs.config(200, 3, true)); // chunks of 200: 3 groups of 64 rows and one of 8
         List<List<Event>> notified = new CopyOnWriteArrayList<>();
         wide.addListener(notified::add);
         List<Event> first = new ArrayList<>();
@@ -329,7 +329,7 @@ abstract class StoreContractTest {
                     new EventContext(i % 3 == 0 ? "web" : null, "c" + i, null, i % 4 == 0 ? "cr" + i : null)));
         }
         assertEquals(150, wide.append(first));
-        // ids 100..349: 50 known ones in the first 64-row group of the chunk, 200 new ones
+        // ids 100..349: 50 known ones at the start of the first chunk, 200 new ones
         List<Event> second = new ArrayList<>();
         for (int i = 100; i < 350; i++) {
             second.add(new Event("m" + i, EventType.CLICK, "v", "j" + i, 1, T0.plusSeconds(1000 + i)));
@@ -360,6 +360,44 @@ abstract class StoreContractTest {
         }
         assertEquals(EventType.PURCHASE, stored.get("m100").type(), "a known id keeps its first version");
         assertEquals("j349", stored.get("m349").itemId());
+    }
+
+    @Test
+    void aKnownIdInALaterChunkKeepsTheChunksBeforeItAndGroupsOfBothShapesStoreTheirFields() {
+        JdbcEventRepository small = new JdbcEventRepository(dataSource);
+        small.activate(Configs.config(100, 3, true)); // chunks of 100: 64, 32 and 4 rows
+        List<Event> known = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            known.add(new Event("k" + i, EventType.VIEW, "u", "i" + i, 1, T0.plusSeconds(i)));
+        }
+        assertEquals(100, small.append(known));
+        // chunk 1: 100 new events, every 7th with a query (groups of both shapes); chunk 2: 50 known, 50 new
+        List<Event> next = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            next.add(new Event("n" + i, EventType.SEARCH, "v", null, 1, T0.plusSeconds(200 + i),
+                    i % 7 == 0 ? "q" + i : null, null, EventContext.NONE));
+        }
+        for (int i = 0; i < 100; i++) {
+            next.add(i % 2 == 0 ? known.get(i) : new Event("p" + i, EventType.PURCHASE, "w", "i" + i, 2,
+                    T0.plusSeconds(400 + i), null, new BigDecimal("1.5"), new EventContext("app", null, null, null)));
+        }
+        assertEquals(150, small.append(next));
+        assertEquals(250, small.count());
+        Map<String, Event> stored = new java.util.HashMap<>();
+        small.forEach(null, null, e -> stored.put(e.id(), e));
+        for (int i = 0; i < 100; i++) {
+            Event back = stored.get("n" + i);
+            assertEquals(i % 7 == 0 ? "q" + i : null, back.query(), back.id());
+            assertNull(back.price(), back.id());
+            assertEquals(EventContext.NONE, back.context(), back.id());
+            assertEquals(T0.plusSeconds(200 + i), back.timestamp(), back.id());
+        }
+        for (int i = 1; i < 100; i += 2) {
+            Event back = stored.get("p" + i);
+            assertEquals(0, new BigDecimal("1.5").compareTo(back.price()), back.id());
+            assertEquals(new EventContext("app", null, null, null), back.context(), back.id());
+            assertEquals(2, back.quantity(), back.id());
+        }
     }
 
     @Test
