@@ -59,7 +59,7 @@ public final class PopularInCategorySource implements CandidateSource {
     private final Runnable warm = this::warmLists;
 
     private void warmLists() {
-        lists(counters.ranking());
+        lists(counters.ranking(), false);
     }
 
     @Deactivate
@@ -99,14 +99,15 @@ public final class PopularInCategorySource implements CandidateSource {
         Set<String> purchased = PopularCandidateSource.excluded(
                 query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of(), query.filter());
         PopularityCounters.Ranking ranking = counters.ranking();
-        Map<String, int[]> lists = lists(ranking);
+        Lists kept = lists(ranking, true);
+        Map<String, int[]> lists = kept.byCategory();
         // Each category's list is in popularity order and its share is constant, so the best n of pop x share
         // are among the first n passing items of each list. Those are the same for every user with this filter:
         // kept per category until the ranking or the index changes, and only the user's purchases and the filter's
         // excluded ids are left out here.
         int n = query.n();
         ItemFilter common = PopularCandidateSource.common(query.filter());
-        Heads heads = heads(ranking, index.epoch());
+        Heads heads = heads(ranking, index.epoch(), kept);
         List<Candidate> pool = new ArrayList<>();
         for (Map.Entry<String, Double> e : shares.entrySet()) {
             int[] positions = lists.get(e.getKey());
@@ -171,16 +172,16 @@ public final class PopularInCategorySource implements CandidateSource {
     private record Head(String[] ids, double[] scores, boolean complete) {
     }
 
-    /** The heads valid for one ranking and one index state. */
-    private record Heads(PopularityCounters.Ranking ranking, long epoch, Map<HeadKey, Head> byKey) {
+    /** The heads valid for one ranking, one index state and the category lists they were read from. */
+    private record Heads(PopularityCounters.Ranking ranking, long epoch, Lists lists, Map<HeadKey, Head> byKey) {
     }
 
-    private volatile Heads heads = new Heads(null, -1, Map.of());
+    private volatile Heads heads = new Heads(null, -1, null, Map.of());
 
-    private Heads heads(PopularityCounters.Ranking ranking, long epoch) {
+    private Heads heads(PopularityCounters.Ranking ranking, long epoch, Lists lists) {
         Heads h = heads;
-        if (h.ranking() != ranking || h.epoch() != epoch) {
-            h = new Heads(ranking, epoch, new ConcurrentHashMap<>());
+        if (h.ranking() != ranking || h.epoch() != epoch || h.lists() != lists) {
+            h = new Heads(ranking, epoch, lists, new ConcurrentHashMap<>());
             heads = h;
         }
         return h;
@@ -220,19 +221,28 @@ public final class PopularInCategorySource implements CandidateSource {
     }
 
     /**
-     * Per top-level category, the positions of its items in the popularity ranking, best first. Rebuilt only when
-     * the ranking (at most every {@code popular.refresh.ms}) or the index (each refresh) changed, not per request.
+     * Per top-level category, the positions of its items in the popularity ranking, best first. Rebuilt when the
+     * ranking changed (at most every {@code popular.refresh.ms}), by the request that meets it, and after each index
+     * refresh by the warm-up ({@code request} false), never per request.
      */
-    private Map<String, int[]> lists(PopularityCounters.Ranking ranking) {
-        ItemIndex.Arrivals arrivals = index.arrivals();
+    private Lists lists(PopularityCounters.Ranking ranking, boolean request) {
         Lists l = lists;
+        if (request && l != null && l.ranking() == ranking) {
+            // For this ranking, the index's changes are the warm-up's to follow: after each refresh it rebuilds
+            // the lists (and the index's arrival order) in the background; the request that came first used to
+            // pay both (60 ms and more at 100k items) and the ones behind it waited. The last lists serve until
+            // then: an item whose top category changed meanwhile is left out by firstPassing's category check, one
+            // that joined a category waits for the rebuild.
+            return l;
+        }
+        ItemIndex.Arrivals arrivals = index.arrivals();
         if (l != null && l.ranking() == ranking && l.arrivals() == arrivals) {
-            return l.byCategory();
+            return l;
         }
         synchronized (this) {
             l = lists;
             if (l != null && l.ranking() == ranking && l.arrivals() == arrivals) {
-                return l.byCategory();
+                return l;
             }
             Map<String, List<Integer>> build = new HashMap<>();
             List<String> ids = ranking.ids();
@@ -245,8 +255,9 @@ public final class PopularInCategorySource implements CandidateSource {
             Map<String, int[]> byCategory = new HashMap<>(build.size() * 2);
             build.forEach((c, positions) -> byCategory.put(c, positions.stream().mapToInt(Integer::intValue)
                     .toArray()));
-            lists = new Lists(ranking, arrivals, byCategory);
-            return byCategory;
+            l = new Lists(ranking, arrivals, byCategory);
+            lists = l;
+            return l;
         }
     }
 }

@@ -158,4 +158,44 @@ class PopularInCategoryHeadsTest {
         assertFalse(after.contains(top.id()), "the item that became unavailable is gone");
         assertEquals(before.subList(1, 10), after.subList(0, 9));
     }
+
+    private void move(String id, String category) {
+        Item item = fx.itemRepo.find(id).orElseThrow();
+        Item moved = new Item(item.id(), item.title(), item.description(), category, item.price(), item.currency(),
+                item.available(), item.language(), item.attributes());
+        fx.itemRepo.upsert(List.of(moved));
+        fx.index.itemsStored(List.of(moved));
+    }
+
+    @Test
+    void anItemLeavingTheCategoryIsGoneAtOnceAndOneJoiningItIsListedAfterTheWarmUp() throws Exception {
+        fx = new Fixture(dir, ITEMS);
+        sportsViews();
+        String book = Catalogue.id(10); // Books, and more viewed than any sports item
+        for (int v = 0; v < 100; v++) {
+            fx.event(EventType.VIEW, "reader" + v, book, Fixture.T0.minusSeconds(60));
+        }
+        fx.event(EventType.VIEW, "runner", Catalogue.id(9), Fixture.T0);
+        PopularInCategorySource source = fx.popularInCategory();
+        CandidateQuery runner = new CandidateQuery("runner", null, 10, null);
+        List<String> before = ids(source.candidates(runner));
+        assertEquals(expected(10, Set.of()), before);
+        assertFalse(before.contains(book));
+        assertTrue(fx.index.awaitWarm(10_000));
+
+        // The second sports item (the first is the runner's own, which keeps the runner in Sports) leaves for
+        // Books; the book joins Sports.
+        String leaving = before.get(1);
+        move(leaving, Catalogue.CATEGORIES[0]);
+        move(book, Catalogue.CATEGORIES[4]);
+        // Whether or not the warm-up has rebuilt the category lists yet, the item that left is not listed.
+        assertFalse(ids(source.candidates(runner)).contains(leaving));
+        assertTrue(fx.index.awaitWarm(10_000));
+        List<String> after = ids(source.candidates(runner));
+        assertEquals(book, after.get(0), "listed once the warm-up rebuilt the lists");
+        assertFalse(after.contains(leaving));
+        List<String> rest = new ArrayList<>(before);
+        rest.remove(leaving);
+        assertEquals(rest.subList(0, 9), after.subList(1, 10));
+    }
 }
