@@ -86,7 +86,7 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
         if (!ask.categories().isEmpty()) {
             List<Candidate> merged = fromRuns(arrivals, epoch, ask, n);
             if (merged != null) {
-                fromRuns.incrementAndGet();
+                mergedAnswers.incrementAndGet();
                 return merged;
             }
         }
@@ -167,7 +167,7 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
     private final Runs runs = new Runs();
 
     /** Answers merged from the kept runs (tests check that the path is taken). */
-    final java.util.concurrent.atomic.AtomicLong fromRuns = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong mergedAnswers = new java.util.concurrent.atomic.AtomicLong();
 
     private Run run(ItemIndex.Arrivals arrivals, long epoch, String category, ItemFilter filter, int n, int limit) {
         RunKey key = new RunKey(category, filter, n);

@@ -197,8 +197,14 @@ class LuceneRecommenderTest {
             }
         };
 
+        int[] lastCandidates = new int[0];
+
         NumberedScorer(int known) {
             this.known = known;
+        }
+
+        static int best(int[] candidates) {
+            return java.util.Arrays.stream(candidates).max().orElse(-1);
         }
 
         @Override
@@ -210,10 +216,11 @@ class LuceneRecommenderTest {
         public dev.rialto.api.scoring.ScoreArray scoreIndexed(String userId,
                 dev.rialto.api.scoring.ItemNumbering n, int[] candidates) {
             indexedCalls.incrementAndGet();
+            lastCandidates = candidates.clone();
             float[] out = new float[candidates.length];
             for (int i = 0; i < out.length; i++) {
-                // The scores the map path gives, and NaN (no score) for one item.
-                out[i] = candidates[i] == 13 ? Float.NaN : (float) (candidates[i] / 1000.0);
+                // The scores the map path gives, and NaN (no score) for the best-scoring candidate of the batch.
+                out[i] = candidates[i] == best(candidates) ? Float.NaN : (float) (candidates[i] / 1000.0);
             }
             return new dev.rialto.api.scoring.ScoreArray(MODEL, out);
         }
@@ -227,9 +234,13 @@ class LuceneRecommenderTest {
         assertEquals(1, numbered.indexedCalls.get());
         assertEquals(0, numbered.calls.get(), "no id map when every head item has a number");
         assertEquals("ranker@3", r.model());
+        assertTrue(numbered.lastCandidates.length > 10, "a head longer than n");
+        // The item the model would have ranked first got no score (NaN): it counts as unscored and goes after
+        // every scored item, so it is not in the top 10.
+        String unscored = Catalogue.id(NumberedScorer.best(numbered.lastCandidates));
         for (RecommendedItem it : r.items()) {
             assertEquals((double) (float) (Integer.parseInt(it.itemId().substring(5)) / 1000.0), it.modelScore());
-            assertFalse(it.itemId().equals(Catalogue.id(13)), "an item without a score is not among the scored");
+            assertFalse(it.itemId().equals(unscored), "an item without a score is not among the scored");
         }
         recommender.unbindScorer(numbered);
 

@@ -301,8 +301,8 @@ class NewSourcesTest {
                 }
             }
         }
-        assertTrue(source.fromRuns.get() > users.size(), "most answers merged from the categories' runs: "
-                + source.fromRuns.get());
+        assertTrue(source.mergedAnswers.get() > users.size(), "most answers merged from the categories' runs: "
+                + source.mergedAnswers.get());
         assertTrue(source.keptHeads() < users.size() * filters.size() * 3,
                 "users with the same top categories share heads: " + source.keptHeads());
         // An item write (a new reader, new arrivals) starts the heads over.
