@@ -7,6 +7,8 @@
 #      resumes; the outbox must then hold exactly one line per delivered recipient (no duplicate, no gap).
 # Usage (after `mvn -B install -DskipTests`):  benchmarks/campaigns/run.sh [PROFILES] [EVENTS_PER_PROFILE]
 # RIALTO_BENCH_JFR=FILE records a Java Flight Recording of the server (profile settings) into FILE.
+# RIALTO_BENCH_SET="PID:key=value ..." appends each setting to etc/PID.cfg before the first start (A/B of a setting on
+# one build, e.g. RIALTO_BENCH_SET="dev.rialto.retrieval.lucene:knn.rows.max.items=0").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 profiles=${1:-100000}
@@ -21,6 +23,17 @@ echo "org.osgi.service.http.port = $port" >> "$home/etc/org.ops4j.pax.web.cfg"
 # Written before the first start: the feature installs its own copy of this file only when none exists.
 printf 'enabled = true\nseed = 42\nusers = %d\nitems = 2500\nevents = %d\n' "$profiles" $(( profiles * per_profile )) \
   > "$home/etc/dev.rialto.demo.cfg"
+for setting in ${RIALTO_BENCH_SET:-}; do
+  pid=${setting%%:*}; kv=${setting#*:}
+  key=${kv%%=*}
+  # The feature writes its etc file only when none exists: start from the shipped one, so only this key differs.
+  if [ ! -f "$home/etc/$pid.cfg" ]; then
+    shipped=$(ls "$home"/system/dev/rialto/"$pid"/*/"$pid"-*.cfg 2>/dev/null | head -1)
+    if [ -n "$shipped" ]; then cp "$shipped" "$home/etc/$pid.cfg"; fi
+  fi
+  [ -f "$home/etc/$pid.cfg" ] && sed -i "/^${key//./\\.} *=/d" "$home/etc/$pid.cfg"
+  printf '%s = %s\n' "$key" "${kv#*=}" >> "$home/etc/$pid.cfg"
+done
 base="http://127.0.0.1:$port/api/v1"
 export RIALTO_ADMIN_PASSWORD="bench-$(date +%s)-$RANDOM"
 auth="admin:$RIALTO_ADMIN_PASSWORD"

@@ -80,6 +80,7 @@ public final class SemanticCandidateSource implements CandidateSource {
             excluded.addAll(user.purchased(s.purchasesLookback()));
         }
         ItemVector target;
+        Map<String, Double> used = null;
         CandidateCache.Stamp stamp = null;
         UserInputs inputs = null;
         if (query.text() != null) {
@@ -93,7 +94,8 @@ public final class SemanticCandidateSource implements CandidateSource {
             if (kept != null) {
                 return kept;
             }
-            target = historyVector(user, s, excluded);
+            used = new HashMap<>();
+            target = historyVector(user, s, excluded, used);
         } else {
             return List.of();
         }
@@ -101,7 +103,9 @@ public final class SemanticCandidateSource implements CandidateSource {
         if (target == null) {
             out = List.of();
         } else {
-            List<Hit> hits = index.knn(target.model(), target.vector(), query.n(), query.filter(), excluded);
+            List<Hit> hits = used == null
+                    ? index.knn(target.model(), target.vector(), query.n(), query.filter(), excluded)
+                    : index.knnOfMean(target.model(), used, target.vector(), query.n(), query.filter(), excluded);
             out = new ArrayList<>(hits.size());
             for (Hit h : hits) {
                 out.add(new Candidate(h.id(), NAME, out.size() + 1, h.score()));
@@ -134,9 +138,10 @@ public final class SemanticCandidateSource implements CandidateSource {
 
     /**
      * The weighted mean of the vectors of the user's recent items, in the model that carries most of the weight,
-     * normalised to unit length; adds the seen items to {@code excluded} when configured.
+     * normalised to unit length; adds the seen items to {@code excluded} when configured, and the weight of each item
+     * in the mean to {@code used}.
      */
-    private ItemVector historyVector(UserContext user, Tuning s, Set<String> excluded) {
+    private ItemVector historyVector(UserContext user, Tuning s, Set<String> excluded, Map<String, Double> used) {
         Map<String, Double> weights = user.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays());
         if (weights.isEmpty()) {
             return null;
@@ -163,6 +168,7 @@ public final class SemanticCandidateSource implements CandidateSource {
                 continue;
             }
             double w = weights.get(e.getKey());
+            used.put(e.getKey(), w);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += w * v.vector()[i];
             }
