@@ -364,6 +364,17 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                         + "vectors do not fit is searched as usual, rows beyond it are not kept.")
         int knn_small_cache_mb() default 64;
 
+        @AttributeDefinition(name = "Small text index: most items",
+                description = "On an index of at most this many documents, each queried term's BM25 score in "
+                        + "every document is kept per searcher, and a disjunction of boosted terms (the text "
+                        + "source's history query) is the boosted sum of the kept lists. 0 = never.")
+        int text_small_max_items() default 10_000;
+
+        @AttributeDefinition(name = "Small text index: memory (MB)",
+                description = "Most memory the kept term scores of one searcher may take (8 bytes a posting); "
+                        + "queries with terms beyond it are scored by Lucene.")
+        int text_small_cache_mb() default 32;
+
         @AttributeDefinition(name = "RRF k", description = "The k of reciprocal rank fusion: weight / (k + rank).")
         int rrf_k() default 60;
 
@@ -446,6 +457,11 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final LongAdder columnAnswers = new LongAdder();
     private final LongAdder luceneAnswers = new LongAdder();
 
+    private volatile int textSmallMaxItems = 10_000;
+    private volatile long textSmallPostings = 4L << 20;
+    private final LongAdder keptTermAnswers = new LongAdder();
+    private final LongAdder luceneTermAnswers = new LongAdder();
+
     /** Most missing similarity rows one call computes (each costs one pass over the columns). */
     static final int ROWS_PER_CALL = 2;
     /**
@@ -497,6 +513,12 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         smallMaxItems = config.knn_small_max_items();
         smallBudget = (long) config.knn_small_cache_mb() << 20;
         smallFields = new SmallFields(null, -1, Map.of());
+        if (config.text_small_max_items() < 0 || config.text_small_cache_mb() < 0) {
+            throw new IllegalArgumentException("text.small.max.items and text.small.cache.mb must not be negative, "
+                    + "were " + config.text_small_max_items() + " and " + config.text_small_cache_mb());
+        }
+        textSmallMaxItems = config.text_small_max_items();
+        textSmallPostings = ((long) config.text_small_cache_mb() << 20) / 8; // a doc id and a score each
         int docs = size();
         LOG.info("Item index opened at {} with {} items, codec={}", dir, docs, writer.getConfig().getCodec().getName());
 
@@ -1664,7 +1686,41 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
      * documents taken from the per-searcher cache instead of evaluated again.
      */
     public List<Hit> search(Query main, int n, ItemFilter filter, Collection<String> extraExcluded) {
-        return withSearcher(s -> hits(s, topAccepted(s, main, n, filterBits.accepted(s, filter, extraExcluded))));
+        List<Map.Entry<Term, Float>> terms = textSmallMaxItems > 0 ? TermScores.terms(main) : null;
+        return withSearcher(s -> {
+            FilterBits.Accepted accepted = filterBits.accepted(s, filter, extraExcluded);
+            if (terms != null && s.getIndexReader().maxDoc() <= textSmallMaxItems) {
+                ScoreDoc[] top = termScores(s).top(terms, Math.max(1, n), accepted.bits(), t -> termStates(s, t));
+                if (top != null) {
+                    keptTermAnswers.increment();
+                    return hits(s, top);
+                }
+            }
+            luceneTermAnswers.increment();
+            return hits(s, topAccepted(s, main, n, accepted));
+        });
+    }
+
+    private volatile TermScores termScores = new TermScores(null, 0);
+
+    /** The searcher's kept term scores, new for a new searcher. */
+    private TermScores termScores(IndexSearcher s) {
+        TermScores c = termScores;
+        if (!c.isFor(s)) {
+            c = new TermScores(s, textSmallPostings);
+            termScores = c;
+        }
+        return c;
+    }
+
+    /** Text searches answered from kept term scores so far (tests and benchmarks read it). */
+    public long keptTermAnswers() {
+        return keptTermAnswers.sum();
+    }
+
+    /** Text searches answered by Lucene's scorers so far. */
+    public long luceneTermAnswers() {
+        return luceneTermAnswers.sum();
     }
 
     /**

@@ -21,6 +21,7 @@ import dev.rialto.api.catalog.Item;
 import dev.rialto.api.embeddings.TextEmbedder;
 import dev.rialto.api.retrieval.BehaviourVectors;
 import dev.rialto.api.retrieval.ItemFilter;
+import dev.rialto.retrieval.lucene.internal.testing.Answers;
 import dev.rialto.retrieval.lucene.internal.testing.Catalogue;
 import dev.rialto.retrieval.lucene.internal.testing.Fixture;
 import dev.rialto.retrieval.lucene.internal.testing.TestConfig;
@@ -131,26 +132,8 @@ class SmallVectorFieldTest {
         return weights;
     }
 
-    /** Rank by rank, equal scores (to float rounding) and the same items except where scores all but tie. */
     private static void assertSameAnswer(List<Hit> expected, List<Hit> actual, String what) {
-        assertEquals(expected.size(), actual.size(), what);
-        for (int i = 0; i < expected.size(); i++) {
-            assertEquals(expected.get(i).score(), actual.get(i).score(), 1e-5, what + " rank " + i);
-            if (!expected.get(i).id().equals(actual.get(i).id())) {
-                double gap = Math.abs(expected.get(i).score() - scoreOf(expected, actual.get(i).id()));
-                assertTrue(gap < 1e-5, what + " rank " + i + ": " + actual.get(i).id() + " for "
-                        + expected.get(i).id() + " with a score gap of " + gap);
-            }
-        }
-    }
-
-    private static double scoreOf(List<Hit> hits, String id) {
-        for (Hit h : hits) {
-            if (h.id().equals(id)) {
-                return h.score();
-            }
-        }
-        return Double.NaN;
+        Answers.assertSameAnswer(expected, actual, 1e-5, what);
     }
 
     /** Asks until every row of the history is kept (each call computes at most ROWS_PER_CALL of them). */
