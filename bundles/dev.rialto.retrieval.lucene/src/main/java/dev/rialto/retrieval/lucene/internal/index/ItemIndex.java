@@ -362,7 +362,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         @AttributeDefinition(name = "Small vector fields: memory (MB)",
                 description = "Most memory one small field's vectors and similarity rows may take; a field whose "
                         + "vectors do not fit is searched as usual, rows beyond it are not kept.")
-        int knn_small_cache_mb() default 64;
+        int knn_small_cache_mb() default 32;
 
         @AttributeDefinition(name = "Small text index: most items",
                 description = "On an index of at most this many documents, each queried term's BM25 score in "
@@ -449,9 +449,11 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private volatile int knnOversampleMax = 8;
     private volatile int knnRescore = FilteredKnn.DEFAULT_RESCORE;
     private volatile int smallMaxItems = 10_000;
-    private volatile long smallBudget = 64L << 20;
+    private volatile long smallBudget = 32L << 20;
     /** The small vector fields of the current reader, by field (empty: the field does not qualify). */
     private volatile SmallFields smallFields = new SmallFields(null, -1, Map.of());
+    /** One build of a field at a time (a second caller waits for it instead of building it again). */
+    private final Object smallFieldsLock = new Object();
     /** kNN answered from similarity rows, from columns, and by Lucene's walk or scan (tests and benchmarks). */
     private final LongAdder rowsAnswers = new LongAdder();
     private final LongAdder columnAnswers = new LongAdder();
@@ -2503,7 +2505,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         if (known != null) {
             return known.orElse(null);
         }
-        synchronized (rowsAnswers) {
+        synchronized (smallFieldsLock) {
             c = smallFields;
             known = c.reader() == r ? c.byField().get(field) : null;
             if (known != null) {
