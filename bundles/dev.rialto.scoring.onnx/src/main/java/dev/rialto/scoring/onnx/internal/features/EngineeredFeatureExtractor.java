@@ -73,8 +73,33 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
      * user). {@code extract(user(s, h), ...)} fills exactly what {@code extract(s, h, ...)} fills.
      */
     public UserFeatures user(FeatureSnapshot snapshot, List<Event> history) {
-        return new UserFeatures(snapshotOf(snapshot), new UserProfile(snapshotOf(snapshot),
-                history == null ? List.of() : history));
+        return user(snapshot, history, false);
+    }
+
+    /**
+     * {@link #user(FeatureSnapshot, List)}; with {@code updatable}, the aggregates also keep the history's window
+     * (about 25 bytes per event) so that {@link #withEvents} can bring them up to date without the store.
+     */
+    public UserFeatures user(FeatureSnapshot snapshot, List<Event> history, boolean updatable) {
+        Snapshot s = snapshotOf(snapshot);
+        return new UserFeatures(s, new UserProfile(s, Window.of(s,
+                UserProfile.newestFirst(history == null ? List.of() : history)), updatable));
+    }
+
+    /**
+     * The user's aggregates after new events of theirs were stored: exactly (bit for bit) what {@link #user} would
+     * compute from the store's answer of the newest {@code limit} events then, computed from the window the
+     * aggregates kept instead of a store read (one catalogue look-up per new event, then one pass over the window's
+     * primitive columns). Null when {@code before} kept no window, or when the store's answer cannot be told
+     * without the events' ids (a new event at the exact time of one already held, which is also how an event
+     * already aggregated shows, or at the oldest held time of a full window): then compute them afresh.
+     *
+     * @param added the user's new events, in any order
+     * @param limit the history length {@code before} was computed with (the store read's limit)
+     */
+    public UserFeatures withEvents(UserFeatures before, List<Event> added, int limit) {
+        UserProfile after = before.profile.with(before.snapshot, added, limit);
+        return after == null ? null : new UserFeatures(before.snapshot, after);
     }
 
     private static Snapshot snapshotOf(FeatureSnapshot snapshot) {
@@ -235,7 +260,9 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** The item's dense index in the snapshot, or -1 when it is not catalogued. */
         final int at;
         double weight;
-        Instant lastSeen;
+        /** The newest event's time on this item (epoch second and nano), as the aggregation goes. */
+        long lastSecond = Long.MIN_VALUE;
+        int lastNano;
         boolean purchased;
         float affinity;
         float recency;
@@ -263,12 +290,247 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         return c != 0 ? c : a.id().compareTo(b.id());
     };
 
+    /** Fixed-point scale of the user's mean log price: 2^-32 of a log unit, exact sums of up to 2^24 items. */
+    static final double LN_PRICE_SCALE = 0x1p32;
+
+    /** A log price in the mean's fixed point. */
+    static long fixedLnPrice(double lnPrice) {
+        return Math.round(lnPrice * LN_PRICE_SCALE);
+    }
+
+    /** The mean of {@code count} fixed-point log prices summing to {@code sum}; NaN for none. */
+    static double meanLnPrice(long sum, int count) {
+        return count == 0 ? Double.NaN : sum / LN_PRICE_SCALE / count;
+    }
+
     /** log1p(30): a daily re-order over a month saturates user_item_purchase_days. */
     private static final double LOG_PURCHASE_DAYS_CAP = Math.log1p(30);
 
+    private static final EventType[] TYPES = EventType.values();
+    private static final double[] WEIGHT_OF = new double[TYPES.length];
+
+    static {
+        for (EventType type : TYPES) {
+            WEIGHT_OF[type.ordinal()] = weight(type);
+        }
+    }
+
     /**
-     * Per-request aggregates of the user's history, computed once per extract call. One hash look-up per event
-     * (the user's item); catalogue look-ups, prices and the behaviour weights are per distinct item.
+     * The user's history against one snapshot as primitive columns, newest first, ties by id (the order the
+     * aggregation sums in): what {@link UserProfile} is computed from. Each event's item is looked up in the
+     * snapshot once, when it enters the window, and its decay term (which depends only on its time and the
+     * snapshot's asOf) computed then; re-aggregating a window reads no string and computes no power.
+     * <p>
+     * Immutable. {@link #with} answers the window of the history with more events, as the store would answer it
+     * after they were stored (newest {@code limit} events, ties at the cut by the store's order, (timestamp, id)
+     * descending), or null when that cannot be told without the events' ids.
+     */
+    static final class Window {
+        private static final Window EMPTY = new Window(null, 0, new long[0], new int[0], new int[0], new byte[0],
+                new double[0], null, new String[0]);
+
+        final String userId;
+        final int size;
+        final long[] second;
+        final int[] nano;
+        /** The catalogued item's dense index; -1: no item; -2 - k: the uncatalogued item {@code names[k]}. */
+        final int[] item;
+        final byte[] type;
+        /** weight × 0.5^((asOf - time) / half-life) of an item event, else 0. */
+        final double[] decay;
+        /** For an impression or ad click: {@code names[k]} is its creative, -1 none; null when no event has one. */
+        final int[] creative;
+        /** The uncatalogued item ids and creative ids named (usually none). */
+        final String[] names;
+
+        private Window(String userId, int size, long[] second, int[] nano, int[] item, byte[] type, double[] decay,
+                int[] creative, String[] names) {
+            this.userId = userId;
+            this.size = size;
+            this.second = second;
+            this.nano = nano;
+            this.item = item;
+            this.type = type;
+            this.decay = decay;
+            this.creative = creative;
+            this.names = names;
+        }
+
+        /** The window of a history already newest first, ties by id. */
+        static Window of(Snapshot s, List<Event> events) {
+            int n = events.size();
+            if (n == 0) {
+                return EMPTY;
+            }
+            long[] second = new long[n];
+            int[] nano = new int[n];
+            int[] item = new int[n];
+            byte[] type = new byte[n];
+            double[] decay = new double[n];
+            int[] creative = null;
+            Names names = new Names(new String[0]);
+            for (int i = 0; i < n; i++) {
+                Event e = events.get(i);
+                int c = fill(s, e, i, second, nano, item, type, decay, names);
+                if (c >= 0 || creative != null) {
+                    if (creative == null) {
+                        creative = new int[n];
+                        Arrays.fill(creative, 0, i, -1);
+                    }
+                    creative[i] = c;
+                }
+            }
+            return new Window(events.get(0).userId(), n, second, nano, item, type, decay, creative, names.all);
+        }
+
+        /** Puts one event's columns at {@code i}; answers its creative's name index, or -1. */
+        private static int fill(Snapshot s, Event e, int i, long[] second, int[] nano, int[] item, byte[] type,
+                double[] decay, Names names) {
+            second[i] = e.timestamp().getEpochSecond();
+            nano[i] = e.timestamp().getNano();
+            type[i] = (byte) e.type().ordinal();
+            String itemId = e.itemId();
+            if (itemId == null) {
+                item[i] = -1;
+            } else {
+                int at = s.indexOf(itemId);
+                item[i] = at >= 0 ? at : -2 - names.of(itemId);
+                decay[i] = WEIGHT_OF[type[i]] * Math.pow(0.5, (s.asOfSecond - second[i]) / DECAY_HALF_LIFE_SECONDS);
+            }
+            boolean ad = e.type() == EventType.IMPRESSION || e.type() == EventType.AD_CLICK;
+            return ad && e.context().creative() != null ? names.of(e.context().creative()) : -1;
+        }
+
+        /** Index of the event at this time, or -(insertion point) - 1 (newest first: larger times first). */
+        private int find(long sec, int ns) {
+            int lo = 0;
+            int hi = size - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = second[mid] != sec ? Long.compare(sec, second[mid]) : Integer.compare(ns, nano[mid]);
+                if (c == 0) {
+                    return mid;
+                }
+                if (c > 0) {
+                    hi = mid - 1; // newer than mid: before it
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return -lo - 1;
+        }
+
+        /**
+         * This window with the user's new events, cut to {@code limit} as the store cuts; null when the answer
+         * would depend on event ids, which the window does not hold: a new event at the exact time of a held one
+         * (also how an event the window already holds shows), or at the time of the oldest held one when the
+         * window is full. A full window then drops the store's last event: the oldest time's smallest id, the
+         * first of its run (ties are ordered by id, ascending).
+         */
+        Window with(Snapshot s, List<Event> added, int limit) {
+            Window w = this;
+            for (Event e : added) {
+                if (w.userId != null && !w.userId.equals(e.userId())) {
+                    return null;
+                }
+                long sec = e.timestamp().getEpochSecond();
+                int ns = e.timestamp().getNano();
+                int found = w.find(sec, ns);
+                if (found >= 0) {
+                    return null;
+                }
+                int at = -found - 1;
+                boolean full = w.size >= limit;
+                if (full && at >= w.size) {
+                    continue; // older than the whole window of a long history: the store's answer is unchanged
+                }
+                w = w.insert(s, e, at, full ? w.oldestRunStart() : -1);
+            }
+            return w;
+        }
+
+        /** Where the run of events at the oldest time starts. */
+        private int oldestRunStart() {
+            int i = size - 1;
+            while (i > 0 && second[i - 1] == second[size - 1] && nano[i - 1] == nano[size - 1]) {
+                i--;
+            }
+            return i;
+        }
+
+        /** A copy with {@code e} at {@code at} and, when {@code drop >= 0}, the event at {@code drop} removed. */
+        private Window insert(Snapshot s, Event e, int at, int drop) {
+            int n = drop >= 0 ? size : size + 1;
+            long[] sec2 = new long[n];
+            int[] nano2 = new int[n];
+            int[] item2 = new int[n];
+            byte[] type2 = new byte[n];
+            double[] decay2 = new double[n];
+            int[] creative2 = creative == null ? null : new int[n];
+            // Source positions in order, skipping the dropped one; the new event goes before source index at.
+            int out = 0;
+            int newAt = -1;
+            for (int i = 0; i <= size; i++) {
+                if (i == at) {
+                    newAt = out++;
+                }
+                if (i == size) {
+                    break;
+                }
+                if (i == drop) {
+                    continue;
+                }
+                sec2[out] = second[i];
+                nano2[out] = nano[i];
+                item2[out] = item[i];
+                type2[out] = type[i];
+                decay2[out] = decay[i];
+                if (creative2 != null) {
+                    creative2[out] = creative[i];
+                }
+                out++;
+            }
+            Names more = new Names(names);
+            int c = fill(s, e, newAt, sec2, nano2, item2, type2, decay2, more);
+            if (c >= 0 && creative2 == null) {
+                creative2 = new int[n];
+                Arrays.fill(creative2, -1);
+            }
+            if (creative2 != null) {
+                creative2[newAt] = c;
+            }
+            return new Window(userId == null ? e.userId() : userId, n, sec2, nano2, item2, type2, decay2, creative2,
+                    more.all);
+        }
+
+        long approximateBytes() {
+            return 64 + 25L * size + (creative == null ? 0 : 4L * size) + 60L * names.length;
+        }
+    }
+
+    /** A window's names: uncatalogued item ids and creative ids, looked up linearly (there are few). */
+    private static final class Names {
+        String[] all;
+
+        Names(String[] all) {
+            this.all = all;
+        }
+
+        int of(String name) {
+            for (int i = 0; i < all.length; i++) {
+                if (all[i].equals(name)) {
+                    return i;
+                }
+            }
+            all = Arrays.copyOf(all, all.length + 1);
+            all[all.length - 1] = name;
+            return all.length - 1;
+        }
+    }
+
+    /**
+     * The aggregates of the user's history, computed once per window (per extract call, or per cached entry and
+     * its updates). Catalogue look-ups, prices and the behaviour weights are per distinct item.
      */
     static final class UserProfile {
         final int eventCount;
@@ -298,13 +560,21 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** The user's behaviour vector ({@link #behaviourVector}), computed on first use; NONE when there is none. */
         private volatile float[] behaviour;
         private static final float[] NONE = new float[0];
+        /** The window this was computed from, when kept for updates ({@link #with}); else null. */
+        final Window window;
 
         UserProfile(Snapshot s, List<Event> history) {
-            eventCount = history.size();
-            userId = history.isEmpty() ? null : history.get(0).userId();
-            // Per event one look-up of its id in the snapshot's index, then one in a scratch table by dense index;
-            // items outside the catalogue (rare) by id.
-            int capacity = Integer.highestOneBit(Math.max(1, history.size()) * 2) << 1;
+            // Newest first, ties by id: the order callers pass must not change the features.
+            this(s, Window.of(s, newestFirst(history)), false);
+        }
+
+        UserProfile(Snapshot s, Window w, boolean keepWindow) {
+            window = keepWindow ? w : null;
+            int n = w.size;
+            eventCount = n;
+            userId = w.userId;
+            // Per event one probe of a scratch table by dense index; items outside the catalogue (rare) by id.
+            int capacity = Integer.highestOneBit(Math.max(1, n) * 2) << 1;
             int[] scratchKeys = new int[capacity];
             UserItem[] scratch = new UserItem[capacity];
             Map<String, UserItem> uncatalogued = Map.of();
@@ -312,28 +582,34 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             topWeight = new double[s.topCategories];
             pathWeight = new double[s.categories];
             recentTopWeight = new double[s.topCategories];
-            // Newest first, ties by id: the order callers pass must not change the features.
-            List<Event> events = newestFirst(history);
-            Instant newest = s.asOf();
-            long asOfSecond = s.asOf().getEpochSecond();
+            long newestSecond = s.asOfSecond;
+            int newestNano = s.asOfNano;
             int recentSeen = 0;
-            for (Event e : events) {
-                Instant at = e.timestamp();
-                if (at.isAfter(newest)) {
-                    newest = at;
+            long[] second = w.second;
+            int[] nano = w.nano;
+            int[] items = w.item;
+            byte[] types = w.type;
+            for (int i = 0; i < n; i++) {
+                long sec = second[i];
+                int ns = nano[i];
+                if (sec > newestSecond || sec == newestSecond && ns > newestNano) {
+                    newestSecond = sec;
+                    newestNano = ns;
                 }
-                if (e.type() == EventType.IMPRESSION && e.context().creative() != null) {
-                    adImpressions++;
-                    seenCreative.merge(e.context().creative(), 1, Integer::sum);
-                } else if (e.type() == EventType.AD_CLICK && e.context().creative() != null) {
-                    adClicks++;
+                int type = types[i];
+                if (w.creative != null && w.creative[i] >= 0) {
+                    if (type == EventType.IMPRESSION.ordinal()) {
+                        adImpressions++;
+                        seenCreative.merge(w.names[w.creative[i]], 1, Integer::sum);
+                    } else {
+                        adClicks++;
+                    }
                 }
-                String itemId = e.itemId();
-                if (itemId == null) {
+                int index = items[i];
+                if (index == -1) {
                     continue;
                 }
-                double w = weight(e.type());
-                int index = s.indexOf(itemId);
+                double weight = WEIGHT_OF[type];
                 UserItem mine;
                 if (index >= 0) {
                     int slot = slot(scratchKeys, index);
@@ -345,6 +621,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         seen.add(mine);
                     }
                 } else {
+                    String itemId = w.names[-2 - index];
                     mine = uncatalogued.get(itemId);
                     if (mine == null) {
                         mine = new UserItem(-1);
@@ -355,54 +632,56 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         seen.add(mine);
                     }
                 }
-                mine.weight += w;
-                mine.decayed += w * Math.pow(0.5, (asOfSecond - at.getEpochSecond()) / DECAY_HALF_LIFE_SECONDS);
-                if (mine.lastSeen == null || at.isAfter(mine.lastSeen)) {
-                    mine.lastSeen = at;
+                mine.weight += weight;
+                mine.decayed += w.decay[i];
+                if (sec > mine.lastSecond || sec == mine.lastSecond && ns > mine.lastNano) {
+                    mine.lastSecond = sec;
+                    mine.lastNano = ns;
                 }
-                if (e.type() == EventType.PURCHASE) {
+                if (type == EventType.PURCHASE.ordinal()) {
                     mine.purchased = true;
-                    long day = Math.floorDiv(at.getEpochSecond(), (long) SECONDS_PER_DAY);
+                    long day = Math.floorDiv(sec, (long) SECONDS_PER_DAY);
                     if (mine.dayCount == 0 || day != mine.lastDay) {
                         mine.dayCount++;
                         mine.lastDay = day;
                     }
                 }
-                totalWeight += w;
+                totalWeight += weight;
                 boolean recent = recentSeen++ < RECENT_EVENTS;
                 if (recent) {
-                    recentTotalWeight += w;
+                    recentTotalWeight += weight;
                 }
                 if (mine.at < 0) {
                     continue;
                 }
                 int top = s.topCategoryOf[mine.at];
                 if (top >= 0) {
-                    topWeight[top] += w;
+                    topWeight[top] += weight;
                     int path = s.categoryOf[mine.at];
                     if (path >= 0) {
-                        pathWeight[path] += w;
+                        pathWeight[path] += weight;
                     }
                     if (recent) {
-                        recentTopWeight[top] += w;
+                        recentTopWeight[top] += weight;
                     }
                 }
             }
-            // The mean over distinct priced items, summed in the order of a HashMap filled in first-occurrence
-            // order (as the per-event map was), so it keeps its exact bits.
-            Map<String, Double> distinctLnPrice = new HashMap<>();
+            // The mean over distinct priced items, in fixed point: exact in any order, so it depends on the set of
+            // items only (it was a double sum in a HashMap's order, which changed with every item added).
+            long lnPriceSum = 0;
+            int priced = 0;
             int catalogued = 0;
             for (UserItem mine : seen) {
                 int at = mine.at;
                 if (at >= 0) {
                     catalogued++;
                     if (!Double.isNaN(s.lnPriceOf[at])) {
-                        distinctLnPrice.put(s.idOf[at], s.lnPriceOf[at]);
+                        lnPriceSum += fixedLnPrice(s.lnPriceOf[at]);
+                        priced++;
                     }
                 }
             }
-            meanLnPrice = distinctLnPrice.isEmpty() ? Double.NaN
-                    : distinctLnPrice.values().stream().mapToDouble(Double::doubleValue).sum() / distinctLnPrice.size();
+            meanLnPrice = meanLnPrice(lnPriceSum, priced);
             distinct = seen.size();
             order = new int[catalogued];
             int next = 0;
@@ -414,13 +693,15 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             others = uncatalogued;
             keys = new int[Integer.highestOneBit(Math.max(1, catalogued) * 2) << 1];
             values = new UserItem[keys.length];
+            // Re-based from asOf to the newest of asOf and the history (one factor for every item).
+            double rebase = Math.pow(0.5, Math.max(0, newestSecond - s.asOfSecond) / DECAY_HALF_LIFE_SECONDS);
             for (UserItem mine : seen) {
                 mine.affinity = (float) Math.log1p(mine.weight);
-                double days = Math.max(0, Duration.between(mine.lastSeen, newest).getSeconds()) / SECONDS_PER_DAY;
+                // Duration.between(lastSeen, newest).getSeconds(): whole seconds, rounded down.
+                long seconds = newestSecond - mine.lastSecond - (newestNano < mine.lastNano ? 1 : 0);
+                double days = Math.max(0, seconds) / SECONDS_PER_DAY;
                 mine.recency = (float) (1d / (1d + days));
-                // Re-based from asOf to the newest of asOf and the history (one factor for every item).
-                mine.decayedAffinity = (float) Math.log1p(mine.decayed * Math.pow(0.5,
-                        Math.max(0, newest.getEpochSecond() - asOfSecond) / DECAY_HALF_LIFE_SECONDS));
+                mine.decayedAffinity = (float) Math.log1p(mine.decayed * rebase);
                 mine.purchaseDays = mine.dayCount == 0 ? 0f
                         : (float) Math.min(1d, Math.log1p(mine.dayCount) / LOG_PURCHASE_DAYS_CAP);
                 if (mine.at >= 0) {
@@ -431,8 +712,21 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             }
         }
 
+        /**
+         * The profile of this one's history with the user's new events, exactly as a fresh computation over the
+         * store's answer after they were stored would be (the same window, aggregated in the same order); null
+         * when this profile kept no window or the new window cannot be told ({@link Window#with}).
+         */
+        UserProfile with(Snapshot s, List<Event> added, int limit) {
+            if (window == null) {
+                return null;
+            }
+            Window w = window.with(s, added, limit);
+            return w == null ? null : new UserProfile(s, w, true);
+        }
+
         /** The history newest first, ties by id: the list itself when it is in that order already (the store's). */
-        private static List<Event> newestFirst(List<Event> history) {
+        static List<Event> newestFirst(List<Event> history) {
             for (int i = 1; i < history.size(); i++) {
                 if (NEWEST_FIRST.compare(history.get(i - 1), history.get(i)) > 0) {
                     List<Event> sorted = new ArrayList<>(history);
@@ -493,7 +787,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** A rough count of the bytes this profile holds (object headers, arrays, table), for the cache's budget. */
         long approximateBytes() {
             return 160 + 8L * (topWeight.length + pathWeight.length + recentTopWeight.length)
-                    + 12L * keys.length + 104L * order.length + 200L * others.size()
+                    + 12L * keys.length + 80L * order.length + 200L * others.size()
+                    + (window == null ? 0 : window.approximateBytes())
                     + 120L * seenCreative.size() + (userId == null ? 0 : 40 + 2L * userId.length());
         }
     }
