@@ -179,8 +179,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                             case USER_ITEM_AFFINITY -> u.affinity;
                             case USER_ITEM_PURCHASED -> u.purchased ? 1f : 0f;
                             case USER_ITEM_PURCHASE_DAYS -> u.purchaseDays;
-                            case USER_ITEM_DECAYED_AFFINITY -> u.decayedAffinity;
-                            default -> u.recency;
+                            case USER_ITEM_DECAYED_AFFINITY -> user.decayedAffinity(u);
+                            default -> user.recency(u);
                         });
                     }
                 }
@@ -276,6 +276,12 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** Sum of weights halved every {@link #DECAY_HALF_LIFE_SECONDS} before the snapshot's asOf; then the value. */
         double decayed;
         float decayedAffinity;
+        /**
+         * The newest time of the history that {@link #recency} and {@link #decayedAffinity} were computed against;
+         * an updated profile shares unchanged items and recomputes both when its newest time moved on.
+         */
+        long basisSecond;
+        int basisNano;
 
         UserItem(int at) {
             this.at = at;
@@ -421,32 +427,27 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         }
 
         /**
-         * This window with the user's new events, cut to {@code limit} as the store cuts; null when the answer
+         * This window with one more event of the user, cut to {@code limit} as the store cuts; null when the answer
          * would depend on event ids, which the window does not hold: a new event at the exact time of a held one
          * (also how an event the window already holds shows), or at the time of the oldest held one when the
          * window is full. A full window then drops the store's last event: the oldest time's smallest id, the
          * first of its run (ties are ordered by id, ascending).
          */
-        Window with(Snapshot s, List<Event> added, int limit) {
-            Window w = this;
-            for (Event e : added) {
-                if (w.userId != null && !w.userId.equals(e.userId())) {
-                    return null;
-                }
-                long sec = e.timestamp().getEpochSecond();
-                int ns = e.timestamp().getNano();
-                int found = w.find(sec, ns);
-                if (found >= 0) {
-                    return null;
-                }
-                int at = -found - 1;
-                boolean full = w.size >= limit;
-                if (full && at >= w.size) {
-                    continue; // older than the whole window of a long history: the store's answer is unchanged
-                }
-                w = w.insert(s, e, at, full ? w.oldestRunStart() : -1);
+        Step with(Snapshot s, Event e, int limit) {
+            if (userId != null && !userId.equals(e.userId())) {
+                return null;
             }
-            return w;
+            int found = find(e.timestamp().getEpochSecond(), e.timestamp().getNano());
+            if (found >= 0) {
+                return null;
+            }
+            int at = -found - 1;
+            boolean full = size >= limit;
+            if (full && at >= size) {
+                return new Step(this, -1, -1); // older than the whole window of a long history: unchanged
+            }
+            int drop = full ? oldestRunStart() : -1;
+            return new Step(insert(s, e, at, drop), drop >= 0 && drop < at ? at - 1 : at, drop);
         }
 
         /** Where the run of events at the oldest time starts. */
@@ -508,6 +509,13 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         }
     }
 
+    /**
+     * A window after one event: the new window, where the event went in it (-1: nowhere, the window is the same),
+     * and which event of the previous window was dropped (-1: none).
+     */
+    record Step(Window window, int inserted, int dropped) {
+    }
+
     /** A window's names: uncatalogued item ids and creative ids, looked up linearly (there are few). */
     private static final class Names {
         String[] all;
@@ -546,7 +554,15 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         final double meanLnPrice;
         long adImpressions;
         long adClicks;
-        final Map<String, Integer> seenCreative = new HashMap<>();
+        final Map<String, Integer> seenCreative;
+        /** The newest of asOf and the history, and the decay's re-basing factor from asOf to it. */
+        final long newestSecond;
+        final int newestNano;
+        final double rebase;
+        /** The catalogued distinct items, and the fixed-point sum and count of their known log prices. */
+        final int catalogued;
+        final long lnPriceSum;
+        final int priced;
         /** The history's user (every event of a history is the same user's), or null for an empty history. */
         private final String userId;
         /** Catalogued items by dense index: an open-addressing table (keys + 1, 0 = empty), for the candidates. */
@@ -556,7 +572,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
          * The catalogued distinct items' dense indexes in first-occurrence order (newest first): the behaviour
          * fold-in fills its map in this order as before. Indexes, not ids: a cached profile holds no strings.
          */
-        private final int[] order;
+        private volatile int[] order;
         /** The user's behaviour vector ({@link #behaviourVector}), computed on first use; NONE when there is none. */
         private volatile float[] behaviour;
         private static final float[] NONE = new float[0];
@@ -570,6 +586,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
 
         UserProfile(Snapshot s, Window w, boolean keepWindow) {
             window = keepWindow ? w : null;
+            seenCreative = new HashMap<>();
             int n = w.size;
             eventCount = n;
             userId = w.userId;
@@ -682,8 +699,14 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 }
             }
             meanLnPrice = meanLnPrice(lnPriceSum, priced);
+            this.lnPriceSum = lnPriceSum;
+            this.priced = priced;
+            this.catalogued = catalogued;
+            this.newestSecond = newestSecond;
+            this.newestNano = newestNano;
             distinct = seen.size();
-            order = new int[catalogued];
+            int[] order = new int[catalogued];
+            this.order = order;
             int next = 0;
             for (UserItem mine : seen) {
                 if (mine.at >= 0) {
@@ -694,16 +717,9 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             keys = new int[Integer.highestOneBit(Math.max(1, catalogued) * 2) << 1];
             values = new UserItem[keys.length];
             // Re-based from asOf to the newest of asOf and the history (one factor for every item).
-            double rebase = Math.pow(0.5, Math.max(0, newestSecond - s.asOfSecond) / DECAY_HALF_LIFE_SECONDS);
+            rebase = rebase(s, newestSecond);
             for (UserItem mine : seen) {
-                mine.affinity = (float) Math.log1p(mine.weight);
-                // Duration.between(lastSeen, newest).getSeconds(): whole seconds, rounded down.
-                long seconds = newestSecond - mine.lastSecond - (newestNano < mine.lastNano ? 1 : 0);
-                double days = Math.max(0, seconds) / SECONDS_PER_DAY;
-                mine.recency = (float) (1d / (1d + days));
-                mine.decayedAffinity = (float) Math.log1p(mine.decayed * rebase);
-                mine.purchaseDays = mine.dayCount == 0 ? 0f
-                        : (float) Math.min(1d, Math.log1p(mine.dayCount) / LOG_PURCHASE_DAYS_CAP);
+                finish(mine);
                 if (mine.at >= 0) {
                     int slot = slot(keys, mine.at);
                     keys[slot] = mine.at + 1;
@@ -712,17 +728,304 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             }
         }
 
+        private static double rebase(Snapshot s, long newestSecond) {
+            return Math.pow(0.5, Math.max(0, newestSecond - s.asOfSecond) / DECAY_HALF_LIFE_SECONDS);
+        }
+
+        /** The item's values from its sums, against this profile's newest time. */
+        private void finish(UserItem mine) {
+            mine.affinity = (float) Math.log1p(mine.weight);
+            mine.recency = recencyOf(mine);
+            mine.decayedAffinity = (float) Math.log1p(mine.decayed * rebase);
+            mine.basisSecond = newestSecond;
+            mine.basisNano = newestNano;
+            mine.purchaseDays = mine.dayCount == 0 ? 0f
+                    : (float) Math.min(1d, Math.log1p(mine.dayCount) / LOG_PURCHASE_DAYS_CAP);
+        }
+
+        private float recencyOf(UserItem mine) {
+            // Duration.between(lastSeen, newest).getSeconds(): whole seconds, rounded down.
+            long seconds = newestSecond - mine.lastSecond - (newestNano < mine.lastNano ? 1 : 0);
+            double days = Math.max(0, seconds) / SECONDS_PER_DAY;
+            return (float) (1d / (1d + days));
+        }
+
+        /** user_item_recency of one of this profile's items. */
+        float recency(UserItem mine) {
+            return mine.basisSecond == newestSecond && mine.basisNano == newestNano ? mine.recency : recencyOf(mine);
+        }
+
+        /** user_item_decayed_affinity of one of this profile's items. */
+        float decayedAffinity(UserItem mine) {
+            return mine.basisSecond == newestSecond && mine.basisNano == newestNano ? mine.decayedAffinity
+                    : (float) Math.log1p(mine.decayed * rebase);
+        }
+
         /**
          * The profile of this one's history with the user's new events, exactly as a fresh computation over the
-         * store's answer after they were stored would be (the same window, aggregated in the same order); null
-         * when this profile kept no window or the new window cannot be told ({@link Window#with}).
+         * store's answer after they were stored would be; null when this profile kept no window or the new window
+         * cannot be told ({@link Window#with}). Each event costs a window copy and work on the (at most two)
+         * items it touches, the event in and the event cut: the sums that are exact in any order (weights are
+         * multiples of 0.5, counts, the fixed-point price sum) are added to and subtracted from; what depends on
+         * the order (an item's decayed sum, its last time and purchase days, the 10 most recent events) is
+         * recomputed from the window in the order a fresh pass uses.
          */
         UserProfile with(Snapshot s, List<Event> added, int limit) {
             if (window == null) {
                 return null;
             }
-            Window w = window.with(s, added, limit);
-            return w == null ? null : new UserProfile(s, w, true);
+            UserProfile p = this;
+            for (Event e : added) {
+                Step step = p.window.with(s, e, limit);
+                if (step == null) {
+                    return null;
+                }
+                if (step.inserted() >= 0) {
+                    p = new UserProfile(p, s, step);
+                }
+            }
+            return p;
+        }
+
+        /** {@code before} after one step of its window. */
+        private UserProfile(UserProfile before, Snapshot s, Step step) {
+            Window w = step.window();
+            Window old = before.window;
+            window = w;
+            eventCount = w.size;
+            userId = w.userId;
+            double[] top = before.topWeight.clone();
+            double[] path = before.pathWeight.clone();
+            double total = before.totalWeight;
+            long impressions = before.adImpressions;
+            long clicks = before.adClicks;
+            Map<String, Integer> creatives = before.seenCreative;
+            int[] touched = {Integer.MIN_VALUE, Integer.MIN_VALUE};
+            for (int change = 0; change < 2; change++) {
+                Window cw = change == 0 ? w : old;
+                int i = change == 0 ? step.inserted() : step.dropped();
+                if (i < 0) {
+                    continue;
+                }
+                boolean in = change == 0;
+                int type = cw.type[i];
+                if (cw.creative != null && cw.creative[i] >= 0) {
+                    if (type == EventType.IMPRESSION.ordinal()) {
+                        impressions += in ? 1 : -1;
+                        if (creatives == before.seenCreative) {
+                            creatives = new HashMap<>(creatives);
+                        }
+                        String creative = cw.names[cw.creative[i]];
+                        int count = creatives.getOrDefault(creative, 0) + (in ? 1 : -1);
+                        if (count == 0) {
+                            creatives.remove(creative);
+                        } else {
+                            creatives.put(creative, count);
+                        }
+                    } else {
+                        clicks += in ? 1 : -1;
+                    }
+                }
+                int code = cw.item[i];
+                if (code == -1) {
+                    continue;
+                }
+                double weight = WEIGHT_OF[type];
+                total = in ? total + weight : total - weight;
+                if (code >= 0 && s.topCategoryOf[code] >= 0) {
+                    int t = s.topCategoryOf[code];
+                    top[t] = in ? top[t] + weight : top[t] - weight;
+                    int c = s.categoryOf[code];
+                    if (c >= 0) {
+                        path[c] = in ? path[c] + weight : path[c] - weight;
+                    }
+                }
+                touched[change] = code;
+            }
+            topWeight = top;
+            pathWeight = path;
+            totalWeight = total;
+            adImpressions = impressions;
+            adClicks = clicks;
+            seenCreative = creatives;
+            // The 10 most recent item events, as the fresh pass sums them.
+            recentTopWeight = new double[s.topCategories];
+            int recentSeen = 0;
+            for (int i = 0; i < w.size && recentSeen < RECENT_EVENTS; i++) {
+                int code = w.item[i];
+                if (code == -1) {
+                    continue;
+                }
+                double weight = WEIGHT_OF[w.type[i]];
+                recentTotalWeight += weight;
+                recentSeen++;
+                if (code >= 0 && s.topCategoryOf[code] >= 0) {
+                    recentTopWeight[s.topCategoryOf[code]] += weight;
+                }
+            }
+            if (w.size > 0 && (w.second[0] > s.asOfSecond || w.second[0] == s.asOfSecond && w.nano[0] > s.asOfNano)) {
+                newestSecond = w.second[0];
+                newestNano = w.nano[0];
+            } else {
+                newestSecond = s.asOfSecond;
+                newestNano = s.asOfNano;
+            }
+            rebase = newestSecond == before.newestSecond ? before.rebase : rebase(s, newestSecond);
+            // The touched items, recomputed from the window; the others are shared with the previous profile.
+            int[] k = before.keys;
+            UserItem[] v = before.values;
+            Map<String, UserItem> uncatalogued = before.others;
+            int count = before.catalogued;
+            long lnSum = before.lnPriceSum;
+            int withPrice = before.priced;
+            boolean copied = false;
+            for (int change = 0; change < 2; change++) {
+                int code = touched[change];
+                if (code == Integer.MIN_VALUE || change == 1 && code == touched[0]) {
+                    continue;
+                }
+                UserItem now = rescan(w, code);
+                if (now != null) {
+                    finish(now);
+                }
+                if (code < 0) {
+                    String id = w.names[-2 - code];
+                    uncatalogued = new HashMap<>(uncatalogued);
+                    if (now == null) {
+                        uncatalogued.remove(id);
+                    } else {
+                        uncatalogued.put(id, now);
+                    }
+                    if (uncatalogued.isEmpty()) {
+                        uncatalogued = Map.of();
+                    }
+                    continue;
+                }
+                if (!copied) {
+                    k = k.clone();
+                    v = v.clone();
+                    copied = true;
+                }
+                int slot = slot(k, code);
+                boolean was = k[slot] != 0;
+                double ln = s.lnPriceOf[code];
+                if (now == null) {
+                    if (was) {
+                        remove(k, v, slot);
+                        count--;
+                        if (!Double.isNaN(ln)) {
+                            lnSum -= fixedLnPrice(ln);
+                            withPrice--;
+                        }
+                    }
+                    continue;
+                }
+                if (!was) {
+                    count++;
+                    if (!Double.isNaN(ln)) {
+                        lnSum += fixedLnPrice(ln);
+                        withPrice++;
+                    }
+                    if (count * 2 > k.length) { // keep the table at most half full
+                        UserItem[] all = v;
+                        k = new int[k.length * 2];
+                        v = new UserItem[k.length];
+                        for (UserItem item : all) {
+                            if (item != null) {
+                                int at = slot(k, item.at);
+                                k[at] = item.at + 1;
+                                v[at] = item;
+                            }
+                        }
+                        slot = slot(k, code);
+                    }
+                }
+                k[slot] = code + 1;
+                v[slot] = now;
+            }
+            keys = k;
+            values = v;
+            others = uncatalogued;
+            catalogued = count;
+            lnPriceSum = lnSum;
+            priced = withPrice;
+            meanLnPrice = meanLnPrice(lnSum, withPrice);
+            distinct = count + uncatalogued.size();
+            order = null; // from the window, if the fold-in asks
+        }
+
+        /** One item's sums over the window (code as in {@link Window#item}), in the fresh pass's order; null if none. */
+        private static UserItem rescan(Window w, int code) {
+            UserItem mine = null;
+            for (int i = 0; i < w.size; i++) {
+                if (w.item[i] != code) {
+                    continue;
+                }
+                if (mine == null) {
+                    mine = new UserItem(code >= 0 ? code : -1);
+                }
+                int type = w.type[i];
+                mine.weight += WEIGHT_OF[type];
+                mine.decayed += w.decay[i];
+                long sec = w.second[i];
+                int ns = w.nano[i];
+                if (sec > mine.lastSecond || sec == mine.lastSecond && ns > mine.lastNano) {
+                    mine.lastSecond = sec;
+                    mine.lastNano = ns;
+                }
+                if (type == EventType.PURCHASE.ordinal()) {
+                    mine.purchased = true;
+                    long day = Math.floorDiv(sec, (long) SECONDS_PER_DAY);
+                    if (mine.dayCount == 0 || day != mine.lastDay) {
+                        mine.dayCount++;
+                        mine.lastDay = day;
+                    }
+                }
+            }
+            return mine;
+        }
+
+        /** Removes the entry at {@code slot} of a linear-probing table, shifting back the entries after it. */
+        private static void remove(int[] keys, UserItem[] values, int slot) {
+            int mask = keys.length - 1;
+            int hole = slot;
+            keys[hole] = 0;
+            values[hole] = null;
+            for (int j = hole + 1 & mask; keys[j] != 0; j = j + 1 & mask) {
+                int home = home(keys[j] - 1, keys.length);
+                // Move j into the hole unless its home lies cyclically in (hole, j].
+                boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+                if (!stays) {
+                    keys[hole] = keys[j];
+                    values[hole] = values[j];
+                    keys[j] = 0;
+                    values[j] = null;
+                    hole = j;
+                }
+            }
+        }
+
+        /** The catalogued distinct items in first-occurrence order, from the window when not kept. */
+        private int[] order(Snapshot s) {
+            int[] known = order;
+            if (known != null) {
+                return known;
+            }
+            int[] out = new int[catalogued];
+            int[] seenKeys = new int[keys.length];
+            int next = 0;
+            for (int i = 0; i < window.size && next < out.length; i++) {
+                int code = window.item[i];
+                if (code >= 0) {
+                    int slot = slot(seenKeys, code);
+                    if (seenKeys[slot] == 0) {
+                        seenKeys[slot] = code + 1;
+                        out[next++] = code;
+                    }
+                }
+            }
+            order = out;
+            return out;
         }
 
         /** The history newest first, ties by id: the list itself when it is in that order already (the store's). */
@@ -737,11 +1040,16 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             return history;
         }
 
+        /** Where this dense index would sit in an empty table of this (power of two) length. */
+        private static int home(int at, int length) {
+            // Fibonacci hashing: the product's top bits (its low bits mix only the index's low bits).
+            return (at * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(length) + 1;
+        }
+
         /** The slot of this dense index in an open-addressing table of indexes + 1 (0 = empty). */
         private static int slot(int[] keys, int at) {
             int mask = keys.length - 1;
-            // Fibonacci hashing: the product's top bits (its low bits mix only the index's low bits).
-            int slot = (at * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(keys.length) + 1;
+            int slot = home(at, keys.length);
             while (keys[slot] != 0 && keys[slot] != at + 1) {
                 slot = slot + 1 & mask;
             }
@@ -757,7 +1065,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         private Map<String, Double> indexWeights(Snapshot s) {
             // The same additions in the same order as summing per event, into a map filled in the same order.
             Map<String, Double> out = new HashMap<>();
-            for (int at : order) {
+            for (int at : order(s)) {
                 out.put(s.idOf[at], catalogued(at).weight);
             }
             return out;
@@ -787,7 +1095,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** A rough count of the bytes this profile holds (object headers, arrays, table), for the cache's budget. */
         long approximateBytes() {
             return 160 + 8L * (topWeight.length + pathWeight.length + recentTopWeight.length)
-                    + 12L * keys.length + 80L * order.length + 200L * others.size()
+                    + 12L * keys.length + 88L * catalogued + 200L * others.size()
                     + (window == null ? 0 : window.approximateBytes())
                     + 120L * seenCreative.size() + (userId == null ? 0 : 40 + 2L * userId.length());
         }

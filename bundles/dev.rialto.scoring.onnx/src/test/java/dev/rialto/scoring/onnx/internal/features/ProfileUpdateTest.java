@@ -60,8 +60,10 @@ class ProfileUpdateTest {
             Map<String, List<Event>> byUser = new HashMap<>();
             int[] next = {0};
             for (int i = 0; i < 3_000; i++) {
-                Event e = event(random, ids, "u" + random.nextInt(6),
-                        NOW.minusSeconds(random.nextInt(40 * 86_400)), next);
+                // A fifth at the time of an earlier event: runs of ties, also at the window's cut.
+                Instant at = i > 0 && random.nextInt(5) == 0 ? shop.get(random.nextInt(shop.size())).timestamp()
+                        : NOW.minusSeconds(random.nextInt(40 * 86_400));
+                Event e = event(random, ids, "u" + random.nextInt(6), at, next);
                 shop.add(e);
                 byUser.computeIfAbsent(e.userId(), k -> new ArrayList<>()).add(e);
             }
