@@ -468,28 +468,15 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             byte[] type2 = new byte[n];
             double[] decay2 = new double[n];
             int[] creative2 = creative == null ? null : new int[n];
-            // Source positions in order, skipping the dropped one; the new event goes before source index at.
-            int out = 0;
-            int newAt = -1;
-            for (int i = 0; i <= size; i++) {
-                if (i == at) {
-                    newAt = out++;
-                }
-                if (i == size) {
-                    break;
-                }
-                if (i == drop) {
-                    continue;
-                }
-                sec2[out] = second[i];
-                nano2[out] = nano[i];
-                item2[out] = item[i];
-                type2[out] = type[i];
-                decay2[out] = decay[i];
-                if (creative2 != null) {
-                    creative2[out] = creative[i];
-                }
-                out++;
+            // The new event goes before source index at; a dropped event is of the oldest time, so at <= drop.
+            int newAt = at;
+            shift(second, sec2, at, drop);
+            shift(nano, nano2, at, drop);
+            shift(item, item2, at, drop);
+            shift(type, type2, at, drop);
+            shift(decay, decay2, at, drop);
+            if (creative2 != null) {
+                shift(creative, creative2, at, drop);
             }
             Names more = new Names(names);
             int c = fill(s, e, newAt, sec2, nano2, item2, type2, decay2, more);
@@ -502,6 +489,17 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             }
             return new Window(userId == null ? e.userId() : userId, n, sec2, nano2, item2, type2, decay2, creative2,
                     more.all);
+        }
+
+        /** Copies src into dst leaving a gap at {@code at} and, when {@code drop >= at}, without src[drop]. */
+        private void shift(Object src, Object dst, int at, int drop) {
+            System.arraycopy(src, 0, dst, 0, at);
+            if (drop < 0) {
+                System.arraycopy(src, at, dst, at + 1, size - at);
+            } else {
+                System.arraycopy(src, at, dst, at + 1, drop - at);
+                System.arraycopy(src, drop + 1, dst, drop + 1, size - drop - 1);
+            }
         }
 
         long approximateBytes() {
@@ -879,12 +877,16 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             long lnSum = before.lnPriceSum;
             int withPrice = before.priced;
             boolean copied = false;
+            if (touched[1] == touched[0]) {
+                touched[1] = Integer.MIN_VALUE;
+            }
+            UserItem[] rescanned = rescan(w, touched[0], touched[1]);
             for (int change = 0; change < 2; change++) {
                 int code = touched[change];
-                if (code == Integer.MIN_VALUE || change == 1 && code == touched[0]) {
+                if (code == Integer.MIN_VALUE) {
                     continue;
                 }
-                UserItem now = rescan(w, code);
+                UserItem now = rescanned[change];
                 if (now != null) {
                     finish(now);
                 }
@@ -954,15 +956,23 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             order = null; // from the window, if the fold-in asks
         }
 
-        /** One item's sums over the window (code as in {@link Window#item}), in the fresh pass's order; null if none. */
-        private static UserItem rescan(Window w, int code) {
-            UserItem mine = null;
+        /**
+         * Two items' sums over the window (codes as in {@link Window#item}; MIN_VALUE: none), in the fresh pass's
+         * order, in one pass; null for an item without events.
+         */
+        private static UserItem[] rescan(Window w, int a, int b) {
+            UserItem[] out = new UserItem[2];
+            int[] items = w.item;
             for (int i = 0; i < w.size; i++) {
-                if (w.item[i] != code) {
+                int code = items[i];
+                if (code != a && code != b) {
                     continue;
                 }
+                int which = code == a ? 0 : 1;
+                UserItem mine = out[which];
                 if (mine == null) {
                     mine = new UserItem(code >= 0 ? code : -1);
+                    out[which] = mine;
                 }
                 int type = w.type[i];
                 mine.weight += WEIGHT_OF[type];
@@ -982,7 +992,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     }
                 }
             }
-            return mine;
+            return out;
         }
 
         /** Removes the entry at {@code slot} of a linear-probing table, shifting back the entries after it. */
