@@ -58,9 +58,13 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@code OrtSession.run}, scores in order), users cycling through every user of the shop: <em>warm</em>,
  *       since the users' aggregates stay in the scorer's profile cache (no events arrive in between);</li>
  *   <li>{@code scorer}: {@code score(user, 500 ids)}, the map call, on the same model;</li>
- *   <li>{@code ...Cold}: the same, but the user's cache entry is dropped first (as the change feed does on a
- *       new event of theirs), so the call reads the history and aggregates it: the first request for a user since
- *       their last change;</li>
+ *   <li>{@code ...Cold}: the same, but the user's cache entry is dropped first (as a snapshot rebuild does, or
+ *       a new event of theirs with {@code profile.updates = false}), so the call reads the history and aggregates
+ *       it;</li>
+ *   <li>{@link CpuTime} also times a <em>browsing</em> user: a new view of theirs is stored (the newest event in
+ *       the store) and reported to the change feed, untimed, then {@code scoreIndexed} on the scorer (which
+ *       updates the user's entry from its window) and on a second scorer of the same model with
+ *       {@code profile.updates = false} (which drops it and reads the history: the behaviour before);</li>
  *   <li>{@code bareOrt}: the same model file in a session with the same options, {@code OrtSession.run} on the
  *       inputs the scorer passes for one user: for an indexed-layout ranker the snapshot's tables as tensors
  *       created once and the per-request tensors created on every call from pre-built buffers; for a plain one a

@@ -1040,14 +1040,33 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
 
         /** The history newest first, ties by id: the list itself when it is in that order already (the store's). */
         static List<Event> newestFirst(List<Event> history) {
-            for (int i = 1; i < history.size(); i++) {
-                if (NEWEST_FIRST.compare(history.get(i - 1), history.get(i)) > 0) {
-                    List<Event> sorted = new ArrayList<>(history);
-                    sorted.sort(NEWEST_FIRST);
-                    return sorted;
+            boolean byTime = true;
+            boolean inOrder = true;
+            for (int i = 1; i < history.size() && byTime; i++) {
+                int c = history.get(i).timestamp().compareTo(history.get(i - 1).timestamp());
+                byTime = c <= 0;
+                inOrder &= c < 0 || c == 0 && history.get(i - 1).id().compareTo(history.get(i).id()) <= 0;
+            }
+            if (inOrder) {
+                return history;
+            }
+            List<Event> sorted = new ArrayList<>(history);
+            if (!byTime) {
+                sorted.sort(NEWEST_FIRST);
+                return sorted;
+            }
+            // Newest first already, ties not by id (the store orders them by id descending): sort each run of
+            // equal times only.
+            for (int from = 0, to; from < sorted.size(); from = to) {
+                Instant at = sorted.get(from).timestamp();
+                for (to = from + 1; to < sorted.size() && sorted.get(to).timestamp().equals(at); to++) {
+                    // the run of events at this time
+                }
+                if (to - from > 1) {
+                    sorted.subList(from, to).sort(NEWEST_FIRST);
                 }
             }
-            return history;
+            return sorted;
         }
 
         /** Where this dense index would sit in an empty table of this (power of two) length. */
