@@ -153,11 +153,7 @@ class UserProfileCacheTest {
     void withoutUpdatesAWarmRequestDoesNotReadTheStoreAndANewEventMakesItColdAgain() {
         World world = new World();
         EngineeredFeatureExtractor extractor = new EngineeredFeatureExtractor();
-        TribuoRanker ranker = TribuoRanker.train(world, extractor,
-                extractor.snapshot(world.catalogue(), world.events.all()), false);
-        ranker.write(models, "ranker", VERSION);
-        OnnxModelRegistry registry = new OnnxModelRegistry(extractor);
-        registry.activate(Configs.config(Map.of("models.dir", models.toString(), "poll.seconds", 3600)));
+        OnnxModelRegistry registry = trainedRegistry(world, extractor);
         OnnxInterestScorer scorer = new OnnxInterestScorer(extractor, registry, world.items, world.events);
         try {
             // Without updates, a new event drops the user's entry.
@@ -200,11 +196,7 @@ class UserProfileCacheTest {
     void aNewEventUpdatesTheEntryWithoutReadingTheStoreExactlyAsAFreshRead() {
         World world = new World();
         EngineeredFeatureExtractor extractor = new EngineeredFeatureExtractor();
-        TribuoRanker ranker = TribuoRanker.train(world, extractor,
-                extractor.snapshot(world.catalogue(), world.events.all()), false);
-        ranker.write(models, "ranker", VERSION);
-        OnnxModelRegistry registry = new OnnxModelRegistry(extractor);
-        registry.activate(Configs.config(Map.of("models.dir", models.toString(), "poll.seconds", 3600)));
+        OnnxModelRegistry registry = trainedRegistry(world, extractor);
         OnnxInterestScorer scorer = new OnnxInterestScorer(extractor, registry, world.items, world.events);
         try {
             // One scorer only: a second one's own background build at activation could land mid-test.
@@ -315,6 +307,16 @@ class UserProfileCacheTest {
                         user + " cell " + i + " (" + features.get(i % features.size()) + ")");
             }
         }
+    }
+
+    /** A registry serving a ranker trained on the world (without behaviour vectors). */
+    private OnnxModelRegistry trainedRegistry(World world, EngineeredFeatureExtractor extractor) {
+        TribuoRanker ranker = TribuoRanker.train(world, extractor,
+                extractor.snapshot(world.catalogue(), world.events.all()), false);
+        ranker.write(models, "ranker", VERSION);
+        OnnxModelRegistry registry = new OnnxModelRegistry(extractor);
+        registry.activate(Configs.config(Map.of("models.dir", models.toString(), "poll.seconds", 3600)));
+        return registry;
     }
 
     /** Bounded wait for the scorer's snapshot to hold the store's events. */

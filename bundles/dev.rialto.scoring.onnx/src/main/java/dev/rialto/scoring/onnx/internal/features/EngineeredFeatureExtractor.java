@@ -286,6 +286,27 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         UserItem(int at) {
             this.at = at;
         }
+
+        /** Adds the window's event {@code i} (on this item): the one place both the fresh pass and updates sum. */
+        void add(Window w, int i) {
+            int type = w.type[i];
+            weight += WEIGHT_OF[type];
+            decayed += w.decay[i];
+            long sec = w.second[i];
+            int ns = w.nano[i];
+            if (sec > lastSecond || sec == lastSecond && ns > lastNano) {
+                lastSecond = sec;
+                lastNano = ns;
+            }
+            if (type == EventType.PURCHASE.ordinal()) {
+                purchased = true;
+                long day = Math.floorDiv(sec, (long) SECONDS_PER_DAY);
+                if (dayCount == 0 || day != lastDay) {
+                    dayCount++;
+                    lastDay = day;
+                }
+            }
+        }
     }
 
     static final double DECAY_HALF_LIFE_SECONDS = 30 * SECONDS_PER_DAY;
@@ -647,20 +668,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         seen.add(mine);
                     }
                 }
-                mine.weight += weight;
-                mine.decayed += w.decay[i];
-                if (sec > mine.lastSecond || sec == mine.lastSecond && ns > mine.lastNano) {
-                    mine.lastSecond = sec;
-                    mine.lastNano = ns;
-                }
-                if (type == EventType.PURCHASE.ordinal()) {
-                    mine.purchased = true;
-                    long day = Math.floorDiv(sec, (long) SECONDS_PER_DAY);
-                    if (mine.dayCount == 0 || day != mine.lastDay) {
-                        mine.dayCount++;
-                        mine.lastDay = day;
-                    }
-                }
+                mine.add(w, i);
                 totalWeight += weight;
                 boolean recent = recentSeen++ < RECENT_EVENTS;
                 if (recent) {
@@ -974,23 +982,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     mine = new UserItem(code >= 0 ? code : -1);
                     out[which] = mine;
                 }
-                int type = w.type[i];
-                mine.weight += WEIGHT_OF[type];
-                mine.decayed += w.decay[i];
-                long sec = w.second[i];
-                int ns = w.nano[i];
-                if (sec > mine.lastSecond || sec == mine.lastSecond && ns > mine.lastNano) {
-                    mine.lastSecond = sec;
-                    mine.lastNano = ns;
-                }
-                if (type == EventType.PURCHASE.ordinal()) {
-                    mine.purchased = true;
-                    long day = Math.floorDiv(sec, (long) SECONDS_PER_DAY);
-                    if (mine.dayCount == 0 || day != mine.lastDay) {
-                        mine.dayCount++;
-                        mine.lastDay = day;
-                    }
-                }
+                mine.add(w, i);
             }
             return out;
         }
