@@ -348,8 +348,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
      * snapshot once, when it enters the window, and its decay term (which depends only on its time and the
      * snapshot's asOf) computed then; re-aggregating a window reads no string and computes no power.
      * <p>
-     * Immutable. {@link #with} answers the window of the history with more events, as the store would answer it
-     * after they were stored (newest {@code limit} events, ties at the cut by the store's order, (timestamp, id)
+     * Immutable. {@link #with} answers the window of the history with one more event, as the store would answer it
+     * after it was stored (newest {@code limit} events, ties at the cut by the store's order, (timestamp, id)
      * descending), or null when that cannot be told without the events' ids.
      */
     static final class Window {
@@ -535,22 +535,43 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
     record Step(Window window, int inserted, int dropped) {
     }
 
-    /** A window's names: uncatalogued item ids and creative ids, looked up linearly (there are few). */
+    /**
+     * A window's names: uncatalogued item ids and creative ids. Usually a few, looked up linearly; by a map once
+     * there are more (a snapshot without the catalogue makes every item uncatalogued).
+     */
     private static final class Names {
+        private static final int LINEAR = 16;
         String[] all;
+        private Map<String, Integer> index;
 
         Names(String[] all) {
             this.all = all;
         }
 
         int of(String name) {
-            for (int i = 0; i < all.length; i++) {
-                if (all[i].equals(name)) {
-                    return i;
+            if (all.length > LINEAR && index == null) {
+                index = new HashMap<>();
+                for (int i = 0; i < all.length; i++) {
+                    index.put(all[i], i);
+                }
+            }
+            if (index != null) {
+                Integer known = index.get(name);
+                if (known != null) {
+                    return known;
+                }
+            } else {
+                for (int i = 0; i < all.length; i++) {
+                    if (all[i].equals(name)) {
+                        return i;
+                    }
                 }
             }
             all = Arrays.copyOf(all, all.length + 1);
             all[all.length - 1] = name;
+            if (index != null) {
+                index.put(name, all.length - 1);
+            }
             return all.length - 1;
         }
     }
