@@ -34,6 +34,8 @@ final class CpuTime {
                 long[] plain = new long[calls];
                 long[] plainCold = new long[calls];
                 long[] plainBare = new long[calls];
+                long[] browsing = new long[calls];
+                long[] browsingDropping = new long[calls];
                 long[] features = new long[calls];
                 long[] warmFeatures = new long[calls];
                 double sink = 0;
@@ -79,6 +81,14 @@ final class CpuTime {
                             plain[i] = a4 - a3;
                             plainCold[i] = a6 - a5;
                             plainBare[i] = a7 - a6;
+                            String browser = b.browsingUser(); // a new event stored and reported, untimed
+                            long b0 = THREADS.getCurrentThreadCpuTime();
+                            sink += b.scoreIndexedOnce(browser);
+                            long b1 = THREADS.getCurrentThreadCpuTime();
+                            sink += b.droppingScoreIndexedOnce(browser);
+                            long b2 = THREADS.getCurrentThreadCpuTime();
+                            browsing[i] = b1 - b0;
+                            browsingDropping[i] = b2 - b1;
                         }
                     }
                 }
@@ -89,6 +99,10 @@ final class CpuTime {
                 double c = line("score(user, 500 ids) map, cold user, " + model, cold);
                 double a = indexed ? line("scoreIndexed(user, 500 numbers), warm user", array) : Double.NaN;
                 double ac = indexed ? line("scoreIndexed(user, 500 numbers), cold user", arrayCold) : Double.NaN;
+                double bu = indexed ? line("scoreIndexed, after a new event: entry updated", browsing)
+                        : Double.NaN;
+                double bd = indexed ? line("before: scoreIndexed, after a new event: entry dropped",
+                        browsingDropping) : Double.NaN;
                 double o = line("bare OrtSession.run, " + model + ", same inputs", bare);
                 double p = indexed ? line("before: score(user, 500 ids), warm user, plain graph", plain) : Double.NaN;
                 double pc = indexed ? line("before: score(user, 500 ids), cold user, plain graph", plainCold)
@@ -98,11 +112,14 @@ final class CpuTime {
                 line("feature path alone (history read + extraction)", features);
                 line("feature path alone, warm (from the user's aggregates)", warmFeatures);
                 long[] stats = b.cacheStats();
-                System.out.printf(Locale.ROOT, "profile cache: %d hits, %d misses, %d users held, about %.1f MB%n",
-                        stats[0], stats[1], stats[2], stats[3] / 1048576d);
+                System.out.printf(Locale.ROOT, "profile cache: %d hits, %d misses, %d users held, about %.1f MB,"
+                        + " %d updates from windows, %d given up%n", stats[0], stats[1], stats[2], stats[3] / 1048576d,
+                        stats[4], stats[5]);
                 if (indexed) {
                     ratio("scoreIndexed, warm", a, o);
                     ratio("scoreIndexed, cold", ac, o);
+                    ratio("scoreIndexed, after a new event, updated", bu, o);
+                    ratio("before: scoreIndexed, new event, dropped", bd, o);
                 }
                 ratio("score (map), warm, " + model, s, o);
                 ratio("score (map), cold, " + model, c, o);

@@ -5,6 +5,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.rialto.api.events.Event;
+import dev.rialto.api.events.EventType;
+import dev.rialto.api.privacy.UserData;
 import dev.rialto.api.scoring.FeatureSnapshot;
 import dev.rialto.api.scoring.ScoreResult;
 import dev.rialto.benchmarks.support.MemoryEvents;
@@ -29,6 +31,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -55,9 +58,13 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@code OrtSession.run}, scores in order), users cycling through every user of the shop: <em>warm</em>,
  *       since the users' aggregates stay in the scorer's profile cache (no events arrive in between);</li>
  *   <li>{@code scorer}: {@code score(user, 500 ids)}, the map call, on the same model;</li>
- *   <li>{@code ...Cold}: the same, but the user's cache entry is dropped first (as the change feed does on a
- *       new event of theirs), so the call reads the history and aggregates it: the first request for a user since
- *       their last change;</li>
+ *   <li>{@code ...Cold}: the same, but the user's cache entry is dropped first (as a snapshot rebuild does, or
+ *       a new event of theirs with {@code profile.updates = false}), so the call reads the history and aggregates
+ *       it;</li>
+ *   <li>{@link CpuTime} also times a <em>browsing</em> user: a new view of theirs is stored (the newest event in
+ *       the store) and reported to the change feed, untimed, then {@code scoreIndexed} on the scorer (which
+ *       updates the user's entry from its window) and on a second scorer of the same model with
+ *       {@code profile.updates = false} (which drops it and reads the history: the behaviour before);</li>
  *   <li>{@code bareOrt}: the same model file in a session with the same options, {@code OrtSession.run} on the
  *       inputs the scorer passes for one user: for an indexed-layout ranker the snapshot's tables as tensors
  *       created once and the per-request tensors created on every call from pre-built buffers; for a plain one a
@@ -87,7 +94,19 @@ public class ScoringBenchmark {
     @Param({"fm/1000/1000", "logistic/100/200"})
     public String setup;
 
+    /**
+     * The profile cache of every scorer here: room for all 1,200 users with their windows (about 75 KB each with
+     * 1,000-event histories), so that "warm" stays warm.
+     */
+    static final int CACHE_MB = 128;
+
     private ScorerFixture fixture;
+    private ScorerFixture dropping;
+    private List<String> catalogueIds;
+    /** The time of the next browsing event: after every event in the store, one millisecond apart. */
+    private long clock;
+    private int nextBrowsing;
+    private final Random browsing = new Random(23);
     private Path trainedHere;
     private List<String> users;
     private List<String> candidates;
@@ -141,7 +160,14 @@ public class ScoringBenchmark {
         // Trained on the shop as generated; served with long histories.
         events = new MemoryEvents(padded(shop.events, Integer.getInteger(HISTORY_PROPERTY, 1000), 5));
         readLimit = Integer.parseInt(setup.split("/")[2]);
-        fixture = new ScorerFixture(extractor, items, events, models, Map.of("history.limit", readLimit));
+        fixture = new ScorerFixture(extractor, items, events, models, Map.of("history.limit", readLimit,
+                "profile.cache.mb", CACHE_MB));
+        // The same model and configuration, except that a new event drops the user's entry (profile.updates =
+        // false, the behaviour before the updates): "before" for the browsing user, side by side.
+        dropping = new ScorerFixture(extractor, items, events, models, Map.of("history.limit", readLimit,
+                "profile.cache.mb", CACHE_MB, "profile.updates", false));
+        catalogueIds = shop.items.stream().map(i -> i.id()).toList();
+        clock = events.newestTimestamp().toEpochMilli();
         snapshot = fixture.scorer.snapshot();
 
         users = new ArrayList<>(events.usersByActivity());
@@ -186,7 +212,7 @@ public class ScoringBenchmark {
                 throw new UncheckedIOException(e);
             }
             plainFixture = new ScorerFixture(extractor, items, events, plainModels, Map.of("history.limit",
-                    readLimit));
+                    readLimit, "profile.cache.mb", CACHE_MB));
             plainOnnx = plainModels.resolve(MODEL).resolve(version).resolve("model.onnx");
             plainBareSession = env.createSession(plainOnnx.toString(), bareOptions);
             inputName = "input";
@@ -242,6 +268,7 @@ public class ScoringBenchmark {
         }
         bareOptions.close();
         fixture.close();
+        dropping.close();
         if (plainFixture != null) {
             plainFixture.close();
             deleteTree(plainModels);
@@ -257,18 +284,41 @@ public class ScoringBenchmark {
         return user;
     }
 
-    /** The next user of a second cycle, whose cache entry has just been dropped as a new event of theirs would. */
+    /**
+     * The next user of a second cycle, whose cache entry has just been dropped (as a snapshot rebuild, or a new
+     * event without profile updates, drops it): the request reads and aggregates the history.
+     */
     private String nextColdUser() {
         String user = users.get(nextCold);
         nextCold = nextCold + 1 == users.size() ? 0 : nextCold + 1;
-        fixture.scorer.eventsStored(lastEvent(user));
+        drop(fixture, user);
         return user;
     }
 
-    private final Map<String, List<Event>> lastEvents = new java.util.HashMap<>();
+    /** Drops the user's entry, through the erasure hook (which drops and reads nothing). */
+    private static void drop(ScorerFixture f, String user) {
+        f.scorer.userDeleted(new UserData(user, null, List.of(), List.of()));
+    }
 
-    private List<Event> lastEvent(String user) {
-        return lastEvents.computeIfAbsent(user, u -> events.recentForUser(u, 1));
+    /**
+     * The next user of a third cycle, who has just viewed a catalogue item: the event is stored (newest in the
+     * store) and reported to the scorers' change feed, outside a caller's timing. The updating scorer then brings
+     * the user's entry up to date from its window; the dropping one reads the history afresh.
+     */
+    String browsingUser() {
+        String user = users.get(nextBrowsing);
+        nextBrowsing = nextBrowsing + 1 == users.size() ? 0 : nextBrowsing + 1;
+        List<Event> view = List.of(new Event("b" + clock, EventType.VIEW, user,
+                catalogueIds.get(browsing.nextInt(catalogueIds.size())), 1, Instant.ofEpochMilli(++clock)));
+        events.append(view);
+        fixture.scorer.eventsStored(view);
+        dropping.scorer.eventsStored(view);
+        return user;
+    }
+
+    /** The indexed call once for this user on the scorer without profile updates. */
+    float droppingScoreIndexedOnce(String user) {
+        return dropping.scorer.scoreIndexed(user, numbering, candidateNumbers).scores()[0];
     }
 
     private List<Event> history(String user) {
@@ -425,7 +475,7 @@ public class ScoringBenchmark {
     String plainColdUser() {
         String user = users.get(nextPlainCold);
         nextPlainCold = nextPlainCold + 1 == users.size() ? 0 : nextPlainCold + 1;
-        plainFixture.scorer.eventsStored(lastEvent(user));
+        drop(plainFixture, user);
         return user;
     }
 

@@ -43,12 +43,20 @@ public final class MemoryEvents implements EventRepository {
         int n = 0;
         for (Event e : events) {
             if (ids.add(e.id())) {
+                List<Event> mine = byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>());
+                // An event newer than every other one keeps the lists sorted (a browsing user's next event):
+                // no re-sort of everything on the next read.
+                boolean newest = sealed && (all.isEmpty() || e.timestamp().isAfter(all.get(all.size() - 1).timestamp()));
                 all.add(e);
-                byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+                if (newest) {
+                    mine.add(0, e);
+                } else {
+                    mine.add(e);
+                    sealed = false;
+                }
                 n++;
             }
         }
-        sealed &= n == 0;
         return n;
     }
 

@@ -92,6 +92,8 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private volatile int historyLimit;
     /** Users' aggregates between requests (profile.cache.mb); replaced on a configuration change. */
     private volatile UserProfileCache profiles = new UserProfileCache(0);
+    /** profile.updates: a user's new events update their cached aggregates instead of dropping them. */
+    private volatile boolean profileUpdates;
     /**
      * The published behaviour vectors (the item index), for the user_item_behaviour feature; optional. The ad click
      * model's scorer (a subclass: DS annotations are not inherited) binds it by its own methods.
@@ -163,7 +165,8 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         UserProfileCache cache = profiles;
         // A warm user: the aggregates of an unchanged history against this snapshot, no store read at all.
         UserProfileCache.Cached known = user == null || !cache.enabled()
-                || !(extractor instanceof EngineeredFeatureExtractor) ? null : cache.get(user, stats);
+                || !(extractor instanceof EngineeredFeatureExtractor) ? null : upToDate(user, cache.get(user, stats),
+                cache);
         int stamp = user == null ? 0 : cache.stamp(user); // before the read: see UserProfileCache
         // Read the store before taking the model, so the lease only spans the inference.
         List<Event> history = user == null || known != null ? List.of() : events.recentForUser(user, historyLimit);
@@ -214,7 +217,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 if (extractor instanceof EngineeredFeatureExtractor engineered && user != null) {
                     UserFeatures features = known == null ? null : known.features();
                     if (features == null) {
-                        features = engineered.user(stats, history);
+                        features = engineered.user(stats, history, cache.enabled() && profileUpdates);
                         if (cache.enabled()) {
                             cache.put(user, stamp, used, features);
                         }
@@ -273,7 +276,8 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         }
         String user = userId == null || userId.isBlank() ? null : userId.strip();
         UserProfileCache cache = profiles;
-        UserProfileCache.Cached known = user == null || !cache.enabled() ? null : cache.get(user, stats);
+        UserProfileCache.Cached known = user == null || !cache.enabled() ? null
+                : upToDate(user, cache.get(user, stats), cache);
         int stamp = user == null ? 0 : cache.stamp(user); // before the read: see UserProfileCache
         // Read the store before taking the model, so the lease only spans the inference.
         List<Event> history = user == null || known != null ? List.of() : events.recentForUser(user, historyLimit);
@@ -323,6 +327,25 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         return new ScoreArray(result.model(), out);
     }
 
+    /**
+     * A cached entry with the user's reported new events applied from its window (and cached so), or as it is
+     * when none are pending; null when the update gave up, so the request reads the history afresh.
+     */
+    private UserProfileCache.Cached upToDate(String user, UserProfileCache.Cached known, UserProfileCache cache) {
+        if (known == null || known.pending().isEmpty()) {
+            return known;
+        }
+        UserFeatures updated = ((EngineeredFeatureExtractor) extractor).withEvents(known.features(), known.pending(),
+                known.historyLimit());
+        if (updated == null) {
+            cache.updatesGivenUp.increment();
+            return null;
+        }
+        cache.updates.increment();
+        cache.put(user, known.stamp(), known.historyLimit(), updated);
+        return new UserProfileCache.Cached(updated, known.historyLimit(), List.of(), known.stamp());
+    }
+
     /** The user's aggregates: the cached ones, else computed from the history (and cached when allowed). */
     private UserFeatures userFeatures(String user, FeatureSnapshot stats, UserProfileCache cache,
             UserProfileCache.Cached known, int stamp, int used, List<Event> history) {
@@ -330,7 +353,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             return known.features();
         }
         UserFeatures features = ((EngineeredFeatureExtractor) extractor).user(stats, user == null ? List.of()
-                : history);
+                : history, user != null && cache.enabled() && profileUpdates);
         if (user != null && cache.enabled()) {
             cache.put(user, stamp, used, features);
         }
@@ -698,12 +721,13 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         shared.storeChanged.set(true);
         UserProfileCache cache = profiles;
         if (cache.enabled()) {
-            String last = null;
-            for (Event e : stored) {
-                // Batches are usually one user's run of events: skip the repeats next to each other.
-                if (e.userId() != null && !e.userId().equals(last)) {
-                    cache.invalidate(e.userId());
-                    last = e.userId();
+            boolean keep = profileUpdates && extractor instanceof EngineeredFeatureExtractor;
+            // Batches are usually one user's run of events: each run reported at once.
+            int from = 0;
+            for (int i = 1; i <= stored.size(); i++) {
+                if (i == stored.size() || !stored.get(i).userId().equals(stored.get(from).userId())) {
+                    cache.eventsStored(stored.get(from).userId(), stored.subList(from, i), keep);
+                    from = i;
                 }
             }
         }
@@ -728,7 +752,8 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     /** The user-profile cache's hits and misses so far, and its entries and approximate bytes now. */
     public long[] profileCacheStats() {
         UserProfileCache cache = profiles;
-        return new long[] {cache.hits.sum(), cache.misses.sum(), cache.size(), cache.bytes()};
+        return new long[] {cache.hits.sum(), cache.misses.sum(), cache.size(), cache.bytes(), cache.updates.sum(),
+            cache.updatesGivenUp.sum()};
     }
 
     /** The snapshot requests use now. */
@@ -791,6 +816,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
             profiles.clear(); // the history length may have changed
         }
         refreshSeconds = config.snapshot_refresh_seconds();
+        profileUpdates = config.profile_updates();
     }
 
     private void startRefreshing() {

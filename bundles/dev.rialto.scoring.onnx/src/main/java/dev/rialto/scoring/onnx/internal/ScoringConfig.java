@@ -32,8 +32,14 @@ public @interface ScoringConfig {
 
     @AttributeDefinition(name = "User profile cache (MB)",
             description = "Memory for users' history aggregates kept between requests (a repeated request for a "
-                    + "user with no new events skips the history read); dropped on new events, erasure and each "
-                    + "snapshot rebuild; 0 disables it",
+                    + "user with no new events skips the history read); updated on new events (profile.updates), "
+                    + "dropped on erasure and each snapshot rebuild; 0 disables it",
             min = "0")
     int profile_cache_mb() default 64;
+
+    @AttributeDefinition(name = "Update user profiles",
+            description = "A user's new events update their cached aggregates from the history window the entry "
+                    + "keeps (about 25 bytes per event), exactly as a fresh read would, instead of dropping them; "
+                    + "false drops them and keeps no window")
+    boolean profile_updates() default true;
 }

@@ -73,8 +73,33 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
      * user). {@code extract(user(s, h), ...)} fills exactly what {@code extract(s, h, ...)} fills.
      */
     public UserFeatures user(FeatureSnapshot snapshot, List<Event> history) {
-        return new UserFeatures(snapshotOf(snapshot), new UserProfile(snapshotOf(snapshot),
-                history == null ? List.of() : history));
+        return user(snapshot, history, false);
+    }
+
+    /**
+     * {@link #user(FeatureSnapshot, List)}; with {@code updatable}, the aggregates also keep the history's window
+     * (about 25 bytes per event) so that {@link #withEvents} can bring them up to date without the store.
+     */
+    public UserFeatures user(FeatureSnapshot snapshot, List<Event> history, boolean updatable) {
+        Snapshot s = snapshotOf(snapshot);
+        return new UserFeatures(s, new UserProfile(s, Window.of(s,
+                UserProfile.newestFirst(history == null ? List.of() : history)), updatable));
+    }
+
+    /**
+     * The user's aggregates after new events of theirs were stored: exactly (bit for bit) what {@link #user} would
+     * compute from the store's answer of the newest {@code limit} events then, computed from the window the
+     * aggregates kept instead of a store read (one catalogue look-up per new event, then one pass over the window's
+     * primitive columns). Null when {@code before} kept no window, or when the store's answer cannot be told
+     * without the events' ids (a new event at the exact time of one already held, which is also how an event
+     * already aggregated shows, or at the oldest held time of a full window): then compute them afresh.
+     *
+     * @param added the user's new events, in any order
+     * @param limit the history length {@code before} was computed with (the store read's limit)
+     */
+    public UserFeatures withEvents(UserFeatures before, List<Event> added, int limit) {
+        UserProfile after = before.profile.with(before.snapshot, added, limit);
+        return after == null ? null : new UserFeatures(before.snapshot, after);
     }
 
     private static Snapshot snapshotOf(FeatureSnapshot snapshot) {
@@ -154,8 +179,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                             case USER_ITEM_AFFINITY -> u.affinity;
                             case USER_ITEM_PURCHASED -> u.purchased ? 1f : 0f;
                             case USER_ITEM_PURCHASE_DAYS -> u.purchaseDays;
-                            case USER_ITEM_DECAYED_AFFINITY -> u.decayedAffinity;
-                            default -> u.recency;
+                            case USER_ITEM_DECAYED_AFFINITY -> user.decayedAffinity(u);
+                            default -> user.recency(u);
                         });
                     }
                 }
@@ -235,7 +260,9 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** The item's dense index in the snapshot, or -1 when it is not catalogued. */
         final int at;
         double weight;
-        Instant lastSeen;
+        /** The newest event's time on this item (epoch second and nano), as the aggregation goes. */
+        long lastSecond = Long.MIN_VALUE;
+        int lastNano;
         boolean purchased;
         float affinity;
         float recency;
@@ -249,9 +276,36 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** Sum of weights halved every {@link #DECAY_HALF_LIFE_SECONDS} before the snapshot's asOf; then the value. */
         double decayed;
         float decayedAffinity;
+        /**
+         * The newest time of the history that {@link #recency} and {@link #decayedAffinity} were computed against;
+         * an updated profile shares unchanged items and recomputes both when its newest time moved on.
+         */
+        long basisSecond;
+        int basisNano;
 
         UserItem(int at) {
             this.at = at;
+        }
+
+        /** Adds the window's event {@code i} (on this item): the one place both the fresh pass and updates sum. */
+        void add(Window w, int i) {
+            int type = w.type[i];
+            weight += WEIGHT_OF[type];
+            decayed += w.decay[i];
+            long sec = w.second[i];
+            int ns = w.nano[i];
+            if (sec > lastSecond || sec == lastSecond && ns > lastNano) {
+                lastSecond = sec;
+                lastNano = ns;
+            }
+            if (type == EventType.PURCHASE.ordinal()) {
+                purchased = true;
+                long day = Math.floorDiv(sec, (long) SECONDS_PER_DAY);
+                if (dayCount == 0 || day != lastDay) {
+                    dayCount++;
+                    lastDay = day;
+                }
+            }
         }
     }
 
@@ -263,12 +317,268 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         return c != 0 ? c : a.id().compareTo(b.id());
     };
 
+    /** Fixed-point scale of the user's mean log price: 2^-32 of a log unit, exact sums of up to 2^24 items. */
+    static final double LN_PRICE_SCALE = 0x1p32;
+
+    /** A log price in the mean's fixed point. */
+    static long fixedLnPrice(double lnPrice) {
+        return Math.round(lnPrice * LN_PRICE_SCALE);
+    }
+
+    /** The mean of {@code count} fixed-point log prices summing to {@code sum}; NaN for none. */
+    static double meanLnPrice(long sum, int count) {
+        return count == 0 ? Double.NaN : sum / LN_PRICE_SCALE / count;
+    }
+
     /** log1p(30): a daily re-order over a month saturates user_item_purchase_days. */
     private static final double LOG_PURCHASE_DAYS_CAP = Math.log1p(30);
 
+    private static final EventType[] TYPES = EventType.values();
+    private static final double[] WEIGHT_OF = new double[TYPES.length];
+
+    static {
+        for (EventType type : TYPES) {
+            WEIGHT_OF[type.ordinal()] = weight(type);
+        }
+    }
+
     /**
-     * Per-request aggregates of the user's history, computed once per extract call. One hash look-up per event
-     * (the user's item); catalogue look-ups, prices and the behaviour weights are per distinct item.
+     * The user's history against one snapshot as primitive columns, newest first, ties by id (the order the
+     * aggregation sums in): what {@link UserProfile} is computed from. Each event's item is looked up in the
+     * snapshot once, when it enters the window, and its decay term (which depends only on its time and the
+     * snapshot's asOf) computed then; re-aggregating a window reads no string and computes no power.
+     * <p>
+     * Immutable. {@link #with} answers the window of the history with one more event, as the store would answer it
+     * after it was stored (newest {@code limit} events, ties at the cut by the store's order, (timestamp, id)
+     * descending), or null when that cannot be told without the events' ids.
+     */
+    static final class Window {
+        private static final Window EMPTY = new Window(null, 0, new long[0], new int[0], new int[0], new byte[0],
+                new double[0], null, new String[0]);
+
+        final String userId;
+        final int size;
+        final long[] second;
+        final int[] nano;
+        /** The catalogued item's dense index; -1: no item; -2 - k: the uncatalogued item {@code names[k]}. */
+        final int[] item;
+        final byte[] type;
+        /** weight × 0.5^((asOf - time) / half-life) of an item event, else 0. */
+        final double[] decay;
+        /** For an impression or ad click: {@code names[k]} is its creative, -1 none; null when no event has one. */
+        final int[] creative;
+        /** The uncatalogued item ids and creative ids named (usually none). */
+        final String[] names;
+
+        private Window(String userId, int size, long[] second, int[] nano, int[] item, byte[] type, double[] decay,
+                int[] creative, String[] names) {
+            this.userId = userId;
+            this.size = size;
+            this.second = second;
+            this.nano = nano;
+            this.item = item;
+            this.type = type;
+            this.decay = decay;
+            this.creative = creative;
+            this.names = names;
+        }
+
+        /** The window of a history already newest first, ties by id. */
+        static Window of(Snapshot s, List<Event> events) {
+            int n = events.size();
+            if (n == 0) {
+                return EMPTY;
+            }
+            long[] second = new long[n];
+            int[] nano = new int[n];
+            int[] item = new int[n];
+            byte[] type = new byte[n];
+            double[] decay = new double[n];
+            int[] creative = null;
+            Names names = new Names(new String[0]);
+            for (int i = 0; i < n; i++) {
+                Event e = events.get(i);
+                int c = fill(s, e, i, second, nano, item, type, decay, names);
+                if (c >= 0 || creative != null) {
+                    if (creative == null) {
+                        creative = new int[n];
+                        Arrays.fill(creative, 0, i, -1);
+                    }
+                    creative[i] = c;
+                }
+            }
+            return new Window(events.get(0).userId(), n, second, nano, item, type, decay, creative, names.all);
+        }
+
+        /** Puts one event's columns at {@code i}; answers its creative's name index, or -1. */
+        private static int fill(Snapshot s, Event e, int i, long[] second, int[] nano, int[] item, byte[] type,
+                double[] decay, Names names) {
+            second[i] = e.timestamp().getEpochSecond();
+            nano[i] = e.timestamp().getNano();
+            type[i] = (byte) e.type().ordinal();
+            String itemId = e.itemId();
+            if (itemId == null) {
+                item[i] = -1;
+            } else {
+                int at = s.indexOf(itemId);
+                item[i] = at >= 0 ? at : -2 - names.of(itemId);
+                decay[i] = WEIGHT_OF[type[i]] * Math.pow(0.5, (s.asOfSecond - second[i]) / DECAY_HALF_LIFE_SECONDS);
+            }
+            boolean ad = e.type() == EventType.IMPRESSION || e.type() == EventType.AD_CLICK;
+            return ad && e.context().creative() != null ? names.of(e.context().creative()) : -1;
+        }
+
+        /** Index of the event at this time, or -(insertion point) - 1 (newest first: larger times first). */
+        private int find(long sec, int ns) {
+            int lo = 0;
+            int hi = size - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int c = second[mid] != sec ? Long.compare(sec, second[mid]) : Integer.compare(ns, nano[mid]);
+                if (c == 0) {
+                    return mid;
+                }
+                if (c > 0) {
+                    hi = mid - 1; // newer than mid: before it
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return -lo - 1;
+        }
+
+        /**
+         * This window with one more event of the user, cut to {@code limit} as the store cuts; null when the answer
+         * would depend on event ids, which the window does not hold: a new event at the exact time of a held one
+         * (also how an event the window already holds shows), or at the time of the oldest held one when the
+         * window is full. A full window then drops the store's last event: the oldest time's smallest id, the
+         * first of its run (ties are ordered by id, ascending).
+         */
+        Step with(Snapshot s, Event e, int limit) {
+            if (userId != null && !userId.equals(e.userId())) {
+                return null;
+            }
+            int found = find(e.timestamp().getEpochSecond(), e.timestamp().getNano());
+            if (found >= 0) {
+                return null;
+            }
+            int at = -found - 1;
+            boolean full = size >= limit;
+            if (full && at >= size) {
+                return new Step(this, -1, -1); // older than the whole window of a long history: unchanged
+            }
+            int drop = full ? oldestRunStart() : -1;
+            return new Step(insert(s, e, at, drop), drop >= 0 && drop < at ? at - 1 : at, drop);
+        }
+
+        /** Where the run of events at the oldest time starts. */
+        private int oldestRunStart() {
+            int i = size - 1;
+            while (i > 0 && second[i - 1] == second[size - 1] && nano[i - 1] == nano[size - 1]) {
+                i--;
+            }
+            return i;
+        }
+
+        /** A copy with {@code e} at {@code at} and, when {@code drop >= 0}, the event at {@code drop} removed. */
+        private Window insert(Snapshot s, Event e, int at, int drop) {
+            int n = drop >= 0 ? size : size + 1;
+            long[] sec2 = new long[n];
+            int[] nano2 = new int[n];
+            int[] item2 = new int[n];
+            byte[] type2 = new byte[n];
+            double[] decay2 = new double[n];
+            int[] creative2 = creative == null ? null : new int[n];
+            // The new event goes before source index at; a dropped event is of the oldest time, so at <= drop.
+            int newAt = at;
+            shift(second, sec2, at, drop);
+            shift(nano, nano2, at, drop);
+            shift(item, item2, at, drop);
+            shift(type, type2, at, drop);
+            shift(decay, decay2, at, drop);
+            if (creative2 != null) {
+                shift(creative, creative2, at, drop);
+            }
+            Names more = new Names(names);
+            int c = fill(s, e, newAt, sec2, nano2, item2, type2, decay2, more);
+            if (c >= 0 && creative2 == null) {
+                creative2 = new int[n];
+                Arrays.fill(creative2, -1);
+            }
+            if (creative2 != null) {
+                creative2[newAt] = c;
+            }
+            return new Window(userId == null ? e.userId() : userId, n, sec2, nano2, item2, type2, decay2, creative2,
+                    more.all);
+        }
+
+        /** Copies src into dst leaving a gap at {@code at} and, when {@code drop >= at}, without src[drop]. */
+        private void shift(Object src, Object dst, int at, int drop) {
+            System.arraycopy(src, 0, dst, 0, at);
+            if (drop < 0) {
+                System.arraycopy(src, at, dst, at + 1, size - at);
+            } else {
+                System.arraycopy(src, at, dst, at + 1, drop - at);
+                System.arraycopy(src, drop + 1, dst, drop + 1, size - drop - 1);
+            }
+        }
+
+        long approximateBytes() {
+            return 64 + 25L * size + (creative == null ? 0 : 4L * size) + 60L * names.length;
+        }
+    }
+
+    /**
+     * A window after one event: the new window, where the event went in it (-1: nowhere, the window is the same),
+     * and which event of the previous window was dropped (-1: none).
+     */
+    record Step(Window window, int inserted, int dropped) {
+    }
+
+    /**
+     * A window's names: uncatalogued item ids and creative ids. Usually a few, looked up linearly; by a map once
+     * there are more (a snapshot without the catalogue makes every item uncatalogued).
+     */
+    private static final class Names {
+        private static final int LINEAR = 16;
+        String[] all;
+        private Map<String, Integer> index;
+
+        Names(String[] all) {
+            this.all = all;
+        }
+
+        int of(String name) {
+            if (all.length > LINEAR && index == null) {
+                index = new HashMap<>();
+                for (int i = 0; i < all.length; i++) {
+                    index.put(all[i], i);
+                }
+            }
+            if (index != null) {
+                Integer known = index.get(name);
+                if (known != null) {
+                    return known;
+                }
+            } else {
+                for (int i = 0; i < all.length; i++) {
+                    if (all[i].equals(name)) {
+                        return i;
+                    }
+                }
+            }
+            all = Arrays.copyOf(all, all.length + 1);
+            all[all.length - 1] = name;
+            if (index != null) {
+                index.put(name, all.length - 1);
+            }
+            return all.length - 1;
+        }
+    }
+
+    /**
+     * The aggregates of the user's history, computed once per window (per extract call, or per cached entry and
+     * its updates). Catalogue look-ups, prices and the behaviour weights are per distinct item.
      */
     static final class UserProfile {
         final int eventCount;
@@ -284,7 +594,15 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         final double meanLnPrice;
         long adImpressions;
         long adClicks;
-        final Map<String, Integer> seenCreative = new HashMap<>();
+        final Map<String, Integer> seenCreative;
+        /** The newest of asOf and the history, and the decay's re-basing factor from asOf to it. */
+        final long newestSecond;
+        final int newestNano;
+        final double rebase;
+        /** The catalogued distinct items, and the fixed-point sum and count of their known log prices. */
+        final int catalogued;
+        final long lnPriceSum;
+        final int priced;
         /** The history's user (every event of a history is the same user's), or null for an empty history. */
         private final String userId;
         /** Catalogued items by dense index: an open-addressing table (keys + 1, 0 = empty), for the candidates. */
@@ -294,17 +612,26 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
          * The catalogued distinct items' dense indexes in first-occurrence order (newest first): the behaviour
          * fold-in fills its map in this order as before. Indexes, not ids: a cached profile holds no strings.
          */
-        private final int[] order;
+        private volatile int[] order;
         /** The user's behaviour vector ({@link #behaviourVector}), computed on first use; NONE when there is none. */
         private volatile float[] behaviour;
         private static final float[] NONE = new float[0];
+        /** The window this was computed from, when kept for updates ({@link #with}); else null. */
+        final Window window;
 
         UserProfile(Snapshot s, List<Event> history) {
-            eventCount = history.size();
-            userId = history.isEmpty() ? null : history.get(0).userId();
-            // Per event one look-up of its id in the snapshot's index, then one in a scratch table by dense index;
-            // items outside the catalogue (rare) by id.
-            int capacity = Integer.highestOneBit(Math.max(1, history.size()) * 2) << 1;
+            // Newest first, ties by id: the order callers pass must not change the features.
+            this(s, Window.of(s, newestFirst(history)), false);
+        }
+
+        UserProfile(Snapshot s, Window w, boolean keepWindow) {
+            window = keepWindow ? w : null;
+            seenCreative = new HashMap<>();
+            int n = w.size;
+            eventCount = n;
+            userId = w.userId;
+            // Per event one probe of a scratch table by dense index; items outside the catalogue (rare) by id.
+            int capacity = Integer.highestOneBit(Math.max(1, n) * 2) << 1;
             int[] scratchKeys = new int[capacity];
             UserItem[] scratch = new UserItem[capacity];
             Map<String, UserItem> uncatalogued = Map.of();
@@ -312,28 +639,34 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             topWeight = new double[s.topCategories];
             pathWeight = new double[s.categories];
             recentTopWeight = new double[s.topCategories];
-            // Newest first, ties by id: the order callers pass must not change the features.
-            List<Event> events = newestFirst(history);
-            Instant newest = s.asOf();
-            long asOfSecond = s.asOf().getEpochSecond();
+            long newestSecond = s.asOfSecond;
+            int newestNano = s.asOfNano;
             int recentSeen = 0;
-            for (Event e : events) {
-                Instant at = e.timestamp();
-                if (at.isAfter(newest)) {
-                    newest = at;
+            long[] second = w.second;
+            int[] nano = w.nano;
+            int[] items = w.item;
+            byte[] types = w.type;
+            for (int i = 0; i < n; i++) {
+                long sec = second[i];
+                int ns = nano[i];
+                if (sec > newestSecond || sec == newestSecond && ns > newestNano) {
+                    newestSecond = sec;
+                    newestNano = ns;
                 }
-                if (e.type() == EventType.IMPRESSION && e.context().creative() != null) {
-                    adImpressions++;
-                    seenCreative.merge(e.context().creative(), 1, Integer::sum);
-                } else if (e.type() == EventType.AD_CLICK && e.context().creative() != null) {
-                    adClicks++;
+                int type = types[i];
+                if (w.creative != null && w.creative[i] >= 0) {
+                    if (type == EventType.IMPRESSION.ordinal()) {
+                        adImpressions++;
+                        seenCreative.merge(w.names[w.creative[i]], 1, Integer::sum);
+                    } else {
+                        adClicks++;
+                    }
                 }
-                String itemId = e.itemId();
-                if (itemId == null) {
+                int index = items[i];
+                if (index == -1) {
                     continue;
                 }
-                double w = weight(e.type());
-                int index = s.indexOf(itemId);
+                double weight = WEIGHT_OF[type];
                 UserItem mine;
                 if (index >= 0) {
                     int slot = slot(scratchKeys, index);
@@ -345,6 +678,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         seen.add(mine);
                     }
                 } else {
+                    String itemId = w.names[-2 - index];
                     mine = uncatalogued.get(itemId);
                     if (mine == null) {
                         mine = new UserItem(-1);
@@ -355,56 +689,51 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         seen.add(mine);
                     }
                 }
-                mine.weight += w;
-                mine.decayed += w * Math.pow(0.5, (asOfSecond - at.getEpochSecond()) / DECAY_HALF_LIFE_SECONDS);
-                if (mine.lastSeen == null || at.isAfter(mine.lastSeen)) {
-                    mine.lastSeen = at;
-                }
-                if (e.type() == EventType.PURCHASE) {
-                    mine.purchased = true;
-                    long day = Math.floorDiv(at.getEpochSecond(), (long) SECONDS_PER_DAY);
-                    if (mine.dayCount == 0 || day != mine.lastDay) {
-                        mine.dayCount++;
-                        mine.lastDay = day;
-                    }
-                }
-                totalWeight += w;
+                mine.add(w, i);
+                totalWeight += weight;
                 boolean recent = recentSeen++ < RECENT_EVENTS;
                 if (recent) {
-                    recentTotalWeight += w;
+                    recentTotalWeight += weight;
                 }
                 if (mine.at < 0) {
                     continue;
                 }
                 int top = s.topCategoryOf[mine.at];
                 if (top >= 0) {
-                    topWeight[top] += w;
+                    topWeight[top] += weight;
                     int path = s.categoryOf[mine.at];
                     if (path >= 0) {
-                        pathWeight[path] += w;
+                        pathWeight[path] += weight;
                     }
                     if (recent) {
-                        recentTopWeight[top] += w;
+                        recentTopWeight[top] += weight;
                     }
                 }
             }
-            // The mean over distinct priced items, summed in the order of a HashMap filled in first-occurrence
-            // order (as the per-event map was), so it keeps its exact bits.
-            Map<String, Double> distinctLnPrice = new HashMap<>();
+            // The mean over distinct priced items, in fixed point: exact in any order, so it depends on the set of
+            // items only (it was a double sum in a HashMap's order, which changed with every item added).
+            long lnPriceSum = 0;
+            int priced = 0;
             int catalogued = 0;
             for (UserItem mine : seen) {
                 int at = mine.at;
                 if (at >= 0) {
                     catalogued++;
                     if (!Double.isNaN(s.lnPriceOf[at])) {
-                        distinctLnPrice.put(s.idOf[at], s.lnPriceOf[at]);
+                        lnPriceSum += fixedLnPrice(s.lnPriceOf[at]);
+                        priced++;
                     }
                 }
             }
-            meanLnPrice = distinctLnPrice.isEmpty() ? Double.NaN
-                    : distinctLnPrice.values().stream().mapToDouble(Double::doubleValue).sum() / distinctLnPrice.size();
+            meanLnPrice = meanLnPrice(lnPriceSum, priced);
+            this.lnPriceSum = lnPriceSum;
+            this.priced = priced;
+            this.catalogued = catalogued;
+            this.newestSecond = newestSecond;
+            this.newestNano = newestNano;
             distinct = seen.size();
-            order = new int[catalogued];
+            int[] order = new int[catalogued];
+            this.order = order;
             int next = 0;
             for (UserItem mine : seen) {
                 if (mine.at >= 0) {
@@ -414,15 +743,10 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             others = uncatalogued;
             keys = new int[Integer.highestOneBit(Math.max(1, catalogued) * 2) << 1];
             values = new UserItem[keys.length];
+            // Re-based from asOf to the newest of asOf and the history (one factor for every item).
+            rebase = rebase(s, newestSecond);
             for (UserItem mine : seen) {
-                mine.affinity = (float) Math.log1p(mine.weight);
-                double days = Math.max(0, Duration.between(mine.lastSeen, newest).getSeconds()) / SECONDS_PER_DAY;
-                mine.recency = (float) (1d / (1d + days));
-                // Re-based from asOf to the newest of asOf and the history (one factor for every item).
-                mine.decayedAffinity = (float) Math.log1p(mine.decayed * Math.pow(0.5,
-                        Math.max(0, newest.getEpochSecond() - asOfSecond) / DECAY_HALF_LIFE_SECONDS));
-                mine.purchaseDays = mine.dayCount == 0 ? 0f
-                        : (float) Math.min(1d, Math.log1p(mine.dayCount) / LOG_PURCHASE_DAYS_CAP);
+                finish(mine);
                 if (mine.at >= 0) {
                     int slot = slot(keys, mine.at);
                     keys[slot] = mine.at + 1;
@@ -431,23 +755,343 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             }
         }
 
-        /** The history newest first, ties by id: the list itself when it is in that order already (the store's). */
-        private static List<Event> newestFirst(List<Event> history) {
-            for (int i = 1; i < history.size(); i++) {
-                if (NEWEST_FIRST.compare(history.get(i - 1), history.get(i)) > 0) {
-                    List<Event> sorted = new ArrayList<>(history);
-                    sorted.sort(NEWEST_FIRST);
-                    return sorted;
+        private static double rebase(Snapshot s, long newestSecond) {
+            return Math.pow(0.5, Math.max(0, newestSecond - s.asOfSecond) / DECAY_HALF_LIFE_SECONDS);
+        }
+
+        /** The item's values from its sums, against this profile's newest time. */
+        private void finish(UserItem mine) {
+            mine.affinity = (float) Math.log1p(mine.weight);
+            mine.recency = recencyOf(mine);
+            mine.decayedAffinity = (float) Math.log1p(mine.decayed * rebase);
+            mine.basisSecond = newestSecond;
+            mine.basisNano = newestNano;
+            mine.purchaseDays = mine.dayCount == 0 ? 0f
+                    : (float) Math.min(1d, Math.log1p(mine.dayCount) / LOG_PURCHASE_DAYS_CAP);
+        }
+
+        private float recencyOf(UserItem mine) {
+            // Duration.between(lastSeen, newest).getSeconds(): whole seconds, rounded down.
+            long seconds = newestSecond - mine.lastSecond - (newestNano < mine.lastNano ? 1 : 0);
+            double days = Math.max(0, seconds) / SECONDS_PER_DAY;
+            return (float) (1d / (1d + days));
+        }
+
+        /** user_item_recency of one of this profile's items. */
+        float recency(UserItem mine) {
+            return mine.basisSecond == newestSecond && mine.basisNano == newestNano ? mine.recency : recencyOf(mine);
+        }
+
+        /** user_item_decayed_affinity of one of this profile's items. */
+        float decayedAffinity(UserItem mine) {
+            return mine.basisSecond == newestSecond && mine.basisNano == newestNano ? mine.decayedAffinity
+                    : (float) Math.log1p(mine.decayed * rebase);
+        }
+
+        /**
+         * The profile of this one's history with the user's new events, exactly as a fresh computation over the
+         * store's answer after they were stored would be; null when this profile kept no window or the new window
+         * cannot be told ({@link Window#with}). Each event costs a window copy and work on the (at most two)
+         * items it touches, the event in and the event cut: the sums that are exact in any order (weights are
+         * multiples of 0.5, counts, the fixed-point price sum) are added to and subtracted from; what depends on
+         * the order (an item's decayed sum, its last time and purchase days, the 10 most recent events) is
+         * recomputed from the window in the order a fresh pass uses.
+         */
+        UserProfile with(Snapshot s, List<Event> added, int limit) {
+            if (window == null) {
+                return null;
+            }
+            UserProfile p = this;
+            for (Event e : added) {
+                Step step = p.window.with(s, e, limit);
+                if (step == null) {
+                    return null;
+                }
+                if (step.inserted() >= 0) {
+                    p = new UserProfile(p, s, step);
                 }
             }
-            return history;
+            return p;
+        }
+
+        /** {@code before} after one step of its window. */
+        private UserProfile(UserProfile before, Snapshot s, Step step) {
+            Window w = step.window();
+            Window old = before.window;
+            window = w;
+            eventCount = w.size;
+            userId = w.userId;
+            double[] top = before.topWeight.clone();
+            double[] path = before.pathWeight.clone();
+            double total = before.totalWeight;
+            long impressions = before.adImpressions;
+            long clicks = before.adClicks;
+            Map<String, Integer> creatives = before.seenCreative;
+            int[] touched = {Integer.MIN_VALUE, Integer.MIN_VALUE};
+            for (int change = 0; change < 2; change++) {
+                Window cw = change == 0 ? w : old;
+                int i = change == 0 ? step.inserted() : step.dropped();
+                if (i < 0) {
+                    continue;
+                }
+                boolean in = change == 0;
+                int type = cw.type[i];
+                if (cw.creative != null && cw.creative[i] >= 0) {
+                    if (type == EventType.IMPRESSION.ordinal()) {
+                        impressions += in ? 1 : -1;
+                        if (creatives == before.seenCreative) {
+                            creatives = new HashMap<>(creatives);
+                        }
+                        String creative = cw.names[cw.creative[i]];
+                        int count = creatives.getOrDefault(creative, 0) + (in ? 1 : -1);
+                        if (count == 0) {
+                            creatives.remove(creative);
+                        } else {
+                            creatives.put(creative, count);
+                        }
+                    } else {
+                        clicks += in ? 1 : -1;
+                    }
+                }
+                int code = cw.item[i];
+                if (code == -1) {
+                    continue;
+                }
+                double weight = WEIGHT_OF[type];
+                total = in ? total + weight : total - weight;
+                if (code >= 0 && s.topCategoryOf[code] >= 0) {
+                    int t = s.topCategoryOf[code];
+                    top[t] = in ? top[t] + weight : top[t] - weight;
+                    int c = s.categoryOf[code];
+                    if (c >= 0) {
+                        path[c] = in ? path[c] + weight : path[c] - weight;
+                    }
+                }
+                touched[change] = code;
+            }
+            topWeight = top;
+            pathWeight = path;
+            totalWeight = total;
+            adImpressions = impressions;
+            adClicks = clicks;
+            seenCreative = creatives;
+            // The 10 most recent item events, as the fresh pass sums them.
+            recentTopWeight = new double[s.topCategories];
+            int recentSeen = 0;
+            for (int i = 0; i < w.size && recentSeen < RECENT_EVENTS; i++) {
+                int code = w.item[i];
+                if (code == -1) {
+                    continue;
+                }
+                double weight = WEIGHT_OF[w.type[i]];
+                recentTotalWeight += weight;
+                recentSeen++;
+                if (code >= 0 && s.topCategoryOf[code] >= 0) {
+                    recentTopWeight[s.topCategoryOf[code]] += weight;
+                }
+            }
+            if (w.size > 0 && (w.second[0] > s.asOfSecond || w.second[0] == s.asOfSecond && w.nano[0] > s.asOfNano)) {
+                newestSecond = w.second[0];
+                newestNano = w.nano[0];
+            } else {
+                newestSecond = s.asOfSecond;
+                newestNano = s.asOfNano;
+            }
+            rebase = newestSecond == before.newestSecond ? before.rebase : rebase(s, newestSecond);
+            // The touched items, recomputed from the window; the others are shared with the previous profile.
+            int[] k = before.keys;
+            UserItem[] v = before.values;
+            Map<String, UserItem> uncatalogued = before.others;
+            int count = before.catalogued;
+            long lnSum = before.lnPriceSum;
+            int withPrice = before.priced;
+            boolean copied = false;
+            if (touched[1] == touched[0]) {
+                touched[1] = Integer.MIN_VALUE;
+            }
+            UserItem[] rescanned = rescan(w, touched[0], touched[1]);
+            for (int change = 0; change < 2; change++) {
+                int code = touched[change];
+                if (code == Integer.MIN_VALUE) {
+                    continue;
+                }
+                UserItem now = rescanned[change];
+                if (now != null) {
+                    finish(now);
+                }
+                if (code < 0) {
+                    String id = w.names[-2 - code];
+                    uncatalogued = new HashMap<>(uncatalogued);
+                    if (now == null) {
+                        uncatalogued.remove(id);
+                    } else {
+                        uncatalogued.put(id, now);
+                    }
+                    if (uncatalogued.isEmpty()) {
+                        uncatalogued = Map.of();
+                    }
+                    continue;
+                }
+                if (!copied) {
+                    k = k.clone();
+                    v = v.clone();
+                    copied = true;
+                }
+                int slot = slot(k, code);
+                boolean was = k[slot] != 0;
+                double ln = s.lnPriceOf[code];
+                if (now == null) {
+                    if (was) {
+                        remove(k, v, slot);
+                        count--;
+                        if (!Double.isNaN(ln)) {
+                            lnSum -= fixedLnPrice(ln);
+                            withPrice--;
+                        }
+                    }
+                    continue;
+                }
+                if (!was) {
+                    count++;
+                    if (!Double.isNaN(ln)) {
+                        lnSum += fixedLnPrice(ln);
+                        withPrice++;
+                    }
+                    if (count * 2 > k.length) { // keep the table at most half full
+                        UserItem[] all = v;
+                        k = new int[k.length * 2];
+                        v = new UserItem[k.length];
+                        for (UserItem item : all) {
+                            if (item != null) {
+                                int at = slot(k, item.at);
+                                k[at] = item.at + 1;
+                                v[at] = item;
+                            }
+                        }
+                        slot = slot(k, code);
+                    }
+                }
+                k[slot] = code + 1;
+                v[slot] = now;
+            }
+            keys = k;
+            values = v;
+            others = uncatalogued;
+            catalogued = count;
+            lnPriceSum = lnSum;
+            priced = withPrice;
+            meanLnPrice = meanLnPrice(lnSum, withPrice);
+            distinct = count + uncatalogued.size();
+            order = null; // from the window, if the fold-in asks
+        }
+
+        /**
+         * Two items' sums over the window (codes as in {@link Window#item}; MIN_VALUE: none), in the fresh pass's
+         * order, in one pass; null for an item without events.
+         */
+        private static UserItem[] rescan(Window w, int a, int b) {
+            UserItem[] out = new UserItem[2];
+            int[] items = w.item;
+            for (int i = 0; i < w.size; i++) {
+                int code = items[i];
+                if (code != a && code != b) {
+                    continue;
+                }
+                int which = code == a ? 0 : 1;
+                UserItem mine = out[which];
+                if (mine == null) {
+                    mine = new UserItem(code >= 0 ? code : -1);
+                    out[which] = mine;
+                }
+                mine.add(w, i);
+            }
+            return out;
+        }
+
+        /** Removes the entry at {@code slot} of a linear-probing table, shifting back the entries after it. */
+        private static void remove(int[] keys, UserItem[] values, int slot) {
+            int mask = keys.length - 1;
+            int hole = slot;
+            keys[hole] = 0;
+            values[hole] = null;
+            for (int j = hole + 1 & mask; keys[j] != 0; j = j + 1 & mask) {
+                int home = home(keys[j] - 1, keys.length);
+                // Move j into the hole unless its home lies cyclically in (hole, j].
+                boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+                if (!stays) {
+                    keys[hole] = keys[j];
+                    values[hole] = values[j];
+                    keys[j] = 0;
+                    values[j] = null;
+                    hole = j;
+                }
+            }
+        }
+
+        /** The catalogued distinct items in first-occurrence order, from the window when not kept. */
+        private int[] order(Snapshot s) {
+            int[] known = order;
+            if (known != null) {
+                return known;
+            }
+            int[] out = new int[catalogued];
+            int[] seenKeys = new int[keys.length];
+            int next = 0;
+            for (int i = 0; i < window.size && next < out.length; i++) {
+                int code = window.item[i];
+                if (code >= 0) {
+                    int slot = slot(seenKeys, code);
+                    if (seenKeys[slot] == 0) {
+                        seenKeys[slot] = code + 1;
+                        out[next++] = code;
+                    }
+                }
+            }
+            order = out;
+            return out;
+        }
+
+        /** The history newest first, ties by id: the list itself when it is in that order already (the store's). */
+        static List<Event> newestFirst(List<Event> history) {
+            boolean byTime = true;
+            boolean inOrder = true;
+            for (int i = 1; i < history.size() && byTime; i++) {
+                int c = history.get(i).timestamp().compareTo(history.get(i - 1).timestamp());
+                byTime = c <= 0;
+                inOrder &= c < 0 || c == 0 && history.get(i - 1).id().compareTo(history.get(i).id()) <= 0;
+            }
+            if (inOrder) {
+                return history;
+            }
+            List<Event> sorted = new ArrayList<>(history);
+            if (!byTime) {
+                sorted.sort(NEWEST_FIRST);
+                return sorted;
+            }
+            // Newest first already, ties not by id (the store orders them by id descending): sort each run of
+            // equal times only.
+            for (int from = 0, to; from < sorted.size(); from = to) {
+                Instant at = sorted.get(from).timestamp();
+                for (to = from + 1; to < sorted.size() && sorted.get(to).timestamp().equals(at); to++) {
+                    // the run of events at this time
+                }
+                if (to - from > 1) {
+                    sorted.subList(from, to).sort(NEWEST_FIRST);
+                }
+            }
+            return sorted;
+        }
+
+        /** Where this dense index would sit in an empty table of this (power of two) length. */
+        private static int home(int at, int length) {
+            // Fibonacci hashing: the product's top bits (its low bits mix only the index's low bits).
+            return (at * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(length) + 1;
         }
 
         /** The slot of this dense index in an open-addressing table of indexes + 1 (0 = empty). */
         private static int slot(int[] keys, int at) {
             int mask = keys.length - 1;
-            // Fibonacci hashing: the product's top bits (its low bits mix only the index's low bits).
-            int slot = (at * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(keys.length) + 1;
+            int slot = home(at, keys.length);
             while (keys[slot] != 0 && keys[slot] != at + 1) {
                 slot = slot + 1 & mask;
             }
@@ -463,7 +1107,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         private Map<String, Double> indexWeights(Snapshot s) {
             // The same additions in the same order as summing per event, into a map filled in the same order.
             Map<String, Double> out = new HashMap<>();
-            for (int at : order) {
+            for (int at : order(s)) {
                 out.put(s.idOf[at], catalogued(at).weight);
             }
             return out;
@@ -493,7 +1137,8 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** A rough count of the bytes this profile holds (object headers, arrays, table), for the cache's budget. */
         long approximateBytes() {
             return 160 + 8L * (topWeight.length + pathWeight.length + recentTopWeight.length)
-                    + 12L * keys.length + 104L * order.length + 200L * others.size()
+                    + 12L * keys.length + 88L * catalogued + 200L * others.size()
+                    + (window == null ? 0 : window.approximateBytes())
                     + 120L * seenCreative.size() + (userId == null ? 0 : 40 + 2L * userId.length());
         }
     }

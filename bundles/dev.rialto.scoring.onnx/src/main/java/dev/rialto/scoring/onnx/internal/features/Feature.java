@@ -27,7 +27,10 @@ public enum Feature {
     USER_ACTIVITY("user_activity"),
     /** log1p(price) / 10, 0 when unknown. */
     ITEM_PRICE_LOG("item_price_log"),
-    /** 1 / (1 + |ln price - mean ln price of the user's items|), 0.5 when unknown. */
+    /**
+     * 1 / (1 + |ln price - mean ln price of the user's distinct priced items|), 0.5 when unknown; the mean sums the
+     * items' ln prices rounded to 2^-32, exactly, so it depends on the set of items and not their order.
+     */
     USER_PRICE_FIT("user_price_fit"),
     /** Category affinity restricted to the user's 10 most recent item events. */
     USER_RECENCY_CATEGORY("user_recency_category"),

@@ -215,9 +215,9 @@ public final class IndexedLayout {
             }
             out[cell] = u.affinity;
             out[cell + 1] = u.purchased ? 1f : 0f;
-            out[cell + 2] = u.recency;
+            out[cell + 2] = p.recency(u);
             out[cell + 3] = u.purchaseDays;
-            out[cell + 4] = u.decayedAffinity;
+            out[cell + 4] = p.decayedAffinity(u);
             out[cell + 5] = u.purchased && index >= 0 ? s.repeatRateOf[index] : 0f;
         }
     }

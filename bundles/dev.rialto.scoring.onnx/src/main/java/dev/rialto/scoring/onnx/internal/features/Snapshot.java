@@ -27,6 +27,9 @@ final class Snapshot implements FeatureSnapshot, ItemNumbering {
     final double logMaxItemWeight;
     final double logMaxRecentWeight;
     private final Instant asOf;
+    /** asOf's epoch second and nano, for the user aggregates' primitive arithmetic. */
+    final long asOfSecond;
+    final int asOfNano;
     private final long eventCount;
     /** Ad impression and click counts; never changed after the build. */
     final AdStats ads;
@@ -64,6 +67,8 @@ final class Snapshot implements FeatureSnapshot, ItemNumbering {
         this.logMaxItemWeight = Math.log1p(maxItemWeight);
         this.logMaxRecentWeight = Math.log1p(maxRecentWeight);
         this.asOf = asOf;
+        this.asOfSecond = this.asOf.getEpochSecond();
+        this.asOfNano = this.asOf.getNano();
         this.eventCount = eventCount;
 
         int n = this.items.size();

@@ -29,6 +29,11 @@ public final class UserFeatures {
         return profile.eventCount;
     }
 
+    /** Whether these aggregates kept their history's window, so new events can update them. */
+    public boolean updatable() {
+        return profile.window != null;
+    }
+
     /** A rough size in bytes, for a cache's memory budget. */
     public long approximateBytes() {
         // With the indexed layout's two vectors, which may be added after the estimate is taken.

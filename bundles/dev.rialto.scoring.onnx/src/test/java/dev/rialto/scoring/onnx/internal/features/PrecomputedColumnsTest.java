@@ -105,6 +105,10 @@ class PrecomputedColumnsTest {
                 history = history.subList(0, Math.min(history.size(), 1_000));
                 List<String> candidates = candidates(random, ids, history);
                 assertSame(snapshot, history, candidates, Feature.NAMES, "seed " + seed + ", " + user + ", in order");
+                // The SQL store's order: ties by id descending (each run of ties re-sorted).
+                List<Event> store = new ArrayList<>(history);
+                store.sort(java.util.Comparator.comparing(Event::timestamp).thenComparing(Event::id).reversed());
+                assertSame(snapshot, store, candidates, Feature.NAMES, "seed " + seed + ", " + user + ", store order");
                 List<Event> shuffled = new ArrayList<>(history);
                 Collections.shuffle(shuffled, random);
                 assertSame(snapshot, shuffled, candidates, Feature.NAMES, "seed " + seed + ", " + user + ", shuffled");

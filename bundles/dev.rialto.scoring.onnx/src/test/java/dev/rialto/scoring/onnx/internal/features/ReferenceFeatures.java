@@ -216,8 +216,12 @@ final class ReferenceFeatures {
                     distinctLnPrice.put(itemId, item.lnPrice());
                 }
             }
-            meanLnPrice = distinctLnPrice.isEmpty() ? Double.NaN
-                    : distinctLnPrice.values().stream().mapToDouble(Double::doubleValue).sum() / distinctLnPrice.size();
+            // Each distinct item's log price rounded to 2^-32, summed exactly (the order does not matter).
+            long sum = 0;
+            for (double ln : distinctLnPrice.values()) {
+                sum += Math.round(ln * 0x1p32);
+            }
+            meanLnPrice = distinctLnPrice.isEmpty() ? Double.NaN : sum / 0x1p32 / distinctLnPrice.size();
             reference = newest;
         }
     }
