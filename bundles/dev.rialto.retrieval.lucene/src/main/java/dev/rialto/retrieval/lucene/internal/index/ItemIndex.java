@@ -458,6 +458,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final LongAdder rowsAnswers = new LongAdder();
     private final LongAdder columnAnswers = new LongAdder();
     private final LongAdder luceneAnswers = new LongAdder();
+    private final LongAdder smallFieldBuilds = new LongAdder();
 
     private volatile int textSmallMaxItems = 10_000;
     private volatile long textSmallPostings = 4L << 20;
@@ -1377,6 +1378,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     arrivals();
                     withSearcher(searcher -> {
                         filterBits.warm(searcher);
+                        warmSmallFields(searcher);
                         return null;
                     });
                     if (rebuilding.get() == null) {
@@ -2474,6 +2476,32 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         return FilteredKnn.expectedVisits(k, size, share) * COLUMN_SPEEDUP >= size;
     }
 
+    /**
+     * Builds the searcher's small vector fields (every vector field of at most {@code knn.small.max.items} items), so
+     * that the first kNN after a refresh does not copy the vectors in the request.
+     */
+    private void warmSmallFields(IndexSearcher s) throws IOException {
+        if (smallMaxItems <= 0) {
+            return;
+        }
+        Set<String> fields = new java.util.TreeSet<>();
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            for (FieldInfo info : leaf.reader().getFieldInfos()) {
+                if (info.getVectorDimension() > 0) {
+                    fields.add(info.name);
+                }
+            }
+        }
+        for (String field : fields) {
+            smallField(s, field);
+        }
+    }
+
+    /** Small vector fields built so far (tests read it). */
+    long smallFieldBuilds() {
+        return smallFieldBuilds.sum();
+    }
+
     /** kNN answered from similarity rows so far. */
     public long rowsAnswers() {
         return rowsAnswers.sum();
@@ -2512,6 +2540,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 return known.orElse(null);
             }
             SmallVectorField built = SmallVectorField.build(r, field, F_ID, maxItems, smallBudget);
+            smallFieldBuilds.increment();
             Map<String, java.util.Optional<SmallVectorField>> byField = new HashMap<>(c.reader() == r ? c.byField()
                     : Map.of());
             byField.put(field, java.util.Optional.ofNullable(built));

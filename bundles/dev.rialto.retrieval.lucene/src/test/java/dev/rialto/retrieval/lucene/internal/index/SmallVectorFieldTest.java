@@ -246,7 +246,11 @@ class SmallVectorFieldTest {
         fx.index.itemsStored(List.of(new Item(seven.id(), one.title(), one.description(), one.category(),
                 seven.price(), seven.currency(), true, seven.language(), seven.attributes())));
         assertTrue(fx.index.awaitVectors(30_000));
+        assertTrue(fx.index.awaitWarm(10_000));
+        // The refresh's warm-up built the new searcher's field: the request does not copy the vectors.
+        long builds = fx.index.smallFieldBuilds();
         List<Hit> after = warm(weights, mean, 10, ItemFilter.DEFAULT, Set.of());
+        assertEquals(builds, fx.index.smallFieldBuilds(), "built by the warm-up, not by the request");
         List<String> ids = new ArrayList<>();
         after.forEach(h -> ids.add(h.id()));
         assertTrue(ids.subList(0, 3).contains(seven.id()), "the changed item is a best neighbour: " + ids);
