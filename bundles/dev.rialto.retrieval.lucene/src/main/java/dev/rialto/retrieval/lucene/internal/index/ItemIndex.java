@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -2418,17 +2419,17 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     }
 
     /**
-     * The {@code k} nearest items, among those the filter accepts without the extra exclusions, to the normalised
-     * weighted mean {@code mean} of the vectors of the items in {@code weights} (by id, each with its weight; every
-     * one must have a vector of the model): from the items' similarity rows on a small field, else as
+     * The {@code k} nearest items, among those the filter accepts without the extra exclusions, to {@code mean}, the
+     * normalised mean of the vectors of the items in {@code coefficients} ({@code mean = sum of coefficient x
+     * vector}; every item must have a vector of the model): from the items' similarity rows on a small field, else as
      * {@link #knn(String, float[], int, ItemFilter, Collection)} of the mean.
      */
-    public List<Hit> knnOfMean(String model, Map<String, Double> weights, float[] mean, int k, ItemFilter filter,
-            Collection<String> extraExcluded) {
-        return knn(vectorField(model), weights, mean, k, filter, extraExcluded);
+    public List<Hit> knnOfMean(String model, Map<String, Double> coefficients, float[] mean, int k,
+            ItemFilter filter, Collection<String> extraExcluded) {
+        return knn(vectorField(model), coefficients, mean, k, filter, extraExcluded);
     }
 
-    private List<Hit> knn(String field, Map<String, Double> weights, float[] vector, int k, ItemFilter filter,
+    private List<Hit> knn(String field, Map<String, Double> coefficients, float[] vector, int k, ItemFilter filter,
             Collection<String> extraExcluded) {
         return withSearcher(s -> {
             if (!dimensionsMatch(s, field, vector)) {
@@ -2438,8 +2439,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             SmallVectorField small = smallField(s, field);
             if (small != null && small.dims() == vector.length) {
                 List<LeafReaderContext> leaves = s.getIndexReader().leaves();
-                if (weights != null) {
-                    ScoreDoc[] top = small.knnOfMean(weights, k, accepted.bits(), leaves, ROWS_PER_CALL);
+                if (coefficients != null) {
+                    ScoreDoc[] top = small.knnOfMean(coefficients, k, accepted.bits(), leaves, ROWS_PER_CALL);
                     if (top != null) {
                         rowsAnswers.increment();
                         return hits(s, top);
@@ -2484,7 +2485,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         if (smallMaxItems <= 0) {
             return;
         }
-        Set<String> fields = new java.util.TreeSet<>();
+        Set<String> fields = new TreeSet<>();
         for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
             for (FieldInfo info : leaf.reader().getFieldInfos()) {
                 if (info.getVectorDimension() > 0) {
@@ -2518,7 +2519,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     }
 
     private record SmallFields(IndexReader reader, long version,
-            Map<String, java.util.Optional<SmallVectorField>> byField) {
+            Map<String, Optional<SmallVectorField>> byField) {
     }
 
     /** The field of the searcher's reader kept small, built on first use; null when it does not qualify. */
@@ -2529,7 +2530,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
         IndexReader r = s.getIndexReader();
         SmallFields c = smallFields;
-        java.util.Optional<SmallVectorField> known = c.reader() == r ? c.byField().get(field) : null;
+        Optional<SmallVectorField> known = c.reader() == r ? c.byField().get(field) : null;
         if (known != null) {
             return known.orElse(null);
         }
@@ -2541,9 +2542,9 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             }
             SmallVectorField built = SmallVectorField.build(r, field, F_ID, maxItems, smallBudget);
             smallFieldBuilds.increment();
-            Map<String, java.util.Optional<SmallVectorField>> byField = new HashMap<>(c.reader() == r ? c.byField()
+            Map<String, Optional<SmallVectorField>> byField = new HashMap<>(c.reader() == r ? c.byField()
                     : Map.of());
-            byField.put(field, java.util.Optional.ofNullable(built));
+            byField.put(field, Optional.ofNullable(built));
             // Only for the newest reader: an older searcher still in use must not evict the current one's fields.
             long version = r instanceof DirectoryReader d ? d.getVersion() : Long.MAX_VALUE;
             if (version >= c.version()) {

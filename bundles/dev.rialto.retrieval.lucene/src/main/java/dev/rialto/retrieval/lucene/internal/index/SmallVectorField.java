@@ -38,8 +38,6 @@ import org.apache.lucene.util.VectorUtil;
  */
 final class SmallVectorField {
 
-    private final IndexReader reader;
-    private final String field;
     private final VectorSimilarityFunction similarity;
     /** Global doc ids of the live documents with a vector, ascending: slot i is docs[i]. */
     private final int[] docs;
@@ -49,13 +47,9 @@ final class SmallVectorField {
     /** Bytes the columns and rows may take; rows beyond it are not kept. */
     private final long budget;
     private final AtomicLong used;
-    /** Rows computed (tests and the benchmark read it). */
-    final AtomicLong rowsComputed = new AtomicLong();
 
-    private SmallVectorField(IndexReader reader, String field, VectorSimilarityFunction similarity, int[] docs,
-            float[][] columns, Map<String, Integer> slotById, long budget) {
-        this.reader = reader;
-        this.field = field;
+    private SmallVectorField(VectorSimilarityFunction similarity, int[] docs, float[][] columns,
+            Map<String, Integer> slotById, long budget) {
         this.similarity = similarity;
         this.docs = docs;
         this.columns = columns;
@@ -129,11 +123,7 @@ final class SmallVectorField {
                 columns[d] = Arrays.copyOf(columns[d], n);
             }
         }
-        return new SmallVectorField(reader, field, similarity, docs, columns, slotById, budgetBytes);
-    }
-
-    boolean isFor(IndexReader r, String f) {
-        return reader == r && field.equals(f);
+        return new SmallVectorField(similarity, docs, columns, slotById, budgetBytes);
     }
 
     int dims() {
@@ -142,11 +132,6 @@ final class SmallVectorField {
 
     int size() {
         return docs.length;
-    }
-
-    /** Rows kept (tests read it). */
-    int rowsKept() {
-        return rows.size();
     }
 
     /** The dot product of the query with every item, by slot. */
@@ -168,25 +153,27 @@ final class SmallVectorField {
     }
 
     /**
-     * The best k documents for the normalised weighted mean of the given items' vectors, as {@link #knn} of that
-     * mean; null when an item has no slot, or when more than {@code computeAtMost} of the items' rows are missing
-     * (as many are computed, so that later calls find them) or cannot be kept: the caller then asks {@link #knn}.
+     * The best k documents for the normalised mean of the given items' vectors, {@code mean = sum of coefficient x
+     * vector} (the caller has divided its weights by the weighted sum's norm), as {@link #knn} of that mean: the
+     * coefficient-weighted sum of the items' rows. Null when an item has no slot, or when more than
+     * {@code computeAtMost} of the items' rows are missing (as many are computed, so that later calls find them) or
+     * cannot be kept: the caller then asks {@link #knn}.
      */
-    ScoreDoc[] knnOfMean(Map<String, Double> weights, int k, FixedBitSet[] accepted, List<LeafReaderContext> leaves,
-            int computeAtMost) {
-        int m = weights.size();
+    ScoreDoc[] knnOfMean(Map<String, Double> coefficients, int k, FixedBitSet[] accepted,
+            List<LeafReaderContext> leaves, int computeAtMost) {
+        int m = coefficients.size();
         int[] slots = new int[m];
-        double[] w = new double[m];
+        float[] c = new float[m];
         float[][] rowOf = new float[m][];
         int i = 0;
         int missing = 0;
-        for (Map.Entry<String, Double> e : weights.entrySet()) {
+        for (Map.Entry<String, Double> e : coefficients.entrySet()) {
             Integer slot = slotById.get(e.getKey());
             if (slot == null) {
                 return null;
             }
             slots[i] = slot;
-            w[i] = e.getValue();
+            c[i] = e.getValue().floatValue();
             rowOf[i] = rows.get(slot);
             if (rowOf[i] == null) {
                 missing++;
@@ -211,27 +198,13 @@ final class SmallVectorField {
                 }
             }
         }
-        // The mean's norm, from the vectors (as the caller normalised the mean it built).
-        int dims = dims();
-        double norm = 0;
-        for (int d = 0; d < dims; d++) {
-            double x = 0;
-            for (int j = 0; j < m; j++) {
-                x += w[j] * columns[d][slots[j]];
-            }
-            norm += x * x;
-        }
-        if (!(norm > 0)) {
-            return new ScoreDoc[0];
-        }
-        double scale = 1 / Math.sqrt(norm);
         int n = docs.length;
         float[] acc = new float[n];
         for (int j = 0; j < m; j++) {
             float[] row = rowOf[j];
-            float wj = (float) (w[j] * scale);
+            float cj = c[j];
             for (int s = 0; s < n; s++) {
-                acc[s] += wj * row[s];
+                acc[s] += cj * row[s];
             }
         }
         return top(acc, k, accepted, leaves);
@@ -280,7 +253,6 @@ final class SmallVectorField {
             v[d] = columns[d][slot];
         }
         row = dots(v);
-        rowsComputed.incrementAndGet();
         float[] raced = rows.putIfAbsent(slot, row);
         if (raced != null) {
             used.addAndGet(-bytes);

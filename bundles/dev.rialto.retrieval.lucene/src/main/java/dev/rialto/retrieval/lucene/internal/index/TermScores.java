@@ -1,12 +1,15 @@
 package dev.rialto.retrieval.lucene.internal.index;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TermStates;
 import org.apache.lucene.search.BooleanClause;
@@ -20,6 +23,7 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.FixedBitSet;
 
 /**
@@ -60,7 +64,7 @@ final class TermScores {
         if (!(q instanceof BooleanQuery bq) || bq.getMinimumNumberShouldMatch() > 0 || bq.clauses().isEmpty()) {
             return null;
         }
-        List<Map.Entry<Term, Float>> out = new java.util.ArrayList<>(bq.clauses().size());
+        List<Map.Entry<Term, Float>> out = new ArrayList<>(bq.clauses().size());
         for (BooleanClause c : bq.clauses()) {
             if (c.getOccur() != BooleanClause.Occur.SHOULD) {
                 return null;
@@ -101,7 +105,7 @@ final class TermScores {
                 int doc = docs[i];
                 if (acc[doc] == 0) {
                     if (count == touched.length) {
-                        touched = java.util.Arrays.copyOf(touched, Math.min(acc.length, count * 2));
+                        touched = Arrays.copyOf(touched, Math.min(acc.length, count * 2));
                     }
                     touched[count++] = doc;
                 }
@@ -113,7 +117,7 @@ final class TermScores {
             int doc = touched[i];
             float score = (float) acc[doc];
             if (accepted != null) {
-                int leaf = org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves);
+                int leaf = ReaderUtil.subIndex(doc, leaves);
                 FixedBitSet bits = leaf < accepted.length ? accepted[leaf] : null;
                 if (bits == null || !bits.get(doc - leaves.get(leaf).docBase)) {
                     continue;
@@ -134,7 +138,11 @@ final class TermScores {
         if (known != null) {
             return known;
         }
-        Weight w = searcher.createWeight(new TermQuery(term, states.of(term)), ScoreMode.COMPLETE, 1f);
+        TermStates termStates = states.of(term);
+        if (kept.get() + termStates.docFreq() > maxPostings) {
+            return null; // no room: not worth scoring the postings only to drop them
+        }
+        Weight w = searcher.createWeight(new TermQuery(term, termStates), ScoreMode.COMPLETE, 1f);
         int[] docs = new int[16];
         float[] scores = new float[16];
         int size = 0;
@@ -143,15 +151,15 @@ final class TermScores {
             if (scorer == null) {
                 continue;
             }
-            org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+            Bits live = leaf.reader().getLiveDocs();
             DocIdSetIterator it = scorer.iterator();
             for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                 if (live != null && !live.get(doc)) {
                     continue;
                 }
                 if (size == docs.length) {
-                    docs = java.util.Arrays.copyOf(docs, size * 2);
-                    scores = java.util.Arrays.copyOf(scores, size * 2);
+                    docs = Arrays.copyOf(docs, size * 2);
+                    scores = Arrays.copyOf(scores, size * 2);
                 }
                 docs[size] = leaf.docBase + doc;
                 scores[size] = scorer.score();
@@ -162,7 +170,7 @@ final class TermScores {
             kept.addAndGet(-size);
             return null;
         }
-        Postings p = new Postings(java.util.Arrays.copyOf(docs, size), java.util.Arrays.copyOf(scores, size));
+        Postings p = new Postings(Arrays.copyOf(docs, size), Arrays.copyOf(scores, size));
         Postings raced = byTerm.putIfAbsent(term, p);
         if (raced != null) {
             kept.addAndGet(-size);

@@ -138,8 +138,8 @@ public final class SemanticCandidateSource implements CandidateSource {
 
     /**
      * The weighted mean of the vectors of the user's recent items, in the model that carries most of the weight,
-     * normalised to unit length; adds the seen items to {@code excluded} when configured, and the weight of each item
-     * in the mean to {@code used}.
+     * normalised to unit length; adds the seen items to {@code excluded} when configured, and each item's coefficient
+     * in the normalised mean (its weight divided by the weighted sum's norm) to {@code used}.
      */
     private ItemVector historyVector(UserContext user, Tuning s, Set<String> excluded, Map<String, Double> used) {
         Map<String, Double> weights = user.itemWeights(s.historySize(), s.historyWeights(), s.halfLifeDays());
@@ -181,6 +181,8 @@ public final class SemanticCandidateSource implements CandidateSource {
             return null;
         }
         norm = Math.sqrt(norm);
+        double scale = 1 / norm;
+        used.replaceAll((id, w) -> w * scale); // each item's coefficient in the normalised mean
         float[] mean = new float[sum.length];
         for (int i = 0; i < mean.length; i++) {
             mean[i] = (float) (sum[i] / norm);

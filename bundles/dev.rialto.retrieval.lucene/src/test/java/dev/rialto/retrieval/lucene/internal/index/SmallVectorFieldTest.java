@@ -19,10 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.rialto.api.catalog.Item;
 import dev.rialto.api.embeddings.TextEmbedder;
+import dev.rialto.api.events.EventType;
 import dev.rialto.api.retrieval.BehaviourVectors;
+import dev.rialto.api.retrieval.CandidateQuery;
 import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.retrieval.lucene.internal.testing.Answers;
 import dev.rialto.retrieval.lucene.internal.testing.Catalogue;
+import dev.rialto.retrieval.lucene.internal.sources.SemanticCandidateSource;
 import dev.rialto.retrieval.lucene.internal.testing.Fixture;
 import dev.rialto.retrieval.lucene.internal.testing.TestConfig;
 
@@ -103,8 +106,21 @@ class SmallVectorFieldTest {
         assertTrue(ref.index.awaitVectors(30_000));
     }
 
-    /** The normalised weighted mean, as the semantic source builds it. */
+    /** The normalised weighted mean, as the semantic source builds it: the coefficients' sum of the vectors. */
     private static float[] mean(ItemIndex index, Map<String, Double> weights) {
+        Map<String, ItemVector> vectors = index.vectors(weights.keySet());
+        float[] mean = new float[DIMS];
+        coefficients(index, weights).forEach((id, c) -> {
+            float[] v = vectors.get(id).vector();
+            for (int d = 0; d < DIMS; d++) {
+                mean[d] += (float) (c * v[d]);
+            }
+        });
+        return mean;
+    }
+
+    /** The weights divided by the norm of their weighted sum: each item's coefficient in the normalised mean. */
+    private static Map<String, Double> coefficients(ItemIndex index, Map<String, Double> weights) {
         Map<String, ItemVector> vectors = index.vectors(weights.keySet());
         double[] sum = new double[DIMS];
         weights.forEach((id, w) -> {
@@ -117,11 +133,15 @@ class SmallVectorFieldTest {
         for (double x : sum) {
             norm += x * x;
         }
-        float[] mean = new float[DIMS];
-        for (int d = 0; d < DIMS; d++) {
-            mean[d] = (float) (sum[d] / Math.sqrt(norm));
-        }
-        return mean;
+        double scale = 1 / Math.sqrt(norm);
+        Map<String, Double> out = new LinkedHashMap<>();
+        weights.forEach((id, w) -> out.put(id, w * scale));
+        return out;
+    }
+
+    /** The kNN of the history's mean, from the weights as the semantic source gives them. */
+    private List<Hit> ofMean(Map<String, Double> weights, float[] mean, int k, ItemFilter filter, Set<String> extra) {
+        return fx.index.knnOfMean(MODEL, coefficients(fx.index, weights), mean, k, filter, extra);
     }
 
     private static Map<String, Double> history(Random r, int n, int size) {
@@ -140,7 +160,7 @@ class SmallVectorFieldTest {
     private List<Hit> warm(Map<String, Double> weights, float[] mean, int k, ItemFilter filter, Set<String> extra) {
         List<Hit> last = null;
         for (int i = 0; i <= weights.size() / ItemIndex.ROWS_PER_CALL + 1; i++) {
-            last = fx.index.knnOfMean(MODEL, weights, mean, k, filter, extra);
+            last = ofMean(weights, mean, k, filter, extra);
         }
         return last;
     }
@@ -167,7 +187,7 @@ class SmallVectorFieldTest {
                     assertFalse(exact.isEmpty());
                     warm(weights, mean, k, filter, extra);
                     long rows = fx.index.rowsAnswers();
-                    List<Hit> fromRows = fx.index.knnOfMean(MODEL, weights, mean, k, filter, extra);
+                    List<Hit> fromRows = ofMean(weights, mean, k, filter, extra);
                     assertEquals(rows + 1, fx.index.rowsAnswers(), "answered from rows");
                     assertSameAnswer(exact, fromRows, "rows, round " + round + " k " + k + " " + filter);
                     for (Hit h : fromRows) {
@@ -189,6 +209,37 @@ class SmallVectorFieldTest {
     }
 
     @Test
+    void theSemanticSourceAnswersAsWithSmallFieldsOff() throws Exception {
+        open(400, TestConfig.defaults());
+        openReference(400);
+        Random r = new Random(3);
+        for (int u = 0; u < 12; u++) {
+            String user = "u" + u;
+            for (int e = 0; e < 2 + u % 5; e++) {
+                String item = Catalogue.id(r.nextInt(400));
+                EventType type = e % 3 == 0 ? EventType.ADD_TO_CART : EventType.VIEW;
+                java.time.Instant at = Fixture.T0.minusSeconds(3600L * (u + e));
+                fx.event(type, user, item, at);
+                ref.event(type, user, item, at);
+            }
+        }
+        SemanticCandidateSource mine = fx.semantic();
+        SemanticCandidateSource plain = ref.semantic();
+        for (int round = 0; round < 3; round++) { // rows are computed over the first calls
+            for (int u = 0; u < 12; u++) {
+                CandidateQuery q = new CandidateQuery("u" + u, null, 100, ItemFilter.DEFAULT);
+                List<Hit> expected = new ArrayList<>();
+                plain.candidates(q).forEach(c -> expected.add(new Hit(c.itemId(), c.score())));
+                List<Hit> actual = new ArrayList<>();
+                mine.candidates(q).forEach(c -> actual.add(new Hit(c.itemId(), c.score())));
+                assertFalse(expected.isEmpty());
+                assertSameAnswer(expected, actual, "user u" + u + ", round " + round);
+            }
+        }
+        assertTrue(fx.index.rowsAnswers() > 0, "some answers from the rows");
+    }
+
+    @Test
     void aCallComputesAtMostTwoMissingRowsAndUsesTheColumnsUntilAllAreKept() throws Exception {
         open(300, TestConfig.defaults());
         openReference(300);
@@ -203,7 +254,7 @@ class SmallVectorFieldTest {
         int[] rows = {0, 0, 1};
         int[] columns = {1, 2, 2};
         for (int call = 0; call < 3; call++) {
-            List<Hit> hits = fx.index.knnOfMean(MODEL, weights, mean, 50, ItemFilter.DEFAULT, Set.of());
+            List<Hit> hits = ofMean(weights, mean, 50, ItemFilter.DEFAULT, Set.of());
             assertSameAnswer(exact, hits, "call " + call);
             assertEquals(rows[call], fx.index.rowsAnswers(), "rows answers after call " + call);
             assertEquals(columns[call], fx.index.columnAnswers(), "column answers after call " + call);
@@ -221,7 +272,7 @@ class SmallVectorFieldTest {
             float[] mean = mean(fx.index, weights);
             for (int i = 0; i < 3; i++) {
                 assertSameAnswer(ref.index.knn(MODEL, mean, 200, ItemFilter.DEFAULT, Set.of()),
-                        fx.index.knnOfMean(MODEL, weights, mean, 200, ItemFilter.DEFAULT, Set.of()), "call " + i);
+                        ofMean(weights, mean, 200, ItemFilter.DEFAULT, Set.of()), "call " + i);
             }
             assertEquals(0, fx.index.rowsAnswers() + fx.index.columnAnswers());
             assertEquals(3, fx.index.luceneAnswers());
@@ -237,7 +288,7 @@ class SmallVectorFieldTest {
         Map<String, Double> weights = Map.of(Catalogue.id(1), 1.0, Catalogue.id(2), 1.0);
         float[] mean = mean(fx.index, weights);
         warm(weights, mean, 10, ItemFilter.DEFAULT, Set.of());
-        List<Hit> before = fx.index.knnOfMean(MODEL, weights, mean, 10, ItemFilter.DEFAULT, Set.of());
+        List<Hit> before = ofMean(weights, mean, 10, ItemFilter.DEFAULT, Set.of());
         assertTrue(fx.index.rowsAnswers() > 0);
         // Item 7 takes item 1's text, so its vector is item 1's: it must now rank among the best.
         Item one = fx.items.get(1);
