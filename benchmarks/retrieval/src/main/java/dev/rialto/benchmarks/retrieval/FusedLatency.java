@@ -38,7 +38,7 @@ final class FusedLatency {
     }
 
     static void run(Path work, int nItems, int nUsers, int eventsPerUser, int requests, Map<String, Object> overrides,
-            String dump, String compare, int merge) throws Exception {
+            String dump, String compare, int merge, String jfr) throws Exception {
         System.out.printf("%n== (b) 500 fused candidates, all sources: %,d items, %,d users, %,d events ==%n", nItems,
                 nUsers, (long) nUsers * eventsPerUser);
         Synthetic shop = new Synthetic(nItems, nUsers, 42);
@@ -76,7 +76,19 @@ final class FusedLatency {
             for (String u : warm) {
                 stack.recommender.recommend(new RecommendationRequest(u, 500, ItemFilter.DEFAULT));
             }
+            // fused.jfr: a flight recording of the first-request pass only (execution samples every millisecond).
+            jdk.jfr.Recording recording = null;
+            if (!jfr.isEmpty()) {
+                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
+                recording.start();
+            }
             List<List<String>> cold = measure(stack, users, "fused, first request of each user");
+            if (recording != null) {
+                recording.stop();
+                recording.dump(Path.of(jfr));
+                recording.close();
+            }
             if (!dump.isEmpty()) {
                 // One line per measured request: the fused ids in order, to compare two builds' answers.
                 Files.write(Path.of(dump), cold.stream().map(l -> String.join(" ", l)).toList());
