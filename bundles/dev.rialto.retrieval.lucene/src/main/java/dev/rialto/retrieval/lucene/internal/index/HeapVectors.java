@@ -38,16 +38,31 @@ final class HeapVectors {
     private final VectorSimilarityFunction similarity;
     private final HnswGraphProvider graphs;
     private final String field;
+    /**
+     * Level 0 of the graph, where a walk spends nearly all its visits: the neighbours of node i are
+     * {@code neighbours[offsets[i]..offsets[i + 1])}, in the order Lucene's graph reader gives them (decoding them
+     * from the file at every expanded node was a tenth of a walk). The upper levels are read from the file.
+     */
+    private final int[] offsets;
+    private final int[] neighbours;
     private final long bytes;
 
     private HeapVectors(float[][] vectors, int[] docs, VectorSimilarityFunction similarity, HnswGraphProvider graphs,
-            String field, long bytes) {
+            String field, int[] offsets, int[] neighbours) {
         this.vectors = vectors;
         this.docs = docs;
         this.similarity = similarity;
         this.graphs = graphs;
         this.field = field;
-        this.bytes = bytes;
+        this.offsets = offsets;
+        this.neighbours = neighbours;
+        long b = 64L + (long) vectors.length * (16 + (long) similarityDims(vectors) * Float.BYTES)
+                + (docs == null ? 0 : 16 + 4L * docs.length) + 16 + 4L * offsets.length + 16 + 4L * neighbours.length;
+        this.bytes = b;
+    }
+
+    private static int similarityDims(float[][] vectors) {
+        return vectors.length == 0 ? 0 : vectors[0].length;
     }
 
     /**
@@ -96,13 +111,35 @@ final class HeapVectors {
         if (ord != n) {
             return null;
         }
+        HnswGraph graph = provider.getGraph(field);
+        int[] offsets = new int[n + 1];
+        int[] neighbours = new int[Math.max(16, n * 8)];
+        int at = 0;
+        if (graph != null && graph.size() == n) {
+            for (int node = 0; node < n; node++) {
+                offsets[node] = at;
+                graph.seek(0, node);
+                for (int f = graph.nextNeighbor(); f != DocIdSetIterator.NO_MORE_DOCS; f = graph.nextNeighbor()) {
+                    if (at == neighbours.length) {
+                        neighbours = java.util.Arrays.copyOf(neighbours, neighbours.length * 2);
+                    }
+                    neighbours[at++] = f;
+                }
+            }
+        } else {
+            return null;
+        }
+        offsets[n] = at;
         return new HeapVectors(copied, dense ? null : docs, info.getVectorSimilarityFunction(), provider, field,
-                dense ? bytes - (long) n * Integer.BYTES : bytes);
+                offsets, java.util.Arrays.copyOf(neighbours, at));
     }
 
-    /** Heap bytes a copy of {@code n} vectors of {@code dims} takes at most (array headers and the doc table). */
+    /**
+     * Heap bytes a copy of {@code n} vectors of {@code dims} takes at most: the vectors with their array headers,
+     * the doc table and level 0 of the graph (at most 2M = 32 neighbours a node with Lucene's default M of 16).
+     */
     static long bytes(int n, int dims) {
-        return (long) n * (dims * Float.BYTES + 16 + Integer.BYTES) + 32;
+        return (long) n * (dims * Float.BYTES + 16 + Integer.BYTES + 33 * Integer.BYTES) + 128;
     }
 
     /** Heap bytes the copy takes (estimated). */
@@ -207,10 +244,10 @@ final class HeapVectors {
             if (candidates.topScore() < bound) {
                 break;
             }
-            graph.seek(0, candidates.pop());
+            int node = candidates.pop();
             int count = 0;
-            int friend;
-            while ((friend = graph.nextNeighbor()) != DocIdSetIterator.NO_MORE_DOCS) {
+            for (int j = offsets[node], end = offsets[node + 1]; j < end; j++) {
+                int friend = neighbours[j];
                 if (!visited.getAndSet(friend)) {
                     if (count == friends.length) {
                         friends = java.util.Arrays.copyOf(friends, count * 2);
