@@ -185,8 +185,9 @@ final class HeapVectors {
      * upper levels, then the best-first search of level 0 with the same candidate queue, visit counts, bound and
      * collector calls), with two differences that do not change what it finds: the visited nodes are a plain bit
      * set (Lucene's sparse one paid a population count per test), and the unvisited neighbours of an expanded node
-     * are scored together, two vectors per pass ({@link #dots}), before they are offered in order. A node's score
-     * does not depend on the others, so only the work done after a visit limit stops the walk differs.
+     * (on every level) are scored together, two vectors per pass ({@link #dots}), before they are offered in order.
+     * A node's score does not depend on the others, so only the work done after a visit limit stops the walk
+     * differs.
      */
     private void walk(float[] query, KnnCollector results, HnswGraph graph, Bits acceptOrds) throws IOException {
         int ep = graph.entryNode();
@@ -194,6 +195,8 @@ final class HeapVectors {
             return;
         }
         FixedBitSet visited = new FixedBitSet(graph.maxNodeId() + 1);
+        int[] friends = new int[32];
+        float[] scores = new float[32];
         if (graph.numLevels() > 1) {
             float best = score(query, ep);
             results.incVisitedCount(1);
@@ -203,19 +206,26 @@ final class HeapVectors {
                 while (better) {
                     better = false;
                     graph.seek(level, ep);
+                    int count = 0;
                     int friend;
                     while ((friend = graph.nextNeighbor()) != DocIdSetIterator.NO_MORE_DOCS) {
-                        if (visited.getAndSet(friend)) {
-                            continue;
+                        if (!visited.getAndSet(friend)) {
+                            if (count == friends.length) {
+                                friends = java.util.Arrays.copyOf(friends, count * 2);
+                                scores = new float[count * 2];
+                            }
+                            friends[count++] = friend;
                         }
+                    }
+                    scores(query, friends, count, scores);
+                    for (int i = 0; i < count; i++) {
                         if (results.earlyTerminated()) {
                             return;
                         }
-                        float score = score(query, friend);
                         results.incVisitedCount(1);
-                        if (score > best) {
-                            best = score;
-                            ep = friend;
+                        if (scores[i] > best) {
+                            best = scores[i];
+                            ep = friends[i];
                             better = true;
                         }
                     }
@@ -237,8 +247,6 @@ final class HeapVectors {
         if (acceptOrds == null || acceptOrds.get(ep)) {
             results.collect(ep, epScore);
         }
-        int[] friends = new int[16];
-        float[] scores = new float[16];
         float bound = results.minCompetitiveSimilarity();
         while (candidates.size() > 0 && !results.earlyTerminated()) {
             if (candidates.topScore() < bound) {

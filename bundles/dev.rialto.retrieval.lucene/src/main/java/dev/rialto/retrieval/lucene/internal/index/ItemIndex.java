@@ -365,11 +365,11 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                         + "vectors do not fit is searched as usual, rows beyond it are not kept.")
         int knn_small_cache_mb() default 32;
 
-        @AttributeDefinition(name = "Vectors on the heap for graph walks (MB)",
-                description = "Most heap the segments' float vectors may take, copied by the warm-up after a "
-                        + "refresh (largest segments first) so that HNSW walks score them without reading the index "
-                        + "file; same answers. At most a quarter of the maximum heap is used. 0 = none. About "
-                        + "1.5 KB an item at 384 dims, 0.3 KB for 64 behaviour dims.")
+        @AttributeDefinition(name = "Vectors and graphs on the heap for walks (MB)",
+                description = "Most heap the segments' float vectors and level 0 of their HNSW graphs may take, "
+                        + "copied by the warm-up after a refresh (largest segments first) so that HNSW walks score "
+                        + "them without reading the index file; same answers. At most a quarter of the maximum heap "
+                        + "is used. 0 = none. About 1.6 KB an item at 384 dims, 0.4 KB at 64 dims.")
         int knn_heap_mb() default 256;
 
         @AttributeDefinition(name = "Small text index: most items",
