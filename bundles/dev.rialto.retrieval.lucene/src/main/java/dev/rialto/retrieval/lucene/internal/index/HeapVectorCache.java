@@ -28,6 +28,7 @@ final class HeapVectorCache {
     private final Map<Key, Boolean> refused = new ConcurrentHashMap<>();
     private final AtomicLong used = new AtomicLong();
     private final LongAdder builds = new LongAdder();
+    private final LongAdder served = new LongAdder();
     private volatile long budget;
 
     HeapVectorCache(long budgetBytes) {
@@ -50,7 +51,11 @@ final class HeapVectorCache {
             return null;
         }
         IndexReader.CacheHelper helper = leaf.getCoreCacheHelper();
-        return helper == null ? null : copies.get(new Key(helper.getKey(), field));
+        HeapVectors copy = helper == null ? null : copies.get(new Key(helper.getKey(), field));
+        if (copy != null) {
+            served.increment();
+        }
+        return copy;
     }
 
     /** Copies every vector field of the reader's segments that is not kept yet, largest segments first. */
@@ -105,6 +110,11 @@ final class HeapVectorCache {
     /** Heap bytes the copies take now (estimated). */
     long bytes() {
         return used.get();
+    }
+
+    /** Segment searches served from a copy so far. */
+    long served() {
+        return served.sum();
     }
 
     /** Copies made so far. */

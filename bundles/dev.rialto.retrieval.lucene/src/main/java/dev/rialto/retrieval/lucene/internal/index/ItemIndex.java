@@ -2517,9 +2517,17 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         return smallFieldBuilds.sum();
     }
 
-    /** Segment copies of vectors made for the graph walks so far, and the heap they take now (tests read it). */
+    /**
+     * Segment copies of vectors made for the graph walks so far, the heap they take now and the segment searches
+     * they served (tests read it).
+     */
     long[] heapVectorStats() {
-        return new long[] {heapVectors.builds(), heapVectors.bytes()};
+        return new long[] {heapVectors.builds(), heapVectors.bytes(), heapVectors.served()};
+    }
+
+    /** Sets the copies' budget in bytes (0 drops them): tests compare one index's answers with and without them. */
+    void heapVectorBudget(long bytes) {
+        heapVectors.budget(bytes);
     }
 
     /** kNN answered from similarity rows so far. */

@@ -96,7 +96,8 @@ class HeapVectorsTest {
     @Test
     void aWalkFromTheHeapIsLucenesWalk() throws IOException {
         Random random = new Random(11);
-        try (ByteBuffersDirectory dir = index(random, false, SEGMENTS); DirectoryReader reader = DirectoryReader.open(dir)) {
+        try (ByteBuffersDirectory dir = index(random, false, SEGMENTS);
+                DirectoryReader reader = DirectoryReader.open(dir)) {
             int compared = 0;
             for (LeafReaderContext c : reader.leaves()) {
                 LeafReader leaf = c.reader();
@@ -166,7 +167,8 @@ class HeapVectorsTest {
     @Test
     void theFilteredKnnAnswersAsWithoutCopies() throws IOException {
         Random random = new Random(12);
-        try (ByteBuffersDirectory dir = index(random, false, SEGMENTS); DirectoryReader reader = DirectoryReader.open(dir)) {
+        try (ByteBuffersDirectory dir = index(random, false, SEGMENTS);
+                DirectoryReader reader = DirectoryReader.open(dir)) {
             IndexSearcher searcher = new IndexSearcher(reader);
             HeapVectorCache heap = new HeapVectorCache(Long.MAX_VALUE);
             heap.warm(reader);
