@@ -11,6 +11,8 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The segments' vectors kept on the heap for graph walks ({@link HeapVectors}, {@code knn.heap.mb}), per segment
@@ -19,6 +21,8 @@ import org.apache.lucene.index.LeafReaderContext;
  * request never copies: a segment without a copy is searched by Lucene from the index file, with the same answer.
  */
 final class HeapVectorCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeapVectorCache.class);
 
     private record Key(Object core, String field) {
     }
@@ -63,6 +67,9 @@ final class HeapVectorCache {
         if (budget <= 0) {
             return;
         }
+        long start = System.nanoTime();
+        int copied = 0;
+        long bytes = 0;
         java.util.List<LeafReaderContext> leaves = new java.util.ArrayList<>(reader.leaves());
         leaves.sort((a, b) -> Integer.compare(b.reader().maxDoc(), a.reader().maxDoc()));
         for (LeafReaderContext c : leaves) {
@@ -92,7 +99,13 @@ final class HeapVectorCache {
                 used.addAndGet(copy.bytes());
                 copies.put(key, copy);
                 helper.addClosedListener(core -> release(core));
+                copied++;
+                bytes += copy.bytes();
             }
+        }
+        if (copied > 0) {
+            LOG.info("Copied {} segment vector field(s) to the heap for graph walks: {} MB in {} ms ({} MB kept)",
+                    copied, bytes >> 20, (System.nanoTime() - start) / 1_000_000, used.get() >> 20);
         }
     }
 

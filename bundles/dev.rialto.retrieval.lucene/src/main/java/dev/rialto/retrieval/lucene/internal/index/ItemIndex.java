@@ -2530,6 +2530,18 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         heapVectors.budget(bytes);
     }
 
+    /**
+     * Sets the heap copies' budget ({@code knn.heap.mb}) and makes the current searcher's copies at once: the
+     * benchmark alternates with and without them in one process.
+     */
+    public void heapVectors(int mb) {
+        heapVectors.budget(Math.min((long) mb << 20, Runtime.getRuntime().maxMemory() / 4));
+        withSearcher(s -> {
+            heapVectors.warm(s.getIndexReader());
+            return null;
+        });
+    }
+
     /** kNN answered from similarity rows so far. */
     public long rowsAnswers() {
         return rowsAnswers.sum();
