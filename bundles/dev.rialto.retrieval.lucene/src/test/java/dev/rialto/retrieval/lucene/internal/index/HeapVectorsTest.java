@@ -132,7 +132,7 @@ class HeapVectorsTest {
     }
 
     @Test
-    void pairedDotProductsAreLucenesBitForBit() {
+    void pairedAndFourWayDotProductsAreLucenesBitForBit() {
         assertTrue(HeapVectors.paired(), "Lucene's scalar dot product on this JVM: the paired path is the one tested");
         Random random = new Random(3);
         float[] two = new float[2];
@@ -144,6 +144,15 @@ class HeapVectorsTest {
                 HeapVectors.dots(q, a, b, two);
                 assertEquals(Float.floatToIntBits(VectorUtil.dotProduct(q, a)), Float.floatToIntBits(two[0]));
                 assertEquals(Float.floatToIntBits(VectorUtil.dotProduct(q, b)), Float.floatToIntBits(two[1]));
+                float[] c = gaussian(random, dims);
+                float[] d = gaussian(random, dims);
+                float[] four = new float[4];
+                HeapVectors.dots(q, a, b, c, d, four);
+                float[][] each = {a, b, c, d};
+                for (int j = 0; j < 4; j++) {
+                    assertEquals(Float.floatToIntBits(VectorUtil.dotProduct(q, each[j])),
+                            Float.floatToIntBits(four[j]));
+                }
             }
         }
     }
