@@ -38,7 +38,7 @@ final class FusedLatency {
     }
 
     static void run(Path work, int nItems, int nUsers, int eventsPerUser, int requests, Map<String, Object> overrides,
-            String dump, String compare, int merge) throws Exception {
+            String dump, String compare, int merge, String jfr, int heapAb) throws Exception {
         System.out.printf("%n== (b) 500 fused candidates, all sources: %,d items, %,d users, %,d events ==%n", nItems,
                 nUsers, (long) nUsers * eventsPerUser);
         Synthetic shop = new Synthetic(nItems, nUsers, 42);
@@ -76,7 +76,19 @@ final class FusedLatency {
             for (String u : warm) {
                 stack.recommender.recommend(new RecommendationRequest(u, 500, ItemFilter.DEFAULT));
             }
+            // fused.jfr: a flight recording of the first-request pass only (execution samples every millisecond).
+            jdk.jfr.Recording recording = null;
+            if (!jfr.isEmpty()) {
+                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
+                recording.start();
+            }
             List<List<String>> cold = measure(stack, users, "fused, first request of each user");
+            if (recording != null) {
+                recording.stop();
+                recording.dump(Path.of(jfr));
+                recording.close();
+            }
             if (!dump.isEmpty()) {
                 // One line per measured request: the fused ids in order, to compare two builds' answers.
                 Files.write(Path.of(dump), cold.stream().map(l -> String.join(" ", l)).toList());
@@ -113,6 +125,9 @@ final class FusedLatency {
             System.out.printf("  lists identical to the first: %d of %d; caches: %s%n", identical(cold, changed),
                     measured, caches(stack));
 
+            if (heapAb > 0) {
+                heapAb(stack, users, heapAb);
+            }
             Map<String, long[]> perSourceCpu = new LinkedHashMap<>();
             Map<String, long[]> perSourceAgain = new LinkedHashMap<>();
             Map<String, Long> found = new LinkedHashMap<>();
@@ -142,6 +157,66 @@ final class FusedLatency {
                     + quotas.getOrDefault(name, stack.config.candidates_per_source()) + ", mean "
                     + String.format("%.0f", found.get(name) / (double) measured) + " found), CPU", cs));
             perSourceAgain.forEach((name, cs) -> report("  source " + name + " again, CPU", cs));
+        }
+    }
+
+    /**
+     * fused.heap.ab=MB: the same users' requests with the personal sources' kept lists emptied before each (so each
+     * computes what a first request computes), in blocks of 20 users alternating between no heap copies of the
+     * vectors and {@code MB} of them, three rounds: both settings meet the same load in one process. Also the
+     * semantic and behaviour sources alone, in the same blocks.
+     */
+    private static void heapAb(Stack stack, List<String> users, int mb) {
+        String[] modes = {"heap copies off", "knn.heap.mb=" + mb};
+        long[][] fused = new long[2][3 * users.size() / 2 + 20];
+        long[][] semantic = new long[2][fused[0].length];
+        long[][] behaviour = new long[2][fused[0].length];
+        int[] n = new int[2];
+        int identical = 0;
+        int compared = 0;
+        java.util.Map<String, List<String>> first = new java.util.HashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int block = 0; block * 20 < users.size(); block++) {
+                int mode = (block + round) % 2;
+                stack.index.heapVectors(mode == 0 ? 0 : mb);
+                for (String u : users.subList(block * 20, Math.min(users.size(), block * 20 + 20))) {
+                    stack.sources.values().forEach(src -> {
+                        CandidateCache c = cache(src);
+                        if (c != null) {
+                            c.clear();
+                        }
+                    });
+                    long c = CPU.getCurrentThreadCpuTime();
+                    Recommendation r = stack.recommender.recommend(new RecommendationRequest(u, 500,
+                            ItemFilter.DEFAULT));
+                    fused[mode][n[mode]] = CPU.getCurrentThreadCpuTime() - c;
+                    List<String> ids = r.items().stream().map(RecommendedItem::itemId).toList();
+                    List<String> before = first.putIfAbsent(u, ids);
+                    if (before != null) {
+                        compared++;
+                        identical += before.equals(ids) ? 1 : 0;
+                    }
+                    for (String name : List.of("semantic", "behaviour")) {
+                        CandidateSource src = stack.sources.get(name);
+                        cache(src).clear();
+                        CandidateQuery q = new CandidateQuery(u, null, "semantic".equals(name) ? 100 : 500,
+                                ItemFilter.DEFAULT);
+                        long t = CPU.getCurrentThreadCpuTime();
+                        src.candidates(q);
+                        ("semantic".equals(name) ? semantic : behaviour)[mode][n[mode]] =
+                                CPU.getCurrentThreadCpuTime() - t;
+                    }
+                    n[mode]++;
+                }
+            }
+        }
+        stack.index.heapVectors(mb);
+        System.out.printf("%n  heap copies A/B, blocks of 20 users alternating, 3 rounds; lists identical across"
+                + " rounds and settings: %d of %d%n", identical, compared);
+        for (int m = 0; m < 2; m++) {
+            report("  fused (lists emptied), " + modes[m] + ", CPU", Arrays.copyOf(fused[m], n[m]));
+            report("  semantic alone, " + modes[m] + ", CPU", Arrays.copyOf(semantic[m], n[m]));
+            report("  behaviour alone, " + modes[m] + ", CPU", Arrays.copyOf(behaviour[m], n[m]));
         }
     }
 

@@ -36,7 +36,8 @@ public final class Main {
                 case "fused" -> FusedLatency.run(work, i(p, "fused.items", 100_000), i(p, "fused.users", 20_000),
                         i(p, "fused.events", 30), i(p, "fused.requests", 2_000), Configs.overrides(p),
                         p.getOrDefault("fused.dump", ""), p.getOrDefault("fused.compare", ""),
-                        i(p, "fused.merge", 0));
+                        i(p, "fused.merge", 0), p.getOrDefault("fused.jfr", ""),
+                        i(p, "fused.heap.ab", 0));
                 case "depth" -> CampaignDepth.run(work, i(p, "depth.items", 100_000), i(p, "depth.users", 20_000),
                         i(p, "depth.events", 30), i(p, "depth.requests", 4_000), i(p, "depth.n", 4),
                         i(p, "depth.candidates", 50), Configs.overrides(p));

@@ -85,9 +85,18 @@ public final class FilteredKnn {
     /** As above, with the re-scoring factor of int8-quantized leaves. */
     public static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
             double exactShare, int oversampleMax, int rescore, Cost cost) throws IOException {
+        return search(s, field, vector, k, accepted, exactShare, oversampleMax, rescore, cost, null);
+    }
+
+    /**
+     * As above; {@code heap}: the segments' vectors kept on the heap, which the graph walks score from where a
+     * segment has a copy (null: none), with the same answer.
+     */
+    static ScoreDoc[] search(IndexSearcher s, String field, float[] vector, int k, FixedBitSet[] accepted,
+            double exactShare, int oversampleMax, int rescore, Cost cost, HeapVectorCache heap) throws IOException {
         List<LeafReaderContext> leaves = s.getIndexReader().leaves();
         if (accepted == null) {
-            return perLeaf(leaves, null, field, vector, k, rescore, cost);
+            return perLeaf(leaves, null, field, vector, k, rescore, cost, heap);
         }
         long kept = 0;
         long withVectors = 0;
@@ -109,7 +118,7 @@ public final class FilteredKnn {
             return exactKnn(leaves, accepted, field, vector, k, cost);
         }
         int ask = (int) Math.min((long) k * oversampleMax, (long) Math.ceil(k / (share * share)));
-        ScoreDoc[] top = perLeaf(leaves, accepted, field, vector, Math.max(k, ask), rescore, cost);
+        ScoreDoc[] top = perLeaf(leaves, accepted, field, vector, Math.max(k, ask), rescore, cost, heap);
         return top.length <= k ? top : Arrays.copyOf(top, k);
     }
 
@@ -131,7 +140,7 @@ public final class FilteredKnn {
      * without its second pass over the hits). {@code accepted == null}: every live document.
      */
     private static ScoreDoc[] perLeaf(List<LeafReaderContext> leaves, FixedBitSet[] accepted, String field,
-            float[] vector, int k, int rescore, Cost cost) throws IOException {
+            float[] vector, int k, int rescore, Cost cost, HeapVectorCache heap) throws IOException {
         TopK best = new TopK(k);
         List<Integer> walked = new ArrayList<>(leaves.size());
         for (int i = 0; i < leaves.size(); i++) {
@@ -166,7 +175,13 @@ public final class FilteredKnn {
             int count = accepted == null ? Integer.MAX_VALUE - 1 : accepted[i].cardinality();
             TopKnnCollector own = new TopKnnCollector(walkK, count + 1);
             KnnCollector collector = global == null ? own : new MultiLeafKnnCollector(walkK, global, own);
-            r.searchNearestVectors(field, vector, collector, accepted == null ? r.getLiveDocs() : accepted[i]);
+            Bits acceptDocs = accepted == null ? r.getLiveDocs() : accepted[i];
+            HeapVectors onHeap = heap == null ? null : heap.get(r, field);
+            if (onHeap != null) {
+                onHeap.search(vector, collector, acceptDocs);
+            } else {
+                r.searchNearestVectors(field, vector, collector, acceptDocs);
+            }
             if (cost != null) {
                 cost.visited += collector.visitedCount();
             }
