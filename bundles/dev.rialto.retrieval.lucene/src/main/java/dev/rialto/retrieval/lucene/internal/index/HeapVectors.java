@@ -23,11 +23,14 @@ import org.apache.lucene.util.hnsw.NeighborQueue;
 import org.apache.lucene.util.hnsw.OrdinalTranslatedKnnCollector;
 
 /**
- * One segment's float vectors of one field copied to the heap, one array per vector in Lucene's ordinal order, and
- * that segment's HNSW graph: {@link #search} is Lucene's own graph walk ({@code Lucene99HnswVectorsReader.search}:
- * the same graph, entry point, searcher and collector) with each visited vector scored from the heap instead of
- * read from the index file into a buffer first. The score of a node is the same call on the same floats
- * ({@code similarity.compare(query, vector)}), so the walk visits the same nodes and finds the same neighbours.
+ * One segment's float vectors of one field copied to the heap, one array per vector in Lucene's ordinal order, with
+ * level 0 of that segment's HNSW graph: {@link #search} walks Lucene's graph as Lucene 9.12's searcher does (same
+ * entry point, descent, candidate queue, bound, visit counts and collector calls: {@link #walk}), scoring each
+ * visited vector from the heap with Lucene's own similarity on the same floats, so it visits the same nodes and
+ * finds the same neighbours with the same scores (HeapVectorsTest). Why not Lucene's walk itself: on Java 17 it
+ * scores one neighbour at a time with scalar code and tests a sparse visited set per neighbour; scoring an expanded
+ * node's neighbours four at a time and a plain bit set cut a walk by about a third (docs/benchmarks.md (n)).
+ * {@code knn.heap.mb = 0} leaves every walk to Lucene.
  * Segments are immutable, so a copy serves every searcher that shares the segment until it is merged away.
  */
 final class HeapVectors {
