@@ -647,6 +647,13 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         private final String userId;
         /** Catalogued items by dense index: an open-addressing table (keys + 1, 0 = empty), for the candidates. */
         private final int[] keys;
+        /**
+         * Four bits per table slot, one set for each item of the table (by a hash of its dense index): a clear bit
+         * tells a candidate that is not the user's without probing the table (most candidates are not, and a
+         * cached user's table is cold in the CPU caches: 1/8 of its size to read instead). Bits are set when items
+         * come and stay set when they go (a set bit only means probe), rebuilt with the table.
+         */
+        private final long[] filter;
         private final UserItem[] values;
         /**
          * The catalogued distinct items' dense indexes in first-occurrence order (newest first): the behaviour
@@ -783,6 +790,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             others = uncatalogued;
             keys = new int[Integer.highestOneBit(Math.max(1, catalogued) * 2) << 1];
             values = new UserItem[keys.length];
+            filter = new long[filterLength(keys.length)];
             // Re-based from asOf to the newest of asOf and the history (one factor for every item).
             rebase = rebase(s, newestSecond);
             for (UserItem mine : seen) {
@@ -791,6 +799,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                     int slot = slot(keys, mine.at);
                     keys[slot] = mine.at + 1;
                     values[slot] = mine;
+                    mark(filter, mine.at);
                 }
             }
         }
@@ -944,6 +953,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             // The touched items, recomputed from the window; the others are shared with the previous profile.
             int[] k = before.keys;
             UserItem[] v = before.values;
+            long[] f = before.filter;
             Map<String, UserItem> uncatalogued = before.others;
             int count = before.catalogued;
             long lnSum = before.lnPriceSum;
@@ -978,6 +988,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 if (!copied) {
                     k = k.clone();
                     v = v.clone();
+                    f = f.clone();
                     copied = true;
                 }
                 int slot = slot(k, code);
@@ -1004,11 +1015,13 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                         UserItem[] all = v;
                         k = new int[k.length * 2];
                         v = new UserItem[k.length];
+                        f = new long[filterLength(k.length)];
                         for (UserItem item : all) {
                             if (item != null) {
                                 int at = slot(k, item.at);
                                 k[at] = item.at + 1;
                                 v[at] = item;
+                                mark(f, item.at);
                             }
                         }
                         slot = slot(k, code);
@@ -1016,9 +1029,11 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
                 }
                 k[slot] = code + 1;
                 v[slot] = now;
+                mark(f, code);
             }
             keys = k;
             values = v;
+            filter = f;
             others = uncatalogued;
             catalogued = count;
             lnPriceSum = lnSum;
@@ -1125,6 +1140,17 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
             return sorted;
         }
 
+        /** The filter of a table of this many slots: four bits a slot (a power of two, at least 64). */
+        private static int filterLength(int slots) {
+            return Math.max(1, slots >>> 4);
+        }
+
+        /** Sets the filter's bit of this dense index. */
+        private static void mark(long[] filter, int at) {
+            int bit = home(at, filter.length << 6);
+            filter[bit >>> 6] |= 1L << bit;
+        }
+
         /** Where this dense index would sit in an empty table of this (power of two) length. */
         private static int home(int at, int length) {
             // Fibonacci hashing: the product's top bits (its low bits mix only the index's low bits).
@@ -1143,6 +1169,10 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
 
         /** What the user did with the catalogued item at this dense index, or null. */
         UserItem catalogued(int at) {
+            int bit = home(at, filter.length << 6);
+            if ((filter[bit >>> 6] & 1L << bit) == 0) {
+                return null;
+            }
             return values[slot(keys, at)];
         }
 
@@ -1180,7 +1210,7 @@ public class EngineeredFeatureExtractor implements FeatureExtractor {
         /** A rough count of the bytes this profile holds (object headers, arrays, table), for the cache's budget. */
         long approximateBytes() {
             return 160 + 8L * (topWeight.length + pathWeight.length + recentTopWeight.length)
-                    + 12L * keys.length + 88L * catalogued + 200L * others.size()
+                    + 12L * keys.length + 8L * filter.length + 88L * catalogued + 200L * others.size()
                     + (window == null ? 0 : window.approximateBytes())
                     + 120L * seenCreative.size() + (userId == null ? 0 : 40 + 2L * userId.length());
         }
