@@ -113,8 +113,8 @@ final class CpuTime {
                 line("feature path alone, warm (from the user's aggregates)", warmFeatures);
                 long[] stats = b.cacheStats();
                 System.out.printf(Locale.ROOT, "profile cache: %d hits, %d misses, %d users held, about %.1f MB,"
-                        + " %d updates from windows, %d given up%n", stats[0], stats[1], stats[2], stats[3] / 1048576d,
-                        stats[4], stats[5]);
+                        + " %d updates from windows, %d given up; candidates mapped again %d times (a new numbering)%n",
+                        stats[0], stats[1], stats[2], stats[3] / 1048576d, stats[4], stats[5], b.remaps);
                 if (indexed) {
                     ratio("scoreIndexed, warm", a, o);
                     ratio("scoreIndexed, cold", ac, o);

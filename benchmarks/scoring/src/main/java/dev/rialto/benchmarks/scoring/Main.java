@@ -34,8 +34,9 @@ public final class Main {
         // Before the first logger: the trainer's INFO lines would interleave with JMH's output.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         boolean cpu = args.length > 0 && args[0].equals("cpu");
+        boolean profile = args.length > 0 && args[0].equals("profile");
         // cpu [calls] [setup...]: the CPU-time comparison (CpuTime) instead of JMH.
-        CommandLineOptions cli = new CommandLineOptions(cpu ? new String[0] : args);
+        CommandLineOptions cli = new CommandLineOptions(cpu || profile ? new String[0] : args);
         // -Drialto.bench.models=DIR keeps the trained models there and reuses them on the next run.
         String keep = System.getProperty(ScoringBenchmark.MODELS_PROPERTY);
         Path models = keep == null ? ScoringBenchmark.tempDir() : Path.of(keep).toAbsolutePath();
@@ -57,6 +58,15 @@ public final class Main {
             System.out.printf(Locale.ROOT, "# histories padded to at least %d events per user (-D%s)%n",
                     Integer.getInteger(ScoringBenchmark.HISTORY_PROPERTY, 1000), ScoringBenchmark.HISTORY_PROPERTY);
 
+            if (profile) {
+                // profile PATH CALLS [setup]: one path alone, for a profiler.
+                List<String> chosen = args.length > 3 ? List.of(args[3]) : List.of(ScoringBenchmark.SETUPS[0]);
+                if (!java.nio.file.Files.isDirectory(ScoringBenchmark.modelsFolder(models, chosen.get(0)))) {
+                    ScoringBenchmark.train(shop, chosen.get(0), ScoringBenchmark.modelsFolder(models, chosen.get(0)));
+                }
+                Profile.run(models.toString(), args[1], Integer.parseInt(args[2]), chosen);
+                return;
+            }
             if (cpu) {
                 int calls = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
                 List<String> chosen = args.length > 2 ? List.of(args).subList(2, args.length)

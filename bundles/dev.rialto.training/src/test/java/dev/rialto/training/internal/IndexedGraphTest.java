@@ -163,6 +163,40 @@ class IndexedGraphTest {
                 compared, worst);
     }
 
+    /**
+     * The scorer keeps its indexed inputs (direct buffers with tensors over them) from request to request and only
+     * rewrites the values: a request after others of other users and sizes scores bit for bit what the same request
+     * scores as the first one of a new scorer (nothing of an earlier user, such as their own items' cells, left over).
+     */
+    @Test
+    void reusedInputTensorsScoreBitForBitAsAFirstRequestAcrossUsersAndSizes() {
+        ItemNumbering numbering = indexed.scorer().numbering().orElseThrow();
+        List<String> users = new ArrayList<>(demo.events.stream().map(Event::userId).distinct().limit(4).toList());
+        users.add("nobody");
+        Random random = new Random(29);
+        int[] sizes = {60, 60, 3, 200, 60, 1, 200};
+        BehaviourVectors vectors = vectors(demo, new Random(3));
+        for (int request = 0; request < sizes.length; request++) {
+            String user = users.get(request % users.size());
+            int[] numbers = new int[sizes[request]];
+            for (int i = 0; i < numbers.length; i++) {
+                numbers[i] = random.nextInt(numbering.size());
+            }
+            // Repeated on the long-lived scorer too: its second answer comes from the same tensors again.
+            float[] reused = indexed.scorer().scoreIndexed(user, numbering, numbers).scores();
+            float[] again = indexed.scorer().scoreIndexed(user, numbering, numbers).scores();
+            Served once = serve(indexedDir, vectors);
+            try {
+                float[] first = once.scorer().scoreIndexed(user, numbering, numbers).scores();
+                assertArrayEquals(first, reused, "request " + request + " of " + user + ", " + numbers.length
+                        + " candidates");
+                assertArrayEquals(first, again, "request " + request + " repeated");
+            } finally {
+                once.close();
+            }
+        }
+    }
+
     @Test
     void aGraphOfAnotherShapeIsReorderedByAGatherWithTheSameScores() throws Exception {
         Path version = Files.list(indexedDir.resolve("ranker")).filter(Files::isDirectory)

@@ -85,6 +85,8 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private final ConcurrentLinkedQueue<FloatBuffer> buffers = new ConcurrentLinkedQueue<>();
     /** The indexed layout's per-request buffers. */
     private final ConcurrentLinkedQueue<Scratch> scratches = new ConcurrentLinkedQueue<>();
+    /** Set on deactivation: a request finishing later closes its scratch instead of pooling it. */
+    private volatile boolean closed;
     /** The current snapshot's item tables as tensors (indexed-layout rankers), created on first use. */
     private volatile SnapshotTensors snapshotTensors;
     private final Consumer<ModelInfo> onNewModel = this::modelChanged;
@@ -122,6 +124,7 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
 
     @Activate
     public synchronized void activate(ScoringConfig config) {
+        closed = false;
         apply(config);
         registry.addListener(onNewModel);
         startRefreshing();
@@ -142,7 +145,10 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         registry.removeListener(onNewModel);
         stopRefreshing();
         buffers.clear();
-        scratches.clear();
+        closed = true;
+        for (Scratch scratch; (scratch = scratches.poll()) != null; ) {
+            scratch.close();
+        }
         synchronized (this) {
             if (snapshotTensors != null) {
                 snapshotTensors.retire();
@@ -267,50 +273,51 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 }
             }
         }
-        boolean indexedModel;
-        try (ModelLease peek = registry.lease(modelName)) {
-            indexedModel = peek.model().card().indexed();
+        ScoreArray answer;
+        // One lease for the whole call (it used to be taken twice: a peek at the card, then the run). A cold
+        // user's store read now happens under it too: a replaced model's session closes after that read.
+        try (ModelLease lease = registry.lease(modelName)) {
+            answer = scoreIndexed(lease.model(), userId, numbering, candidates, stats, at);
         }
-        if (!indexedModel || !(extractor instanceof EngineeredFeatureExtractor) || !(stats instanceof ItemNumbering)) {
-            return inOrder(userId, numbering, candidates);
+        return answer != null ? answer : inOrder(userId, numbering, candidates);
+    }
+
+    /** scoreIndexed with the model leased; null when the model or the extractor is not of the indexed layout. */
+    private ScoreArray scoreIndexed(LoadedModel model, String userId, ItemNumbering numbering, int[] candidates,
+            FeatureSnapshot stats, int[] at) {
+        if (!model.card().indexed() || !(extractor instanceof EngineeredFeatureExtractor)
+                || !(stats instanceof ItemNumbering)) {
+            return null;
         }
         String user = userId == null || userId.isBlank() ? null : userId.strip();
         UserProfileCache cache = profiles;
         UserProfileCache.Cached known = user == null || !cache.enabled() ? null
                 : upToDate(user, cache.get(user, stats), cache);
         int stamp = user == null ? 0 : cache.stamp(user); // before the read: see UserProfileCache
-        // Read the store before taking the model, so the lease only spans the inference.
+        if (candidates.length == 0) {
+            return new ScoreArray(model.info(), new float[0]);
+        }
+        int trained = model.card().historyLimit();
+        int used = trained > 0 ? Math.min(trained, historyLimit) : historyLimit;
+        if (known != null && known.historyLimit() != used) {
+            known = null;
+        }
         List<Event> history = user == null || known != null ? List.of() : events.recentForUser(user, historyLimit);
-        try (ModelLease lease = registry.lease(modelName)) {
-            LoadedModel model = lease.model();
-            if (!model.card().indexed()) {
-                return inOrder(userId, numbering, candidates); // swapped for another kind of model meanwhile
-            }
-            if (candidates.length == 0) {
-                return new ScoreArray(model.info(), new float[0]);
-            }
-            int trained = model.card().historyLimit();
-            int used = trained > 0 ? Math.min(trained, historyLimit) : historyLimit;
-            if (known != null && known.historyLimit() != used) {
-                known = null;
-                history = events.recentForUser(user, historyLimit);
-            }
-            if (history.size() > used) {
-                history = history.subList(0, used);
-            }
-            UserFeatures features = userFeatures(user, stats, cache, known, stamp, used, history);
-            // Ids only for numbers that the current snapshot does not know (the user may have events on them).
-            List<String> ids = null;
-            for (int i = 0; i < at.length && ids == null; i++) {
-                if (at[i] < 0) {
-                    ids = new ArrayList<>(at.length);
-                    for (int c : candidates) {
-                        ids.add(numbering.itemId(c));
-                    }
+        if (history.size() > used) {
+            history = history.subList(0, used);
+        }
+        UserFeatures features = userFeatures(user, stats, cache, known, stamp, used, history);
+        // Ids only for numbers that the current snapshot does not know (the user may have events on them).
+        List<String> ids = null;
+        for (int i = 0; i < at.length && ids == null; i++) {
+            if (at[i] < 0) {
+                ids = new ArrayList<>(at.length);
+                for (int c : candidates) {
+                    ids.add(numbering.itemId(c));
                 }
             }
-            return new ScoreArray(model.info(), runIndexed(model, stats, features, at, ids));
         }
+        return new ScoreArray(model.info(), runIndexed(model, stats, features, at, ids));
     }
 
     /** Any other model: the map path, answered in candidate order. */
@@ -370,14 +377,9 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
     private float[] runIndexed(LoadedModel model, FeatureSnapshot stats, UserFeatures user, int[] at,
             List<String> ids) {
         int rows = at.length;
-        ModelCard card = model.card();
         SnapshotTensors tables = tables(stats);
-        Scratch scratch = scratch(rows);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OnnxTensor candidates = null;
-        OnnxTensor userValues = null;
-        OnnxTensor userVector = null;
-        OnnxTensor userItems = null;
+        Scratch scratch = scratch();
+        boolean reusable = false;
         try {
             float[] values = IndexedLayout.userValues(user);
             float[] vector = IndexedLayout.userVector(user);
@@ -385,38 +387,36 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 throw new IllegalStateException("user vector of " + vector.length + " values for item vectors of "
                         + tables.tables.dimension);
             }
-            LongBuffer rowsOf = scratch.candidates(rows);
-            for (int index : at) {
-                rowsOf.put(IndexedLayout.row(index));
+            scratch.shape(rows, values.length, vector.length);
+            LongBuffer rowsOf = scratch.candidates;
+            for (int i = 0; i < rows; i++) {
+                rowsOf.put(i, IndexedLayout.row(at[i]));
             }
-            rowsOf.flip();
-            float[] cells = scratch.cells(rows * IndexedLayout.USER_ITEM_COLUMNS.size());
-            IndexedLayout.userItems(user, at, ids, cells);
-            FloatBuffer items = scratch.userItems(cells.length);
-            items.put(cells, 0, rows * IndexedLayout.USER_ITEM_COLUMNS.size()).flip();
-            candidates = OnnxTensor.createTensor(env, rowsOf, new long[] {rows});
-            userValues = OnnxTensor.createTensor(env, scratch.userValues(values),
-                    new long[] {values.length / IndexedLayout.USER_VALUE_COLUMNS.size(),
-                        IndexedLayout.USER_VALUE_COLUMNS.size()});
-            userVector = OnnxTensor.createTensor(env, scratch.userVector(vector), new long[] {vector.length, 1});
-            userItems = OnnxTensor.createTensor(env, items,
-                    new long[] {rows, IndexedLayout.USER_ITEM_COLUMNS.size()});
+            IndexedLayout.userItems(user, at, ids, scratch.userItems);
+            scratch.userValues.put(0, values);
+            scratch.userVector.put(0, vector);
             String[] names = model.indexedInputs(); // in IndexedLayout.INPUTS order
-            Map<String, OnnxTensor> inputs = Map.of(names[0], candidates, names[1], tables.itemValues,
-                    names[2], tables.itemKeys, names[3], tables.itemVectors, names[4], userValues,
-                    names[5], userVector, names[6], userItems);
+            Map<String, OnnxTensor> inputs = Map.of(names[0], scratch.candidatesTensor, names[1], tables.itemValues,
+                    names[2], tables.itemKeys, names[3], tables.itemVectors, names[4], scratch.userValuesTensor,
+                    names[5], scratch.userVectorTensor, names[6], scratch.userItemsTensor);
+            float[] scores;
             try (OrtSession.Result result = model.session().run(inputs)) {
-                return positiveScores(model, result, rows);
+                scores = positiveScores(model, result, rows);
             }
+            reusable = true;
+            return scores;
         } catch (OrtException e) {
             throw new RialtoException("scoring " + rows + " items with model " + model.id() + " failed", e);
         } finally {
-            for (OnnxTensor t : new OnnxTensor[] {candidates, userValues, userVector, userItems}) {
-                if (t != null) {
-                    t.close();
+            // A scratch whose run failed may hold tensors in any state: closed, not reused.
+            if (reusable && !closed) {
+                scratches.offer(scratch);
+                if (closed && scratches.remove(scratch)) {
+                    scratch.close(); // deactivated meanwhile
                 }
+            } else {
+                scratch.close();
             }
-            scratches.offer(scratch);
             tables.release();
         }
     }
@@ -465,61 +465,86 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         return scores;
     }
 
-    /** Direct buffers of one request, reused across requests. */
-    private static final class Scratch {
-        private LongBuffer candidates = LongBuffer.allocate(0);
-        private FloatBuffer userItems = FloatBuffer.allocate(0);
-        private FloatBuffer userValues = FloatBuffer.allocate(0);
-        private FloatBuffer userVector = FloatBuffer.allocate(0);
-        private float[] cells = new float[0];
+    /**
+     * The indexed layout's per-request inputs, reused across requests (pooled; one request at a time): direct
+     * buffers with their tensors created over them once per shape. ONNX Runtime reads a direct buffer's memory in
+     * place at every run, so a request writes its values into the buffers and runs: no tensor is created, no
+     * buffer copied, nothing closed per request. The shapes change only with the candidate count, the snapshot's
+     * category keys and the vectors' dimension.
+     */
+    private static final class Scratch implements AutoCloseable {
+        LongBuffer candidates;
+        FloatBuffer userItems;
+        FloatBuffer userValues;
+        FloatBuffer userVector;
+        OnnxTensor candidatesTensor;
+        OnnxTensor userItemsTensor;
+        OnnxTensor userValuesTensor;
+        OnnxTensor userVectorTensor;
+        private int rows = -1;
+        private int values = -1;
+        private int dimension = -1;
 
-        LongBuffer candidates(int count) {
-            if (candidates.capacity() < count) {
-                candidates = ByteBuffer.allocateDirect(Math.max(count, 1024) * Long.BYTES)
-                        .order(ByteOrder.nativeOrder()).asLongBuffer();
+        /** Buffers and tensors of exactly these sizes (a tensor takes its buffer's remaining length). */
+        void shape(int rows, int values, int dimension) throws OrtException {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            if (rows != this.rows) {
+                this.rows = -1;
+                close(candidatesTensor, userItemsTensor);
+                candidatesTensor = null;
+                userItemsTensor = null;
+                int width = IndexedLayout.USER_ITEM_COLUMNS.size();
+                candidates = directLongs(rows);
+                userItems = directFloats(rows * width);
+                candidatesTensor = OnnxTensor.createTensor(env, candidates, new long[] {rows});
+                userItemsTensor = OnnxTensor.createTensor(env, userItems, new long[] {rows, width});
+                this.rows = rows;
             }
-            candidates.clear();
-            return candidates;
-        }
-
-        /** Zeroed heap cells for the user-item columns. */
-        float[] cells(int count) {
-            if (cells.length < count) {
-                cells = new float[Math.max(count, 8 * 1024)];
-            } else {
-                java.util.Arrays.fill(cells, 0, count, 0f);
+            if (values != this.values) {
+                this.values = -1;
+                close(userValuesTensor);
+                userValuesTensor = null;
+                int width = IndexedLayout.USER_VALUE_COLUMNS.size();
+                userValues = directFloats(values);
+                userValuesTensor = OnnxTensor.createTensor(env, userValues, new long[] {values / width, width});
+                this.values = values;
             }
-            return cells;
-        }
-
-        FloatBuffer userItems(int count) {
-            userItems = room(userItems, count);
-            return userItems;
-        }
-
-        FloatBuffer userValues(float[] values) {
-            userValues = room(userValues, values.length);
-            userValues.put(values).flip();
-            return userValues;
-        }
-
-        FloatBuffer userVector(float[] values) {
-            userVector = room(userVector, values.length);
-            userVector.put(values).flip();
-            return userVector;
-        }
-
-        private static FloatBuffer room(FloatBuffer buffer, int count) {
-            if (buffer.capacity() < count || !buffer.isDirect()) {
-                buffer = ByteBuffer.allocateDirect(Math.max(count, 256) * Float.BYTES).order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
+            if (dimension != this.dimension) {
+                this.dimension = -1;
+                close(userVectorTensor);
+                userVectorTensor = null;
+                userVector = directFloats(dimension);
+                userVectorTensor = OnnxTensor.createTensor(env, userVector, new long[] {dimension, 1});
+                this.dimension = dimension;
             }
-            buffer.clear();
-            return buffer;
+        }
+
+        @Override
+        public void close() {
+            rows = -1;
+            values = -1;
+            dimension = -1;
+            close(candidatesTensor, userItemsTensor, userValuesTensor, userVectorTensor);
+            candidatesTensor = null;
+            userItemsTensor = null;
+            userValuesTensor = null;
+            userVectorTensor = null;
+        }
+
+        private static void close(OnnxTensor... tensors) {
+            for (OnnxTensor t : tensors) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+
+        private static FloatBuffer directFloats(int count) {
+            return ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
         }
     }
 
-    private Scratch scratch(int rows) {
+    private Scratch scratch() {
         Scratch scratch = scratches.poll();
         return scratch == null ? new Scratch() : scratch;
     }

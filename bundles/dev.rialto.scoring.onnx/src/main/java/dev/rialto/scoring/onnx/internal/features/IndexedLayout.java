@@ -1,6 +1,7 @@
 package dev.rialto.scoring.onnx.internal.features;
 
 import dev.rialto.api.scoring.FeatureSnapshot;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -198,6 +199,14 @@ public final class IndexedLayout {
      * @param out {@code at.length * 7} cells, zeros on entry
      */
     public static void userItems(UserFeatures user, int[] at, List<String> ids, float[] out) {
+        userItems(user, at, ids, FloatBuffer.wrap(out));
+    }
+
+    /**
+     * {@link #userItems(UserFeatures, int[], List, float[])} into a buffer, every cell written (zeros included)
+     * by absolute index from 0: the scorer writes a reused direct buffer that a tensor reads in place.
+     */
+    public static void userItems(UserFeatures user, int[] at, List<String> ids, FloatBuffer out) {
         EngineeredFeatureExtractor.UserProfile p = user.profile;
         Snapshot s = user.snapshot;
         int width = USER_ITEM_COLUMNS.size();
@@ -207,18 +216,21 @@ public final class IndexedLayout {
             int index = at[r];
             // USER_PRICE_FIT as the extractor computes it.
             double ln = index < 0 ? Double.NaN : s.lnPriceOf[index];
-            out[cell + 6] = Double.isNaN(ln) || Double.isNaN(mean) ? 0.5f : (float) (1d / (1d + Math.abs(ln - mean)));
+            float priceFit = Double.isNaN(ln) || Double.isNaN(mean) ? 0.5f : (float) (1d / (1d + Math.abs(ln - mean)));
             EngineeredFeatureExtractor.UserItem u = !any ? null : index >= 0 ? p.catalogued(index)
                     : ids == null || ids.get(r) == null ? null : p.others.get(ids.get(r));
             if (u == null) {
+                out.put(cell, 0f).put(cell + 1, 0f).put(cell + 2, 0f).put(cell + 3, 0f).put(cell + 4, 0f)
+                        .put(cell + 5, 0f).put(cell + 6, priceFit);
                 continue;
             }
-            out[cell] = u.affinity;
-            out[cell + 1] = u.purchased ? 1f : 0f;
-            out[cell + 2] = p.recency(u);
-            out[cell + 3] = u.purchaseDays;
-            out[cell + 4] = p.decayedAffinity(u);
-            out[cell + 5] = u.purchased && index >= 0 ? s.repeatRateOf[index] : 0f;
+            out.put(cell, u.affinity);
+            out.put(cell + 1, u.purchased ? 1f : 0f);
+            out.put(cell + 2, p.recency(u));
+            out.put(cell + 3, u.purchaseDays);
+            out.put(cell + 4, p.decayedAffinity(u));
+            out.put(cell + 5, u.purchased && index >= 0 ? s.repeatRateOf[index] : 0f);
+            out.put(cell + 6, priceFit);
         }
     }
 

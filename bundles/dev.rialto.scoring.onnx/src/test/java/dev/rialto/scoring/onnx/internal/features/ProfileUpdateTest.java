@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rialto.api.catalog.Item;
@@ -154,6 +156,60 @@ class ProfileUpdateTest {
                 List.of(event(random, ids, "u", NOW.minusSeconds(5_000), next)), 10);
         assertNotNull(same);
         assertSameFeatures(full, same, ids, "older than a full window");
+    }
+
+    /**
+     * The usual update puts its event into the room before the window's newest and shares the columns with the
+     * previous window. A second update of the same entry (two requests racing, or an update not kept) must not
+     * write the slot the first one took: it copies. Every branch equals a fresh read bit for bit, also after more
+     * updates than the room holds.
+     */
+    @Test
+    void updatesOfOneEntryNeverWriteTheSameSlot() {
+        Random random = new Random(41);
+        Map<String, Item> catalogue = catalogue(random, 60);
+        List<String> ids = new ArrayList<>(catalogue.keySet());
+        Collections.sort(ids);
+        int[] next = {0};
+        List<Event> history = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            history.add(event(random, ids, "u", NOW.minusSeconds(600L * i + 1), next));
+        }
+        Snapshot snapshot = (Snapshot) extractor.snapshot(catalogue, history);
+        int limit = 40; // a full window: each update cuts its oldest event
+        List<String> candidates = new ArrayList<>(ids);
+        candidates.add("gone-1");
+        UserFeatures base = extractor.user(snapshot, answer(history, limit), true);
+        Event a = new Event("a", EventType.VIEW, "u", ids.get(1), 1, NOW.plusSeconds(10));
+        Event b = new Event("b", EventType.PURCHASE, "u", ids.get(2), 1, NOW.plusSeconds(20));
+        UserFeatures withA = extractor.withEvents(base, List.of(a), limit);
+        UserFeatures withB = extractor.withEvents(base, List.of(b), limit);
+        assertSame(base.profile.window.second, withA.profile.window.second, "the first update shares the columns");
+        assertNotSame(base.profile.window.second, withB.profile.window.second, "the second one copies");
+        assertSameFeatures(extractor.user(snapshot, answer(plus(history, a), limit), true), withA, candidates, "a");
+        assertSameFeatures(extractor.user(snapshot, answer(plus(history, b), limit), true), withB, candidates, "b");
+        // Branch a goes on past the room (64 slots); branch b and the base still answer their own histories.
+        List<Event> all = plus(history, a);
+        UserFeatures features = withA;
+        for (int i = 0; i < 100; i++) {
+            Event e = new Event("n" + i, EventType.VIEW, "u", ids.get(random.nextInt(ids.size())), 1,
+                    NOW.plusSeconds(30 + i));
+            all.add(e);
+            features = extractor.withEvents(features, List.of(e), limit);
+            assertNotNull(features);
+        }
+        assertSameFeatures(extractor.user(snapshot, answer(all, limit), true), features, candidates, "a + 100");
+        Event c = new Event("c", EventType.CLICK, "u", ids.get(3), 1, NOW.plusSeconds(40));
+        assertSameFeatures(extractor.user(snapshot, answer(plus(plus(history, b), c), limit), true),
+                extractor.withEvents(withB, List.of(c), limit), candidates, "b + c");
+        assertSameFeatures(extractor.user(snapshot, answer(plus(history, c), limit), true),
+                extractor.withEvents(base, List.of(c), limit), candidates, "base + c");
+    }
+
+    private static List<Event> plus(List<Event> events, Event e) {
+        List<Event> out = new ArrayList<>(events);
+        out.add(e);
+        return out;
     }
 
     private void assertSameFeatures(UserFeatures expected, UserFeatures actual, List<String> candidates,
