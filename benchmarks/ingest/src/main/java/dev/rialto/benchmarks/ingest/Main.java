@@ -6,6 +6,7 @@ import dev.rialto.api.events.EventListener;
 import dev.rialto.api.events.EventRepository;
 import dev.rialto.api.events.EventType;
 import dev.rialto.api.ingest.IngestReport;
+import dev.rialto.benchmarks.support.Jit;
 import dev.rialto.ingest.internal.CsvIngestor;
 import dev.rialto.ingest.internal.PrivacyGuard;
 import dev.rialto.ingest.internal.rest.EventsResource;
@@ -88,48 +89,8 @@ public final class Main {
             if (Boolean.getBoolean("rialto.bench.gc")) {
                 System.gc();
             }
-            // The compilers' own CPU time where Linux shows it (a compilation in progress counts; the MXBean's total
-            // grows only when one ends, and C2 takes up to a second for H2's largest methods), else the MXBean's.
-            long until = System.nanoTime() + 20_000_000_000L;
-            long seen = compilerWork();
-            int quiet = 0;
-            while (System.nanoTime() < until && quiet < 3) {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                long now = compilerWork();
-                quiet = now - seen <= 10 ? quiet + 1 : 0; // at most a 10 ms tick in 200 ms: settled
-                seen = now;
-            }
+            Jit.settle(3, 20_000);
             return now();
-        }
-
-        /** The JIT compiler threads' CPU ms (Linux), or the compilation MXBean's total. */
-        private static long compilerWork() {
-            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-                long ticks = 0;
-                for (Path task : (Iterable<Path>) tasks::iterator) {
-                    String stat;
-                    try {
-                        stat = Files.readString(task.resolve("stat"));
-                    } catch (IOException gone) {
-                        continue;
-                    }
-                    int open = stat.indexOf('(');
-                    int close = stat.lastIndexOf(')');
-                    if (!stat.substring(open + 1, close).contains("Compiler")) {
-                        continue;
-                    }
-                    String[] f = stat.substring(close + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                }
-                return ticks * 10; // USER_HZ 100
-            } catch (IOException | RuntimeException notLinux) {
-                return compiledMillis();
-            }
         }
 
         private static long compiledMillis() {

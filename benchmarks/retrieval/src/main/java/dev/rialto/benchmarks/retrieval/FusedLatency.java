@@ -73,16 +73,21 @@ final class FusedLatency {
             int measured = users.size();
             List<String> warm = new ArrayList<>();
             Random other = new Random(2);
-            while (warm.size() < Math.min(1000, nUsers - measured)) {
+            while (warm.size() < Math.min(Integer.getInteger("rialto.bench.fused.warm", 5000), nUsers - measured)) {
                 String u = Synthetic.user(other.nextInt(nUsers));
                 if (!distinct.contains(u)) {
                     warm.add(u);
                 }
             }
-            // Warm-up: JIT, Lucene's caches, the popularity rankings.
+            // Warm-up: JIT, Lucene's caches, the popularity rankings (rialto.bench.fused.warm users, 5,000).
             for (String u : warm) {
                 stack.recommender.recommend(new RecommendationRequest(u, 500, ItemFilter.DEFAULT));
             }
+            // Then the JIT: after 1,000 warm-up users C2 still compiled on one core through the measured pass
+            // (thread CPU, ninth session), and the first-request p99 of one jar went from 4.2 to 8.3 ms from process
+            // to process; after 5,000 (the default now, rialto.bench.fused.warm) it was idle by the pass.
+            long jitWait = dev.rialto.benchmarks.support.Jit.settle(3, 20_000);
+            System.out.printf("warm-up: %d users; JIT settled after %d ms more%n", warm.size(), jitWait);
             // fused.jfr: a flight recording of the first-request pass only (execution samples every millisecond).
             jdk.jfr.Recording recording = null;
             if (!jfr.isEmpty()) {
