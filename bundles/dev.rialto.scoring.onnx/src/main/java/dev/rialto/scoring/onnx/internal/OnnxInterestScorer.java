@@ -484,6 +484,13 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
         private int rows = -1;
         private int values = -1;
         private int dimension = -1;
+        private ByteBuffer candidateMemory;
+        private ByteBuffer itemMemory;
+
+        /** Direct memory of at least {@code bytes}: the same when it has room, else twice as much as needed. */
+        private static ByteBuffer room(ByteBuffer memory, int bytes) {
+            return memory != null && memory.capacity() >= bytes ? memory : ByteBuffer.allocateDirect(2 * bytes);
+        }
 
         /** Buffers and tensors of exactly these sizes (a tensor takes its buffer's remaining length). */
         void shape(int rows, int values, int dimension) throws OrtException {
@@ -494,8 +501,14 @@ public class OnnxInterestScorer implements InterestScorer, EventListener, ItemCh
                 candidatesTensor = null;
                 userItemsTensor = null;
                 int width = IndexedLayout.USER_ITEM_COLUMNS.size();
-                candidates = directLongs(rows);
-                userItems = directFloats(rows * width);
+                // The candidate count changes from request to request (heads cut by filters, campaign depths): the
+                // memory only grows, and each count gets views of exactly its size (no direct allocation per count).
+                candidateMemory = room(candidateMemory, rows * Long.BYTES);
+                itemMemory = room(itemMemory, rows * width * Float.BYTES);
+                candidates = candidateMemory.slice(0, rows * Long.BYTES).order(ByteOrder.nativeOrder())
+                        .asLongBuffer();
+                userItems = itemMemory.slice(0, rows * width * Float.BYTES).order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
                 candidatesTensor = OnnxTensor.createTensor(env, candidates, new long[] {rows});
                 userItemsTensor = OnnxTensor.createTensor(env, userItems, new long[] {rows, width});
                 this.rows = rows;

@@ -39,6 +39,11 @@ final class HeapVectorCache {
         this.budget = budgetBytes;
     }
 
+    /** The budget of {@code knn.heap.mb}: at most a quarter of the maximum heap. */
+    static long budgetOf(int mb) {
+        return Math.min((long) mb << 20, Runtime.getRuntime().maxMemory() / 4);
+    }
+
     /** Sets the memory budget; copies beyond a lowered budget are dropped. */
     synchronized void budget(long bytes) {
         budget = bytes;
@@ -78,6 +83,7 @@ final class HeapVectorCache {
             if (helper == null) {
                 continue;
             }
+            boolean listening = copies.keySet().stream().anyMatch(k -> k.core() == helper.getKey());
             for (FieldInfo info : leaf.getFieldInfos()) {
                 if (info.getVectorDimension() == 0) {
                     continue;
@@ -98,7 +104,10 @@ final class HeapVectorCache {
                 builds.increment();
                 used.addAndGet(copy.bytes());
                 copies.put(key, copy);
-                helper.addClosedListener(core -> release(core));
+                if (!listening) { // one release per segment core, whatever its fields
+                    helper.addClosedListener(core -> release(core));
+                    listening = true;
+                }
                 copied++;
                 bytes += copy.bytes();
             }

@@ -115,22 +115,21 @@ final class HeapVectors {
             return null;
         }
         HnswGraph graph = provider.getGraph(field);
+        if (graph == null || graph.size() != n) {
+            return null;
+        }
         int[] offsets = new int[n + 1];
         int[] neighbours = new int[Math.max(16, n * 8)];
         int at = 0;
-        if (graph != null && graph.size() == n) {
-            for (int node = 0; node < n; node++) {
-                offsets[node] = at;
-                graph.seek(0, node);
-                for (int f = graph.nextNeighbor(); f != DocIdSetIterator.NO_MORE_DOCS; f = graph.nextNeighbor()) {
-                    if (at == neighbours.length) {
-                        neighbours = java.util.Arrays.copyOf(neighbours, neighbours.length * 2);
-                    }
-                    neighbours[at++] = f;
+        for (int node = 0; node < n; node++) {
+            offsets[node] = at;
+            graph.seek(0, node);
+            for (int f = graph.nextNeighbor(); f != DocIdSetIterator.NO_MORE_DOCS; f = graph.nextNeighbor()) {
+                if (at == neighbours.length) {
+                    neighbours = java.util.Arrays.copyOf(neighbours, neighbours.length * 2);
                 }
+                neighbours[at++] = f;
             }
-        } else {
-            return null;
         }
         offsets[n] = at;
         return new HeapVectors(copied, dense ? null : docs, info.getVectorSimilarityFunction(), provider, field,
@@ -201,6 +200,7 @@ final class HeapVectors {
         FixedBitSet visited = new FixedBitSet(graph.maxNodeId() + 1);
         int[] friends = new int[32];
         float[] scores = new float[32];
+        float[] dotsOut = new float[4];
         if (graph.numLevels() > 1) {
             float best = score(query, ep);
             results.incVisitedCount(1);
@@ -221,7 +221,7 @@ final class HeapVectors {
                             friends[count++] = friend;
                         }
                     }
-                    scores(query, friends, count, scores);
+                    scores(query, friends, count, scores, dotsOut);
                     for (int i = 0; i < count; i++) {
                         if (results.earlyTerminated()) {
                             return;
@@ -268,7 +268,7 @@ final class HeapVectors {
                     friends[count++] = friend;
                 }
             }
-            scores(query, friends, count, scores);
+            scores(query, friends, count, scores, dotsOut);
             for (int i = 0; i < count; i++) {
                 if (results.earlyTerminated()) {
                     break;
@@ -312,13 +312,15 @@ final class HeapVectors {
         return similarity.compare(query, vectors[ord]);
     }
 
-    /** The scores of {@code count} nodes, as {@link #score} computes each (the same floats, bit for bit). */
-    private void scores(float[] query, int[] ords, int count, float[] out) {
+    /**
+     * The scores of {@code count} nodes, as {@link #score} computes each (the same floats, bit for bit);
+     * {@code two}: four floats of scratch, kept by the walk.
+     */
+    private void scores(float[] query, int[] ords, int count, float[] out, float[] two) {
         int i = 0;
         if (PAIRED && (similarity == VectorSimilarityFunction.DOT_PRODUCT
                 || similarity == VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT)) {
             boolean dot = similarity == VectorSimilarityFunction.DOT_PRODUCT;
-            float[] two = new float[4];
             for (; i + 3 < count; i += 4) {
                 dots(query, vectors[ords[i]], vectors[ords[i + 1]], vectors[ords[i + 2]], vectors[ords[i + 3]], two);
                 for (int j = 0; j < 4; j++) {

@@ -526,7 +526,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         if (config.knn_heap_mb() < 0) {
             throw new IllegalArgumentException("knn.heap.mb must not be negative, was " + config.knn_heap_mb());
         }
-        heapVectors.budget(Math.min((long) config.knn_heap_mb() << 20, Runtime.getRuntime().maxMemory() / 4));
+        heapVectors.budget(HeapVectorCache.budgetOf(config.knn_heap_mb()));
         smallMaxItems = config.knn_small_max_items();
         smallBudget = (long) config.knn_small_cache_mb() << 20;
         smallFields = new SmallFields(null, -1, Map.of());
@@ -2535,7 +2535,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
      * benchmark alternates with and without them in one process.
      */
     public void heapVectors(int mb) {
-        heapVectors.budget(Math.min((long) mb << 20, Runtime.getRuntime().maxMemory() / 4));
+        heapVectors.budget(HeapVectorCache.budgetOf(mb));
         withSearcher(s -> {
             heapVectors.warm(s.getIndexReader());
             return null;
