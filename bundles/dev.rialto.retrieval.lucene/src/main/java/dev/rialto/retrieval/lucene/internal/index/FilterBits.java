@@ -32,7 +32,8 @@ import dev.rialto.api.retrieval.ItemFilter;
  * reused by later requests: nearly every request asks the same few filters (available items, a category), and
  * evaluating one walks every document (the availability point query alone visits 95% of them). A request's
  * exclusions (its ids, the user's purchases or seen items) are cleared in a copy of the leaves they touch, never in
- * the cached sets. A new searcher (after a refresh) starts a new cache.
+ * the cached sets. A new searcher (after a refresh) starts a new cache; the current searcher's is kept beside it
+ * until the new one is published.
  */
 final class FilterBits {
 
@@ -59,7 +60,8 @@ final class FilterBits {
     private record Cache(IndexSearcher searcher, Map<Key, FixedBitSet[]> byFilter) {
     }
 
-    private volatile Cache cache = new Cache(null, Map.of());
+    /** The current searcher's and, during a refresh's warm-up, the next one's. */
+    private final ReaderSlots<Cache> caches = new ReaderSlots<>();
 
     /** The documents of the searcher that the filter and the extra exclusions accept. */
     Accepted accepted(IndexSearcher searcher, ItemFilter filter, Collection<String> extraExcluded)
@@ -147,8 +149,9 @@ final class FilterBits {
      * that the first request after a refresh does not pay for them.
      */
     void warm(IndexSearcher searcher) throws IOException {
-        Cache old = cache;
-        if (old.searcher() == searcher) {
+        Object newest = caches.newestReader();
+        Cache old = newest == null ? null : caches.get(newest);
+        if (old == null || old.searcher() == searcher) {
             return;
         }
         for (Key k : List.copyOf(old.byFilter().keySet())) {
@@ -159,10 +162,10 @@ final class FilterBits {
 
     /** The cached sets of the filter without its exclusions, computed on first use for this searcher. */
     private FixedBitSet[] base(IndexSearcher searcher, ItemFilter filter) throws IOException {
-        Cache c = cache;
-        if (c.searcher() != searcher) {
+        Cache c = caches.get(searcher);
+        if (c == null) {
             c = new Cache(searcher, new ConcurrentHashMap<>());
-            cache = c;
+            caches.put(searcher, c);
         }
         Key key = new Key(filter.categoryPrefix(), filter.availableOnly(), filter.brands(), filter.minPrice(),
                 filter.maxPrice());

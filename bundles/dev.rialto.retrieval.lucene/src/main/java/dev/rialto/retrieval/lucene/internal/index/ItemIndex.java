@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,6 +91,7 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.ReferenceManager;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
@@ -460,8 +462,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final HeapVectorCache heapVectors = new HeapVectorCache(0);
     private volatile int smallMaxItems = 10_000;
     private volatile long smallBudget = 32L << 20;
-    /** The small vector fields of the current reader, by field (empty: the field does not qualify). */
-    private volatile SmallFields smallFields = new SmallFields(null, -1, Map.of());
+    /** The small vector fields of the current (and the next) reader, by field (empty: the field does not qualify). */
+    private final ReaderSlots<Map<String, Optional<SmallVectorField>>> smallFields = new ReaderSlots<>();
     /** One build of a field at a time (a second caller waits for it instead of building it again). */
     private final Object smallFieldsLock = new Object();
     /** kNN answered from similarity rows, from columns, and by Lucene's walk or scan (tests and benchmarks). */
@@ -529,7 +531,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         heapVectors.budget(HeapVectorCache.budgetOf(config.knn_heap_mb()));
         smallMaxItems = config.knn_small_max_items();
         smallBudget = (long) config.knn_small_cache_mb() << 20;
-        smallFields = new SmallFields(null, -1, Map.of());
+        smallFields.clear();
         if (config.text_small_max_items() < 0 || config.text_small_cache_mb() < 0) {
             throw new IllegalArgumentException("text.small.max.items and text.small.cache.mb must not be negative, "
                     + "were " + config.text_small_max_items() + " and " + config.text_small_cache_mb());
@@ -657,7 +659,18 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 iwc.setCodec(int8TextVectors());
             }
             writer = new IndexWriter(directory, iwc);
-            searchers = new SearcherManager(writer, true, false, null);
+            searchers = new SearcherManager(writer, true, false, new SearcherFactory() {
+                @Override
+                public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) throws IOException {
+                    IndexSearcher searcher = super.newSearcher(reader, previous);
+                    if (previous != null) {
+                        // A refresh: requests go on with the current searcher until this one is warm. The first
+                        // open is warmed in the background instead (activation must not wait seconds for it).
+                        warmBeforePublishing(searcher);
+                    }
+                    return searcher;
+                }
+            });
             searchers.addListener(new ReferenceManager.RefreshListener() {
                 @Override
                 public void beforeRefresh() {
@@ -1273,24 +1286,23 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     }
 
     private final Object arrivalsLock = new Object();
-    private volatile Object arrivalsReader;
-    private volatile Arrivals arrivals = Arrivals.EMPTY;
+    private final ReaderSlots<Arrivals> arrivals = new ReaderSlots<>();
 
     private volatile ExecutorService warmer;
     private final AtomicBoolean warmPending = new AtomicBoolean();
-    private final List<Runnable> warmers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Arrivals>> warmers = new CopyOnWriteArrayList<>();
     private final AtomicLong arrivalsBuilt = new AtomicLong();
 
     /**
-     * Runs {@code task} in the background after every refresh that changed what searches see, after the index's
-     * own per-reader structures are built: the sources rebuild their kept lists there rather than on the first
-     * request after the change (which paid 100-300 ms at 100k items).
+     * Runs {@code task} with the arrival order of every new reader, after the index's own per-reader structures are
+     * built and before the reader is published (in the background for the first one): the sources rebuild their
+     * kept lists there rather than on the first request after the change (which paid 100-300 ms at 100k items).
      */
-    public void addWarmer(Runnable task) {
+    public void addWarmer(Consumer<Arrivals> task) {
         warmers.add(task);
     }
 
-    public void removeWarmer(Runnable task) {
+    public void removeWarmer(Consumer<Arrivals> task) {
         warmers.remove(task);
     }
 
@@ -1376,6 +1388,42 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         return true;
     }
 
+    /**
+     * What a request would otherwise build on first use of a new reader: the filters in use, the small vector
+     * fields, the walks' heap copies and the arrival order.
+     */
+    private void warmReader(IndexSearcher searcher) throws IOException {
+        filterBits.warm(searcher);
+        warmSmallFields(searcher);
+        heapVectors.warm(searcher.getIndexReader());
+        arrivalsOf(searcher.getIndexReader());
+    }
+
+    /**
+     * Warms a refreshed searcher in the refresh, before it is published: the requests meanwhile use the current
+     * one, so none pays for a new reader's structures (after an item write, the first requests did: up to 80 ms).
+     * Writes become visible that much later. A failure is logged and the searcher published; requests then build
+     * what is missing.
+     */
+    private void warmBeforePublishing(IndexSearcher searcher) {
+        if (closing.get()) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            warmReader(searcher);
+            Arrivals next = arrivalsOf(searcher.getIndexReader());
+            for (Consumer<Arrivals> task : warmers) {
+                task.accept(next);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closing.get()) {
+                LOG.warn("Warming a refreshed item index searcher failed; requests build what is missing", e);
+            }
+        }
+        LOG.debug("Refreshed searcher warmed in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
     /** One warm-up at a time; refreshes during it are covered by the next one it schedules. */
     private void scheduleWarm() {
         ExecutorService w = warmer;
@@ -1389,12 +1437,11 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                     return;
                 }
                 try {
-                    arrivals();
-                    withSearcher(searcher -> {
-                        filterBits.warm(searcher);
-                        warmSmallFields(searcher);
-                        heapVectors.warm(searcher.getIndexReader());
-                        return null;
+                    // After a refresh, everything but the item cache was built before the searcher was published:
+                    // these find it built.
+                    Arrivals current = withSearcher(searcher -> {
+                        warmReader(searcher);
+                        return arrivalsOf(searcher.getIndexReader());
                     });
                     if (rebuilding.get() == null) {
                         // The epoch before the searcher: a refresh in between would make the searcher stale.
@@ -1407,8 +1454,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                             return null;
                         });
                     }
-                    for (Runnable task : warmers) {
-                        task.run();
+                    for (Consumer<Arrivals> task : warmers) {
+                        task.accept(current);
                     }
                 } catch (RuntimeException e) {
                     if (!closing.get()) {
@@ -1423,19 +1470,22 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
 
     /** The items by arrival, as the current searcher sees them; built once per refresh. */
     public Arrivals arrivals() {
-        return withSearcher(s -> {
-            IndexReader reader = s.getIndexReader();
-            if (arrivalsReader == reader) {
-                return arrivals;
+        return withSearcher(s -> arrivalsOf(s.getIndexReader()));
+    }
+
+    private Arrivals arrivalsOf(IndexReader reader) throws IOException {
+        Arrivals a = arrivals.get(reader);
+        if (a != null) {
+            return a;
+        }
+        synchronized (arrivalsLock) {
+            a = arrivals.get(reader);
+            if (a == null) {
+                a = buildArrivals(reader);
+                arrivals.put(reader, a);
             }
-            synchronized (arrivalsLock) {
-                if (arrivalsReader != reader) {
-                    arrivals = buildArrivals(reader);
-                    arrivalsReader = reader;
-                }
-                return arrivals;
-            }
-        });
+            return a;
+        }
     }
 
     private Arrivals buildArrivals(IndexReader reader) throws IOException {
@@ -2557,10 +2607,6 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         return luceneAnswers.sum();
     }
 
-    private record SmallFields(IndexReader reader, long version,
-            Map<String, Optional<SmallVectorField>> byField) {
-    }
-
     /** The field of the searcher's reader kept small, built on first use; null when it does not qualify. */
     private SmallVectorField smallField(IndexSearcher s, String field) throws IOException {
         int maxItems = smallMaxItems;
@@ -2568,27 +2614,22 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
             return null;
         }
         IndexReader r = s.getIndexReader();
-        SmallFields c = smallFields;
-        Optional<SmallVectorField> known = c.reader() == r ? c.byField().get(field) : null;
+        Map<String, Optional<SmallVectorField>> kept = smallFields.get(r);
+        Optional<SmallVectorField> known = kept == null ? null : kept.get(field);
         if (known != null) {
             return known.orElse(null);
         }
         synchronized (smallFieldsLock) {
-            c = smallFields;
-            known = c.reader() == r ? c.byField().get(field) : null;
+            kept = smallFields.get(r);
+            known = kept == null ? null : kept.get(field);
             if (known != null) {
                 return known.orElse(null);
             }
             SmallVectorField built = SmallVectorField.build(r, field, F_ID, maxItems, smallBudget);
             smallFieldBuilds.increment();
-            Map<String, Optional<SmallVectorField>> byField = new HashMap<>(c.reader() == r ? c.byField()
-                    : Map.of());
+            Map<String, Optional<SmallVectorField>> byField = new HashMap<>(kept == null ? Map.of() : kept);
             byField.put(field, Optional.ofNullable(built));
-            // Only for the newest reader: an older searcher still in use must not evict the current one's fields.
-            long version = r instanceof DirectoryReader d ? d.getVersion() : Long.MAX_VALUE;
-            if (version >= c.version()) {
-                smallFields = new SmallFields(r, version, Map.copyOf(byField));
-            }
+            smallFields.put(r, Map.copyOf(byField));
             return built;
         }
     }

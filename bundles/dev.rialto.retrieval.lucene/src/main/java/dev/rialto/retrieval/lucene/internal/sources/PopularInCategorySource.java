@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.HashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -55,11 +56,11 @@ public final class PopularInCategorySource implements CandidateSource {
         this.events = events;
     }
 
-    /** Rebuilds the category lists after a refresh, in the index's warm-up thread, not in a request. */
-    private final Runnable warm = this::warmLists;
+    /** Rebuilds the category lists for a refreshed reader before it is published, not in a request. */
+    private final Consumer<ItemIndex.Arrivals> warm = this::warmLists;
 
-    private void warmLists() {
-        lists(counters.ranking(), false);
+    private void warmLists(ItemIndex.Arrivals arrivals) {
+        lists(counters.ranking(), arrivals);
     }
 
     @Deactivate
@@ -99,7 +100,7 @@ public final class PopularInCategorySource implements CandidateSource {
         Set<String> purchased = PopularCandidateSource.excluded(
                 query.filter().excludePurchased() ? user.purchased(t.purchasesLookback()) : Set.of(), query.filter());
         PopularityCounters.Ranking ranking = counters.ranking();
-        Lists kept = lists(ranking, true);
+        Lists kept = lists(ranking, null);
         Map<String, int[]> lists = kept.byCategory();
         // Each category's list is in popularity order and its share is constant, so the best n of pop x share
         // are among the first n passing items of each list. Those are the same for every user with this filter:
@@ -222,20 +223,19 @@ public final class PopularInCategorySource implements CandidateSource {
 
     /**
      * Per top-level category, the positions of its items in the popularity ranking, best first. Rebuilt when the
-     * ranking changed (at most every {@code popular.refresh.ms}), by the request that meets it, and after each index
-     * refresh by the warm-up ({@code request} false), never per request.
+     * ranking changed (at most every {@code popular.refresh.ms}), by the request that meets it, and for each
+     * refreshed reader by the index's warm-up ({@code arrivals} given: that reader's), never per request.
      */
-    private Lists lists(PopularityCounters.Ranking ranking, boolean request) {
+    private Lists lists(PopularityCounters.Ranking ranking, ItemIndex.Arrivals warming) {
         Lists l = lists;
-        if (request && l != null && l.ranking() == ranking) {
-            // For this ranking, the index's changes are the warm-up's to follow: after each refresh it rebuilds
-            // the lists (and the index's arrival order) in the background; the request that came first used to
-            // pay both (60 ms and more at 100k items) and the ones behind it waited. The last lists serve until
-            // then: an item whose top category changed meanwhile is left out by firstPassing's category check, one
-            // that joined a category waits for the rebuild.
+        if (warming == null && l != null && l.ranking() == ranking) {
+            // For this ranking, the index's changes are the warm-up's to follow: it rebuilds the lists for each
+            // refreshed reader before the reader is published; the request that came first used to pay that (60 ms
+            // and more at 100k items) and the ones behind it waited. An item whose top category changed is left
+            // out by firstPassing's category check until then.
             return l;
         }
-        ItemIndex.Arrivals arrivals = index.arrivals();
+        ItemIndex.Arrivals arrivals = warming != null ? warming : index.arrivals();
         if (l != null && l.ranking() == ranking && l.arrivals() == arrivals) {
             return l;
         }

@@ -20,7 +20,10 @@ import dev.rialto.api.retrieval.ItemFilter;
 import dev.rialto.retrieval.lucene.internal.testing.Catalogue;
 import dev.rialto.retrieval.lucene.internal.testing.Fixture;
 
-/** A refresh that changes what searches see rebuilds the per-reader structures in the background, not in a request. */
+/**
+ * A refresh that changes what searches see builds the per-reader structures before the new searcher is published, so
+ * no request pays for them.
+ */
 class RefreshWarmTest {
 
     @TempDir
@@ -38,7 +41,7 @@ class RefreshWarmTest {
     void anItemChangeIsWarmedBeforeTheNextRequest() throws Exception {
         fx = new Fixture(dir, 200);
         AtomicInteger warmed = new AtomicInteger();
-        Runnable task = warmed::incrementAndGet;
+        java.util.function.Consumer<ItemIndex.Arrivals> task = a -> warmed.incrementAndGet();
         fx.index.addWarmer(task);
         assertTrue(fx.index.awaitWarm(10_000));
         ItemIndex.Arrivals before = fx.index.arrivals();
@@ -66,6 +69,46 @@ class RefreshWarmTest {
         fx.index.itemsStored(List.of(old));
         assertTrue(fx.index.awaitWarm(10_000));
         assertEquals(last, warmed.get(), "a removed task is not run");
+    }
+
+    @Test
+    void aRefreshedSearcherIsWarmedBeforeRequestsSeeIt() throws Exception {
+        fx = new Fixture(dir, 200);
+        assertTrue(fx.index.awaitWarm(10_000));
+        ItemIndex.Arrivals before = fx.index.arrivals();
+        Item old = fx.items.get(5);
+        String newest = "zz-newest";
+        Item added = new Item(newest, "brand new kettle", old.description(), old.category(), old.price(),
+                old.currency(), old.available(), old.language(), old.attributes());
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.function.Consumer<ItemIndex.Arrivals> task = next -> {
+            if (next == before || seen.get() != null) {
+                return;
+            }
+            long built = fx.index.arrivalsBuilt();
+            // Requests meanwhile: on the current searcher, with its own arrival order kept beside the new one.
+            ItemIndex.Arrivals current = fx.index.arrivals();
+            seen.set((current == before) + " " + (built == fx.index.arrivalsBuilt()) + " "
+                    + next.positions().containsKey(newest) + " " + current.positions().containsKey(newest));
+        };
+        fx.index.addWarmer(task);
+        try {
+            long epoch = fx.index.epoch();
+            fx.index.itemsStored(List.of(added));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (fx.index.arrivals().positions().get(newest) == null && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(fx.index.epoch() > epoch);
+            assertEquals("true true true false", seen.get(),
+                    "the warm-up saw the new reader while requests still used the current one, without rebuilding");
+            long built = fx.index.arrivalsBuilt();
+            ItemIndex.Arrivals published = fx.index.arrivals();
+            assertTrue(published.positions().containsKey(newest));
+            assertEquals(built, fx.index.arrivalsBuilt(), "the first request after the refresh found it built");
+        } finally {
+            fx.index.removeWarmer(task);
+        }
     }
 
     @Test
