@@ -79,28 +79,31 @@ final class FusedLatency {
                     warm.add(u);
                 }
             }
-            // Warm-up: JIT, Lucene's caches, the popularity rankings (rialto.bench.fused.warm users, 5,000).
-            for (String u : warm) {
-                stack.recommender.recommend(new RecommendationRequest(u, 500, ItemFilter.DEFAULT));
+            // Warm-up: JIT, Lucene's caches, the popularity rankings (rialto.bench.fused.warm users, 5,000), with
+            // rialto.bench.fused.warmWrites (10) item writes spread over it, as a server taking catalogue updates
+            // sees them: without them, the first refreshed searcher after the warm-up met code paths the JIT had
+            // not profiled, and C2 recompiled for seconds (28 compilations of 0.1-1 s each in one recording).
+            int warmWrites = Integer.getInteger("rialto.bench.fused.warmWrites", 10);
+            int writeEvery = warmWrites > 0 ? Math.max(1, warm.size() / (warmWrites + 1)) : Integer.MAX_VALUE;
+            for (int i = 0; i < warm.size(); i++) {
+                if (i > 0 && i % writeEvery == 0 && i / writeEvery <= warmWrites) {
+                    stack.index.itemsStored(List.of(stack.items.get(2 + i / writeEvery)));
+                }
+                stack.recommender.recommend(new RecommendationRequest(warm.get(i), 500, ItemFilter.DEFAULT));
             }
+            stack.index.awaitVectors(60_000);
+            stack.index.awaitWarm(60_000);
             // Then the JIT: after 1,000 warm-up users C2 still compiled on one core through the measured pass
             // (thread CPU, ninth session), and the first-request p99 of one jar went from 4.2 to 8.3 ms from process
             // to process; after 5,000 (the default now, rialto.bench.fused.warm) it was idle by the pass.
             long jitWait = dev.rialto.benchmarks.support.Jit.settle(3, 20_000);
             System.out.printf("warm-up: %d users; JIT settled after %d ms more%n", warm.size(), jitWait);
             // fused.jfr: a flight recording of the first-request pass only (execution samples every millisecond).
-            jdk.jfr.Recording recording = null;
-            if (!jfr.isEmpty()) {
-                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-                recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
-                recording.start();
-            }
+            // -Drialto.bench.fused.jfrPass=write records the pass after the item write instead.
+            boolean jfrWrite = "write".equals(System.getProperty("rialto.bench.fused.jfrPass"));
+            jdk.jfr.Recording recording = jfrWrite ? null : record(jfr);
             List<List<String>> cold = measure(stack, users, "fused, first request of each user");
-            if (recording != null) {
-                recording.stop();
-                recording.dump(Path.of(jfr));
-                recording.close();
-            }
+            dump(recording, jfr);
             if (!dump.isEmpty()) {
                 // One line per measured request: the fused ids in order, to compare two builds' answers.
                 Files.write(Path.of(dump), cold.stream().map(l -> String.join(" ", l)).toList());
@@ -131,7 +134,22 @@ final class FusedLatency {
                 dev.rialto.benchmarks.support.Jit.settle(3, 20_000);
             }
             stack.index.itemsStored(List.of(stack.items.get(0)));
-            // What the first request after a refresh pays, by source (per-reader structures rebuilt on first use).
+            recording = jfrWrite ? record(jfr) : null;
+            List<List<String>> changed = measure(stack, users, "fused, again after one item write");
+            dump(recording, jfr);
+            System.out.printf("  lists identical to the first: %d of %d; caches: %s%n", identical(cold, changed),
+                    measured, caches(stack));
+            // What the first call of each source after a refresh pays. After the pass, not before it: called outside
+            // a request, each source takes a path the warm-up never took, and the JIT threw away the compiled
+            // sources (made not entrant, -XX:+PrintCompilation), which the pass then ran slower until recompiled.
+            stack.index.itemsStored(List.of(stack.items.get(0)));
+            stack.index.awaitVectors(60_000);
+            long written = stack.index.epoch();
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (stack.index.epoch() == written && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            stack.index.awaitWarm(60_000);
             StringBuilder first = new StringBuilder();
             Map<String, Integer> q0 = Settings.counts(stack.config.source_quotas(), "source.quotas");
             for (Map.Entry<String, CandidateSource> e : stack.sources.entrySet()) {
@@ -142,11 +160,7 @@ final class FusedLatency {
                 first.append(String.format("%s %.1f (wall %.1f); ", e.getKey(),
                         (CPU.getCurrentThreadCpuTime() - c) / 1e6, (System.nanoTime() - t) / 1e6));
             }
-            System.out.printf("  first calls after the write, CPU ms: %s%n", first);
-            stack.index.itemsStored(List.of(stack.items.get(0)));
-            List<List<String>> changed = measure(stack, users, "fused, again after one item write");
-            System.out.printf("  lists identical to the first: %d of %d; caches: %s%n", identical(cold, changed),
-                    measured, caches(stack));
+            System.out.printf("  first calls of each source after a refresh, CPU ms: %s%n", first);
 
             if (heapAb > 0) {
                 heapAb(stack, users, heapAb);
@@ -243,6 +257,25 @@ final class FusedLatency {
         }
     }
 
+    /** A flight recording with execution samples every millisecond, started; null when {@code jfr} is empty. */
+    private static jdk.jfr.Recording record(String jfr) throws Exception {
+        if (jfr.isEmpty()) {
+            return null;
+        }
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
+        recording.start();
+        return recording;
+    }
+
+    private static void dump(jdk.jfr.Recording recording, String jfr) throws Exception {
+        if (recording != null) {
+            recording.stop();
+            recording.dump(Path.of(jfr));
+            recording.close();
+        }
+    }
+
     /** Each user's {@code recommend(n=500)} once, in order: wall and CPU time reported; the fused ids returned. */
     private static List<List<String>> measure(Stack stack, List<String> users, String what) {
         int requests = users.size();
@@ -250,7 +283,14 @@ final class FusedLatency {
         long[] cpu = new long[requests];
         long candidates = 0;
         List<List<String>> lists = new ArrayList<>(requests);
+        if (Boolean.getBoolean("rialto.bench.fused.marks")) {
+            // In order with -XX:+PrintCompilation's lines on the same stream: what the JIT did during the pass.
+            System.out.println("PASS START " + what);
+        }
         for (int i = 0; i < requests; i++) {
+            if (i == 40 && Boolean.getBoolean("rialto.bench.fused.marks")) {
+                System.out.println("PASS AT 40");
+            }
             long c = CPU.getCurrentThreadCpuTime();
             long t = System.nanoTime();
             Recommendation r = stack.recommender.recommend(
@@ -261,6 +301,17 @@ final class FusedLatency {
             lists.add(r.items().stream().map(RecommendedItem::itemId).toList());
         }
         System.out.printf("  (index epoch %d at the end of the pass)%n", stack.index.epoch());
+        String times = System.getProperty("rialto.bench.fused.times");
+        if (times != null) {
+            // Each request's CPU microseconds in order, one pass per line: do the slow ones cluster?
+            try {
+                Files.writeString(Path.of(times), what + ": " + Arrays.toString(Arrays.stream(cpu)
+                        .map(c -> c / 1000).toArray()) + System.lineSeparator(),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         report(what + ", wall", nanos);
         // On a shared machine the wall time mostly measures the wait for a core; the thread's CPU time does not.
         report(what + ", CPU", cpu);
