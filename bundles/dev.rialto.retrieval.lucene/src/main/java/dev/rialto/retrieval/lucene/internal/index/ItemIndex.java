@@ -432,6 +432,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     /** Changes on every write, delete and completed refresh. */
     private final AtomicLong cacheEpoch = new AtomicLong();
+    /** Moves when searches see a new reader: {@link #epoch()}. */
+    private final AtomicLong searchEpoch = new AtomicLong();
     /** Most items the cache holds (about 200 bytes each); beyond that, lookups read the index. */
     static final int ITEM_CACHE_MAX = 500_000;
     /**
@@ -1638,9 +1640,29 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
 
     /** Entries written before a completed refresh are visible to searchers now. */
     private void forgetRefreshed(Set<String> before, Set<String> dirtyBefore) {
-        cacheEpoch.incrementAndGet();
+        if (newReaderPublished()) {
+            cacheEpoch.incrementAndGet();
+            searchEpoch.incrementAndGet();
+        }
         before.forEach(unrefreshedFirstSeen::remove);
         dirtyBefore.forEach(dirty::remove);
+    }
+
+    /** The version of the reader searches saw at the last {@link #newReaderPublished()} (-1: none yet). */
+    private long publishedVersion = -1;
+
+    /**
+     * Whether searches see another reader than at the last call. The periodic refresh completes every second,
+     * changed or not: moving the epoch each time dropped the personal sources' lists and the kept heads every
+     * second on an idle index.
+     */
+    private synchronized boolean newReaderPublished() {
+        long version = withSearcher(s -> s.getIndexReader() instanceof DirectoryReader d ? d.getVersion() : -2L);
+        if (version == publishedVersion && version != -2L) {
+            return false;
+        }
+        publishedVersion = version;
+        return true;
     }
 
     /** Called under the write lock before an id's document is written or deleted. */
@@ -1907,12 +1929,15 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     }
 
     /**
-     * A number that moves whenever what searches and look-ups see may change: every item write or deletion (before
-     * it is searchable) and every searcher refresh. Equal epochs mean equal answers; the personal sources key their
-     * caches on it (read it before searching: a change during the search then moves it past the stored one).
+     * A number that moves whenever searches and look-ups start to see a new reader (a refresh that changed
+     * something, a rebuild's). Equal epochs mean equal answers; the personal sources and the kept heads key their
+     * caches on it (read it before searching: a change during the search then moves it past the stored one). A
+     * write does not move it before it is searchable: until then searches and look-ups (the item cache drops the
+     * written id) answer from the same reader as before it; moving it then too dropped every kept list twice per
+     * write.
      */
     public long epoch() {
-        return cacheEpoch.get();
+        return searchEpoch.get();
     }
 
     /** The indexed items among the given ids, by id, in the order asked. */

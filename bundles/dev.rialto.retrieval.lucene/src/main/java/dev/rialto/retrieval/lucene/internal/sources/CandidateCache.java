@@ -15,8 +15,9 @@ import dev.rialto.api.retrieval.ItemFilter;
 
 /**
  * One personal source's last list per user (and quota and filter), served again while nothing it was computed from
- * changed: the answer is a function of the key, the index's state ({@code ItemIndex.epoch()}: every item write,
- * deletion and searcher refresh moves it, so the item change feed and a behaviour publication invalidate), the
+ * changed: the answer is a function of the key, the index's state ({@code ItemIndex.epoch()}: it moves when searches
+ * see a new reader, so an item written or deleted through the change feed and a behaviour publication invalidate
+ * once they are searchable), the
  * source's settings and model, and the user's inputs (the weighted history, the purchases left out). An entry is
  * served only when all of those are equal to the request's, so a new event of the user, an item change or a new
  * publication is a miss, never a stale answer. At most {@code capacity} users are kept (least recently used

@@ -259,7 +259,7 @@ public final class NewArrivalsCandidateSource implements CandidateSource {
     }
 
     /**
-     * Heads of one arrival order (one index reader) and index epoch (moved by every item write): after either, the
+     * Heads of one arrival order (one index reader) and index epoch (moved when an item write is searchable): after either, the
      * heads start over.
      */
     private static final class Heads {

@@ -112,6 +112,29 @@ class RefreshWarmTest {
     }
 
     @Test
+    void theEpochMovesWhenSearchesSeeAChangeNotAtEveryRefresh() throws Exception {
+        fx = new Fixture(dir, 50, dev.rialto.retrieval.lucene.internal.testing.TestConfig.defaults()
+                .set("refresh.interval.ms", 10));
+        fx.index.awaitMerges(); // the rebuild's background merge is a change searches see
+        assertTrue(fx.index.awaitWarm(10_000));
+        long epoch = fx.index.epoch();
+        Thread.sleep(300); // about 30 periodic refreshes of an index nothing was written to
+        assertEquals(epoch, fx.index.epoch(), "refreshes that changed nothing keep the kept lists valid");
+
+        Item old = fx.items.get(2);
+        Item renamed = new Item(old.id(), "renamed kettle", old.description(), old.category(), old.price(),
+                old.currency(), old.available(), old.language(), old.attributes());
+        fx.index.itemsStored(List.of(renamed));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!"renamed kettle".equals(fx.index.search(new TermQuery(new Term(ItemIndex.F_TITLE, "renam")), 1,
+                ItemFilter.DEFAULT, Set.of()).stream().findFirst().map(h -> fx.index.lookup(List.of(h.id()))
+                .get(h.id()).title()).orElse(null)) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(fx.index.epoch() > epoch, "a write moves it once searches see it");
+    }
+
+    @Test
     void theItemCacheIsFilledWhenTheIndexOpensAndNeverServesAnOldItem() throws Exception {
         fx = new Fixture(dir, 300);
         assertTrue(fx.index.awaitWarm(10_000));

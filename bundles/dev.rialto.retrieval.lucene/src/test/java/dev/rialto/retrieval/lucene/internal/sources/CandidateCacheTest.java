@@ -177,8 +177,8 @@ class CandidateCacheTest {
         String gone = first.get(0).itemId();
         long epoch = fx.index.epoch();
         fx.index.itemsStored(List.of(changed(gone, false)));
-        assertTrue(fx.index.epoch() > epoch, "an item write moves the index epoch");
         assertTrue(fx.index.awaitVectors(30_000), "the written item's vector follows");
+        assertTrue(fx.index.epoch() > epoch, "an item write moves the index epoch once it is searchable");
         List<Candidate> after = semantic.candidates(q);
         assertEquals(1, semantic.cache().hits());
         assertTrue(after.stream().noneMatch(c -> c.itemId().equals(gone)));
