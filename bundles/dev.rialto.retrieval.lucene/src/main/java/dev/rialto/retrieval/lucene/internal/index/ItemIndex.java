@@ -1414,6 +1414,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         long start = System.nanoTime();
         try {
             warmReader(searcher);
+            warmTermStates(searcher);
             Arrivals next = arrivalsOf(searcher.getIndexReader());
             for (Consumer<Arrivals> task : warmers) {
                 task.accept(next);
@@ -1719,20 +1720,63 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
      * weight would otherwise seek all ten of its terms again per request (a fifth of the text source's time).
      */
     private TermStates termStates(IndexSearcher s, Term term) throws IOException {
-        TermStatesCache c = termStatesCache;
-        if (c.searcher() != s) {
-            c = new TermStatesCache(s, new ConcurrentHashMap<>());
-            termStatesCache = c;
-        }
-        TermStates known = c.byTerm().get(term);
+        Map<Term, TermStates> byTerm = termStatesOf(s);
+        TermStates known = byTerm.get(term);
         if (known == null) {
             known = TermStates.build(s, term, true);
-            if (c.byTerm().size() >= TERM_STATES_CACHE_MAX) {
-                c.byTerm().clear();
+            termStatesBuiltInRequests.increment();
+            if (byTerm.size() >= TERM_STATES_CACHE_MAX) {
+                byTerm.clear();
             }
-            c.byTerm().put(term, known);
+            byTerm.put(term, known);
         }
         return known;
+    }
+
+    private Map<Term, TermStates> termStatesOf(IndexSearcher s) {
+        Map<Term, TermStates> byTerm = termStatesCache.get(s);
+        if (byTerm == null) {
+            byTerm = new ConcurrentHashMap<>();
+            termStatesCache.put(s, byTerm);
+        }
+        return byTerm;
+    }
+
+    private final LongAdder termStatesBuiltInRequests = new LongAdder();
+
+    /** Term states a search had to build itself so far (tests check that a refresh built them first). */
+    long termStatesBuiltInRequests() {
+        return termStatesBuiltInRequests.sum();
+    }
+
+    /** Most terms whose states a refresh builds for the new searcher before publishing it. */
+    static final int TERM_STATES_WARM_MAX = 20_000;
+
+    /**
+     * Builds for a new searcher the states of the terms the current one was asked (up to
+     * {@link #TERM_STATES_WARM_MAX}): otherwise the first requests after a refresh seek every term of their users'
+     * histories in every segment again.
+     */
+    private void warmTermStates(IndexSearcher next) throws IOException {
+        Object current = termStatesCache.newestReader();
+        Map<Term, TermStates> before = current == null || current == next ? null : termStatesCache.get(current);
+        if (before == null) {
+            return;
+        }
+        Map<Term, TermStates> byTerm = termStatesOf(next);
+        int built = 0;
+        for (Term term : before.keySet()) {
+            if (built++ >= TERM_STATES_WARM_MAX) {
+                break;
+            }
+            byTerm.computeIfAbsent(term, t -> {
+                try {
+                    return TermStates.build(next, t, true);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
     }
 
     /**
@@ -1758,13 +1802,11 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         return q;
     }
 
-    private record TermStatesCache(IndexSearcher searcher, Map<Term, TermStates> byTerm) {
-    }
-
     /** Most terms whose states are kept per searcher (a few hundred bytes each). */
     static final int TERM_STATES_CACHE_MAX = 100_000;
 
-    private volatile TermStatesCache termStatesCache = new TermStatesCache(null, Map.of());
+    /** Term states per searcher: the current one's, and the next one's while a refresh warms it. */
+    private final ReaderSlots<Map<Term, TermStates>> termStatesCache = new ReaderSlots<>();
 
     /** The best {@code n} items for the query, best first. */
     public List<Hit> search(Query query, int n) {

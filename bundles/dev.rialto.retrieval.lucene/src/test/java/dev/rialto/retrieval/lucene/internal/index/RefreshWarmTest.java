@@ -112,6 +112,31 @@ class RefreshWarmTest {
     }
 
     @Test
+    void theTermsInUseHaveTheirStatesBuiltBeforeTheRefreshedSearcherIsPublished() throws Exception {
+        fx = new Fixture(dir, 200, dev.rialto.retrieval.lucene.internal.testing.TestConfig.defaults()
+                .set("text.small.max.items", 0)); // Lucene's scorers, which take the kept term states
+        assertTrue(fx.index.awaitWarm(10_000));
+        TermQuery kettle = new TermQuery(new Term(ItemIndex.F_TITLE, "kettl"));
+        List<Hit> before = fx.index.search(kettle, 5, ItemFilter.DEFAULT, Set.of());
+        long built = fx.index.termStatesBuiltInRequests();
+        assertEquals(before, fx.index.search(kettle, 5, ItemFilter.DEFAULT, Set.of()));
+        assertEquals(built, fx.index.termStatesBuiltInRequests(), "kept for the searcher");
+
+        long epoch = fx.index.epoch();
+        Item old = fx.items.get(9);
+        fx.index.itemsStored(List.of(new Item(old.id(), "another title", old.description(), old.category(),
+                old.price(), old.currency(), old.available(), old.language(), old.attributes())));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (fx.index.epoch() == epoch && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(fx.index.epoch() > epoch);
+        fx.index.search(kettle, 5, ItemFilter.DEFAULT, Set.of());
+        assertEquals(built, fx.index.termStatesBuiltInRequests(),
+                "the new searcher's states of the term were built by the refresh, not by the search");
+    }
+
+    @Test
     void theEpochMovesWhenSearchesSeeAChangeNotAtEveryRefresh() throws Exception {
         fx = new Fixture(dir, 50, dev.rialto.retrieval.lucene.internal.testing.TestConfig.defaults()
                 .set("refresh.interval.ms", 10));
