@@ -42,7 +42,11 @@ final class FusedLatency {
         System.out.printf("%n== (b) 500 fused candidates, all sources: %,d items, %,d users, %,d events ==%n", nItems,
                 nUsers, (long) nUsers * eventsPerUser);
         Synthetic shop = new Synthetic(nItems, nUsers, 42);
-        try (Stack stack = Stack.synthetic(work, "fused-" + nItems, shop, eventsPerUser, overrides)) {
+        // The server's refresh interval (the other benchmarks' stack refreshes once a minute): requests run beside
+        // the periodic refresh, and the after-write pass meets the refresh as a server does.
+        Map<String, Object> cfg = new LinkedHashMap<>(overrides);
+        cfg.putIfAbsent("refresh.interval.ms", 1000);
+        try (Stack stack = Stack.synthetic(work, "fused-" + nItems, shop, eventsPerUser, cfg)) {
             // A fresh build merges in the background for minutes (100k items with two HNSW fields): measure the
             // index the server settles to, not one mid-merge.
             long waited = System.nanoTime();
@@ -91,7 +95,10 @@ final class FusedLatency {
                 }
                 stack.recommender.recommend(new RecommendationRequest(warm.get(i), 500, ItemFilter.DEFAULT));
             }
+            // The writes' small segments are merged in the background, and each merge is a new reader (heap copies
+            // of the merged segment, every kept list stale): measure after them, as after the build.
             stack.index.awaitVectors(60_000);
+            stack.index.awaitMerges();
             stack.index.awaitWarm(60_000);
             // Then the JIT: after 1,000 warm-up users C2 still compiled on one core through the measured pass
             // (thread CPU, ninth session), and the first-request p99 of one jar went from 4.2 to 8.3 ms from process
@@ -283,6 +290,7 @@ final class FusedLatency {
         long[] cpu = new long[requests];
         long candidates = 0;
         List<List<String>> lists = new ArrayList<>(requests);
+        long epochAtStart = stack.index.epoch();
         if (Boolean.getBoolean("rialto.bench.fused.marks")) {
             // In order with -XX:+PrintCompilation's lines on the same stream: what the JIT did during the pass.
             System.out.println("PASS START " + what);
@@ -300,7 +308,8 @@ final class FusedLatency {
             candidates += r.items().size();
             lists.add(r.items().stream().map(RecommendedItem::itemId).toList());
         }
-        System.out.printf("  (index epoch %d at the end of the pass)%n", stack.index.epoch());
+        System.out.printf("  (index epoch %d at the start of the pass, %d at the end; %d segment(s))%n", epochAtStart,
+                stack.index.epoch(), stack.index.status(false).segments());
         String times = System.getProperty("rialto.bench.fused.times");
         if (times != null) {
             // Each request's CPU microseconds in order, one pass per line: do the slow ones cluster?
