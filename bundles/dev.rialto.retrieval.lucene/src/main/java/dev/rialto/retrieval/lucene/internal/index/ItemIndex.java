@@ -1649,20 +1649,30 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         dirtyBefore.forEach(dirty::remove);
     }
 
-    /** The version of the reader searches saw at the last {@link #newReaderPublished()} (-1: none yet). */
-    private long publishedVersion = -1;
+    /** What searches saw at the last {@link #newReaderPublished()}: each segment's core and deletions. */
+    private List<Object> publishedContent;
 
     /**
-     * Whether searches see another reader than at the last call. The periodic refresh completes every second,
-     * changed or not: moving the epoch each time dropped the personal sources' lists and the kept heads every
-     * second on an idle index.
+     * Whether searches see other documents than at the last call. Compared by content, not by reader: the periodic
+     * refresh completes every second, changed or not, and each commit (every {@code commit.interval.s} after a
+     * write) opens a new reader of the same segments, because the commit's user data changes the index version.
+     * Moving the epoch at each dropped the personal sources' lists and the kept heads every second on an idle index.
      */
     private synchronized boolean newReaderPublished() {
-        long version = withSearcher(s -> s.getIndexReader() instanceof DirectoryReader d ? d.getVersion() : -2L);
-        if (version == publishedVersion && version != -2L) {
+        List<Object> content = withSearcher(s -> {
+            List<Object> c = new ArrayList<>();
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                IndexReader.CacheHelper core = leaf.reader().getCoreCacheHelper();
+                // Without a core key (a wrapped reader) the segment counts as new.
+                c.add(core == null ? new Object() : core.getKey());
+                c.add(leaf.reader().numDeletedDocs());
+            }
+            return c;
+        });
+        if (content.equals(publishedContent)) {
             return false;
         }
-        publishedVersion = version;
+        publishedContent = content;
         return true;
     }
 

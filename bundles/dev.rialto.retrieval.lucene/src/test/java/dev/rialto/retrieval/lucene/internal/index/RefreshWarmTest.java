@@ -139,7 +139,7 @@ class RefreshWarmTest {
     @Test
     void theEpochMovesWhenSearchesSeeAChangeNotAtEveryRefresh() throws Exception {
         fx = new Fixture(dir, 50, dev.rialto.retrieval.lucene.internal.testing.TestConfig.defaults()
-                .set("refresh.interval.ms", 10));
+                .set("refresh.interval.ms", 10).set("commit.interval.s", 1));
         fx.index.awaitMerges(); // the rebuild's background merge is a change searches see
         assertTrue(fx.index.awaitWarm(10_000));
         long epoch = fx.index.epoch();
@@ -157,6 +157,18 @@ class RefreshWarmTest {
             Thread.sleep(5);
         }
         assertTrue(fx.index.epoch() > epoch, "a write moves it once searches see it");
+
+        // The commit that follows (commit.interval.s) is a new index version with the same documents.
+        long searchable = fx.index.epoch();
+        java.time.Instant committed = fx.index.status(false).lastCommit();
+        deadline = System.nanoTime() + 10_000_000_000L;
+        while (java.util.Objects.equals(committed, fx.index.status(false).lastCommit())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(!java.util.Objects.equals(committed, fx.index.status(false).lastCommit()), "committed");
+        Thread.sleep(200); // twenty refreshes after the commit
+        assertEquals(searchable, fx.index.epoch(), "a commit changes no answer");
     }
 
     @Test
