@@ -430,7 +430,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
     private final Map<String, IndexedItem> itemCache = new ConcurrentHashMap<>();
     /** Ids written or deleted since the last completed refresh. */
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
-    /** Changes on every write, delete and completed refresh. */
+    /** Changes on every write and delete, and when a refresh publishes new content (the caches' race guard). */
     private final AtomicLong cacheEpoch = new AtomicLong();
     /** Moves when searches see a new reader: {@link #epoch()}. */
     private final AtomicLong searchEpoch = new AtomicLong();
@@ -1392,13 +1392,13 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
 
     /**
      * What a request would otherwise build on first use of a new reader: the filters in use, the small vector
-     * fields, the walks' heap copies and the arrival order.
+     * fields, the walks' heap copies and the arrival order (returned, for the sources' warmers).
      */
-    private void warmReader(IndexSearcher searcher) throws IOException {
+    private Arrivals warmReader(IndexSearcher searcher) throws IOException {
         filterBits.warm(searcher);
         warmSmallFields(searcher);
         heapVectors.warm(searcher.getIndexReader());
-        arrivalsOf(searcher.getIndexReader());
+        return arrivalsOf(searcher.getIndexReader());
     }
 
     /**
@@ -1413,9 +1413,8 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
         }
         long start = System.nanoTime();
         try {
-            warmReader(searcher);
+            Arrivals next = warmReader(searcher);
             warmTermStates(searcher);
-            Arrivals next = arrivalsOf(searcher.getIndexReader());
             for (Consumer<Arrivals> task : warmers) {
                 task.accept(next);
             }
@@ -1442,10 +1441,7 @@ public final class ItemIndex implements ItemChangeListener, IndexAdmin, Behaviou
                 try {
                     // After a refresh, everything but the item cache was built before the searcher was published:
                     // these find it built.
-                    Arrivals current = withSearcher(searcher -> {
-                        warmReader(searcher);
-                        return arrivalsOf(searcher.getIndexReader());
-                    });
+                    Arrivals current = withSearcher(this::warmReader);
                     if (rebuilding.get() == null) {
                         // The epoch before the searcher: a refresh in between would make the searcher stale.
                         long epoch = cacheEpoch.get();
